@@ -1,0 +1,3 @@
+from skillcheck.cli import main
+
+main()

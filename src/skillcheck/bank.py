@@ -1,0 +1,395 @@
+"""The question bank: load and validate `questions/` into frozen dataclasses.
+
+Layout of the data (English source text, translated through gettext):
+
+* `questions/areas.toml` — the bank `version` and one `[[areas]]` table per
+  DigComp area with the plain-words texts shown on the result screen;
+* `questions/items/*.toml` — one file per area: `area = N` at the top, then
+  `[[items]]` tables (id, competence, kind, band, text, options, note).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillcheck.datafile import ContentError, DataFile, Entry, Problem, read_data_file
+from skillcheck.i18n import N_
+
+AREAS = (1, 2, 3, 4, 5)
+KINDS = ("can_do", "knowledge")
+BANDS = ("basic", "above_basic")
+
+# The 21 competences of DigComp 2.2, by code.
+COMPETENCES: dict[str, str] = {
+    "1.1": "Browsing, searching and filtering data, information and digital content",
+    "1.2": "Evaluating data, information and digital content",
+    "1.3": "Managing data, information and digital content",
+    "2.1": "Interacting through digital technologies",
+    "2.2": "Sharing through digital technologies",
+    "2.3": "Engaging citizenship through digital technologies",
+    "2.4": "Collaborating through digital technologies",
+    "2.5": "Netiquette",
+    "2.6": "Managing digital identity",
+    "3.1": "Developing digital content",
+    "3.2": "Integrating and re-elaborating digital content",
+    "3.3": "Copyright and licences",
+    "3.4": "Programming",
+    "4.1": "Protecting devices",
+    "4.2": "Protecting personal data and privacy",
+    "4.3": "Protecting health and well-being",
+    "4.4": "Protecting the environment",
+    "5.1": "Solving technical problems",
+    "5.2": "Identifying needs and technological responses",
+    "5.3": "Creatively using digital technologies",
+    "5.4": "Identifying digital competence gaps",
+}
+
+# The four self-rating steps of a can-do item, as in the Europass test.
+# Answer codes are the step numbers; 2 and 3 count as "can do".
+CAN_DO_STEPS: tuple[tuple[str, str], ...] = (
+    ("0", N_("I don't know how to do this")),
+    ("1", N_("I can do this with help")),
+    ("2", N_("I can do this on my own")),
+    ("3", N_("I can do this and could help someone else")),
+)
+CAN_DO_MASTERED = frozenset({"2", "3"})
+DONT_KNOW = "dont_know"
+DONT_KNOW_TEXT = N_("I don't know")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer to a knowledge check."""
+
+    code: str
+    text: str
+    correct: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer a person can choose: its stored code and its English text.
+
+    `context` is the msgctxt to translate `text` with: the item id for an
+    item's own options, None for the shared can-do steps and "I don't know".
+    """
+
+    code: str
+    text: str
+    context: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of the bank."""
+
+    id: str
+    area: int
+    competence: str
+    kind: str
+    band: str
+    text: str
+    options: tuple[Option, ...] = ()
+    note: str | None = None
+
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        """The answers offered, in the order shown, numbered from 1 on screen."""
+        if self.kind == "can_do":
+            return tuple(Answer(code, text) for code, text in CAN_DO_STEPS)
+        own = tuple(Answer(o.code, o.text, self.id) for o in self.options)
+        return own + (Answer(DONT_KNOW, DONT_KNOW_TEXT),)
+
+    def is_mastered(self, code: str | None) -> bool:
+        """Whether this answer shows the person can do / knows this."""
+        if code is None:
+            return False
+        if self.kind == "can_do":
+            return code in CAN_DO_MASTERED
+        return any(o.code == code and o.correct for o in self.options)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A DigComp area with the plain words shown on the result screen."""
+
+    number: int
+    name: str
+    you_can_basic: str
+    you_can_above_basic: str
+    next_from_none: str
+    next_from_basic: str
+
+    @property
+    def context(self) -> str:
+        """The msgctxt of this area's texts."""
+        return f"area-{self.number}"
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The whole question bank, validated."""
+
+    version: str
+    areas: tuple[Area, ...]
+    items: tuple[Item, ...]
+
+    def area(self, number: int) -> Area:
+        """The area with this DigComp number."""
+        return next(a for a in self.areas if a.number == number)
+
+    def items_in(self, area: int, band: str | None = None) -> tuple[Item, ...]:
+        """The items of one area (optionally one band), in bank order."""
+        return tuple(
+            i for i in self.items if i.area == area and (band is None or i.band == band)
+        )
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id."""
+        return next(i for i in self.items if i.id == item_id)
+
+    @property
+    def competences(self) -> frozenset[str]:
+        """The DigComp competences the bank covers."""
+        return frozenset(i.competence for i in self.items)
+
+
+AREA_TEXT_KEYS = (
+    "name",
+    "you_can_basic",
+    "you_can_above_basic",
+    "next_from_none",
+    "next_from_basic",
+)
+
+
+def load_bank(questions_dir: Path) -> Bank:
+    """Load and validate the bank; raise ContentError listing every problem."""
+    bank, problems = check_bank(questions_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or bank is None:
+        raise ContentError(errors or problems)
+    return bank
+
+
+def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
+    """Load the bank and return it (None when unusable) with all problems found."""
+    problems: list[Problem] = []
+    areas_path = questions_dir / "areas.toml"
+    areas_file, found = read_data_file(areas_path)
+    problems += found
+    version = ""
+    areas: list[Area] = []
+    if areas_file:
+        version, areas = _areas(areas_file, problems)
+
+    items: list[Item] = []
+    seen_ids: dict[str, tuple[Path, int]] = {}
+    item_files = sorted((questions_dir / "items").glob("*.toml"))
+    if not item_files:
+        problems.append(Problem(questions_dir / "items", 0, "no question files (*.toml) found"))
+    for path in item_files:
+        data_file, found = read_data_file(path)
+        problems += found
+        if data_file:
+            items += _items(data_file, seen_ids, problems)
+
+    if not any(p.severity == "error" for p in problems):
+        _check_coverage(questions_dir, items, problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    order = {n: i for i, n in enumerate(AREAS)}
+    areas.sort(key=lambda a: order[a.number])
+    return Bank(version=version, areas=tuple(areas), items=tuple(items)), problems
+
+
+def _text(entry: Entry, key: str, path: Path, problems: list[Problem], where: str) -> str:
+    value = entry.data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(path, entry.line_of(key), f"{where}: '{key}' is missing or empty"))
+        return ""
+    return value.strip()
+
+
+def _areas(data_file: DataFile, problems: list[Problem]) -> tuple[str, list[Area]]:
+    path = data_file.path
+    version = data_file.data.get("version")
+    if not isinstance(version, str) or not version.strip():
+        problems.append(Problem(path, data_file.top_line("version"), "'version' is missing"))
+        version = ""
+    areas: list[Area] = []
+    seen: set[int] = set()
+    for entry in data_file.entries("areas"):
+        number = entry.data.get("number")
+        if number not in AREAS:
+            problems.append(
+                Problem(path, entry.line_of("number"), f"unknown area {number!r} (use 1 to 5)")
+            )
+            continue
+        if number in seen:
+            problems.append(Problem(path, entry.line, f"area {number} is defined twice"))
+            continue
+        seen.add(number)
+        texts = {k: _text(entry, k, path, problems, f"area {number}") for k in AREA_TEXT_KEYS}
+        areas.append(Area(number=number, **texts))
+    for number in AREAS:
+        if number not in seen:
+            problems.append(Problem(path, 1, f"area {number} is missing"))
+    return version.strip(), areas
+
+
+def _items(
+    data_file: DataFile, seen_ids: dict[str, tuple[Path, int]], problems: list[Problem]
+) -> Iterable[Item]:
+    path = data_file.path
+    area = data_file.data.get("area")
+    if area not in AREAS:
+        problems.append(
+            Problem(path, data_file.top_line("area"), f"unknown area {area!r} (use 1 to 5)")
+        )
+        return []
+    entries = data_file.entries("items")
+    if not entries:
+        problems.append(Problem(path, 1, "no [[items]] in this file"))
+    result = []
+    for entry in entries:
+        item = _item(entry, area, path, seen_ids, problems)
+        if item:
+            result.append(item)
+    return result
+
+
+def _item(
+    entry: Entry,
+    area: int,
+    path: Path,
+    seen_ids: dict[str, tuple[Path, int]],
+    problems: list[Problem],
+) -> Item | None:
+    before = len(problems)
+    data = entry.data
+    item_id = data.get("id")
+    if not isinstance(item_id, str) or not item_id.strip():
+        problems.append(Problem(path, entry.line_of("id"), "item without an 'id'"))
+        item_id = "?"
+    elif item_id in seen_ids:
+        other, line = seen_ids[item_id]
+        problems.append(
+            Problem(path, entry.line_of("id"), f"duplicate id '{item_id}' (first at {other}:{line})")
+        )
+    else:
+        seen_ids[item_id] = (path, entry.line_of("id"))
+    where = f"item '{item_id}'"
+
+    competence = data.get("competence")
+    if competence not in COMPETENCES:
+        problems.append(
+            Problem(
+                path,
+                entry.line_of("competence"),
+                f"{where}: unknown competence {competence!r} (use a DigComp 2.2 code like '4.2')",
+            )
+        )
+    elif not competence.startswith(f"{area}."):
+        problems.append(
+            Problem(
+                path,
+                entry.line_of("competence"),
+                f"{where}: competence {competence} is not in area {area} of this file",
+            )
+        )
+    kind = data.get("kind")
+    if kind not in KINDS:
+        problems.append(
+            Problem(path, entry.line_of("kind"), f"{where}: unknown kind {kind!r} (use {KINDS})")
+        )
+    band = data.get("band")
+    if band not in BANDS:
+        problems.append(
+            Problem(path, entry.line_of("band"), f"{where}: unknown band {band!r} (use {BANDS})")
+        )
+    text = _text(entry, "text", path, problems, where)
+    note = data.get("note")
+    if note is not None and not isinstance(note, str):
+        problems.append(Problem(path, entry.line_of("note"), f"{where}: 'note' must be text"))
+        note = None
+
+    options: list[Option] = []
+    raw_options = data.get("options")
+    if kind == "knowledge":
+        options = _options(raw_options, entry, path, where, problems)
+    elif raw_options is not None:
+        problems.append(
+            Problem(path, entry.line_of("options"), f"{where}: a can_do item has no 'options'")
+        )
+    unknown = set(data) - {"id", "competence", "kind", "band", "text", "options", "note"}
+    for key in sorted(unknown):
+        problems.append(Problem(path, entry.line_of(key), f"{where}: unknown key '{key}'"))
+    if len(problems) > before:
+        return None
+    return Item(
+        id=item_id,
+        area=area,
+        competence=competence,
+        kind=kind,
+        band=band,
+        text=text,
+        options=tuple(options),
+        note=note.strip() if note else None,
+    )
+
+
+def _options(
+    raw: object, entry: Entry, path: Path, where: str, problems: list[Problem]
+) -> list[Option]:
+    line = entry.line_of("options")
+    if not isinstance(raw, list) or not 3 <= len(raw) <= 4:
+        problems.append(
+            Problem(path, line, f"{where}: a knowledge item needs 3 or 4 'options'")
+        )
+        return []
+    options = []
+    codes = "abcd"
+    for index, value in enumerate(raw):
+        if not isinstance(value, dict):
+            problems.append(Problem(path, line, f"{where}: option {index + 1} must be a table"))
+            continue
+        text = value.get("text")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem(path, line, f"{where}: option {index + 1} has no 'text'"))
+            continue
+        correct = value.get("correct", False)
+        if not isinstance(correct, bool):
+            problems.append(
+                Problem(path, line, f"{where}: option {index + 1}: 'correct' must be true or false")
+            )
+        options.append(Option(code=codes[index], text=text.strip(), correct=correct is True))
+    if len(options) == len(raw):
+        right = sum(o.correct for o in options)
+        if right != 1:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{where}: a knowledge item needs exactly one correct option (found {right})",
+                )
+            )
+    return options
+
+
+def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Problem]) -> None:
+    """The bank as a whole must let every area be scored fairly."""
+    for area in AREAS:
+        mine = [i for i in items if i.area == area]
+        where = f"area {area}"
+        if len(mine) < 4:
+            problems.append(Problem(questions_dir / "items", 0, f"{where} has fewer than 4 items"))
+        for band in BANDS:
+            if not any(i.band == band for i in mine):
+                problems.append(Problem(questions_dir / "items", 0, f"{where} has no {band} item"))
+        if not any(i.kind == "knowledge" for i in mine):
+            problems.append(
+                Problem(questions_dir / "items", 0, f"{where} has no knowledge check")
+            )

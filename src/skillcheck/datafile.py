@@ -1,0 +1,118 @@
+"""The one loader for skillcheck's TOML data files, with line numbers for errors.
+
+`tomllib` gives no positions for values, so we keep a small map from each
+`[[table]]` entry and each `key =` line back to its line number. That is enough
+for `skillcheck check` to say `path:line: what is wrong`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data file, reported as `path:line: message`."""
+
+    path: Path
+    line: int
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "warning: "
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised when data files are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+_TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One `[[name]]` table of a data file with the line of each of its keys."""
+
+    data: dict[str, Any]
+    line: int
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int:
+        """The line of `key = ...` in this entry, or the entry's header line."""
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A parsed TOML file and the positions needed to report problems in it."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: list[str]
+
+    def top_line(self, key: str) -> int:
+        """Line of a top-level `key =` (before the first table), else 1."""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number, text in enumerate(self.lines, start=1):
+            if text.lstrip().startswith("["):
+                break
+            if pattern.match(text):
+                return number
+        return 1
+
+    def entries(self, name: str) -> list[Entry]:
+        """The `[[name]]` tables in file order, each with its line numbers."""
+        values = self.data.get(name, [])
+        if not isinstance(values, list):
+            return []
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]")
+        starts = [n for n, text in enumerate(self.lines, start=1) if header.match(text)]
+        result = []
+        for index, value in enumerate(values):
+            start = starts[index] if index < len(starts) else 1
+            end = self._table_end(start)
+            key_lines: dict[str, int] = {}
+            for number in range(start + 1, end):
+                match = re.match(r"^\s*([A-Za-z0-9_-]+)\s*=", self.lines[number - 1])
+                if match and match.group(1) not in key_lines:
+                    key_lines[match.group(1)] = number
+            data = value if isinstance(value, dict) else {}
+            result.append(Entry(data=data, line=start, key_lines=key_lines))
+        return result
+
+    def _table_end(self, start: int) -> int:
+        for number in range(start + 1, len(self.lines) + 1):
+            if re.match(r"^\s*\[\[?[^\]]+\]\]?\s*(#.*)?$", self.lines[number - 1]):
+                return number
+        return len(self.lines) + 1
+
+
+def read_data_file(path: Path) -> tuple[DataFile | None, list[Problem]]:
+    """Read and parse one TOML file; problems instead of exceptions."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(path, 0, "file is missing")]
+    except UnicodeDecodeError as error:
+        return None, [Problem(path, 1, f"not UTF-8 text ({error.reason})")]
+    except OSError as error:
+        return None, [Problem(path, 0, f"cannot be read ({error.strerror})")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _TOML_ERROR_LINE.search(message)
+        line = int(match.group(1)) if match else 1
+        message = _TOML_ERROR_LINE.sub("", message).strip()
+        return None, [Problem(path, line, f"TOML syntax error: {message}")]
+    return DataFile(path=path, data=data, lines=text.splitlines()), []
