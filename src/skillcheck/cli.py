@@ -1,0 +1,79 @@
+"""The `skillcheck` command: one click group for citizens' kiosk and facilitators.
+
+Only `run` imports textual (lazily), so `skillcheck --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="skillcheck")
+def cli() -> None:
+    """skillcheck: a kiosk self-assessment of basic digital skills (NL/FR/EN)."""
+
+
+# --- check ------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--questions",
+    "questions_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=QUESTIONS_DIR,
+    show_default=True,
+    help="Folder with areas.toml, items/ and initiatives.toml.",
+)
+@click.option(
+    "--locales",
+    "locales_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=LOCALES_DIR,
+    show_default=True,
+    help="Folder with skillcheck.pot and <lang>/LC_MESSAGES/skillcheck.po.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A site config (TOML) to validate too.",
+)
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Report untranslated strings as warnings (for a language in progress).",
+)
+def check(
+    questions_dir: Path, locales_dir: Path, config_path: Path | None, allow_incomplete: bool
+) -> None:
+    """Validate everything the kiosk loads; print `file:line: problem` lines."""
+    from skillcheck.validation import check_all
+
+    report = check_all(questions_dir, locales_dir, config_path, allow_incomplete)
+    for problem in report.problems:
+        click.echo(str(problem), err=problem.severity == "error")
+    if report.ok:
+        click.echo(report.summary)
+    else:
+        errors = sum(p.severity == "error" for p in report.problems)
+        click.echo(f"{errors} problem(s) found.", err=True)
+        sys.exit(1)
+
+
+# --- facilitator commands (store, reports) ----------------------------------
+
+
+# --- kiosk --------------------------------------------------------------------
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
