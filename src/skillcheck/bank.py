@@ -142,9 +142,7 @@ class Bank:
 
     def items_in(self, area: int, band: str | None = None) -> tuple[Item, ...]:
         """The items of one area (optionally one band), in bank order."""
-        return tuple(
-            i for i in self.items if i.area == area and (band is None or i.band == band)
-        )
+        return tuple(i for i in self.items if i.area == area and (band is None or i.band == band))
 
     def item(self, item_id: str) -> Item:
         """The item with this id."""
@@ -277,7 +275,9 @@ def _item(
     elif item_id in seen_ids:
         other, line = seen_ids[item_id]
         problems.append(
-            Problem(path, entry.line_of("id"), f"duplicate id '{item_id}' (first at {other}:{line})")
+            Problem(
+                path, entry.line_of("id"), f"duplicate id '{item_id}' (first at {other}:{line})"
+            )
         )
     else:
         seen_ids[item_id] = (path, entry.line_of("id"))
@@ -346,9 +346,7 @@ def _options(
 ) -> list[Option]:
     line = entry.line_of("options")
     if not isinstance(raw, list) or not 3 <= len(raw) <= 4:
-        problems.append(
-            Problem(path, line, f"{where}: a knowledge item needs 3 or 4 'options'")
-        )
+        problems.append(Problem(path, line, f"{where}: a knowledge item needs 3 or 4 'options'"))
         return []
     options = []
     codes = "abcd"
@@ -390,6 +388,4 @@ def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Probl
             if not any(i.band == band for i in mine):
                 problems.append(Problem(questions_dir / "items", 0, f"{where} has no {band} item"))
         if not any(i.kind == "knowledge" for i in mine):
-            problems.append(
-                Problem(questions_dir / "items", 0, f"{where} has no knowledge check")
-            )
+            problems.append(Problem(questions_dir / "items", 0, f"{where} has no knowledge check"))

@@ -1,0 +1,112 @@
+"""Answers → a level per DigComp area → the overall Eurostat DSI 2.0 category.
+
+Pure functions; the rule and its reasons are in docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from skillcheck.bank import AREAS, Bank, Item
+from skillcheck.i18n import N_
+
+LEVELS = ("none", "basic", "above_basic")
+CATEGORIES = ("none", "limited", "narrow", "low", "basic", "above_basic")
+
+# Plain words for a person; codes stay in the database and exports.
+LEVEL_WORDS: dict[str, str] = {
+    "none": N_("Starting out"),
+    "basic": N_("Basic"),
+    "above_basic": N_("Above basic"),
+}
+CATEGORY_WORDS: dict[str, str] = {
+    "above_basic": N_("You have digital skills above the basic level in all five areas."),
+    "basic": N_("You have at least basic digital skills in all five areas."),
+    "low": N_("You have basic digital skills in four of the five areas."),
+    "narrow": N_("You have basic digital skills in three of the five areas."),
+    "limited": N_("You have basic digital skills in two of the five areas."),
+    "none": N_("You are starting out: there is a lot you can learn, step by step."),
+}
+
+
+def enough(mastered: int, asked: int) -> bool:
+    """At least half of the items were mastered (and at least one was asked)."""
+    return asked > 0 and mastered >= math.ceil(asked / 2)
+
+
+def reaches_basic(basic_items: Iterable[Item], answers: Mapping[str, str]) -> bool:
+    """Whether the basic items of one area show at least basic skills.
+
+    Used by scoring and by the session's adaptive rule, so both always agree.
+    """
+    items = list(basic_items)
+    mastered = sum(item.is_mastered(answers.get(item.id)) for item in items)
+    return enough(mastered, len(items))
+
+
+def area_level(items: Iterable[Item], answers: Mapping[str, str]) -> str:
+    """The level of one area from the answers to its items.
+
+    * `basic` when at least half of the area's basic items are mastered
+      (can-do "on my own" or better, or a knowledge check answered right);
+    * `above_basic` when, on top of that, at least half of its above-basic items
+      are mastered and no knowledge check of the area was answered wrong or
+      with "I don't know";
+    * `none` otherwise. Unanswered (skipped) items count as not mastered.
+    """
+    items = list(items)
+    basic = [i for i in items if i.band == "basic"]
+    above = [i for i in items if i.band == "above_basic"]
+    if not reaches_basic(basic, answers):
+        return "none"
+    knowledge_ok = all(
+        item.is_mastered(answers.get(item.id))
+        for item in items
+        if item.kind == "knowledge" and item.id in answers
+    )
+    above_mastered = sum(item.is_mastered(answers.get(item.id)) for item in above)
+    if knowledge_ok and enough(above_mastered, len(above)):
+        return "above_basic"
+    return "basic"
+
+
+def area_levels(bank: Bank, answers: Mapping[str, str]) -> dict[int, str]:
+    """The level of each of the five areas."""
+    return {area: area_level(bank.items_in(area), answers) for area in AREAS}
+
+
+def overall_category(levels: Mapping[int, str]) -> str:
+    """The Eurostat Digital Skills Indicator 2.0 category from five area levels.
+
+    `above_basic`: all five areas above basic; `basic`: all five at least basic;
+    `low`: four; `narrow`: three; `limited`: two; `none`: one or none.
+    """
+    if set(levels) != set(AREAS):
+        raise ValueError(f"levels must cover areas {AREAS}, got {sorted(levels)}")
+    for area, level in levels.items():
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r} for area {area}")
+    at_least_basic = sum(level != "none" for level in levels.values())
+    if all(level == "above_basic" for level in levels.values()):
+        return "above_basic"
+    return {5: "basic", 4: "low", 3: "narrow", 2: "limited"}.get(at_least_basic, "none")
+
+
+def weakest_areas(levels: Mapping[int, str]) -> tuple[int, ...]:
+    """The areas at the lowest level, in DigComp order (what to learn first)."""
+    lowest = min(LEVELS.index(level) for level in levels.values())
+    return tuple(sorted(a for a, level in levels.items() if LEVELS.index(level) == lowest))
+
+
+def area_advice(bank: Bank, area: int, level: str) -> tuple[str | None, str | None]:
+    """English source of (what you can already do, what to learn next) for one area.
+
+    Translate both with `translator.pgettext(bank.area(area).context, text)`.
+    """
+    texts = bank.area(area)
+    if level == "none":
+        return None, texts.next_from_none
+    if level == "basic":
+        return texts.you_can_basic, texts.next_from_basic
+    return texts.you_can_above_basic, None
