@@ -1,0 +1,230 @@
+"""The catalogue of local initiatives and matching them to a person's result.
+
+The catalogue lives in `questions/initiatives.toml` (English source text,
+translated through gettext with the initiative id as msgctxt); a site adds its
+own entries and its help desk in its config, optionally with a text per language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from skillcheck.bank import AREAS
+from skillcheck.datafile import ContentError, Entry, Problem, read_data_file
+from skillcheck.i18n import Translator
+from skillcheck.scoring import LEVELS, overall_category, weakest_areas
+
+REGIONS = ("brussels", "flanders", "wallonia", "national")
+TEXT_FIELDS = ("offer", "audience", "where")
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """A place or programme a person can go to next."""
+
+    id: str
+    name: str
+    offer: str
+    audience: str = ""
+    where: str = ""
+    levels: tuple[str, ...] = LEVELS
+    region: str = "national"
+    languages: tuple[str, ...] = ()
+    areas: tuple[int, ...] = AREAS
+    address: str | None = None
+    url: str | None = None
+    # Site entries may give their texts per language: field -> language -> text.
+    local_texts: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+
+
+def initiative_text(initiative: Initiative, name: str, translator: Translator) -> str:
+    """One of an initiative's texts (offer, audience, where) in the person's language."""
+    own = initiative.local_texts.get(name, {})
+    if translator.language in own:
+        return own[translator.language]
+    source = getattr(initiative, name)
+    if not source:
+        return ""
+    if own:
+        # A site's own entry is not in the catalogues: its English (or first) text.
+        return own.get("en") or source
+    return translator.pgettext(initiative.id, source)
+
+
+def load_initiatives(path: Path) -> tuple[Initiative, ...]:
+    """Load and validate the catalogue; raise ContentError listing every problem."""
+    initiatives, problems = check_initiatives(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    return initiatives
+
+
+def check_initiatives(path: Path) -> tuple[tuple[Initiative, ...], list[Problem]]:
+    """Load the catalogue file and return the valid entries and all problems."""
+    data_file, problems = read_data_file(path)
+    if data_file is None:
+        return (), problems
+    entries = data_file.entries("initiatives")
+    if not entries:
+        problems.append(Problem(path, 1, "no [[initiatives]] in this file"))
+    result = []
+    seen: set[str] = set()
+    for entry in entries:
+        initiative = parse_initiative(entry, path, problems, allow_local_texts=False)
+        if initiative is None:
+            continue
+        if initiative.id in seen:
+            problems.append(
+                Problem(path, entry.line_of("id"), f"duplicate initiative id '{initiative.id}'")
+            )
+            continue
+        seen.add(initiative.id)
+        result.append(initiative)
+    return tuple(result), problems
+
+
+def parse_initiative(
+    entry: Entry, path: Path, problems: list[Problem], *, allow_local_texts: bool
+) -> Initiative | None:
+    """Validate one `[[initiatives]]` table (catalogue or site config)."""
+    before = len(problems)
+    data = entry.data
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(path, entry.line_of(key), message))
+
+    initiative_id = data.get("id")
+    if not isinstance(initiative_id, str) or not initiative_id.strip():
+        problem("id", "initiative without an 'id'")
+        initiative_id = "?"
+    where = f"initiative '{initiative_id}'"
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problem("name", f"{where}: 'name' is missing or empty")
+
+    texts: dict[str, str] = {}
+    local: dict[str, dict[str, str]] = {}
+    for key in TEXT_FIELDS:
+        value = data.get(key, "")
+        if allow_local_texts and isinstance(value, dict):
+            if not value or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+            ):
+                problem(key, f"{where}: '{key}' needs a text per language, e.g. {{ nl = \"…\" }}")
+                continue
+            local[key] = {k: v.strip() for k, v in value.items()}
+            texts[key] = local[key].get("en") or next(iter(local[key].values()))
+        elif isinstance(value, str):
+            texts[key] = value.strip()
+        else:
+            problem(key, f"{where}: '{key}' must be text")
+    if not texts.get("offer"):
+        problem("offer", f"{where}: 'offer' (what it offers) is missing or empty")
+
+    levels = data.get("levels", list(LEVELS))
+    if not isinstance(levels, list) or not levels:
+        problem("levels", f'{where}: \'levels\' must be a list such as ["none", "basic"]')
+        levels = []
+    for level in levels:
+        if level not in LEVELS:
+            problem("levels", f"{where}: unknown level {level!r} (use {', '.join(LEVELS)})")
+    region = data.get("region", "national")
+    if region not in REGIONS:
+        problem("region", f"{where}: unknown region {region!r} (use {', '.join(REGIONS)})")
+    languages = data.get("languages", [])
+    if not isinstance(languages, list) or not all(
+        isinstance(x, str) and x.isalpha() and 2 <= len(x) <= 3 for x in languages
+    ):
+        problem("languages", f'{where}: \'languages\' must be a list of codes such as ["nl", "fr"]')
+        languages = []
+    areas = data.get("areas", list(AREAS))
+    if not isinstance(areas, list) or not all(a in AREAS for a in areas):
+        problem("areas", f"{where}: 'areas' must be a list of area numbers 1 to 5")
+        areas = []
+    for key in ("address", "url"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problem(key, f"{where}: '{key}' must be non-empty text (or left out)")
+    url = data.get("url")
+    if isinstance(url, str) and not url.startswith(("https://", "http://")):
+        problem("url", f"{where}: 'url' must start with https://")
+    known = {"id", "name", "levels", "region", "languages", "areas", "address", "url"}
+    for key in sorted(set(data) - known - set(TEXT_FIELDS)):
+        problem(key, f"{where}: unknown key '{key}'")
+    if len(problems) > before:
+        return None
+    return Initiative(
+        id=initiative_id.strip(),
+        name=name.strip(),
+        offer=texts.get("offer", ""),
+        audience=texts.get("audience", ""),
+        where=texts.get("where", ""),
+        levels=tuple(levels),
+        region=region,
+        languages=tuple(languages),
+        areas=tuple(areas),
+        address=data.get("address"),
+        url=url,
+        local_texts=MappingProxyType({k: MappingProxyType(v) for k, v in local.items()}),
+    )
+
+
+def person_level(levels: Mapping[int, str]) -> str:
+    """The one level an initiative must serve to fit this person.
+
+    Above basic everywhere → `above_basic`; basic in at least four areas (DSI
+    categories basic and low) → `basic`; otherwise → `none`.
+    """
+    category = overall_category(levels)
+    if category == "above_basic":
+        return "above_basic"
+    return "basic" if category in ("basic", "low") else "none"
+
+
+def recommend(
+    catalogue: Sequence[Initiative],
+    levels: Mapping[int, str],
+    region: str,
+    language: str,
+    help_desk: Initiative | None = None,
+    limit: int = 3,
+) -> list[Initiative]:
+    """The 1–3 initiatives to show a person, best first, the help desk last.
+
+    Only initiatives that serve the person's level and are in the terminal's
+    region or national are shown (a person in Ghent is not sent to Charleroi).
+    They are ranked by region (own region before national), then the session's
+    language, then how many of the person's weakest areas they train, then
+    name. When nothing fits, the nearest ones that serve other levels are
+    offered; the site's help desk always comes last, so there is always one.
+    """
+    wanted = person_level(levels)
+    weak = set(weakest_areas(levels))
+    nearby = [i for i in catalogue if i.region in (region, "national")]
+    fitting = (
+        [i for i in nearby if wanted in i.levels]
+        or nearby
+        or [i for i in catalogue if wanted in i.levels]
+        or list(catalogue)
+    )
+
+    def rank(initiative: Initiative) -> tuple[int, int, int, str, str]:
+        return (
+            0 if initiative.region == region else 1,
+            0 if language in initiative.languages else 1,
+            -len(weak.intersection(initiative.areas)),
+            initiative.name.casefold(),
+            initiative.id,
+        )
+
+    room = limit - 1 if help_desk else limit
+    chosen = sorted(fitting, key=rank)[:room]
+    if help_desk:
+        chosen.append(help_desk)
+    return chosen
