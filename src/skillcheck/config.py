@@ -1,0 +1,233 @@
+"""A terminal's site configuration (TOML) and the facilitator PIN.
+
+The PIN is stored only as a salted scrypt hash (`pin_hash` in the config, written
+by `skillcheck set-pin`); wrong tries lock the facilitator screen for a growing time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from skillcheck.datafile import ContentError, Entry, Problem, read_data_file
+from skillcheck.initiatives import REGIONS, Initiative, parse_initiative
+
+THEMES = ("default", "high-contrast")
+MIN_WARNING_SECONDS = 20
+
+# scrypt cost: n=2**14, r=8, p=1 takes ~50 ms and 16 MiB, fine for one PIN check.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything one terminal needs to know about where it stands."""
+
+    site: str = "skillcheck"
+    terminal: str = "terminal-1"
+    region: str = "brussels"
+    languages: tuple[str, ...] = ("nl", "fr", "en")
+    default_language: str = "nl"
+    idle_seconds: int = 90
+    warning_seconds: int = 20
+    kiosk: bool = False
+    theme: str = "default"
+    database: Path | None = None
+    pin_hash: str | None = None
+    initiatives: tuple[Initiative, ...] = ()
+    help_desk: Initiative | None = None
+    path: Path | None = field(default=None, compare=False)
+
+
+def default_config() -> SiteConfig:
+    """The embedded default used by `make run` when no config file is given."""
+    return SiteConfig()
+
+
+def load_config(path: Path) -> SiteConfig:
+    """Load and validate a site config; raise ContentError listing every problem."""
+    config, problems = check_config(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or config is None:
+        raise ContentError(errors or problems)
+    return config
+
+
+_SIMPLE_KEYS: dict[str, type] = {
+    "site": str,
+    "terminal": str,
+    "region": str,
+    "default_language": str,
+    "idle_seconds": int,
+    "warning_seconds": int,
+    "kiosk": bool,
+    "theme": str,
+    "database": str,
+    "pin_hash": str,
+}
+
+
+def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
+    """Load a site config and return it (None when unusable) with all problems."""
+    data_file, problems = read_data_file(path)
+    if data_file is None:
+        return None, problems
+    data = data_file.data
+    values: dict[str, object] = {}
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(path, data_file.top_line(key), message))
+
+    for key, kind in _SIMPLE_KEYS.items():
+        if key not in data:
+            continue
+        value = data[key]
+        # bool is an int in Python: keep "idle_seconds = true" an error.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            problem(key, f"'{key}' must be {kind.__name__}")
+            continue
+        values[key] = value
+    if "region" in values and values["region"] not in REGIONS:
+        problem("region", f"unknown region {values['region']!r} (use {', '.join(REGIONS)})")
+    if "theme" in values and values["theme"] not in THEMES:
+        problem("theme", f"unknown theme {values['theme']!r} (use {', '.join(THEMES)})")
+    if "idle_seconds" in values and not 15 <= values["idle_seconds"] <= 3600:
+        problem("idle_seconds", "'idle_seconds' must be between 15 and 3600")
+    if "warning_seconds" in values and not (
+        MIN_WARNING_SECONDS <= values["warning_seconds"] <= 300
+    ):
+        problem(
+            "warning_seconds", f"'warning_seconds' must be between {MIN_WARNING_SECONDS} and 300"
+        )
+    if "pin_hash" in values and not _parse_hash(values["pin_hash"]):
+        problem("pin_hash", "'pin_hash' is not a hash written by `skillcheck set-pin`")
+    if "languages" in data:
+        languages = data["languages"]
+        if (
+            not isinstance(languages, list)
+            or not languages
+            or not all(isinstance(x, str) and x.isalpha() and 2 <= len(x) <= 3 for x in languages)
+        ):
+            problem("languages", '\'languages\' must be a list of codes such as ["nl", "fr"]')
+        else:
+            values["languages"] = tuple(languages)
+    languages = values.get("languages", SiteConfig.languages)
+    default_language = values.get("default_language", languages[0])
+    if default_language not in languages:
+        problem("default_language", f"'default_language' {default_language!r} is not in languages")
+    values["default_language"] = default_language
+    if "database" in values:
+        values["database"] = Path(str(values["database"])).expanduser()
+
+    initiatives = []
+    for entry in data_file.entries("initiatives"):
+        initiative = parse_initiative(entry, path, problems, allow_local_texts=True)
+        if initiative:
+            initiatives.append(initiative)
+    values["initiatives"] = tuple(initiatives)
+    if "help_desk" in data:
+        table = data["help_desk"]
+        line = next(
+            (
+                n
+                for n, text in enumerate(data_file.lines, 1)
+                if re.match(r"^\s*\[help_desk\]", text)
+            ),
+            1,
+        )
+        if isinstance(table, dict):
+            entry = Entry(data={"id": "site-help-desk", **table}, line=line)
+            values["help_desk"] = parse_initiative(entry, path, problems, allow_local_texts=True)
+        else:
+            problems.append(Problem(path, line, "'help_desk' must be a table"))
+    known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk"}
+    for key in sorted(set(data) - known):
+        problem(key, f"unknown key '{key}'")
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return SiteConfig(path=path, **values), problems  # type: ignore[arg-type]
+
+
+# --- the facilitator PIN --------------------------------------------------------
+
+
+def hash_pin(pin: str) -> str:
+    """A salted scrypt hash of the PIN, as stored in the config."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt":
+        return None
+    try:
+        n, r, p = (int(x) for x in parts[1:4])
+        return n, r, p, bytes.fromhex(parts[4]), bytes.fromhex(parts[5])
+    except ValueError:
+        return None
+
+
+def verify_pin(pin: str, stored: str | None) -> bool:
+    """Whether `pin` matches the stored hash (constant-time compare)."""
+    parsed = _parse_hash(stored) if stored else None
+    if parsed is None:
+        return False
+    n, r, p, salt, expected = parsed
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=len(expected))
+    return hmac.compare_digest(digest, expected)
+
+
+def valid_pin(pin: str) -> bool:
+    """A PIN is 4 to 12 digits: typed on any keyboard, hard to guess with lock-out."""
+    return pin.isdigit() and 4 <= len(pin) <= 12
+
+
+@dataclass(frozen=True)
+class PinLock:
+    """Wrong-PIN lock-out: 30 s after the first wrong try, then 60 s, 120 s …"""
+
+    failures: int = 0
+    locked_until: float = 0.0
+
+    def seconds_left(self, now: float) -> int:
+        """Seconds until a PIN may be tried again (0 when it may)."""
+        return max(0, int(self.locked_until - now + 0.999))
+
+    def after_failure(self, now: float) -> PinLock:
+        """The lock after one more wrong PIN at time `now` (monotonic seconds)."""
+        failures = self.failures + 1
+        delay = 30 * 2 ** (failures - 1)
+        return replace(self, failures=failures, locked_until=now + delay)
+
+    def after_success(self) -> PinLock:
+        """A right PIN resets the lock-out."""
+        return PinLock()
+
+
+def write_pin_hash(path: Path, pin_hash: str) -> None:
+    """Store `pin_hash` in the config file, replacing an existing one.
+
+    The file is edited as text so the facilitator's comments and layout stay;
+    the key goes before the first table (a TOML top-level key must).
+    """
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = f'pin_hash = "{pin_hash}"'
+    pattern = re.compile(r"^\s*pin_hash\s*=.*$", re.MULTILINE)
+    if pattern.search(text):
+        text = pattern.sub(line, text, count=1)
+    else:
+        table = re.search(r"^\s*\[", text, re.MULTILINE)
+        at = table.start() if table else len(text)
+        before = text[:at]
+        if before and not before.endswith("\n"):
+            before += "\n"
+        text = before + line + "\n" + ("\n" if table else "") + text[at:]
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
