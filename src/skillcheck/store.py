@@ -1,0 +1,474 @@
+"""The session store: the one place that opens the SQLite database.
+
+Anonymous by construction: a session is a random id, the day (never the time of
+day), where it happened, the language, how far it got and, for completed
+sessions, the answer codes, the level per area and the overall category.
+
+When the database cannot be written (locked past the busy timeout, read-only,
+disk full, folder gone) a session goes to an fsync'd spool file and is written on
+the next successful save or start, so the citizen never sees an error and no
+session is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import platformdirs
+import sqlite_utils
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("completed", "abandoned")
+LEVELS = ("none", "basic", "above_basic")
+CATEGORIES = ("above_basic", "basic", "low", "narrow", "limited", "none")
+AREAS = (1, 2, 3, 4, 5)
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class StoreError(Exception):
+    """A database that cannot be used: not SQLite, missing, newer schema, foreign."""
+
+
+class NewerSchemaError(StoreError):
+    """The database was written by a newer skillcheck than this one."""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One citizen's session as the kiosk hands it over; nothing else is stored."""
+
+    id: str  # random, uuid4().hex
+    day: str  # "YYYY-MM-DD" (date only; never the time of day)
+    site: str
+    terminal: str
+    language: str  # "nl" | "fr" | "en" | ...
+    status: str  # "completed" | "abandoned"
+    items_answered: int
+    duration_minutes: int  # whole minutes, rounded
+    category: str | None  # overall category for completed sessions; None when abandoned
+    bank_version: str
+    levels: Mapping[int, str] = field(default_factory=dict)  # area 1..5 -> level
+    answers: Mapping[str, str] = field(default_factory=dict)  # item id -> answer code
+
+
+@dataclass(frozen=True)
+class SessionCounts:
+    """What the facilitator screen shows; spooled sessions are included in both counts."""
+
+    today: int
+    this_month: int
+    spooled: int
+
+
+# --- opening and schema ---------------------------------------------------------
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
+    """Version 1: the three public tables (docs/facilitators.md)."""
+    db["sessions"].create(
+        {
+            "id": str,
+            "day": str,
+            "site": str,
+            "terminal": str,
+            "language": str,
+            "status": str,
+            "items_answered": int,
+            "duration_minutes": int,
+            "category": str,
+            "bank_version": str,
+        },
+        pk="id",
+        not_null=[
+            "day",
+            "site",
+            "terminal",
+            "language",
+            "status",
+            "items_answered",
+            "duration_minutes",
+            "bank_version",
+        ],
+    )
+    db["area_results"].create(
+        {"session_id": str, "area": int, "level": str},
+        pk=("session_id", "area"),
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null=["level"],
+    )
+    db["answers"].create(
+        {"session_id": str, "item_id": str, "answer": str},
+        pk=("session_id", "item_id"),
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null=["answer"],
+    )
+
+
+def _create_report_indexes(db: sqlite_utils.Database) -> None:
+    """Version 2: indexes that keep `stats` and `export` fast at a million sessions.
+
+    The covering index on sessions lets reports read a narrow index instead of the
+    table; the one on area_results serves levels per area without a table lookup.
+    """
+    db["sessions"].create_index(
+        ["day", "site", "terminal", "language", "status", "category"],
+        index_name="sessions_report",
+        if_not_exists=True,
+    )
+    db["area_results"].create_index(
+        ["session_id", "area", "level"], index_name="area_results_report", if_not_exists=True
+    )
+
+
+# MIGRATIONS[n] brings a database from user_version n to n + 1.
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _create_tables,
+    _create_report_indexes,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+_OUR_TABLES = {"sessions", "area_results", "answers"}
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The schema version stored in PRAGMA user_version."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def open_database(
+    path: Path | str,
+    *,
+    busy_timeout: float = 5.0,
+    create: bool = True,
+    migrate: bool = True,
+) -> sqlite_utils.Database:
+    """Open (and if needed create and migrate) a skillcheck database.
+
+    WAL, synchronous=FULL, foreign_keys=ON and a busy timeout in seconds on every
+    connection. With `create=False` a missing file is an error instead of a new
+    database (what the facilitator commands want). Raises StoreError for a file
+    that is missing, not SQLite, another program's database or a newer schema;
+    sqlite3/OS errors (locked, read-only, disk full) propagate for the caller.
+    """
+    path = Path(path)
+    if not create and not path.is_file():
+        raise StoreError(f"{path}: no such database file")
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    try:
+        _configure(db, busy_timeout)
+        version = schema_version(db)
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{path}: database schema version {version} is newer than this skillcheck "
+                f"understands ({SCHEMA_VERSION}); update skillcheck"
+            )
+        if version == 0 and set(db.table_names()) - _OUR_TABLES:
+            raise StoreError(f"{path}: not a skillcheck database (it has other tables)")
+        if migrate and version < SCHEMA_VERSION:
+            _migrate(db, version)
+    except sqlite3.DatabaseError as error:
+        db.close()
+        if "not a database" in str(error) or "malformed" in str(error):
+            raise StoreError(f"{path}: not an SQLite database") from None
+        raise
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _configure(db: sqlite_utils.Database, busy_timeout: float) -> None:
+    # The busy timeout first, so that even switching to WAL waits for a writer.
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def _migrate(db: sqlite_utils.Database, version: int) -> None:
+    for target, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        # One transaction per step: a failed migration leaves the previous version intact.
+        with db.atomic():
+            migration(db)
+            db.execute(f"PRAGMA user_version = {target}")
+
+
+def _take_write_lock(db: sqlite_utils.Database) -> None:
+    # db.atomic() issues a deferred BEGIN. If the first statement only reads (as
+    # sqlite-utils does when it checks that a table exists), the later upgrade to a
+    # writer fails at once with "database is locked" instead of honouring the busy
+    # timeout. A no-op write as the first statement takes the write lock while the
+    # busy timeout applies.
+    db.execute("DELETE FROM sessions WHERE 0")
+
+
+# --- saving --------------------------------------------------------------------
+
+
+def check_record(record: SessionRecord) -> None:
+    """Raise ValueError when a record breaks the schema's rules (a kiosk bug)."""
+    problems = []
+    if not record.id or not re.fullmatch(r"[0-9a-f]{32}", record.id):
+        problems.append("id must be uuid4().hex")
+    if not _DAY.fullmatch(record.day):
+        problems.append(f"day {record.day!r} is not YYYY-MM-DD")
+    else:
+        try:
+            dt.date.fromisoformat(record.day)
+        except ValueError:
+            problems.append(f"day {record.day!r} is not a date")
+    if record.status not in STATUSES:
+        problems.append(f"status {record.status!r} is not one of {STATUSES}")
+    if record.status == "completed" and record.category not in CATEGORIES:
+        problems.append(f"category {record.category!r} is not one of {CATEGORIES}")
+    if record.items_answered < 0 or record.duration_minutes < 0:
+        problems.append("items_answered and duration_minutes must not be negative")
+    for area, level in record.levels.items():
+        if area not in AREAS or level not in LEVELS:
+            problems.append(f"level {area!r}: {level!r} is not area 1-5 with one of {LEVELS}")
+    if problems:
+        raise ValueError(f"session {record.id!r}: " + "; ".join(problems))
+
+
+def _rows(record: SessionRecord) -> tuple[dict, list[dict], list[dict]]:
+    """The rows stored for a record, with the privacy rule applied."""
+    completed = record.status == "completed"
+    session = {
+        "id": record.id,
+        "day": record.day,
+        "site": record.site,
+        "terminal": record.terminal,
+        "language": record.language,
+        "status": record.status,
+        "items_answered": record.items_answered,
+        "duration_minutes": record.duration_minutes,
+        # An abandoned session keeps only how far it got: no category, levels, answers.
+        "category": record.category if completed else None,
+        "bank_version": record.bank_version,
+    }
+    if not completed:
+        return session, [], []
+    areas = [
+        {"session_id": record.id, "area": int(area), "level": level}
+        for area, level in sorted(record.levels.items())
+    ]
+    answers = [
+        {"session_id": record.id, "item_id": item, "answer": code}
+        for item, code in sorted(record.answers.items())
+    ]
+    return session, areas, answers
+
+
+def save_session(db: sqlite_utils.Database, record: SessionRecord) -> None:
+    """Store one session in one transaction: all of its rows or none.
+
+    Answers, levels and category of an abandoned session are dropped here, whatever
+    the caller passed. Raises ValueError for an invalid record and sqlite3 errors
+    when the database cannot be written.
+    """
+    _save_many(db, [record])
+
+
+def _save_many(db: sqlite_utils.Database, records: list[SessionRecord]) -> int:
+    """Save records in one transaction, skipping ids already stored; returns how many."""
+    for record in records:
+        check_record(record)
+    saved = 0
+    with db.atomic():
+        _take_write_lock(db)
+        for record in records:
+            session, areas, answers = _rows(record)
+            # A spooled session whose earlier flush committed but whose spool file
+            # could not be removed must not be stored twice.
+            if db["sessions"].count_where("id = ?", [record.id]):
+                continue
+            db["sessions"].insert(session)
+            db["area_results"].insert_all(areas, ignore=True)
+            db["answers"].insert_all(answers, ignore=True)
+            saved += 1
+    return saved
+
+
+# --- the spool -----------------------------------------------------------------
+
+
+def spool_paths(database: Path) -> tuple[Path, Path]:
+    """Where sessions wait: beside the database, else in the user data directory.
+
+    The fallback is used when the database's folder is missing; its name carries a
+    hash of the database path so two databases never share a spool.
+    """
+    database = Path(database)
+    beside = database.with_name(database.name + ".spool.jsonl")
+    digest = hashlib.sha256(str(database.resolve()).encode()).hexdigest()[:12]
+    fallback_dir = Path(platformdirs.user_data_dir("skillcheck", appauthor=False)) / "spool"
+    fallback = fallback_dir / f"{database.stem}-{digest}.jsonl"
+    return beside, fallback
+
+
+def _to_json(record: SessionRecord) -> str:
+    data = asdict(record)
+    data["levels"] = {str(area): level for area, level in record.levels.items()}
+    data["answers"] = dict(record.answers)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _from_json(line: str) -> SessionRecord:
+    data = json.loads(line)
+    data["levels"] = {int(area): level for area, level in data.get("levels", {}).items()}
+    return SessionRecord(**data)
+
+
+def _append_fsync(path: Path, line: str) -> None:
+    new = not path.exists()
+    with open(path, "a", encoding="utf-8") as spool:
+        spool.write(line + "\n")
+        spool.flush()
+        os.fsync(spool.fileno())
+    if new:
+        # A new file's directory entry must reach the disk too.
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _read_spool(path: Path) -> list[SessionRecord]:
+    records = []
+    if not path.is_file():
+        return records
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(_from_json(line))
+        except (ValueError, TypeError) as error:
+            # A line cut short by a power failure: keep it aside rather than lose the rest.
+            log.warning("%s:%d: unreadable spooled session skipped (%s)", path, number, error)
+            _append_fsync(path.with_name(path.name + ".bad"), line)
+    return records
+
+
+# --- the Store the kiosk holds ----------------------------------------------------
+
+
+class Store:
+    """The kiosk's handle on the database; `save` never raises for disk trouble.
+
+    Each operation opens its own connection: sqlite connections refuse use from a
+    second thread, and a fresh open notices a database that became writable again.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        busy_timeout: float = 5.0,
+        spool_fallback: Path | None = None,
+    ) -> None:
+        """Remember the database, create its folder, and flush a waiting spool."""
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self.spool_beside, default_fallback = spool_paths(self.path)
+        self.spool_fallback = spool_fallback or default_fallback
+        try:
+            db = open_database(self.path, busy_timeout=busy_timeout)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("database %s not available at start (%s)", self.path, error)
+            return
+        try:
+            self._flush(db)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("spooled sessions not written yet (%s)", error)
+        finally:
+            db.close()
+
+    def _open(self) -> sqlite_utils.Database:
+        # create=True would recreate a folder that vanished (an unmounted share); only
+        # the start creates it, later a missing folder means "spool".
+        if not self.path.parent.is_dir():
+            raise FileNotFoundError(f"database folder {self.path.parent} is missing")
+        return open_database(self.path, busy_timeout=self.busy_timeout)
+
+    def _flush(self, db: sqlite_utils.Database) -> int:
+        written = 0
+        for spool in (self.spool_beside, self.spool_fallback):
+            records = _read_spool(spool)
+            if records:
+                written += _save_many(db, records)
+            if spool.exists():
+                spool.unlink()
+        if written:
+            log.info("%d spooled session(s) written to %s", written, self.path)
+        return written
+
+    def save(self, record: SessionRecord) -> bool:
+        """Store a session; on disk trouble spool it and log a warning.
+
+        Returns True when it reached the database, False when it was spooled. Raises
+        ValueError only for an invalid record (a bug in the caller).
+        """
+        check_record(record)
+        try:
+            db = self._open()
+            try:
+                self._flush(db)
+                save_session(db, record)
+            finally:
+                db.close()
+            return True
+        except (OSError, sqlite3.Error, StoreError) as error:
+            log.warning("database %s not writable (%s); session spooled", self.path, error)
+            self._spool(record)
+            return False
+
+    def _spool(self, record: SessionRecord) -> None:
+        line = _to_json(record)
+        target = self.spool_beside if self.spool_beside.parent.is_dir() else self.spool_fallback
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _append_fsync(target, line)
+        except OSError as error:
+            # Nowhere left to write: the log is the last trace of this session.
+            log.error("session %s lost: spool %s not writable (%s)", record.id, target, error)
+
+    def spooled(self) -> list[SessionRecord]:
+        """Sessions waiting in the spool files, oldest first."""
+        return _read_spool(self.spool_beside) + _read_spool(self.spool_fallback)
+
+    def counts(self, today: dt.date) -> SessionCounts:
+        """Sessions today and this month (spooled ones included), never raising."""
+        day = today.isoformat()
+        month_start = today.replace(day=1).isoformat()
+        waiting = self.spooled()
+        stored_today = stored_month = 0
+        try:
+            db = open_database(self.path, busy_timeout=self.busy_timeout, create=False)
+            try:
+                stored_month, stored_today = db.execute(
+                    "SELECT count(*), coalesce(sum(day = ?), 0) FROM sessions "
+                    "WHERE day BETWEEN ? AND ?",
+                    [day, month_start, day],
+                ).fetchone()
+            finally:
+                db.close()
+        except (OSError, sqlite3.Error, StoreError) as error:
+            log.warning("counts from %s not available (%s)", self.path, error)
+        return SessionCounts(
+            today=stored_today + sum(r.day == day for r in waiting),
+            this_month=stored_month + sum(month_start <= r.day <= day for r in waiting),
+            spooled=len(waiting),
+        )

@@ -1,0 +1,268 @@
+"""The store: schema, privacy rule, atomic saves, migrations and the spool.
+
+Tests run as root, which ignores file permissions, so "read-only" and "disk full"
+are produced through SQLite itself (a `mode=ro` connection, `max_page_count`)
+rather than chmod; each test says what it proves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import uuid
+
+import pytest
+import sqlite_utils
+
+from skillcheck import store
+from skillcheck.store import (
+    SCHEMA_VERSION,
+    NewerSchemaError,
+    SessionRecord,
+    Store,
+    StoreError,
+    open_database,
+    save_session,
+)
+
+
+def record(**changes) -> SessionRecord:
+    base = dict(
+        id=uuid.uuid4().hex,
+        day="2025-03-14",
+        site="Bibliotheek Gent",
+        terminal="t1",
+        language="nl",
+        status="completed",
+        items_answered=18,
+        duration_minutes=6,
+        category="low",
+        bank_version="2025.1",
+        levels={1: "basic", 2: "basic", 3: "none", 4: "above_basic", 5: "basic"},
+        answers={"1.1-search": "2", "4.2-phishing": "b"},
+    )
+    base.update(changes)
+    return SessionRecord(**base)
+
+
+def rows(path, table):
+    db = sqlite_utils.Database(path)
+    try:
+        return list(db[table].rows)
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "data" / "skillcheck.db"
+
+
+@pytest.fixture
+def kiosk_store(db_path, tmp_path):
+    return Store(db_path, busy_timeout=0.2, spool_fallback=tmp_path / "fallback" / "spool.jsonl")
+
+
+def test_open_sets_pragmas_creates_folder_and_schema(db_path):
+    db = open_database(db_path)
+    assert db_path.parent.is_dir()
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert {"sessions", "area_results", "answers"} <= set(db.table_names())
+    assert "time" not in " ".join(db["sessions"].columns_dict)
+    db.close()
+
+
+def test_completed_session_stores_all_rows(db_path):
+    db = open_database(db_path)
+    r = record()
+    save_session(db, r)
+    [session] = db["sessions"].rows
+    assert session["day"] == "2025-03-14" and session["category"] == "low"
+    assert {(a["area"], a["level"]) for a in db["area_results"].rows} == set(r.levels.items())
+    assert {(a["item_id"], a["answer"]) for a in db["answers"].rows} == set(r.answers.items())
+
+
+def test_abandoned_session_keeps_only_how_far_it_got(db_path):
+    db = open_database(db_path)
+    # The caller passes answers and levels anyway: save_session must drop them.
+    save_session(db, record(status="abandoned", items_answered=4, category="none"))
+    [session] = db["sessions"].rows
+    assert session["items_answered"] == 4 and session["category"] is None
+    assert db["area_results"].count == 0 and db["answers"].count == 0
+
+
+def test_invalid_record_is_refused(db_path):
+    db = open_database(db_path)
+    with pytest.raises(ValueError, match="not a date"):
+        save_session(db, record(day="2025-02-30"))
+    with pytest.raises(ValueError, match="category"):
+        save_session(db, record(category=None))
+    assert db["sessions"].count == 0
+
+
+def test_save_is_all_or_nothing(db_path):
+    db = open_database(db_path)
+    r = record()
+    save_session(db, r)
+    # A second session whose answers collide with nothing but whose session row does:
+    # force a failure after the session row by breaking the answers table.
+    db.execute("CREATE TRIGGER fail BEFORE INSERT ON answers BEGIN SELECT RAISE(ABORT, 'x'); END")
+    with pytest.raises(sqlite3.IntegrityError):
+        save_session(db, record())
+    assert db["sessions"].count == 1 and db["area_results"].count == 5
+
+
+def test_older_database_is_migrated(db_path):
+    db_path.parent.mkdir(parents=True)
+    old = sqlite_utils.Database(db_path)
+    store.MIGRATIONS[0](old)
+    old.execute("PRAGMA user_version = 1")
+    old["sessions"].insert(
+        {
+            "id": "a" * 32,
+            "day": "2024-01-02",
+            "site": "s",
+            "terminal": "t",
+            "language": "fr",
+            "status": "abandoned",
+            "items_answered": 2,
+            "duration_minutes": 1,
+            "category": None,
+            "bank_version": "1",
+        }
+    )
+    old.close()
+    db = open_database(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "sessions_report" in {i.name for i in db["sessions"].indexes}
+    assert db["sessions"].count == 1
+
+
+def test_newer_database_is_refused(db_path):
+    open_database(db_path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(NewerSchemaError, match="newer than this skillcheck"):
+        open_database(db_path)
+
+
+def test_not_sqlite_and_missing_and_foreign(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("hello, this is not a database" * 10)
+    with pytest.raises(StoreError, match="not an SQLite database"):
+        open_database(junk)
+    with pytest.raises(StoreError, match="no such database"):
+        open_database(tmp_path / "missing.db", create=False)
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["birds"].insert({"name": "tit"})
+    with pytest.raises(StoreError, match="not a skillcheck database"):
+        open_database(other)
+
+
+def test_store_saves_and_counts(kiosk_store):
+    assert kiosk_store.save(record(day="2025-03-14"))
+    assert kiosk_store.save(record(day="2025-03-02", status="abandoned", category=None))
+    assert kiosk_store.save(record(day="2025-02-28"))
+    counts = kiosk_store.counts(dt.date(2025, 3, 14))
+    assert (counts.today, counts.this_month, counts.spooled) == (1, 2, 0)
+
+
+def test_held_write_lock_spools_then_flushes(kiosk_store, db_path, caplog):
+    """Proves: a real write lock held past the busy timeout ends in the spool."""
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    first = record()
+    with caplog.at_level(logging.WARNING, logger="skillcheck.store"):
+        assert kiosk_store.save(first) is False
+    assert "spooled" in caplog.text
+    assert kiosk_store.spool_beside.is_file()
+    assert [r.id for r in kiosk_store.spooled()] == [first.id]
+    assert kiosk_store.counts(dt.date(2025, 3, 14)).today == 1
+    holder.execute("ROLLBACK")
+    holder.close()
+    second = record()
+    assert kiosk_store.save(second) is True
+    assert {r["id"] for r in rows(db_path, "sessions")} == {first.id, second.id}
+    assert len(rows(db_path, "area_results")) == 10
+    assert not kiosk_store.spool_beside.exists()
+
+
+def test_read_only_database_spools(kiosk_store, db_path, monkeypatch):
+    """Proves: SQLite's "attempt to write a readonly database" ends in the spool.
+
+    The connection is opened with mode=ro (root ignores chmod), which is the error a
+    read-only file or mount gives; it does not exercise a real read-only mount.
+    """
+    real_open = store.open_database
+
+    def read_only(path, **kwargs):
+        db = real_open(path, **kwargs)
+        db.close()
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        return sqlite_utils.Database(conn)
+
+    monkeypatch.setattr(store, "open_database", read_only)
+    r = record()
+    assert kiosk_store.save(r) is False
+    monkeypatch.setattr(store, "open_database", real_open)
+    assert Store(db_path).spooled() == []  # a start flushes the spool too
+    assert [s["id"] for s in rows(db_path, "sessions")] == [r.id]
+
+
+def test_disk_full_spools(kiosk_store, db_path, monkeypatch):
+    """Proves: SQLITE_FULL ("database or disk is full") ends in the spool.
+
+    max_page_count caps the file at its current size, which is how SQLite reports a
+    full disk; no real disk is filled.
+    """
+    real_open = store.open_database
+
+    def full(path, **kwargs):
+        db = real_open(path, **kwargs)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")
+        return db
+
+    monkeypatch.setattr(store, "open_database", full)
+    big = record(answers={f"item-{n}": "x" * 200 for n in range(200)})
+    assert kiosk_store.save(big) is False
+    assert rows(db_path, "sessions") == []
+    monkeypatch.setattr(store, "open_database", real_open)
+    assert kiosk_store.save(record()) is True
+    assert len(rows(db_path, "sessions")) == 2
+    assert len(rows(db_path, "answers")) == 202
+
+
+def test_missing_folder_spools_in_user_data_dir(kiosk_store, db_path):
+    """Proves: when the database folder vanishes (an unmounted share), sessions go to
+    the fallback spool and reach the database once the folder is back."""
+    import shutil
+
+    shutil.rmtree(db_path.parent)
+    r = record()
+    assert kiosk_store.save(r) is False
+    assert not db_path.parent.exists()  # the store did not quietly recreate it
+    assert [s.id for s in kiosk_store.spooled()] == [r.id]
+    assert kiosk_store.spool_fallback.is_file()
+    db_path.parent.mkdir()
+    assert kiosk_store.save(record()) is True
+    assert r.id in {s["id"] for s in rows(db_path, "sessions")}
+    assert not kiosk_store.spool_fallback.exists()
+
+
+def test_spool_survives_a_torn_line_and_double_flush(kiosk_store, db_path):
+    r = record()
+    kiosk_store.spool_beside.write_text(
+        store._to_json(r) + "\n" + store._to_json(r) + "\n" + '{"id": "cut sho', encoding="utf-8"
+    )
+    assert kiosk_store.save(record()) is True
+    assert len(rows(db_path, "sessions")) == 2  # r once, not twice; the torn line kept aside
+    assert kiosk_store.spool_beside.with_name(kiosk_store.spool_beside.name + ".bad").is_file()
+
+
+def test_spool_round_trips_a_record():
+    r = record()
+    assert store._from_json(store._to_json(r)) == r
