@@ -80,15 +80,19 @@ class DataFile:
         result = []
         for index, value in enumerate(values):
             start = starts[index] if index < len(starts) else 1
-            end = self._table_end(start)
-            key_lines: dict[str, int] = {}
-            for number in range(start + 1, end):
-                match = re.match(r"^\s*([A-Za-z0-9_-]+)\s*=", self.lines[number - 1])
-                if match and match.group(1) not in key_lines:
-                    key_lines[match.group(1)] = number
+            key_lines = self.key_lines_after(start)
             data = value if isinstance(value, dict) else {}
             result.append(Entry(data=data, line=start, key_lines=key_lines))
         return result
+
+    def key_lines_after(self, start: int) -> dict[str, int]:
+        """The line of each `key =` in the table whose header is at line `start`."""
+        key_lines: dict[str, int] = {}
+        for number in range(start + 1, self._table_end(start)):
+            match = re.match(r"^\s*([A-Za-z0-9_-]+)\s*=", self.lines[number - 1])
+            if match and match.group(1) not in key_lines:
+                key_lines[match.group(1)] = number
+        return key_lines
 
     def _table_end(self, start: int) -> int:
         for number in range(start + 1, len(self.lines) + 1):

@@ -7,8 +7,9 @@ own entries and its help desk in its config, optionally with a text per language
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -36,6 +37,9 @@ class Initiative:
     areas: tuple[int, ...] = AREAS
     address: str | None = None
     url: str | None = None
+    # The shipped help desk's name is ordinary words ("Ask the staff here"), so it
+    # is translated; other names are proper names and stay as they are.
+    translated_name: bool = False
     # Site entries may give their texts per language: field -> language -> text.
     local_texts: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({})
@@ -43,8 +47,10 @@ class Initiative:
 
 
 def initiative_text(initiative: Initiative, name: str, translator: Translator) -> str:
-    """One of an initiative's texts (offer, audience, where) in the person's language."""
+    """One of an initiative's texts (name, offer, audience, where) in the person's language."""
     own = initiative.local_texts.get(name, {})
+    if name == "name" and not own and not initiative.translated_name:
+        return initiative.name
     if translator.language in own:
         return own[translator.language]
     source = getattr(initiative, name)
@@ -86,7 +92,28 @@ def check_initiatives(path: Path) -> tuple[tuple[Initiative, ...], list[Problem]
             continue
         seen.add(initiative.id)
         result.append(initiative)
+    if data_file.data.get("help_desk") is None:
+        problems.append(Problem(path, 1, "no [help_desk] table (the last suggestion for everyone)"))
     return tuple(result), problems
+
+
+def load_help_desk(path: Path) -> Initiative:
+    """The shipped help desk of the catalogue file, used when a site has none."""
+    data_file, problems = read_data_file(path)
+    if data_file is None:
+        raise ContentError(problems)
+    table = data_file.data.get("help_desk")
+    header = re.compile(r"^\s*\[help_desk\]")
+    line = next((n for n, text in enumerate(data_file.lines, 1) if header.match(text)), 1)
+    if not isinstance(table, dict):
+        raise ContentError([Problem(path, line, "no [help_desk] table")])
+    key_lines = data_file.key_lines_after(line)
+    initiative = parse_initiative(
+        Entry(data=table, line=line, key_lines=key_lines), path, problems, allow_local_texts=False
+    )
+    if initiative is None:
+        raise ContentError(problems)
+    return replace(initiative, translated_name=True)
 
 
 def parse_initiative(

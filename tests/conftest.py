@@ -1,0 +1,33 @@
+"""Shared fixtures: the shipped content, and copies of it to break on purpose."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from skillcheck.bank import Bank, load_bank
+from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    """The shipped question bank."""
+    return load_bank(QUESTIONS_DIR)
+
+
+@pytest.fixture
+def questions_copy(tmp_path: Path) -> Path:
+    """A writable copy of questions/ for tests that break a file."""
+    target = tmp_path / "questions"
+    shutil.copytree(QUESTIONS_DIR, target)
+    return target
+
+
+@pytest.fixture
+def locales_copy(tmp_path: Path) -> Path:
+    """A writable copy of locales/."""
+    target = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, target)
+    return target

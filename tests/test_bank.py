@@ -1,0 +1,134 @@
+"""The shipped bank meets the brief; broken copies name `file:line: what is wrong`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skillcheck.bank import AREAS, COMPETENCES, DONT_KNOW, Bank, check_bank, load_bank
+from skillcheck.datafile import ContentError
+
+
+def test_shipped_bank_covers_the_brief(bank: Bank) -> None:
+    assert len(bank.items) >= 25
+    assert len(bank.competences) >= 15
+    assert bank.competences <= set(COMPETENCES)
+    for area in AREAS:
+        items = bank.items_in(area)
+        assert len(items) >= 4, area
+        assert {i.band for i in items} == {"basic", "above_basic"}, area
+        assert any(i.kind == "knowledge" for i in items), area
+    # the beginner's path is every basic item: at most 12 (see test_session)
+    assert sum(i.band == "basic" for i in bank.items) <= 12
+
+
+def test_knowledge_items_offer_one_right_answer_and_i_dont_know(bank: Bank) -> None:
+    for item in bank.items:
+        codes = [a.code for a in item.answers]
+        assert len(codes) == len(set(codes))
+        if item.kind == "knowledge":
+            assert 3 <= len(item.options) <= 4
+            assert sum(o.correct for o in item.options) == 1
+            assert codes[-1] == DONT_KNOW
+            assert not item.is_mastered(DONT_KNOW)
+        else:
+            assert codes == ["0", "1", "2", "3"]
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> int:
+    """Replace text and return the 1-based line of the first replacement."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+def problems_of(questions: Path) -> list[str]:
+    bank, problems = check_bank(questions)
+    assert bank is None
+    return [str(p) for p in problems]
+
+
+def first_item_key(path: Path, key: str) -> str:
+    return next(line for line in path.read_text().splitlines() if line.startswith(f"{key} ="))
+
+
+@pytest.mark.parametrize(
+    ("key", "bad_value", "message"),
+    [
+        ("competence", '"9.9"', "unknown competence '9.9'"),
+        ("competence", '"2.1"', "competence 2.1 is not in area 1"),
+        ("kind", '"essay"', "unknown kind 'essay'"),
+        ("band", '"expert"', "unknown band 'expert'"),
+        ("text", '"   "', "'text' is missing or empty"),
+    ],
+)
+def test_bad_item_fields_are_named_with_file_and_line(
+    questions_copy: Path, key: str, bad_value: str, message: str
+) -> None:
+    path = questions_copy / "items" / "1-information.toml"
+    original = first_item_key(path, key)
+    line = replace_in(path, original, f"{key} = {bad_value}")
+    problems = problems_of(questions_copy)
+    assert any(p.startswith(f"{path}:{line}:") and message in p for p in problems), problems
+
+
+def test_toml_syntax_error_names_the_line(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "2-communication.toml"
+    line = replace_in(path, "[[items]]", "[[items]\nid = ")
+    problems = problems_of(questions_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}:{line}: TOML syntax error")
+
+
+def test_duplicate_id_names_both_places(questions_copy: Path) -> None:
+    first = questions_copy / "items" / "1-information.toml"
+    other = questions_copy / "items" / "3-content.toml"
+    first_id = first_item_key(first, "id")
+    line = replace_in(other, first_item_key(other, "id"), first_id)
+    problems = problems_of(questions_copy)
+    assert any(p.startswith(f"{other}:{line}: duplicate id") and str(first) in p for p in problems)
+
+
+def test_knowledge_item_needs_exactly_one_correct_option(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "4-safety.toml"
+    text = path.read_text()
+    start = text.index('kind = "knowledge"')
+    options = text.index("options = [", start)
+    line = text[:options].count("\n") + 1
+    # make a wrong option correct too
+    wrong = text.index("{ text = ", options)
+    end = text.index("}", wrong)
+    path.write_text(text[:end] + ", correct = true " + text[end:])
+    problems = problems_of(questions_copy)
+    assert any(
+        p.startswith(f"{path}:{line}:") and "exactly one correct option (found 2)" in p
+        for p in problems
+    ), problems
+
+
+def test_unknown_area_in_a_file(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "5-problem-solving.toml"
+    line = replace_in(path, "area = 5", "area = 6")
+    problems = problems_of(questions_copy)
+    assert any(p.startswith(f"{path}:{line}: unknown area 6") for p in problems), problems
+
+
+def test_missing_file_is_a_problem_not_a_traceback(questions_copy: Path) -> None:
+    (questions_copy / "areas.toml").unlink()
+    problems = problems_of(questions_copy)
+    assert any("areas.toml:0: file is missing" in p for p in problems)
+    with pytest.raises(ContentError):
+        load_bank(questions_copy)
+
+
+def test_an_area_with_too_few_items_is_refused(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "2-communication.toml"
+    text = path.read_text()
+    # keep only the first item of the file
+    second = text.index("[[items]]", text.index("[[items]]") + 1)
+    path.write_text(text[:second])
+    problems = problems_of(questions_copy)
+    assert any("area 2 has fewer than 4 items" in p for p in problems)

@@ -1,0 +1,142 @@
+"""The catalogue loads, and recommend() ranks level, region, language, weak areas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skillcheck.i18n import Translator
+from skillcheck.initiatives import (
+    Initiative,
+    check_initiatives,
+    initiative_text,
+    load_help_desk,
+    load_initiatives,
+    person_level,
+    recommend,
+)
+from skillcheck.paths import QUESTIONS_DIR
+
+CATALOGUE_PATH = QUESTIONS_DIR / "initiatives.toml"
+
+
+def levels(*values: str) -> dict[int, str]:
+    return dict(enumerate(values, start=1))
+
+
+BEGINNER = levels("none", "none", "none", "none", "none")
+BASIC = levels("basic", "basic", "none", "basic", "basic")  # low: 4 of 5
+EXPERT = levels(*["above_basic"] * 5)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> tuple[Initiative, ...]:
+    return load_initiatives(CATALOGUE_PATH)
+
+
+@pytest.fixture(scope="module")
+def help_desk() -> Initiative:
+    return load_help_desk(CATALOGUE_PATH)
+
+
+def test_catalogue_holds_the_named_initiatives(catalogue) -> None:
+    names = " ".join(i.name for i in catalogue)
+    for name in ("BeCentral", "BeCode", "Interface3", "MolenGeek", "Studio Digital", "Digitaal"):
+        assert name in names
+    for region in ("brussels", "flanders", "wallonia"):
+        assert any(i.region == region and "none" in i.levels for i in catalogue), region
+
+
+def test_person_level() -> None:
+    assert person_level(BEGINNER) == "none"
+    assert person_level(BASIC) == "basic"
+    assert person_level(levels("basic", "none", "none", "basic", "basic")) == "none"
+    assert person_level(EXPERT) == "above_basic"
+
+
+@pytest.mark.parametrize("region", ["brussels", "flanders", "wallonia"])
+@pytest.mark.parametrize("person", [BEGINNER, BASIC, EXPERT])
+def test_recommendations_fit_level_and_region_and_end_with_the_help_desk(
+    catalogue, help_desk, region, person
+) -> None:
+    chosen = recommend(catalogue, person, region, "fr", help_desk)
+    assert 1 <= len(chosen) <= 3
+    assert chosen[-1] is help_desk
+    wanted = person_level(person)
+    for initiative in chosen[:-1]:
+        assert initiative.region in (region, "national")
+        assert wanted in initiative.levels
+    # deterministic
+    assert chosen == recommend(catalogue, person, region, "fr", help_desk)
+
+
+def test_beginner_in_brussels_is_sent_to_becentral(catalogue, help_desk) -> None:
+    chosen = recommend(catalogue, BEGINNER, "brussels", "nl", help_desk)
+    assert chosen[0].id == "becentral"
+
+
+def test_expert_is_not_sent_to_a_beginners_course(catalogue, help_desk) -> None:
+    chosen = recommend(catalogue, EXPERT, "wallonia", "fr", help_desk)
+    assert all("above_basic" in i.levels for i in chosen[:-1])
+
+
+def make(id_: str, **kw) -> Initiative:
+    return Initiative(id=id_, name=kw.pop("name", id_), offer="x", **kw)
+
+
+def test_ranking_order_region_then_language_then_weak_areas() -> None:
+    weak_safety = levels("basic", "basic", "basic", "none", "basic")
+    catalogue = [
+        make("national-fr", region="national", languages=("fr",)),
+        make("local-nl", region="flanders", languages=("nl",)),
+        make("local-fr-safety", region="flanders", languages=("fr",), areas=(4,)),
+        make("local-fr-other", region="flanders", languages=("fr",), areas=(1,)),
+        make("far-away", region="wallonia", languages=("fr",)),
+    ]
+    chosen = recommend(catalogue, weak_safety, "flanders", "fr", limit=5)
+    assert [i.id for i in chosen] == [
+        "local-fr-safety",
+        "local-fr-other",
+        "local-nl",
+        "national-fr",
+    ]
+
+
+def test_level_misfits_only_when_nothing_fits() -> None:
+    catalogue = [make("coding", region="brussels", levels=("above_basic",))]
+    assert [i.id for i in recommend(catalogue, BEGINNER, "brussels", "fr")] == ["coding"]
+    catalogue.append(make("start", region="brussels", levels=("none",)))
+    assert [i.id for i in recommend(catalogue, BEGINNER, "brussels", "fr")] == ["start"]
+
+
+def test_always_at_least_one_result() -> None:
+    desk = make("desk")
+    assert recommend([], BEGINNER, "brussels", "nl", desk) == [desk]
+    assert recommend([make("x", region="wallonia")], BEGINNER, "flanders", "nl")[0].id == "x"
+
+
+def test_site_texts_per_language_and_catalogue_texts_through_the_translator(help_desk) -> None:
+    site = Initiative(
+        id="site-class",
+        name="Computerklas",
+        offer="Computer class",
+        local_texts={"offer": {"nl": "Computerles", "fr": "Cours d'informatique"}},
+    )
+    assert initiative_text(site, "offer", Translator("fr")) == "Cours d'informatique"
+    assert initiative_text(site, "name", Translator("fr")) == "Computerklas"
+    assert initiative_text(help_desk, "name", Translator("en")) == "Ask the staff here"
+
+
+def test_broken_catalogue_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "initiatives.toml"
+    path.write_text(
+        '[[initiatives]]\nid = "a"\nname = "A"\noffer = "x"\nlevels = ["expert"]\n'
+        'region = "mars"\n\n[help_desk]\nname = "Desk"\noffer = "y"\n'
+    )
+    _, problems = check_initiatives(path)
+    messages = [str(p) for p in problems]
+    assert f"{path}:5: initiative 'a': unknown level 'expert' (use none, basic, above_basic)" in (
+        messages
+    )
+    assert any(m.startswith(f"{path}:6:") and "unknown region 'mars'" in m for m in messages)

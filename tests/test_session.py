@@ -1,0 +1,104 @@
+"""One person's path through the shipped bank."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillcheck.bank import DONT_KNOW, Bank
+from skillcheck.session import Session
+
+
+def run(bank: Bank, choose) -> Session:
+    session = Session(bank)
+    while not session.finished:
+        session = session.answer(choose(session.current))
+    return session
+
+
+def lowest(item) -> str:
+    return "0" if item.kind == "can_do" else DONT_KNOW
+
+
+def best(item) -> str:
+    if item.kind == "can_do":
+        return "3"
+    return next(o.code for o in item.options if o.correct)
+
+
+def test_full_path_asks_at_most_25(bank: Bank) -> None:
+    session = run(bank, best)
+    assert len(session.answers) <= 25
+    assert len(session.answers) == len(bank.items)
+    assert session.result().category == "above_basic"
+
+
+def test_beginner_finishes_in_at_most_12(bank: Bank) -> None:
+    session = run(bank, lowest)
+    assert len(session.answers) <= 12
+    assert all(item.band == "basic" for item in session.path)
+    result = session.result()
+    assert set(result.levels.values()) == {"none"}
+    assert result.category == "none"
+
+
+def test_order_is_areas_then_bands(bank: Bank) -> None:
+    path = Session(bank).path
+    keys = [(item.area, item.band != "basic") for item in path]
+    assert keys == sorted(keys)
+
+
+def test_progress_at_most_shrinks_when_an_area_is_skipped(bank: Bank) -> None:
+    session = Session(bank)
+    assert session.progress.number == 1
+    assert session.progress.at_most == len(bank.items)
+    basics = len(bank.items_in(1, "basic"))
+    for _ in range(basics):
+        session = session.answer(lowest(session.current))
+    assert session.progress.at_most == len(bank.items) - len(bank.items_in(1, "above_basic"))
+    assert session.progress.number == basics + 1
+    assert session.current.area == 2
+
+
+def test_back_keeps_answers_and_changing_them_re_evaluates_skipping(bank: Bank) -> None:
+    session = Session(bank)
+    basics = bank.items_in(1, "basic")
+    for _ in basics:
+        session = session.answer(lowest(session.current))
+    assert session.current.area == 2  # area 1's harder items skipped
+    for _ in basics:
+        session = session.back()
+    assert session.position == 0
+    assert session.previous_answer() == lowest(basics[0])
+    for _ in basics:
+        session = session.answer(best(session.current))
+    assert session.current.area == 1 and session.current.band == "above_basic"
+
+
+def test_answers_to_items_that_became_skipped_drop_out(bank: Bank) -> None:
+    session = Session(bank)
+    for _ in range(len(bank.items_in(1))):
+        session = session.answer(best(session.current))
+    assert len(session.answers) == len(bank.items_in(1))
+    while session.position > 0:
+        session = session.back()
+    for _ in bank.items_in(1, "basic"):
+        session = session.answer(lowest(session.current))
+    assert set(session.answers) == {i.id for i in bank.items_in(1, "basic")}
+
+
+def test_back_at_the_start_stays_and_invalid_answers_are_refused(bank: Bank) -> None:
+    session = Session(bank)
+    assert not session.can_go_back
+    assert session.back().position == 0
+    with pytest.raises(ValueError):
+        session.answer("not-an-answer")
+    finished = run(bank, best)
+    with pytest.raises(ValueError):
+        finished.answer("0")
+
+
+def test_sessions_are_immutable(bank: Bank) -> None:
+    session = Session(bank)
+    after = session.answer(lowest(session.current))
+    assert session.position == 0 and dict(session.given) == {}
+    assert after.position == 1
