@@ -74,6 +74,31 @@ def check(
 # --- kiosk --------------------------------------------------------------------
 
 
+# --- browser mode ---------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Site config (TOML) for the kiosk each browser gets.",
+)
+def serve(host: str, port: int, config_path: Path | None) -> None:
+    """Serve the kiosk to a web browser (each visitor gets their own kiosk)."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    command = [sys.executable, "-m", "skillcheck", "run"]
+    if config_path is not None:
+        command += ["--config", str(config_path.resolve())]
+    Server(shlex.join(command), host=host, port=port, title="skillcheck").serve()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()
