@@ -14,7 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillcheck.datafile import ContentError, DataFile, Entry, Problem, read_data_file
+from skillcheck.datafile import (
+    DataFile,
+    Entry,
+    Problem,
+    read_data_file,
+    value_or_raise,
+)
 from skillcheck.i18n import N_
 
 AREAS = (1, 2, 3, 4, 5)
@@ -165,11 +171,7 @@ AREA_TEXT_KEYS = (
 
 def load_bank(questions_dir: Path) -> Bank:
     """Load and validate the bank; raise ContentError listing every problem."""
-    bank, problems = check_bank(questions_dir)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or bank is None:
-        raise ContentError(errors or problems)
-    return bank
+    return value_or_raise(*check_bank(questions_dir))
 
 
 def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from skillcheck.datafile import ContentError, Entry, Problem, read_data_file
+from skillcheck.datafile import Entry, Problem, read_data_file, value_or_raise
 from skillcheck.initiatives import REGIONS, Initiative, parse_initiative
 
 THEMES = ("default", "high-contrast")
@@ -50,11 +50,7 @@ def default_config() -> SiteConfig:
 
 def load_config(path: Path) -> SiteConfig:
     """Load and validate a site config; raise ContentError listing every problem."""
-    config, problems = check_config(path)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or config is None:
-        raise ContentError(errors or problems)
-    return config
+    return value_or_raise(*check_config(path))
 
 
 _SIMPLE_KEYS: dict[str, type] = {

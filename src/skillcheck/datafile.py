@@ -11,7 +11,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,14 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def value_or_raise(value: T | None, problems: list[Problem]) -> T:
+    """The loaded value, or ContentError when any problem is an error."""
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or value is None:
+        raise ContentError(errors or problems)
+    return value
 
 
 _TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column \d+\)")

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from skillcheck.bank import AREAS
-from skillcheck.datafile import ContentError, Entry, Problem, read_data_file
+from skillcheck.datafile import ContentError, Entry, Problem, read_data_file, value_or_raise
 from skillcheck.i18n import Translator
 from skillcheck.scoring import LEVELS, overall_category, weakest_areas
 
@@ -64,11 +64,7 @@ def initiative_text(initiative: Initiative, name: str, translator: Translator) -
 
 def load_initiatives(path: Path) -> tuple[Initiative, ...]:
     """Load and validate the catalogue; raise ContentError listing every problem."""
-    initiatives, problems = check_initiatives(path)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise ContentError(errors)
-    return initiatives
+    return value_or_raise(*check_initiatives(path))
 
 
 def check_initiatives(path: Path) -> tuple[tuple[Initiative, ...], list[Problem]]:
