@@ -24,6 +24,27 @@ bench: $(STAMP)
 check: $(STAMP)
 	$(BIN)/skillcheck check
 
+# Translations (docs/translating.md): extract every string into locales/skillcheck.pot,
+# then merge it into each locales/<lang>/LC_MESSAGES/skillcheck.po. Existing
+# translations are kept; no fuzzy matching, so nothing silently gets a wrong
+# translation; obsolete entries stay as #~ for the translator to reuse or delete.
+I18N_LANGUAGES = $(sort nl fr en $(patsubst locales/%/LC_MESSAGES/skillcheck.po,%,$(wildcard locales/*/LC_MESSAGES/skillcheck.po)))
+I18N_WIDTH = 79
+
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o locales/skillcheck.pot \
+		--no-default-keywords -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
+		-k npgettext:1c,2,3 -k N_ --add-comments=Translators: --sort-by-file \
+		--width=$(I18N_WIDTH) --project=skillcheck \
+		--version=$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("skillcheck"))') \
+		--copyright-holder="skillcheck contributors" --msgid-bugs-address="" .
+	for lang in $(I18N_LANGUAGES); do \
+		$(BIN)/pybabel update -D skillcheck -i locales/skillcheck.pot -d locales -l $$lang \
+			--init-missing --no-fuzzy-matching --ignore-pot-creation-date \
+			--width=$(I18N_WIDTH) || exit 1; \
+	done
+	$(BIN)/skillcheck check --allow-incomplete || true
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks

@@ -1,0 +1,224 @@
+"""A Babel extractor for the question bank and the initiatives catalogue (TOML).
+
+Registered as the entry point `skillcheck_toml` (group `babel.extractors`), so
+`pybabel extract -F babel.cfg` uses it for `questions/**.toml`; `check_locales`
+calls it in-process to see whether `locales/skillcheck.pot` is up to date.
+
+Every string gets a msgctxt, so that two items with the same English text can be
+translated differently:
+
+* `areas.toml`: name, you_can_basic, you_can_above_basic, next_from_none,
+  next_from_basic, with msgctxt `area-N`;
+* `items/*.toml`: the item `text` and each option `text`, msgctxt = item id, with
+  translator comments (area, competence, kind, band, the item's `note`);
+* `initiatives.toml`: offer, audience, where of each `[[initiatives]]` entry with
+  msgctxt = its id and its name as a comment; the `[help_desk]` table also has
+  its `name` translated (it is ordinary words, not a proper name).
+
+Which kind of file it is follows from its top-level keys, not its name.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Collection, Iterator, Mapping
+from typing import IO, Any
+
+AREA_KEYS = ("name", "you_can_basic", "you_can_above_basic", "next_from_none", "next_from_basic")
+AREA_KEY_HINTS = {
+    "name": "the area's name, a heading on the result screen",
+    "you_can_basic": "result screen, shown when the person is at the basic level",
+    "you_can_above_basic": "result screen, shown when the person is above basic",
+    "next_from_none": "result screen: the first step for someone starting out",
+    "next_from_basic": "result screen: the next step for someone at the basic level",
+}
+AREA_NAMES = {
+    1: "Information and data literacy",
+    2: "Communication and collaboration",
+    3: "Digital content creation",
+    4: "Safety",
+    5: "Problem solving",
+}
+KIND_HINTS = {
+    "can_do": "can-do statement: the person rates how well they can do this",
+    "knowledge": "knowledge check: a situation with one right answer",
+}
+INITIATIVE_KEYS = ("offer", "audience", "where")
+
+# (lineno, funcname, messages, comments), as Babel's extract() expects.
+Extracted = tuple[int, str | None, str | tuple[str, str], list[str]]
+
+
+class _Lines:
+    """Finds the line of `key = "value"` in the source, for real line numbers."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.hits: set[tuple[int, str]] = set()
+
+    def headers(self, name: str) -> list[int]:
+        """1-based lines of each `[[name]]` (or `[name]`) table header."""
+        pattern = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*\]\]?\s*(#.*)?$")
+        return [n for n, line in enumerate(self.lines, start=1) if pattern.match(line)]
+
+    def find(self, key: str, value: str, start: int, end: int) -> int:
+        """The line in [start, end) where `key = ` holds `value` (else `start`)."""
+        key_re = re.compile(rf"(^|[\s{{,]){re.escape(key)}\s*=")
+        first = value.strip().splitlines()[0][:30] if value.strip() else ""
+        fallback = None
+        for number in range(max(start, 1), min(end, len(self.lines) + 1)):
+            line = self.lines[number - 1]
+            if not key_re.search(line):
+                continue
+            window = line
+            if '"""' in line or "'''" in line:  # a multi-line string starts here
+                window = " ".join(self.lines[number - 1 : number + 3])
+            window = window.replace('\\"', '"').replace("\\'", "'")
+            if first and first in window and (number, first) not in self.hits:
+                self.hits.add((number, first))
+                return number
+            if fallback is None:
+                fallback = number
+        return fallback if fallback is not None else start
+
+
+def _message(
+    keywords: Collection[str], line: int, context: str, text: str, comments: list[str]
+) -> Extracted:
+    if "pgettext" in keywords:
+        return line, "pgettext", (context, text), comments
+    # Called without the pgettext keyword (e.g. --no-default-keywords -k _):
+    # give the plain message rather than have Babel fail on an unknown keyword.
+    return line, None, text, comments
+
+
+def extract_toml(
+    fileobj: IO[bytes],
+    keywords: Collection[str],
+    comment_tags: Collection[str],
+    options: Mapping[str, Any],
+) -> Iterator[Extracted]:
+    """Yield the translatable strings of one of skillcheck's TOML data files.
+
+    Raises ValueError (with `file:line`) on a TOML syntax error, so that
+    `pybabel extract` stops instead of writing an incomplete template.
+    """
+    raw = fileobj.read()
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    name = getattr(fileobj, "name", "<toml>")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{name}: {error}") from error
+    finder = _Lines(text)
+    if isinstance(data.get("areas"), list):
+        yield from _areas(data["areas"], finder, keywords)
+    if isinstance(data.get("items"), list):
+        yield from _items(data, finder, keywords)
+    if isinstance(data.get("initiatives"), list):
+        yield from _initiatives(data["initiatives"], finder, "initiatives", keywords)
+    if isinstance(data.get("help_desk"), dict):
+        yield from _initiatives([data["help_desk"]], finder, "help_desk", keywords)
+
+
+def _ranges(finder: _Lines, table: str, count: int) -> list[tuple[int, int]]:
+    """(start, end) lines of each `[[table]]` entry, in file order."""
+    starts = finder.headers(table)
+    starts += [1] * (count - len(starts))
+    result = []
+    for index in range(count):
+        start = starts[index]
+        following = [s for s in starts if s > start]
+        # An entry ends at the next header of any table.
+        other = [
+            n
+            for n, line in enumerate(finder.lines, start=1)
+            if n > start
+            and re.match(r"^\s*\[", line)
+            and not re.match(rf"^\s*\[\[?\s*{re.escape(table)}\.", line)
+        ]
+        end = min(following + other + [len(finder.lines) + 1])
+        result.append((start, end))
+    return result
+
+
+def _areas(areas: list[Any], finder: _Lines, keywords: Collection[str]) -> Iterator[Extracted]:
+    for area, (start, end) in zip(areas, _ranges(finder, "areas", len(areas)), strict=True):
+        if not isinstance(area, dict):
+            continue
+        number = area.get("number")
+        context = f"area-{number}"
+        label = AREA_NAMES.get(number, "?") if isinstance(number, int) else "?"
+        for key in AREA_KEYS:
+            value = area.get(key)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            comments = [f"DigComp area {number}: {label}.", AREA_KEY_HINTS[key] + "."]
+            line = finder.find(key, value, start, end)
+            yield _message(keywords, line, context, value.strip(), comments)
+
+
+def _items(data: dict[str, Any], finder: _Lines, keywords: Collection[str]) -> Iterator[Extracted]:
+    area = data.get("area")
+    items = data["items"]
+    label = AREA_NAMES.get(area, "?") if isinstance(area, int) else "?"
+    for item, (start, end) in zip(items, _ranges(finder, "items", len(items)), strict=True):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            continue
+        context = item["id"]
+        kind = item.get("kind", "?")
+        base = [
+            f"Area {area}: {label}. Competence {item.get('competence', '?')}.",
+            f"Kind: {kind} ({KIND_HINTS.get(kind, 'unknown kind')}). "
+            f"Band: {item.get('band', '?')}.",
+        ]
+        note = item.get("note")
+        notes = [f"Note: {note.strip()}"] if isinstance(note, str) and note.strip() else []
+        text = item.get("text")
+        if isinstance(text, str) and text.strip():
+            line = finder.find("text", text, start, end)
+            yield _message(keywords, line, context, text.strip(), base + notes)
+        options = item.get("options")
+        if not isinstance(options, list):
+            continue
+        for index, option in enumerate(options, start=1):
+            if not isinstance(option, dict):
+                continue
+            value = option.get("text")
+            if not isinstance(value, str) or not value.strip():
+                continue
+            right = (
+                "the right answer"
+                if option.get("correct") is True
+                else "a wrong answer: keep it wrong, but believable"
+            )
+            comments = [f"Answer {index} of {len(options)} to this question: {right}."]
+            line = finder.find("text", value, start, end)
+            yield _message(keywords, line, context, value.strip(), base + comments + notes)
+
+
+def _initiatives(
+    entries: list[Any], finder: _Lines, table: str, keywords: Collection[str]
+) -> Iterator[Extracted]:
+    ranges = _ranges(finder, table, len(entries))
+    for entry, (start, end) in zip(entries, ranges, strict=True):
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            continue
+        context = entry["id"]
+        name = entry.get("name", "?")
+        keys = INITIATIVE_KEYS
+        if table == "help_desk":
+            keys = ("name",) + INITIATIVE_KEYS
+            what = "the site's help desk, always the last suggestion"
+        else:
+            what = f"initiative '{name}' (keep the name itself as it is)"
+        for key in keys:
+            value = entry.get(key)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            comments = [f"{key.capitalize()} of {what}."]
+            if entry.get("region"):
+                comments.append(f"Region: {entry['region']}.")
+            line = finder.find(key, value, start, end)
+            yield _message(keywords, line, context, value.strip(), comments)
