@@ -152,14 +152,14 @@ class Translator:
         try:
             return _babel_format_percent(x, locale=self.locale)
         except Exception:  # noqa: BLE001
-            return f"{round(x * 100)}%"
+            return str(x)
 
     def format_date(self, d: date | datetime, format: str = "long") -> str:
         """A date in words: "27 november 2026" (nl_BE), "27 novembre 2026" (fr_BE)."""
         try:
             return _babel_format_date(d, format=format, locale=self.locale)
         except Exception:  # noqa: BLE001
-            return d.isoformat()
+            return str(d)
 
 
 # --- reading .po files ------------------------------------------------------------
@@ -276,7 +276,7 @@ def _parse_header(text: str) -> dict[str, str]:
     return header
 
 
-def read_po_file(path: Path, locale: str | None = None) -> ParsedPo:
+def read_po_file(path: Path) -> ParsedPo:
     """Read a .po/.pot file; raise PoReadError only when it cannot be read at all."""
     try:
         data = path.read_bytes()
