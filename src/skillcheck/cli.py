@@ -74,6 +74,87 @@ def check(
 # --- kiosk --------------------------------------------------------------------
 
 
+@cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="Site config (TOML); see examples/site.toml. Default: practice settings.",
+)
+@click.option(
+    "--db",
+    "database",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="SQLite file for the sessions (default: the config's, else your data folder).",
+)
+@click.option("--kiosk", is_flag=True, help="Kiosk mode: only the facilitator PIN leaves.")
+@click.option("--lang", "language", default=None, help="Skip Welcome and start in this language.")
+@click.option(
+    "--questions",
+    "questions_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=QUESTIONS_DIR,
+    show_default=True,
+    help="Folder with areas.toml, items/ and initiatives.toml.",
+)
+@click.option(
+    "--locales",
+    "locales_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=LOCALES_DIR,
+    show_default=True,
+    help="Folder with <lang>/LC_MESSAGES/skillcheck.po.",
+)
+def run(
+    config_path: Path | None,
+    database: Path | None,
+    kiosk: bool,
+    language: str | None,
+    questions_dir: Path,
+    locales_dir: Path,
+) -> None:
+    """Start the kiosk (practice mode: ctrl+q quits; --kiosk: only the PIN leaves)."""
+    from skillcheck.datafile import ContentError
+    from skillcheck.tui.launch import run_kiosk  # imports textual only here
+
+    try:
+        status = run_kiosk(
+            config_path=config_path,
+            database=database,
+            kiosk=kiosk,
+            language=language,
+            questions_dir=questions_dir,
+            locales_dir=locales_dir,
+        )
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    sys.exit(status)
+
+
+@cli.command("set-pin")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The site config to store the PIN's hash in (created when missing).",
+)
+def set_pin(config_path: Path) -> None:
+    """Ask for the facilitator PIN twice (hidden) and store its salted scrypt hash."""
+    from skillcheck.config import hash_pin, valid_pin, write_pin_hash
+
+    pin = click.prompt("New PIN (4 to 12 digits)", hide_input=True, confirmation_prompt=True)
+    if not valid_pin(pin):
+        click.echo("A PIN is 4 to 12 digits. Nothing was changed.", err=True)
+        sys.exit(1)
+    write_pin_hash(config_path, hash_pin(pin))
+    click.echo(f"PIN hash written to {config_path}. The PIN itself is not stored anywhere.")
+
+
 # --- browser mode ---------------------------------------------------------------
 
 

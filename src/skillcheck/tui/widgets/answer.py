@@ -1,0 +1,30 @@
+"""A large numbered answer button: the digit chooses it, and so does a click or touch."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Button
+
+
+class AnswerButton(Button):
+    """One answer; `code` is what the session stores, `number` the key that picks it."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__("", id=f"answer-{number}")
+        self.number = number
+        self.code: str | None = None
+
+    def show_answer(self, code: str, text: str, chosen_note: str | None) -> None:
+        """Show this answer; `chosen_note` marks the one given before (after Back)."""
+        self.code = code
+        label = f"{self.number}   {text}"
+        if chosen_note:
+            label = f"{label}   ({chosen_note})"
+        self.label = Content(label)
+        self.set_class(bool(chosen_note), "-chosen")
+        self.display = True
+
+    def hide(self) -> None:
+        """Not used by this question (it has fewer answers)."""
+        self.code = None
+        self.display = False

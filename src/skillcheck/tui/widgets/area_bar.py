@@ -1,0 +1,44 @@
+"""One area of the result: its name, a bar and its level in words (never colour alone)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+# Steps filled out of three: the bar repeats the words, it never replaces them.
+_FILLED = {"none": 1, "basic": 2, "above_basic": 3}
+
+
+def level_bar(level: str) -> str:
+    """A text bar such as ████████░░░░ for a level."""
+    filled = _FILLED.get(level, 0)
+    return "████" * filled + "░░░░" * (3 - filled)
+
+
+class AreaBar(Vertical):
+    """Area name, bar, level words, what you can do and what to learn next."""
+
+    def __init__(
+        self, name: str, level: str, level_words: str, can: str | None, learn: str | None
+    ) -> None:
+        super().__init__()
+        self.area_name = name
+        self.level = level
+        self.level_words = level_words
+        self.can = can
+        self.learn = learn
+
+    def compose(self) -> ComposeResult:
+        t = self.app.t
+        yield Static(
+            Content(f"{self.area_name}\n{level_bar(self.level)}  {self.level_words}"),
+            classes="area-head",
+        )
+        if self.can:
+            text = t.gettext("What you can do: {text}").format(text=self.can)
+            yield Static(Content(text), classes="area-text")
+        if self.learn:
+            text = t.gettext("What to learn next: {text}").format(text=self.learn)
+            yield Static(Content(text), classes="area-text")
