@@ -139,7 +139,7 @@ def test_older_database_is_migrated(db_path):
     old.close()
     db = open_database(db_path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert "sessions_report" in {i.name for i in db["sessions"].indexes}
+    assert "sessions_by_day" in {i.name for i in db["sessions"].indexes}
     assert db["sessions"].count == 1
 
 

@@ -69,6 +69,304 @@ def check(
 
 
 # --- facilitator commands (store, reports) ----------------------------------
+# Imports of store/reports/rich stay inside the commands so `skillcheck --help`
+# stays fast. Bad input ends in one line on stderr and exit code 2, never a traceback.
+
+
+def _db_options(command):
+    """--db and --config, shared by the facilitator commands."""
+    command = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Site config whose `database` is used when --db is not given.",
+    )(command)
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="The SQLite database [default: the site config's, else the user data folder].",
+    )(command)
+
+
+def _database(db_path: Path | None, config_path: Path | None) -> Path:
+    """--db, else the site config's database, else the user data folder."""
+    if db_path is not None:
+        return db_path
+    if config_path is not None:
+        from skillcheck.config import load_config
+
+        configured = load_config(config_path).database
+        if configured is not None:
+            return configured
+    from skillcheck.paths import default_database_path
+
+    return default_database_path()
+
+
+def _fail(message: str, code: int = 2) -> None:
+    click.echo(f"skillcheck: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+class _FacilitatorErrors:
+    """Turn every expected failure into one line on stderr and an exit code."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, tb) -> bool:
+        if error is None or isinstance(error, click.exceptions.Exit | click.ClickException):
+            return False
+        import sqlite3
+
+        from skillcheck.datafile import ContentError
+        from skillcheck.store import StoreError
+
+        if isinstance(error, ContentError):
+            first = error.problems[0] if error.problems else error
+            _fail(str(first).splitlines()[0])
+        if isinstance(error, StoreError | ValueError | FileNotFoundError):
+            _fail(str(error))
+        if isinstance(error, sqlite3.Error | OSError):
+            # Not the facilitator's input: a busy or broken disk. Still one line.
+            _fail(f"database error: {error}", code=1)
+        return False
+
+
+def _day(value: str | None, name: str) -> str | None:
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.UsageError(f"{name} {value!r} is not a date as YYYY-MM-DD") from None
+
+
+def _filters(since: str | None, until: str | None, site: str | None):
+    from skillcheck.reports import Filters
+
+    since, until = _day(since, "--since"), _day(until, "--until")
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}")
+    return Filters(since=since, until=until, site=site)
+
+
+_since = click.option("--since", default=None, metavar="YYYY-MM-DD", help="First day (inclusive).")
+_until = click.option("--until", default=None, metavar="YYYY-MM-DD", help="Last day (inclusive).")
+
+
+@cli.command()
+@_db_options
+@_since
+@_until
+@click.option("--site", default=None, help="Only this site.")
+def stats(
+    db_path: Path | None,
+    config_path: Path | None,
+    since: str | None,
+    until: str | None,
+    site: str | None,
+) -> None:
+    """A summary in the terminal: sessions, completion, categories, areas, languages, sites."""
+    from skillcheck.reports import summarise
+    from skillcheck.store import open_database
+
+    with _FacilitatorErrors():
+        filters = _filters(since, until, site)
+        path = _database(db_path, config_path)
+        db = open_database(path, create=False)
+        try:
+            summary = summarise(db, filters)
+        finally:
+            db.close()
+        _print_summary(path, filters, summary)
+
+
+def _bar(share: float, width: int = 24) -> str:
+    full = round(share * width)
+    return "█" * full + "·" * (width - full)
+
+
+def _print_summary(path: Path, filters, summary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from skillcheck.reports import AREA_NAMES
+
+    console = Console(highlight=False)
+    period = f"{summary.first_day} … {summary.last_day}" if summary.sessions else "no sessions"
+    scope = f" · site {filters.site}" if filters.site else ""
+    console.print(f"[bold]skillcheck stats[/] · {path} · {period}{scope}")
+    console.print(
+        f"Sessions {summary.sessions:,} · completed {summary.completed:,} "
+        f"({summary.completion_rate:.1%}) · abandoned {summary.sessions - summary.completed:,}"
+    )
+    if not summary.sessions:
+        return
+
+    def share(part: int, whole: int) -> float:
+        return part / whole if whole else 0.0
+
+    categories = Table(title="Overall category (completed sessions)", title_justify="left")
+    for column in ("category", "sessions", "share", ""):
+        categories.add_column(
+            column, justify="right" if column in ("sessions", "share") else "left"
+        )
+    for name, count in summary.categories.items():
+        part = share(count, summary.completed)
+        categories.add_row(name, f"{count:,}", f"{part:.1%}", _bar(part))
+    console.print(categories)
+
+    areas = Table(title="Level per area (completed sessions)", title_justify="left")
+    for column in ("area", "none", "basic", "above basic", "≥ basic"):
+        areas.add_column(column, justify="left" if column == "area" else "right")
+    areas.add_column("")
+    for area, levels in summary.levels.items():
+        total = sum(levels.values())
+        part = share(levels["basic"] + levels["above_basic"], total)
+        areas.add_row(
+            f"{area} {AREA_NAMES[area]}",
+            f"{levels['none']:,}",
+            f"{levels['basic']:,}",
+            f"{levels['above_basic']:,}",
+            f"{part:.1%}",
+            _bar(part, 16),
+        )
+    console.print(areas)
+
+    for title, rows in (("By language", summary.by_language), ("By site", summary.by_site)):
+        table = Table(title=title, title_justify="left")
+        for column in (title.split()[-1], "sessions", "completed", "completion", ""):
+            table.add_column(
+                column,
+                justify="right" if column in ("sessions", "completed", "completion") else "left",
+            )
+        for row in rows:
+            part = share(row.completed, row.sessions)
+            table.add_row(
+                row.name,
+                f"{row.sessions:,}",
+                f"{row.completed:,}",
+                f"{part:.1%}",
+                _bar(share(row.sessions, summary.sessions), 16),
+            )
+        console.print(table)
+
+
+@cli.command()
+@_db_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), required=True, help="Output format."
+)
+@click.option("--excel", is_flag=True, help="CSV for Belgian Excel: BOM, `;`, decimal comma.")
+@click.option(
+    "--by", type=click.Choice(["day", "week", "month"]), default="month", show_default=True
+)
+@click.option(
+    "--group",
+    default="",
+    metavar="COLS",
+    help="Comma-separated: site,terminal,language,area (area switches to levels per area).",
+)
+@click.option(
+    "--min-count",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Counts below this are suppressed, with secondary suppression.",
+)
+@_since
+@_until
+@click.option("--site", default=None, help="Only this site.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write here instead of standard output.",
+)
+def export(
+    db_path: Path | None,
+    config_path: Path | None,
+    fmt: str,
+    excel: bool,
+    by: str,
+    group: str,
+    min_count: int,
+    since: str | None,
+    until: str | None,
+    site: str | None,
+    output: Path | None,
+) -> None:
+    """Aggregate counts for funders, small cells suppressed (see docs/facilitators.md)."""
+    from skillcheck.reports import build_export, write_csv, write_json
+    from skillcheck.store import open_database
+
+    with _FacilitatorErrors():
+        if min_count < 1:
+            raise click.UsageError(f"--min-count must be at least 1, not {min_count}")
+        if excel and fmt != "csv":
+            raise click.UsageError("--excel goes with --format csv")
+        groups = [g.strip() for g in group.split(",") if g.strip()]
+        filters = _filters(since, until, site)
+        db = open_database(_database(db_path, config_path), create=False)
+        try:
+            table = build_export(db, by=by, group=groups, filters=filters, min_count=min_count)
+        finally:
+            db.close()
+        if output is None:
+            out = sys.stdout.buffer
+            write_csv(table, out, excel=excel) if fmt == "csv" else write_json(table, out)
+            out.flush()
+        else:
+            with open(output, "wb") as out:
+                write_csv(table, out, excel=excel) if fmt == "csv" else write_json(table, out)
+            click.echo(f"{len(table.rows)} rows written to {output}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The combined database (created when missing).",
+)
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+def merge(into: Path, sources: tuple[Path, ...]) -> None:
+    """Combine several terminals' databases into one; merging twice changes nothing."""
+    from skillcheck.reports import merge_databases
+
+    with _FacilitatorErrors():
+        for result in merge_databases(into, list(sources)):
+            click.echo(
+                f"{result.source}: {result.sessions_added:,} of "
+                f"{result.sessions_in_source:,} sessions added"
+            )
+
+
+@cli.command()
+@_db_options
+@click.option(
+    "--to",
+    "destination",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The new copy (must not exist yet).",
+)
+def backup(db_path: Path | None, config_path: Path | None, destination: Path) -> None:
+    """A consistent copy of the database, safe while the kiosk is running (VACUUM INTO)."""
+    from skillcheck.reports import backup_database
+
+    with _FacilitatorErrors():
+        count = backup_database(_database(db_path, config_path), destination)
+        click.echo(f"{count:,} sessions backed up to {destination}")
 
 
 # --- kiosk --------------------------------------------------------------------

@@ -26,6 +26,15 @@ PERIODS = ("day", "week", "month")
 GROUPS = ("site", "terminal", "language", "area")
 TOTAL = "total"  # the key of total rows, in place of a period or group value
 
+# Short DigComp 2.2 area names for the terminal summary (80 columns).
+AREA_NAMES = {
+    1: "Information and data",
+    2: "Communication",
+    3: "Content creation",
+    4: "Safety",
+    5: "Problem solving",
+}
+
 SESSION_COLUMNS = ("sessions", "completed", "abandoned", *CATEGORIES)
 AREA_COLUMNS = ("completed", *LEVELS)
 

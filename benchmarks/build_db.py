@@ -1,0 +1,158 @@
+"""Build a skillcheck database with N realistic synthetic sessions, fast.
+
+    .venv/bin/python benchmarks/build_db.py --sessions 1000000 --out /tmp/bench.db
+
+Realistic means: two years of days with fewer sessions at weekends, 12 sites in the
+three regions with 1-3 terminals each, languages by region, about 15 % abandoned
+sessions, levels per area that go together (people strong in one area tend to be
+strong in others), the overall category by the Eurostat rule, and 12-25 answers per
+completed session. Ids are random uuid4 hex like the kiosk's; rows are inserted in
+id order and the report indexes built afterwards, which is what makes it fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import time
+import uuid
+from pathlib import Path
+
+SITES = {
+    # site: (region languages with weights, terminals)
+    "Bibliotheek Gent": ({"nl": 85, "en": 10, "fr": 5}, 3),
+    "Bibliotheek Antwerpen": ({"nl": 85, "en": 12, "fr": 3}, 3),
+    "Bibliotheek Leuven": ({"nl": 80, "en": 15, "fr": 5}, 2),
+    "Station Brugge": ({"nl": 80, "en": 15, "fr": 5}, 1),
+    "Bibliothèque Liège": ({"fr": 90, "nl": 4, "en": 6}, 2),
+    "Bibliothèque Namur": ({"fr": 92, "nl": 3, "en": 5}, 2),
+    "Gare de Charleroi-Central": ({"fr": 90, "nl": 3, "en": 7}, 1),
+    "Bibliothèque Mons": ({"fr": 93, "nl": 2, "en": 5}, 1),
+    "Muntpunt Brussel": ({"nl": 40, "fr": 45, "en": 15}, 3),
+    "Bibliothèque Molenbeek": ({"fr": 70, "nl": 15, "en": 15}, 2),
+    "Gare de Bruxelles-Midi": ({"fr": 50, "nl": 30, "en": 20}, 1),
+    "Bibliotheek Hasselt": ({"nl": 90, "en": 7, "fr": 3}, 1),
+}
+LEVELS = ("none", "basic", "above_basic")
+ITEMS = [f"{area}.{n}-{band}" for area in range(1, 6) for n in range(1, 4) for band in "ba"]
+
+
+def category(levels: dict[int, str]) -> str:
+    """The Eurostat DSI 2.0 overall category from five area levels."""
+    if all(level == "above_basic" for level in levels.values()):
+        return "above_basic"
+    at_least_basic = sum(level != "none" for level in levels.values())
+    return {5: "basic", 4: "low", 3: "narrow", 2: "limited"}.get(at_least_basic, "none")
+
+
+def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) -> float:
+    """Create `path` with `sessions` synthetic sessions; returns the seconds it took."""
+    from skillcheck.store import open_database
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    if path.exists():
+        raise SystemExit(f"{path} exists; choose a new file")
+    db = open_database(path)
+    # Bulk load: no per-commit fsync, indexes built once at the end.
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -1000000")  # 1 GB: index inserts stay in memory
+    for index in ("sessions_by_day", "sessions_by_group", "area_results_by_level"):
+        db.execute(f"DROP INDEX IF EXISTS {index}")
+    first = dt.date.today() - dt.timedelta(days=730)
+    days = [first + dt.timedelta(days=n) for n in range(730)]
+    day_weights = [0.35 if d.weekday() >= 5 else 1.0 for d in days]
+    sites = list(SITES)
+    site_weights = [3 if "Station" in s or "Gare" in s else 2 for s in sites]
+    ids = sorted(uuid.UUID(int=rng.getrandbits(128), version=4).hex for _ in range(sessions))
+    chosen_days = rng.choices(days, weights=day_weights, k=sessions)
+    chosen_sites = rng.choices(sites, weights=site_weights, k=sessions)
+
+    def rows():
+        for session_id, day, site in zip(ids, chosen_days, chosen_sites, strict=True):
+            languages, terminals = SITES[site]
+            language = rng.choices(list(languages), weights=list(languages.values()))[0]
+            terminal = f"t{rng.randint(1, terminals)}"
+            completed = rng.random() > 0.15
+            skill = rng.gauss(0.0, 1.0)  # one latent skill makes areas go together
+            levels = {}
+            for area in range(1, 6):
+                score = skill + rng.gauss(0.0, 0.7) + (0.3 if area == 2 else 0.0)
+                levels[area] = "none" if score < -0.6 else "basic" if score < 0.7 else "above_basic"
+            n_items = rng.randint(12, 25) if completed else rng.randint(1, 11)
+            yield (
+                (
+                    session_id,
+                    day.isoformat(),
+                    site,
+                    terminal,
+                    language,
+                    "completed" if completed else "abandoned",
+                    n_items,
+                    max(1, round(rng.gauss(6 if completed else 2, 2))),
+                    category(levels) if completed else None,
+                    "2025.1",
+                ),
+                levels if completed else {},
+                rng.sample(ITEMS, min(n_items, len(ITEMS))) if completed and answers else [],
+            )
+
+    session_columns = [
+        "id",
+        "day",
+        "site",
+        "terminal",
+        "language",
+        "status",
+        "items_answered",
+        "duration_minutes",
+        "category",
+        "bank_version",
+    ]
+    batch = 20_000
+    buffer = []
+
+    def flush():
+        with db.atomic():
+            db["sessions"].insert_all([session_columns] + [s for s, _, _ in buffer])
+            db["area_results"].insert_all(
+                [["session_id", "area", "level"]]
+                + [[s[0], a, lvl] for s, levels, _ in buffer for a, lvl in levels.items()]
+            )
+            answer_rows = [
+                [s[0], item, str(rng.randint(0, 3))] for s, _, items in buffer for item in items
+            ]
+            if answer_rows:
+                db["answers"].insert_all([["session_id", "item_id", "answer"], *answer_rows])
+        buffer.clear()
+
+    for row in rows():
+        buffer.append(row)
+        if len(buffer) >= batch:
+            flush()
+    if buffer:
+        flush()
+    from skillcheck.store import MIGRATIONS
+
+    MIGRATIONS[1](db)  # the report indexes, built once over the loaded rows
+    db.execute("ANALYZE")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: --sessions N --out FILE [--no-answers]."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--no-answers", action="store_true", help="skip the answers table")
+    args = parser.parse_args(argv)
+    seconds = build(args.out, args.sessions, answers=not args.no_answers)
+    size = args.out.stat().st_size / 2**20
+    print(f"{args.sessions:,} sessions in {args.out} ({size:,.0f} MiB) built in {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The facilitator commands end to end through click: output, files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from click.testing import CliRunner
+
+from skillcheck.cli import cli
+from skillcheck.store import SCHEMA_VERSION, SessionRecord, open_database, save_session
+
+
+def make_db(path, n=30, site="Gent", terminal="t1"):
+    db = open_database(path)
+    for i in range(n):
+        save_session(
+            db,
+            SessionRecord(
+                id=uuid.uuid4().hex,
+                day=f"2025-03-{1 + i % 28:02d}",
+                site=site,
+                terminal=terminal,
+                language="nl" if i % 3 else "fr",
+                status="abandoned" if i % 10 == 0 else "completed",
+                items_answered=20,
+                duration_minutes=6,
+                category="basic" if i % 10 else None,
+                bank_version="1",
+                levels={a: "basic" for a in range(1, 6)} if i % 10 else {},
+                answers={"x": "1"},
+            ),
+        )
+    db.close()
+    return path
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return make_db(tmp_path / "k.db")
+
+
+def test_stats(runner, db):
+    result = runner.invoke(cli, ["stats", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "Sessions 30 · completed 27 (90.0%)" in result.output
+    assert "Level per area" in result.output and "By site" in result.output
+    result = runner.invoke(cli, ["stats", "--db", str(db), "--since", "2025-04-01"])
+    assert result.exit_code == 0 and "Sessions 0" in result.output
+
+
+def test_export_csv_json_excel(runner, db, tmp_path):
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "--by", "month"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("period,sessions,completed,abandoned")
+    assert lines[1].startswith("2025-03,30,<10,<10,0,<10")  # 3 abandoned, hence 27 too
+    out = tmp_path / "e.csv"
+    args = ["export", "--db", str(db), "--format", "csv", "--excel", "-o", str(out)]
+    assert runner.invoke(cli, args + ["--group", "language"]).exit_code == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfperiod;language;sessions")
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "json", "--group", "area"])
+    doc = json.loads(result.output)
+    assert doc["key_columns"] == ["period", "area"] and len(doc["rows"]) == 10
+
+
+def test_merge_and_backup(runner, tmp_path):
+    a = make_db(tmp_path / "a.db", 5, terminal="a")
+    b = make_db(tmp_path / "b.db", 7, terminal="b")
+    into = tmp_path / "all.db"
+    result = runner.invoke(cli, ["merge", "--into", str(into), str(a), str(b)])
+    assert result.exit_code == 0 and "7 of 7 sessions added" in result.output
+    result = runner.invoke(cli, ["merge", "--into", str(into), str(a), str(b)])
+    assert "0 of 5 sessions added" in result.output
+    copy = tmp_path / "backup" / "copy.db"
+    result = runner.invoke(cli, ["backup", "--db", str(into), "--to", str(copy)])
+    assert result.exit_code == 0 and "12 sessions backed up" in result.output
+
+
+def test_config_names_the_database(runner, db, tmp_path):
+    config = tmp_path / "site.toml"
+    config.write_text(f'site = "Gent"\ndatabase = "{db}"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["stats", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "Sessions 30" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["stats", "--db", "{missing}"], "no such database file"),
+        (["stats", "--db", "{junk}"], "not an SQLite database"),
+        (["stats", "--db", "{db}", "--since", "2025-03-10", "--until", "2025-03-01"], "after"),
+        (["stats", "--db", "{db}", "--since", "2025-02-30"], "not a date"),
+        (["export", "--db", "{db}", "--format", "csv", "--min-count", "0"], "at least 1"),
+        (["export", "--db", "{db}", "--format", "csv", "--group", "name"], "unknown group"),
+        (["export", "--db", "{db}", "--format", "json", "--excel"], "--excel"),
+        (["merge", "--into", "{tmp}/all.db", "{newer}"], "newer than this skillcheck"),
+        (["merge", "--into", "{tmp}/all.db", "{missing}"], "no such database file"),
+        (["backup", "--db", "{db}", "--to", "{db}"], "already exists"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(runner, db, tmp_path, args, message):
+    junk = tmp_path / "junk.db"
+    junk.write_text("not sqlite " * 100)
+    newer = make_db(tmp_path / "newer.db", 1)
+    conn = open_database(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    names = dict(db=db, junk=junk, newer=newer, missing=tmp_path / "nope.db", tmp=tmp_path)
+    result = runner.invoke(cli, [a.format(**names) for a in args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
