@@ -264,6 +264,20 @@ def test_invalid_plural_forms_header_still_loads(project) -> None:
     assert nl.ngettext("{n} question", "{n} questions", 2) in {"{n} vragen", "{n} questions"}
 
 
+def test_broken_french_plural_forms_uses_the_french_rule(project) -> None:
+    folder = project["locales"] / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    french = {"{n} question": ["{n} question", "{n} questions"], "Hello": "Bonjour"}
+    text = po_text("fr", french).replace("plural=(n > 1);", "plural=(n > 1;")
+    (folder / "skillcheck.po").write_text(text)
+    fr = load_translators(project["locales"])["fr"]
+    assert fr.ngettext("{n} question", "{n} questions", 0) == "{n} question"
+    assert fr.ngettext("{n} question", "{n} questions", 2) == "{n} questions"
+    problems = only(check(project, allow_incomplete=True), folder / "skillcheck.po")
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1 and "plural expression is not valid" in errors[0].message
+
+
 def test_english_is_always_offered(tmp_path: Path) -> None:
     translators = load_translators(tmp_path / "no-such-folder")
     assert list(translators) == ["en"]

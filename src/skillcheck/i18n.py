@@ -61,6 +61,13 @@ KEYWORDS: dict[str, Any] = {
     "N_": None,
 }
 SOURCES_DIR = Path(__file__).resolve().parent
+# The gettext plural rules of the shipped languages, used when a file's own
+# Plural-Forms header is broken (Babel's CLDR rule for French has three forms).
+DEFAULT_PLURAL_FORMS = {
+    "nl": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "en": "nplurals=2; plural=(n != 1);",
+}
 _LANGUAGE_DIR = re.compile(r"^[A-Za-z]{2,3}(?:[_@-][A-Za-z0-9]+)*$")
 
 
@@ -437,6 +444,9 @@ def _plural_forms(parsed: ParsedPo, language: str) -> tuple[str, int]:
         assert value is not None
         count = int(re.search(r"nplurals\s*=\s*(\d+)", value).group(1))  # type: ignore[union-attr]
         return value.strip(), count
+    if language in DEFAULT_PLURAL_FORMS:
+        value = DEFAULT_PLURAL_FORMS[language]
+        return value, int(value.split(";")[0].split("=")[1])
     fallback = Catalog(locale=_safe_locale(language))
     return fallback.plural_forms, fallback.num_plurals
 
@@ -633,6 +643,8 @@ def check_po(
     problems = [Problem(path, line, f"syntax error: {msg}") for line, msg in parsed.syntax_errors]
     problems += _check_header(parsed, language)
     _, count = _plural_forms(parsed, language)
+    # With a broken Plural-Forms, that header is the one problem to report.
+    header_ok = plural_forms_problem(parsed.header.get("plural-forms")) is None
     source = language == SOURCE_LANGUAGE
     incomplete = "warning" if allow_incomplete or source else "error"
     untranslated = fuzzy = total = 0
@@ -641,7 +653,7 @@ def check_po(
             continue
         total += 1
         line = msg.lineno or 1
-        wrong = _wrong_plural_count(msg, parsed, count)
+        wrong = _wrong_plural_count(msg, parsed, count) if header_ok else None
         if wrong is not None:
             problems.append(
                 Problem(
