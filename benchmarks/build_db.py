@@ -143,13 +143,14 @@ def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: --sessions N --out FILE [--no-answers]."""
+    """Command line: --sessions N --out FILE [--no-answers] [--seed N]."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--no-answers", action="store_true", help="skip the answers table")
+    parser.add_argument("--seed", type=int, default=2025, help="another seed, other sessions")
     args = parser.parse_args(argv)
-    seconds = build(args.out, args.sessions, answers=not args.no_answers)
+    seconds = build(args.out, args.sessions, answers=not args.no_answers, seed=args.seed)
     size = args.out.stat().st_size / 2**20
     print(f"{args.sessions:,} sessions in {args.out} ({size:,.0f} MiB) built in {seconds:.1f} s")
 
