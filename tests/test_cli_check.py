@@ -1,0 +1,74 @@
+"""`skillcheck check` and the rules that keep the core free of textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from skillcheck.cli import cli
+
+CORE = ["bank", "session", "scoring", "initiatives", "i18n", "store", "reports", "config"]
+
+
+def run_check(*args: str):
+    return CliRunner().invoke(cli, ["check", *args])
+
+
+def test_shipped_content_passes() -> None:
+    result = run_check()
+    assert result.exit_code == 0, result.output
+    summary = result.output.strip().splitlines()[-1]
+    assert summary.startswith("OK: 25 items in 5 areas")
+    assert "initiatives" in summary and "nl" in summary and "fr" in summary
+
+
+def test_broken_copies_exit_1_with_one_line_per_problem(questions_copy: Path) -> None:
+    items = questions_copy / "items" / "1-information.toml"
+    text = items.read_text()
+    text = text.replace('band = "basic"', 'band = "beginner"', 1)
+    items.write_text(text)
+    catalogue = questions_copy / "initiatives.toml"
+    catalogue.write_text(catalogue.read_text().replace('region = "brussels"', 'region = "gent"', 1))
+    result = run_check("--questions", str(questions_copy))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith(f"{items}:") and "unknown band 'beginner'" in line for line in lines)
+    assert any(
+        line.startswith(f"{catalogue}:") and "unknown region 'gent'" in line for line in lines
+    )
+    assert lines[-1] == "2 problem(s) found."
+
+
+def test_missing_folder_is_reported_not_raised(tmp_path: Path) -> None:
+    result = run_check("--questions", str(tmp_path / "nowhere"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "areas.toml:0: file is missing" in result.output
+
+
+def test_a_broken_config_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('site = "Bib"\nregion = "flanders"\nidle_seconds = "long"\n')
+    result = run_check("--config", str(config))
+    assert result.exit_code == 1
+    assert f"{config}:3: 'idle_seconds' must be int" in result.output
+
+
+def test_help_and_core_do_not_import_textual() -> None:
+    modules = ", ".join(f"skillcheck.{name}" for name in CORE)
+    code = (
+        f"import sys, skillcheck.cli, {modules}\n"
+        "assert not [m for m in sys.modules if m.startswith('textual')], 'textual imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_python_dash_m_lists_the_commands() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skillcheck", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "check" in result.stdout
