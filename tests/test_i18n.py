@@ -416,6 +416,14 @@ def test_percent_placeholder_mismatch(project) -> None:
     assert "%(aantal)d" in hit[0].message
 
 
+def test_line_break_mismatch_is_reported(project) -> None:
+    path = po_path(project)
+    path.write_text(po_text("nl", DUTCH, Hello=("Hallo\\n", "")))
+    line = line_of(path, 'msgid "Hello"')
+    hit = [p for p in only(check(project), path) if p.line == line]
+    assert len(hit) == 1 and "line break" in hit[0].message
+
+
 def test_bad_plural_forms_header(project) -> None:
     path = po_path(project)
     path.write_text(path.read_text().replace("nplurals=2; plural=(n != 1);", "nplurals=2; n != 1"))

@@ -400,6 +400,13 @@ def _placeholder_problems(msg: Message) -> list[str]:
                 f"{which}placeholders differ: the English has {_show(sorted(set(source_braces)))}"
                 f", the translation has {_show(braces)}"
             )
+        for edge, where in ((text[:1], ids[0][:1]), (text[-1:], ids[0][-1:])):
+            if (edge == "\n") != (where == "\n"):
+                problems.append(
+                    f"{which}the English and the translation must both start (and end) "
+                    "with a line break, or both not (msgfmt --check)"
+                )
+                break
         percent = percent_placeholders(text)
         if len(ids) > 1:
             percent = sorted(set(percent))
