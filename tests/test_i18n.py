@@ -424,6 +424,15 @@ def test_line_break_mismatch_is_reported(project) -> None:
     assert len(hit) == 1 and "line break" in hit[0].message
 
 
+def test_a_byte_order_mark_is_a_warning_not_a_failure(project) -> None:
+    path = po_path(project)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_translators(project["locales"])["nl"].gettext("Hello") == "Hallo"
+    problems = only(check(project), path)
+    assert [(p.line, p.severity) for p in problems] == [(1, "warning")]
+    assert "byte-order mark" in problems[0].message
+
+
 def test_bad_plural_forms_header(project) -> None:
     path = po_path(project)
     path.write_text(path.read_text().replace("nplurals=2; plural=(n != 1);", "nplurals=2; n != 1"))

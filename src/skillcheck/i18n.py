@@ -187,6 +187,7 @@ class ParsedPo:
     header: dict[str, str]
     header_line: int
     header_fuzzy: bool
+    bom: bool = False
 
 
 class PoReadError(Exception):
@@ -291,6 +292,9 @@ def read_po_file(path: Path) -> ParsedPo:
         raise PoReadError(path, 0, "file is missing") from error
     except OSError as error:
         raise PoReadError(path, 0, f"cannot be read ({error.strerror})") from error
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:  # some editors on Windows write one; Babel's parser would choke on it
+        data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -327,6 +331,7 @@ def read_po_file(path: Path) -> ParsedPo:
         header=_parse_header(parser.header_text or ""),
         header_line=parser.header_line,
         header_fuzzy=parser.header_fuzzy,
+        bom=bom,
     )
 
 
@@ -648,6 +653,15 @@ def check_po(
     """Every problem of one language's catalogue."""
     path = parsed.path
     problems = [Problem(path, line, f"syntax error: {msg}") for line, msg in parsed.syntax_errors]
+    if parsed.bom:
+        problems.append(
+            Problem(
+                path,
+                1,
+                "the file starts with a byte-order mark (BOM): save it as UTF-8 without BOM",
+                "warning",
+            )
+        )
     problems += _check_header(parsed, language)
     _, count = _plural_forms(parsed, language)
     # With a broken Plural-Forms, that header is the one problem to report.
