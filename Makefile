@@ -32,12 +32,17 @@ I18N_LANGUAGES = $(sort nl fr en $(patsubst locales/%/LC_MESSAGES/skillcheck.po,
 I18N_WIDTH = 79
 
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o locales/skillcheck.pot \
+	$(BIN)/pybabel extract -F babel.cfg -o locales/skillcheck.pot.new \
 		--no-default-keywords -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
 		-k npgettext:1c,2,3 -k N_ --add-comments=Translators: --sort-by-file \
 		--width=$(I18N_WIDTH) --project=skillcheck \
 		--version=$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("skillcheck"))') \
 		--copyright-holder="skillcheck contributors" --msgid-bugs-address="" .
+	@# keep the old template when only its POT-Creation-Date would change (small diffs)
+	@if [ -f locales/skillcheck.pot.new ] && \
+		diff -q -I '^"POT-Creation-Date:' locales/skillcheck.pot locales/skillcheck.pot.new >/dev/null; \
+	then rm locales/skillcheck.pot.new; \
+	elif [ -f locales/skillcheck.pot.new ]; then mv locales/skillcheck.pot.new locales/skillcheck.pot; fi
 	for lang in $(I18N_LANGUAGES); do \
 		$(BIN)/pybabel update -D skillcheck -i locales/skillcheck.pot -d locales -l $$lang \
 			--init-missing --no-fuzzy-matching --ignore-pot-creation-date \
