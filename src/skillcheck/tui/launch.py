@@ -51,7 +51,7 @@ def build_app(
         catalogue=catalogue,
         translators=translators,
         database=database or config.database or default_database_path(),
-        kiosk=kiosk,
+        kiosk=kiosk or config.kiosk,
         start_language=language,
         **options,
     )

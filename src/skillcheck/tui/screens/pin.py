@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from time import monotonic
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -30,7 +30,7 @@ class PinModal(KioskModal[bool]):
         self.set_interval(1.0, self.show_lock)
 
     def show_lock(self) -> None:
-        left = self.kiosk.pin_lock.seconds_left(time.monotonic())
+        left = self.kiosk.pin_lock.seconds_left(monotonic())
         pin_input = self.query_one("#pin", Input)
         message = self.query_one("#pin-message", Static)
         if left:
@@ -52,7 +52,7 @@ class PinModal(KioskModal[bool]):
             pin_input.focus()
 
     def try_pin(self) -> None:
-        now = time.monotonic()
+        now = monotonic()
         kiosk = self.kiosk
         if kiosk.pin_lock.seconds_left(now):
             return

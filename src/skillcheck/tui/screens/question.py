@@ -46,6 +46,15 @@ class QuestionScreen(KioskScreen):
     def on_mount(self) -> None:
         self.show_current()
 
+    def retranslate(self) -> None:
+        """The one time this screen is rebuilt: a new language."""
+
+        async def rebuild() -> None:
+            await self.recompose()
+            self.show_current()
+
+        self.call_later(rebuild)
+
     def key_hints(self) -> list[str]:
         t = self.t
         return [

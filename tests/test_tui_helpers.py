@@ -1,0 +1,143 @@
+"""Helpers for the kiosk's Pilot tests (no tests here): build an app, drive visits,
+check that every text on a screen is fully visible."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+from textual.app import App
+from textual.content import Content
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from skillcheck.bank import Item
+from skillcheck.config import SiteConfig, hash_pin
+from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+from skillcheck.tui.launch import build_app
+from skillcheck.tui.screens.question import QuestionScreen
+
+PIN = "4321"
+PIN_HASH = hash_pin(PIN)
+SIZES = [(80, 24), (120, 40)]
+
+
+def make_app(tmp_path: Path, **options):
+    """The kiosk with the shipped content, a fresh database, idle timers off."""
+    config_options = {
+        key: options.pop(key) for key in ("pin_hash", "kiosk", "help_desk") if key in options
+    }
+    config = SiteConfig(site="Bibliotheek Test", terminal="t1", **config_options)
+    options.setdefault("idle_seconds", 0)
+    return build_app(
+        config=config,
+        questions_dir=QUESTIONS_DIR,
+        locales_dir=LOCALES_DIR,
+        database=tmp_path / "sessions.db",
+        **options,
+    )
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def mastered_number(item: Item) -> int:
+    """The key that shows mastery: 4 for can-do, the right option for a check."""
+    if item.kind == "can_do":
+        return 4
+    return next(n for n, o in enumerate(item.options, start=1) if o.correct)
+
+
+def beginner_number(item: Item) -> int:
+    """The key that shows no skill: 1 ("I don't know how") or the last ("I don't know")."""
+    return 1 if item.kind == "can_do" else len(item.answers)
+
+
+async def answer_all(pilot, chooser) -> int:
+    """Answer until the questions end; returns how many were answered."""
+    app = pilot.app
+    count = 0
+    while isinstance(app.screen, QuestionScreen):
+        item = app.session.current
+        await pilot.press(str(chooser(item)))
+        count += 1
+        assert count < 60, "the questions never end"
+    await pilot.pause()
+    return count
+
+
+async def start_visit(pilot, language: str) -> None:
+    """From the welcome screen: choose `language` by its number, press Enter to start."""
+    app = pilot.app
+    number = list(app.translators).index(language) + 1
+    await pilot.press(str(number))
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, QuestionScreen)
+
+
+def _expected(widget: Widget) -> str | None:
+    if isinstance(widget, Button):
+        return widget.label.plain
+    if isinstance(widget, Static):
+        content = widget.content
+        if isinstance(content, Content):
+            return content.plain
+        return str(content) if content else None
+    return None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def rendered_text(widget: Widget) -> str:
+    """What the widget actually paints in its content area (borders left out)."""
+    gutter = widget.styles.gutter
+    size = widget.size
+    strips = widget.render_lines(Region(gutter.left, gutter.top, size.width, size.height))
+    return "\n".join(strip.text for strip in strips)
+
+
+def visible_texts(app: App) -> list[str]:
+    """Every text painted on the current screen (for assertions on content)."""
+    return [rendered_text(w) for w in app.screen.query("*") if _expected(w) and w.display]
+
+
+def assert_fully_visible(app: App) -> list[str]:
+    """Every text on the current screen is painted whole, and nothing is wider than
+    the screen: fails on a translation that overflows, is cut off or ellipsised.
+
+    Returns the texts checked.
+    """
+    screen = app.screen
+    width = screen.size.width
+    checked = []
+    for widget in screen.query("*"):
+        if not widget.display or not widget.visible:
+            continue
+        if widget.allow_horizontal_scroll:
+            raise AssertionError(f"{widget!r} scrolls sideways: something is too wide")
+        expected = _expected(widget)
+        if not expected or not expected.strip():
+            continue
+        painted = rendered_text(widget)
+        assert _squash(expected) in _squash(painted), (
+            f"{widget!r} does not show its whole text at {width}x{screen.size.height}:\n"
+            f"  expected: {expected!r}\n  painted:  {painted!r}"
+        )
+        region = widget.region
+        if region:
+            assert region.right <= width, f"{widget!r} reaches past the screen edge"
+            scrolls = any(
+                a.allow_vertical_scroll for a in widget.ancestors if isinstance(a, Widget)
+            )
+            assert scrolls or region.bottom <= screen.size.height, (
+                f"{widget!r} is below the screen and nothing scrolls to it"
+            )
+        checked.append(expected)
+    return checked

@@ -1,0 +1,363 @@
+"""Pilot tests: whole visits in each language, back and forth, language switch,
+idle, stop, kiosk escape attempts, the PIN lock-out and the rows saved."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+import pytest
+
+from skillcheck.scoring import CATEGORY_WORDS
+from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
+from skillcheck.tui.screens.facilitator import FacilitatorScreen
+from skillcheck.tui.screens.idle_warning import IdleWarningModal
+from skillcheck.tui.screens.intro import IntroScreen
+from skillcheck.tui.screens.language import LanguageModal
+from skillcheck.tui.screens.pin import PinModal
+from skillcheck.tui.screens.question import QuestionScreen
+from skillcheck.tui.screens.result import ResultScreen
+from skillcheck.tui.screens.thanks import ThanksScreen
+from skillcheck.tui.screens.welcome import WelcomeScreen
+from skillcheck.tui.widgets.answer import AnswerButton
+from test_tui_helpers import (
+    PIN,
+    PIN_HASH,
+    answer_all,
+    beginner_number,
+    make_app,
+    mastered_number,
+    run,
+    start_visit,
+    visible_texts,
+)
+
+LANGUAGES = ["nl", "fr", "en"]
+
+
+def rows(tmp_path, sql: str) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "sessions.db") as db:
+        return db.execute(sql).fetchall()
+
+
+def joined(app) -> str:
+    return " ".join(" ".join(text.split()) for text in visible_texts(app))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_beginner_visit_is_short_saved_and_leaves_nothing(tmp_path, language):
+    async def scenario():
+        app = make_app(tmp_path, thanks_seconds=1.0)
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert isinstance(app.screen, WelcomeScreen)
+            await start_visit(pilot, language)
+            answered = await answer_all(pilot, beginner_number)
+            assert answered < len(app.bank.items)  # harder items were skipped
+            assert isinstance(app.screen, ResultScreen)
+            t = app.translators[language]
+            assert " ".join(t.gettext(CATEGORY_WORDS["none"]).split()) in joined(app)
+            await app.workers.wait_for_complete()
+            await pilot.press("enter")  # Finish
+            await pilot.pause()
+            assert isinstance(app.screen, ThanksScreen)
+            assert app.visit is None
+            await pilot.pause(1.5)  # the thank-you screen returns by itself
+            assert isinstance(app.screen, WelcomeScreen)
+            await pilot.press("backspace")
+            assert isinstance(app.screen, WelcomeScreen)
+        return answered
+
+    answered = run(scenario())
+    saved = rows(tmp_path, "SELECT language, status, items_answered, category FROM sessions")
+    assert saved == [(language, "completed", answered, "none")]
+
+
+def test_expert_visit_sees_every_question_and_is_above_basic(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await start_visit(pilot, "en")
+            answered = await answer_all(pilot, mastered_number)
+            assert answered == len(app.bank.items)
+            assert app.screen.result.category == "above_basic"
+            assert "Above basic" in joined(app)
+            await app.workers.wait_for_complete()
+
+    run(scenario())
+    assert rows(tmp_path, "SELECT status, category FROM sessions") == [("completed", "above_basic")]
+    assert rows(tmp_path, "SELECT count(*) FROM area_results") == [(5,)]
+
+
+def test_back_shows_the_earlier_answer_and_it_can_be_changed(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "fr")
+            assert app.screen.query_one("#back").disabled
+            first = app.session.current
+            await pilot.press("2")
+            await pilot.press("3")
+            await pilot.press("backspace", "backspace")
+            assert app.session.current == first
+            chosen = [b.number for b in app.screen.query(AnswerButton) if b.has_class("-chosen")]
+            assert chosen == [2]
+            await pilot.press("4")  # change the answer
+            assert app.session.given[first.id] == "3"
+            assert app.session.progress.number == 2
+            await pilot.click("#back")  # and by mouse
+            assert app.session.current == first
+
+    run(scenario())
+
+
+def test_language_switch_midway_keeps_the_answers(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "en")
+            await pilot.press("3", "3", "3")
+            before = dict(app.session.given)
+            await pilot.press("l")
+            assert isinstance(app.screen, LanguageModal)
+            await pilot.press(str(list(app.translators).index("nl") + 1))
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionScreen)
+            assert app.language == "nl" and app.visit.language == "nl"
+            assert dict(app.session.given) == before
+            nl = app.translators["nl"]
+            item = app.session.current
+            assert " ".join(nl.pgettext(item.id, item.text).split()) in joined(app)
+            await pilot.press("3")
+            assert len(app.session.given) == 4
+
+    run(scenario())
+
+
+def test_idle_warning_then_any_key_continues_and_does_nothing_else(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path, warning_seconds=20)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "nl")
+            await pilot.press("3")
+            app.show_idle_warning()
+            await pilot.pause()
+            assert isinstance(app.screen, IdleWarningModal)
+            await pilot.press("1")  # continues; does not answer
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionScreen)
+            assert len(app.session.given) == 1
+            app.show_idle_warning()
+            await pilot.pause()
+            await pilot.click(offset=(1, 1))  # a touch continues too
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionScreen)
+
+    run(scenario())
+
+
+def test_idle_timeout_records_abandoned_and_shows_a_fresh_welcome(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path, warning_seconds=2)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "fr")
+            await pilot.press("3", "2")
+            app.show_idle_warning()
+            await pilot.pause()
+            warning = app.screen
+            assert isinstance(warning, IdleWarningModal)
+            warning.tick()
+            warning.tick()  # zero (timers are driven by hand here)
+            await pilot.pause()
+            assert isinstance(app.screen, WelcomeScreen)
+            assert app.visit is None and app.language == app.default_language()
+            assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "WelcomeScreen"]
+            await pilot.press("backspace", "escape")
+            assert isinstance(app.screen, WelcomeScreen)
+            await app.workers.wait_for_complete()
+
+    run(scenario())
+    assert rows(tmp_path, "SELECT status, items_answered, category FROM sessions") == [
+        ("abandoned", 2, None)
+    ]
+    assert rows(tmp_path, "SELECT count(*) FROM answers") == [(0,)]
+
+
+def test_idle_with_real_short_timers(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path, idle_seconds=0.5, warning_seconds=1)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "en")
+            for _ in range(60):  # at most 6 s; normally about 2.5 s
+                await pilot.pause(0.1)
+                if isinstance(app.screen, WelcomeScreen):
+                    break
+            assert isinstance(app.screen, WelcomeScreen)
+
+    run(scenario())
+
+
+def test_stop_asks_first(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "en")
+            await pilot.press("3")
+            await pilot.press("escape")
+            assert isinstance(app.screen, ConfirmStopModal)
+            await pilot.press("escape")  # no
+            assert isinstance(app.screen, QuestionScreen)
+            await pilot.press("escape", "2")  # no
+            assert isinstance(app.screen, QuestionScreen)
+            assert len(app.session.given) == 1
+            await pilot.press("escape", "1")  # yes
+            await pilot.pause()
+            assert isinstance(app.screen, WelcomeScreen)
+            assert app.visit is None
+            await app.workers.wait_for_complete()
+
+    run(scenario())
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 1)]
+
+
+ESCAPES = ["ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash", "ctrl+p", "ctrl+s", "ctrl+d", "f1"]
+
+
+def test_kiosk_mode_nothing_typed_leaves_the_app(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "nl")
+            await pilot.press("3")
+            screen, given = app.screen, dict(app.session.given)
+            for key in ESCAPES:
+                await pilot.press(key)
+                await pilot.pause()
+                assert not app._exit and app.return_code is None, key
+                assert app.screen is screen, key
+            assert dict(app.session.given) == given
+            assert "Ctrl+Q" not in joined(app)
+
+    run(scenario())
+
+
+def test_practice_mode_ctrl_q_quits_and_says_so(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert "Ctrl+Q" in joined(app)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+        return app.return_code
+
+    assert run(scenario()) == 0
+
+
+def test_pin_lock_out_grows_and_the_right_pin_opens_the_staff_screen(tmp_path, monkeypatch):
+    import skillcheck.tui.screens.pin as pin_screen
+
+    clock = [1000.0]
+    monkeypatch.setattr(pin_screen, "monotonic", lambda: clock[0])
+
+    async def scenario():
+        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f12")
+            assert isinstance(app.screen, PinModal)
+            await pilot.press("1", "1", "1", "1", "enter")
+            assert app.pin_lock.seconds_left(clock[0]) == 30
+            assert app.screen.query_one("#pin").disabled
+            await pilot.press(*PIN, "enter")  # locked: even the right PIN waits
+            assert isinstance(app.screen, PinModal)
+            clock[0] += 31
+            app.screen.show_lock()
+            await pilot.pause()
+            await pilot.press("9", "9", "9", "9", "enter")
+            assert app.pin_lock.seconds_left(clock[0]) == 60
+            clock[0] += 61
+            app.screen.show_lock()
+            await pilot.pause()
+            await pilot.press(*PIN, "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, FacilitatorScreen)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "0" in str(app.screen.query_one("#counts").content)
+            await pilot.click("#leave")
+            await pilot.pause()
+        return app.return_code
+
+    assert run(scenario()) == 0
+
+
+def test_escape_leaves_the_pin_dialog(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f12")
+            await pilot.press("escape")
+            assert isinstance(app.screen, WelcomeScreen)
+
+    run(scenario())
+
+
+def test_saved_rows_after_a_visit_hold_no_time_of_day(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "nl")
+            answered = await answer_all(pilot, mastered_number)
+            await app.workers.wait_for_complete()
+            # Saved when the result appears: walking away from it still counts.
+            assert isinstance(app.screen, ResultScreen)
+        return answered
+
+    answered = run(scenario())
+    (row,) = rows(tmp_path, "SELECT * FROM sessions")
+    assert "nl" in row and "Bibliotheek Test" in row and "t1" in row
+    assert not any(isinstance(v, str) and ":" in v for v in row)  # no time of day
+    assert rows(tmp_path, "SELECT count(*) FROM answers") == [(answered,)]
+
+
+def test_mouse_alone_does_a_whole_visit(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.click("#lang-fr")
+            await pilot.pause()
+            assert isinstance(app.screen, IntroScreen)
+            await pilot.click("#start")
+            await pilot.pause()
+            while isinstance(app.screen, QuestionScreen):
+                await pilot.click("#answer-1")
+            await pilot.pause()
+            assert isinstance(app.screen, ResultScreen)
+            await pilot.click("#contrast-button")
+            assert app.theme == "skillcheck-high-contrast"
+            app.screen.query_one("#finish").scroll_visible(animate=False)
+            await pilot.pause()
+            await pilot.click("#finish")
+            await pilot.pause()
+            assert isinstance(app.screen, ThanksScreen)
+
+    run(scenario())
+
+
+def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
+    def broken(self):
+        raise RuntimeError("boom")
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "en")
+            await pilot.press("3")
+            monkeypatch.setattr(QuestionScreen, "show_current", broken)
+            await pilot.press("3")
+            await pilot.pause()
+        return app
+
+    with caplog.at_level(logging.ERROR, logger="skillcheck.tui"):
+        with pytest.raises(RuntimeError, match="boom"):  # Pilot re-raises for the test
+            run(scenario())
+    assert "unexpected error in the kiosk" in caplog.text
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 2)]
