@@ -282,6 +282,12 @@ def test_pin_lock_out_grows_and_the_right_pin_opens_the_staff_screen(tmp_path, m
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert "0" in str(app.screen.query_one("#counts").content)
+            export = tmp_path / "out" / "figures.csv"
+            app.screen.query_one("#export-path").value = str(export)
+            await pilot.click("#export")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert export.exists()
             await pilot.click("#leave")
             await pilot.pause()
         return app.return_code

@@ -330,9 +330,18 @@ class SkillcheckApp(App[None], inherit_bindings=False):
 
     def export_figures(self, path: Path) -> Path:
         """Write the aggregate figures (small cells suppressed) to `path`."""
-        from skillcheck import reports
+        from skillcheck.reports import build_export, write_csv
+        from skillcheck.store import open_database
 
-        return reports.export_file(self.database, path)
+        db = open_database(self.database, create=False)
+        try:
+            table = build_export(db)
+        finally:
+            db.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            write_csv(table, out)
+        return path
 
     # --- errors never reach the screen --------------------------------------------
 

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from skillcheck.tui.screens.base import KioskScreen
+from skillcheck.tui.visit import own_name
 
 
 class WelcomeScreen(KioskScreen):
@@ -45,7 +46,7 @@ class WelcomeScreen(KioskScreen):
                             classes="invite",
                         )
                         yield Button(
-                            Content(f"{number}  {t.name}"),
+                            Content(f"{number}  {own_name(t)}"),
                             id=f"lang-{code}",
                         )
 
