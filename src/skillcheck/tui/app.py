@@ -23,6 +23,7 @@ from skillcheck.config import PinLock, SiteConfig
 from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative
 from skillcheck.session import Session
+from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.screens.base import KioskModal, KioskScreen
 from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
 from skillcheck.tui.screens.idle_warning import IdleWarningModal

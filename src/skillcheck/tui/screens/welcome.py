@@ -23,8 +23,10 @@ class WelcomeScreen(KioskScreen):
             yield Static(Content(self.kiosk.config.site), id="site")
             grid = Vertical(id="languages")
             grid.styles.grid_size_columns = len(translators)
+            # All invitations first, then all buttons: the grid puts the buttons in
+            # one row, so they line up however long each language's text is.
             with grid:
-                for number, (code, t) in enumerate(translators, start=1):
+                for number, (_code, t) in enumerate(translators, start=1):
                     with Vertical(classes="language"):
                         yield Static(
                             Content(t.gettext("How good are you with computers and phones?")),
@@ -45,10 +47,8 @@ class WelcomeScreen(KioskScreen):
                             ),
                             classes="invite",
                         )
-                        yield Button(
-                            Content(f"{number}  {own_name(t)}"),
-                            id=f"lang-{code}",
-                        )
+                for number, (code, t) in enumerate(translators, start=1):
+                    yield Button(Content(f"{number}  {own_name(t)}"), id=f"lang-{code}")
 
     def key_hints(self) -> list[str]:
         return []
