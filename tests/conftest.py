@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from skillcheck.bank import Bank, load_bank
 from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+
+# Compiled catalogues go to a fresh folder: tests never read a cache from a past run.
+os.environ["SKILLCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="skillcheck-cache-")
 
 
 @pytest.fixture(scope="session")

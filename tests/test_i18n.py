@@ -12,18 +12,17 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract
 
-from skillcheck.datafile import Problem
-from skillcheck.extract import extract_toml
-from skillcheck.i18n import (
+from skillcheck.catalogues import (
     SOURCES_DIR,
-    Translator,
     brace_placeholders,
     check_locales,
     extract_sources,
-    load_translators,
     percent_placeholders,
     read_po_file,
 )
+from skillcheck.datafile import Problem
+from skillcheck.extract import extract_toml
+from skillcheck.i18n import Translator, load_translators
 from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
 
 PLURALS = {

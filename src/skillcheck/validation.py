@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillcheck.bank import COMPETENCES, check_bank
+from skillcheck.catalogues import check_locales
 from skillcheck.config import check_config
 from skillcheck.datafile import Problem
-from skillcheck.i18n import check_locales
 from skillcheck.initiatives import check_initiatives
 
 

@@ -68,16 +68,6 @@ def make_record(
     )
 
 
-# The usual languages' own names, so the welcome screen need not load Babel's locale
-# data (about 100 ms at start-up); any other language asks its Translator.
-_OWN_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch"}
-
-
-def own_name(translator: Translator) -> str:
-    """The language's own name (Nederlands, Français, English …)."""
-    return _OWN_NAMES.get(translator.language) or translator.name
-
-
 def load_site_translators(locales_dir: Path, wanted: tuple[str, ...]) -> dict[str, Translator]:
     """The translators for the site's languages that exist, in the site's order."""
     found = load_translators(locales_dir)

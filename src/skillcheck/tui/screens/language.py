@@ -8,7 +8,6 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from skillcheck.tui.screens.base import KioskModal
-from skillcheck.tui.visit import own_name
 
 
 class LanguageModal(KioskModal[str | None]):
@@ -20,7 +19,7 @@ class LanguageModal(KioskModal[str | None]):
             words = " · ".join(o.gettext("Language") for o in self.kiosk.translators.values())
             yield Static(Content(words), classes="title")
             for number, (code, other) in enumerate(self.kiosk.translators.items(), start=1):
-                yield Button(Content(f"{number}   {own_name(other)}"), id=f"lang-{code}")
+                yield Button(Content(f"{number}   {other.name}"), id=f"lang-{code}")
             yield Button(Content(t.gettext("Cancel (Esc)")), id="cancel")
 
     def do_choose(self, number: int) -> None:

@@ -8,7 +8,6 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from skillcheck.tui.screens.base import KioskScreen
-from skillcheck.tui.visit import own_name
 
 
 class WelcomeScreen(KioskScreen):
@@ -48,7 +47,7 @@ class WelcomeScreen(KioskScreen):
                             classes="invite",
                         )
                 for number, (code, t) in enumerate(translators, start=1):
-                    yield Button(Content(f"{number}  {own_name(t)}"), id=f"lang-{code}")
+                    yield Button(Content(f"{number}  {t.name}"), id=f"lang-{code}")
 
     def key_hints(self) -> list[str]:
         return []
