@@ -28,7 +28,12 @@ class TopBar(Horizontal):
             button = Button(Content(label), id="language-button", action="app.language")
             button.can_focus = False  # the L key does this; clicks still work
             yield button
-        label = t.gettext("{key}: {words}").format(key="C", words=t.gettext("High contrast"))
+        if self.show_language:
+            words = t.gettext("High contrast")
+        else:
+            # Before a language is chosen (welcome), say it in every offered language.
+            words = " · ".join(other.gettext("High contrast") for other in app.translators.values())
+        label = t.gettext("{key}: {words}").format(key="C", words=words)
         button = Button(Content(label), id="contrast-button", action="app.contrast")
         button.can_focus = False  # the C key does this; clicks still work
         yield button
