@@ -7,6 +7,14 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Button
 
+from kiosk_driver import (
+    PIN_HASH,
+    SIZES,
+    assert_fully_visible,
+    make_app,
+    mastered_number,
+    run,
+)
 from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
 from skillcheck.tui.screens.facilitator import FacilitatorScreen
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
@@ -17,14 +25,6 @@ from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.result import ResultScreen
 from skillcheck.tui.screens.thanks import ThanksScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
-from test_tui_helpers import (
-    PIN_HASH,
-    SIZES,
-    assert_fully_visible,
-    make_app,
-    mastered_number,
-    run,
-)
 
 LANGUAGES = ["nl", "fr", "en"]
 

@@ -8,6 +8,17 @@ import sqlite3
 
 import pytest
 
+from kiosk_driver import (
+    PIN,
+    PIN_HASH,
+    answer_all,
+    beginner_number,
+    make_app,
+    mastered_number,
+    run,
+    start_visit,
+    visible_texts,
+)
 from skillcheck.scoring import CATEGORY_WORDS
 from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
 from skillcheck.tui.screens.facilitator import FacilitatorScreen
@@ -20,17 +31,6 @@ from skillcheck.tui.screens.result import ResultScreen
 from skillcheck.tui.screens.thanks import ThanksScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
 from skillcheck.tui.widgets.answer import AnswerButton
-from test_tui_helpers import (
-    PIN,
-    PIN_HASH,
-    answer_all,
-    beginner_number,
-    make_app,
-    mastered_number,
-    run,
-    start_visit,
-    visible_texts,
-)
 
 LANGUAGES = ["nl", "fr", "en"]
 
