@@ -305,12 +305,20 @@ def _item(
     kind = data.get("kind")
     if kind not in KINDS:
         problems.append(
-            Problem(path, entry.line_of("kind"), f"{where}: unknown kind {kind!r} (use {', '.join(KINDS)})")
+            Problem(
+                path,
+                entry.line_of("kind"),
+                f"{where}: unknown kind {kind!r} (use {', '.join(KINDS)})",
+            )
         )
     band = data.get("band")
     if band not in BANDS:
         problems.append(
-            Problem(path, entry.line_of("band"), f"{where}: unknown band {band!r} (use {', '.join(BANDS)})")
+            Problem(
+                path,
+                entry.line_of("band"),
+                f"{where}: unknown band {band!r} (use {', '.join(BANDS)})",
+            )
         )
     text = _text(entry, "text", path, problems, where)
     note = data.get("note")

@@ -1,8 +1,9 @@
 """Facilitator reporting: the terminal summary, aggregate exports for funders with
 small-cell suppression, CSV/JSON writers, merging terminals and backups.
 
-Every count is computed in SQL (GROUP BY over indexed columns), so a million
-sessions stay within a few seconds; Python only reshapes a few thousand rows.
+Every count is summed in SQL from the per-day tables `daily_sessions` and
+`daily_levels` (schema version 3, kept up to date by triggers), never from the
+million rows of `sessions`; Python only reshapes the grouped rows.
 """
 
 from __future__ import annotations
@@ -94,11 +95,11 @@ class Summary:
 
 
 def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summary:
-    """Counts for the terminal summary, in two GROUP BY queries."""
+    """Counts for the terminal summary, in two GROUP BY queries over the daily tables."""
     where, params = filters.where()
     rows = db.execute(
-        "SELECT site, language, status, category, count(*), min(day), max(day) "
-        f"FROM sessions{where} GROUP BY site, language, status, category",
+        "SELECT site, language, status, category, sum(sessions), min(day), max(day) "
+        f"FROM daily_sessions{where} GROUP BY site, language, status, category",
         params,
     ).fetchall()
     categories = dict.fromkeys(CATEGORIES, 0)
@@ -118,16 +119,10 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
         days += [first, last]
 
     levels = {area: dict.fromkeys(LEVELS, 0) for area in AREAS}
-    if filters == Filters():
-        # No filter: area_results alone answers it, without touching sessions.
-        area_sql, area_params = "SELECT area, level, count(*) FROM area_results", []
-    else:
-        where, area_params = filters.where("s.")
-        area_sql = (
-            "SELECT a.area, a.level, count(*) FROM sessions s "
-            f"JOIN area_results a ON a.session_id = s.id{where}"
-        )
-    for area, level, count in db.execute(area_sql + " GROUP BY 1, 2", area_params):
+    level_rows = db.execute(
+        f"SELECT area, level, sum(sessions) FROM daily_levels{where} GROUP BY 1, 2", params
+    )
+    for area, level, count in level_rows:
         if area in levels and level in levels[area]:
             levels[area][level] += count
 
@@ -227,32 +222,34 @@ def _period(day: str, by: str) -> str:
 def _aggregate(
     db: sqlite_utils.Database, by: str, group: Sequence[str], filters: Filters
 ) -> tuple[tuple[str, ...], dict[tuple, list[int]]]:
-    """Raw counts keyed by (period, *group) in SQL; weeks are rolled up from days."""
+    """Raw counts keyed by (period, *group), summed in SQL from the daily tables.
+
+    Months are cut from the day in SQL; weeks are rolled up from days in Python
+    (SQLite before 3.46 has no ISO week), over at most one row per day and group.
+    """
     plain = [g for g in group if g != "area"]
     with_area = "area" in group
-    # SQLite before 3.46 has no ISO week, so weeks are summed from days in Python.
-    period_sql = "substr(s.day, 1, 7)" if by == "month" else "s.day"
-    keys = [period_sql] + [f"s.{g}" for g in plain]
-    where, params = filters.where("s.")
+    keys = ["substr(day, 1, 7)" if by == "month" else "day", *plain]
+    where, params = filters.where()
     if with_area:
         columns = AREA_COLUMNS
-        sql = (
-            f"SELECT {', '.join(keys)}, a.area, count(*), "
-            + ", ".join(f"sum(a.level = '{level}')" for level in LEVELS)
-            + f" FROM sessions s JOIN area_results a ON a.session_id = s.id{where}"
-            + f" GROUP BY {', '.join(str(n) for n in range(1, len(keys) + 2))}"
-        )
-        width = len(keys) + 1
+        keys.append("area")
+        sums = ["sum(sessions)"] + [f"sum(sessions * (level = '{level}'))" for level in LEVELS]
+        table_name = "daily_levels"
     else:
         columns = SESSION_COLUMNS
-        sql = (
-            f"SELECT {', '.join(keys)}, count(*), sum(s.status = 'completed'), "
-            "sum(s.status = 'abandoned'), "
-            + ", ".join(f"sum(s.category = '{c}' AND s.status = 'completed')" for c in CATEGORIES)
-            + f" FROM sessions s{where}"
-            + f" GROUP BY {', '.join(str(n) for n in range(1, len(keys) + 1))}"
-        )
-        width = len(keys)
+        done = "status = 'completed'"
+        sums = [
+            "sum(sessions)",
+            f"sum(sessions * ({done}))",
+            "sum(sessions * (status = 'abandoned'))",
+        ] + [f"sum(sessions * (category = '{c}' AND {done}))" for c in CATEGORIES]
+        table_name = "daily_sessions"
+    width = len(keys)
+    sql = (
+        f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM {table_name}{where}"
+        f" GROUP BY {', '.join(str(n) for n in range(1, width + 1))}"
+    )
     table: dict[tuple, list[int]] = {}
     for row in db.execute(sql, params):
         key = (_period(row[0], by) if by == "week" else row[0],) + tuple(

@@ -138,13 +138,119 @@ def _create_report_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
+# The derived tables of version 3 (docs/facilitators.md). A key column is never NULL,
+# so an abandoned session (category NULL in sessions) counts under category ''.
+NO_CATEGORY = ""
+DAILY_TABLES = ("daily_sessions", "daily_levels")
+
+# The session's key as daily_levels sees it, looked up by the area_results row's id.
+_SESSION_OF = "SELECT day, site, terminal, language FROM sessions WHERE id = {}.session_id"
+
+# AFTER INSERT only fires for a row that was inserted: INSERT OR IGNORE of a session
+# or level already stored adds nothing. "WHERE true" keeps SQLite's parser from
+# reading ON CONFLICT as a join constraint.
+DAILY_TRIGGERS = {
+    "daily_sessions_insert": """AFTER INSERT ON sessions BEGIN
+    INSERT INTO daily_sessions (day, site, terminal, language, status, category, sessions)
+    SELECT new.day, new.site, new.terminal, new.language, new.status,
+           coalesce(new.category, ''), 1 WHERE true
+    ON CONFLICT (day, site, terminal, language, status, category)
+    DO UPDATE SET sessions = sessions + 1;
+END""",
+    "daily_sessions_delete": """AFTER DELETE ON sessions BEGIN
+    UPDATE daily_sessions SET sessions = sessions - 1
+    WHERE day = old.day AND site = old.site AND terminal = old.terminal
+      AND language = old.language AND status = old.status
+      AND category = coalesce(old.category, '');
+    DELETE FROM daily_sessions
+    WHERE day = old.day AND site = old.site AND terminal = old.terminal
+      AND language = old.language AND status = old.status
+      AND category = coalesce(old.category, '') AND sessions <= 0;
+END""",
+    "daily_levels_insert": """AFTER INSERT ON area_results BEGIN
+    INSERT INTO daily_levels (day, site, terminal, language, area, level, sessions)
+    SELECT day, site, terminal, language, new.area, new.level, 1
+    FROM sessions WHERE id = new.session_id
+    ON CONFLICT (day, site, terminal, language, area, level)
+    DO UPDATE SET sessions = sessions + 1;
+END""",
+    # The foreign key makes a purge delete a session's levels before the session, so
+    # the session's day and site can still be looked up here.
+    "daily_levels_delete": f"""AFTER DELETE ON area_results BEGIN
+    UPDATE daily_levels SET sessions = sessions - 1
+    WHERE (day, site, terminal, language) IN ({_SESSION_OF.format("old")})
+      AND area = old.area AND level = old.level;
+    DELETE FROM daily_levels
+    WHERE (day, site, terminal, language) IN ({_SESSION_OF.format("old")})
+      AND area = old.area AND level = old.level AND sessions <= 0;
+END""",
+}
+
+
+def create_daily_triggers(db: sqlite_utils.Database) -> None:
+    """The triggers that keep daily_sessions and daily_levels equal to the base tables."""
+    for name, body in DAILY_TRIGGERS.items():
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+
+
+def drop_daily_triggers(db: sqlite_utils.Database) -> None:
+    """For a bulk load only: follow it with fill_daily_tables and create_daily_triggers."""
+    for name in DAILY_TRIGGERS:
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def fill_daily_tables(db: sqlite_utils.Database) -> None:
+    """Recompute daily_sessions and daily_levels from sessions and area_results.
+
+    The backfill of the version 3 migration, and of a bulk load that ran without the
+    triggers (benchmarks/build_db.py); the caller holds the transaction.
+    """
+    db.execute("DELETE FROM daily_sessions")
+    db.execute("DELETE FROM daily_levels")
+    db.execute(
+        "INSERT INTO daily_sessions (day, site, terminal, language, status, category, sessions) "
+        "SELECT day, site, terminal, language, status, coalesce(category, ''), count(*) "
+        "FROM sessions GROUP BY 1, 2, 3, 4, 5, 6"
+    )
+    db.execute(
+        "INSERT INTO daily_levels (day, site, terminal, language, area, level, sessions) "
+        "SELECT s.day, s.site, s.terminal, s.language, a.area, a.level, count(*) "
+        "FROM sessions s JOIN area_results a ON a.session_id = s.id GROUP BY 1, 2, 3, 4, 5, 6"
+    )
+
+
+def _create_daily_tables(db: sqlite_utils.Database) -> None:
+    """Version 3: per-day counts that every report reads instead of millions of rows.
+
+    Derived data: filled from the existing rows here, then kept up to date by
+    triggers on every insert into and delete from sessions and area_results (the
+    kiosk's save, the spool, merge and the benchmark builder alike).
+    """
+    place = {"day": str, "site": str, "terminal": str, "language": str}
+    sessions_key = (*place, "status", "category")
+    db["daily_sessions"].create(
+        {**place, "status": str, "category": str, "sessions": int},
+        pk=sessions_key,
+        not_null=[*sessions_key, "sessions"],
+    )
+    levels_key = (*place, "area", "level")
+    db["daily_levels"].create(
+        {**place, "area": int, "level": str, "sessions": int},
+        pk=levels_key,
+        not_null=[*levels_key, "sessions"],
+    )
+    fill_daily_tables(db)
+    create_daily_triggers(db)
+
+
 # MIGRATIONS[n] brings a database from user_version n to n + 1.
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _create_tables,
     _create_report_indexes,
+    _create_daily_tables,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-_OUR_TABLES = {"sessions", "area_results", "answers"}
+_OUR_TABLES = {"sessions", "area_results", "answers", *DAILY_TABLES}
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
