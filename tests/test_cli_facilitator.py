@@ -119,3 +119,25 @@ def test_bad_input_is_one_line_and_exit_2(runner, db, tmp_path, args, message):
     assert message in result.output
     assert "Traceback" not in result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+
+
+def test_v2_database_is_migrated_by_the_first_command(runner, db):
+    """A facilitator's first command after the update migrates a v2 file to v3 and
+    reports exactly what the daily tables held before the downgrade."""
+    commands = [
+        ["stats", "--db", str(db), "--since", "2025-03-10", "--site", "Gent"],
+        ["export", "--db", str(db), "--format", "csv", "--group", "area", "--min-count", "1"],
+        ["export", "--db", str(db), "--format", "csv", "--by", "week", "--group", "language"],
+    ]
+    before = [runner.invoke(cli, args).output for args in commands]
+    conn = open_database(db)
+    conn.execute("DROP TABLE daily_sessions")  # its triggers go with it
+    conn.execute("DROP TABLE daily_levels")
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    assert [runner.invoke(cli, args).output for args in commands] == before
+    conn = open_database(db, create=False, migrate=False)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT sum(sessions) FROM daily_sessions").fetchone()[0] == 30
+    conn.close()
+    assert "Sessions 19 · completed 17" in before[0]  # days 10-28 of 1-28, 1-2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import random
@@ -273,3 +274,153 @@ def test_real_exports_keep_the_property(tmp_path, seed):
         rows = [r for r in table.rows if ("area" not in group or r.key[-1] == part)]
         for i in range(len(cols)):
             assert sum(r.counts[i] is None for r in rows) != 1
+
+
+# --- the daily tables (schema version 3) behind every report ----------------------
+
+
+def daily(db):
+    return (
+        set(db.execute("SELECT * FROM daily_sessions").fetchall()),
+        set(db.execute("SELECT * FROM daily_levels").fetchall()),
+    )
+
+
+def group_by_base_tables(db):
+    """What the daily tables must hold: a GROUP BY over sessions and area_results."""
+    return (
+        set(
+            db.execute(
+                "SELECT day, site, terminal, language, status, coalesce(category, ''), "
+                "count(*) FROM sessions GROUP BY 1, 2, 3, 4, 5, 6"
+            ).fetchall()
+        ),
+        set(
+            db.execute(
+                "SELECT s.day, s.site, s.terminal, s.language, a.area, a.level, count(*) "
+                "FROM sessions s JOIN area_results a ON a.session_id = s.id "
+                "GROUP BY 1, 2, 3, 4, 5, 6"
+            ).fetchall()
+        ),
+    )
+
+
+def test_merge_twice_counts_once_in_the_daily_tables(tmp_path):
+    a = fill(open_database(tmp_path / "a.db"), [session(terminal="a") for _ in range(4)])
+    b = fill(
+        open_database(tmp_path / "b.db"),
+        [session(terminal="a"), session(terminal="b", status="abandoned")],
+    )
+    a.close(), b.close()
+    into = tmp_path / "all.db"
+    fill(open_database(into), [session(terminal="a")]).close()  # same keys as a.db's rows
+    merge_databases(into, [tmp_path / "a.db", tmp_path / "b.db"])
+    merged = open_database(into)
+    first = daily(merged)
+    assert first == group_by_base_tables(merged)
+    assert ("2025-03-14", "Gent", "a", "nl", "completed", "basic", 6) in first[0]
+    assert sum(row[-1] for row in first[1]) == 6 * 5
+    merged.close()
+    merge_databases(into, [tmp_path / "a.db", tmp_path / "b.db", tmp_path / "a.db"])
+    merged = open_database(into)
+    assert daily(merged) == first
+    assert summarise(merged).sessions == 7
+
+
+def test_merge_from_a_v2_source(tmp_path):
+    """A terminal not yet updated (schema 2, no daily tables) merges into a v3 file."""
+    import sqlite_utils
+
+    from skillcheck import store
+
+    old = sqlite_utils.Database(tmp_path / "old.db")
+    store.MIGRATIONS[0](old), store.MIGRATIONS[1](old)
+    old.execute("PRAGMA user_version = 2")
+    for s in [session(), session(status="abandoned")]:
+        row, areas, answers = store._rows(s)
+        old["sessions"].insert(row)
+        old["area_results"].insert_all(areas)
+        old["answers"].insert_all(answers)
+    old.close()
+    [result] = merge_databases(tmp_path / "all.db", [tmp_path / "old.db"])
+    assert result.sessions_added == 2
+    merged = open_database(tmp_path / "all.db")
+    assert daily(merged) == group_by_base_tables(merged)
+    assert (summarise(merged).sessions, summarise(merged).completed) == (2, 1)
+    # The source was only read: still version 2.
+    assert store.schema_version(sqlite_utils.Database(tmp_path / "old.db")) == 2
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
+    """Property: stats and unsuppressed exports from the daily tables equal counts
+    made in Python from the saved sessions, for random data, filters and groups."""
+    rng = random.Random(seed)
+    db = open_database(tmp_path / "p.db")
+    sessions = [
+        session(
+            day=f"2025-0{rng.randint(1, 3)}-{rng.randint(1, 28):02d}",
+            site=rng.choice(["Gent", "Liège"]),
+            terminal=rng.choice(["t1", "t2"]),
+            language=rng.choice(["nl", "fr"]),
+            status=rng.choice(["completed"] * 3 + ["abandoned"]),
+            category=rng.choice(["basic", "low", "none"]),
+            levels={a: rng.choice(["none", "basic", "above_basic"]) for a in range(1, 6)},
+        )
+        for _ in range(rng.randint(1, 80))
+    ]
+    fill(db, sessions)
+    filters = rng.choice(
+        [Filters(), Filters(since="2025-02-01"), Filters(site="Gent", until="2025-02-15")]
+    )
+    chosen = [
+        s
+        for s in sessions
+        if (filters.since is None or s.day >= filters.since)
+        and (filters.until is None or s.day <= filters.until)
+        and (filters.site is None or s.site == filters.site)
+    ]
+    done = [s for s in chosen if s.status == "completed"]
+
+    summary = summarise(db, filters)
+    assert (summary.sessions, summary.completed) == (len(chosen), len(done))
+    assert summary.first_day == min((s.day for s in chosen), default=None)
+    for category, count in summary.categories.items():
+        assert count == sum(s.category == category for s in done)
+    for area, levels in summary.levels.items():
+        for level, count in levels.items():
+            assert count == sum(s.levels[area] == level for s in done)
+
+    by = rng.choice(["day", "week", "month"])
+    group = rng.choice([["site", "terminal"], ["language"], ["terminal", "area"]])
+    table = build_export(db, by=by, group=group, filters=filters, min_count=1)
+    with_area = "area" in group
+
+    def period(day):
+        if by == "month":
+            return day[:7]
+        if by == "week":
+            year, week, _ = dt.date.fromisoformat(day).isocalendar()
+            return f"{year}-W{week:02d}"
+        return day
+
+    expected = {}
+    for s in done if with_area else chosen:
+        key = (period(s.day), *(getattr(s, g) for g in group if g != "area"))
+        for area in range(1, 6) if with_area else [None]:
+            full_key = key + ((str(area),) if with_area else ())
+            counts = expected.setdefault(full_key, dict.fromkeys(table.count_columns, 0))
+            if with_area:
+                counts["completed"] += 1
+                counts[s.levels[area]] += 1
+            else:
+                counts["sessions"] += 1
+                counts[s.status] += 1
+                if s.status == "completed":
+                    counts[s.category] += 1
+    got = {
+        row.key: dict(zip(table.count_columns, row.counts, strict=True))
+        for row in table.rows
+        if not row.is_total
+    }
+    assert got == expected

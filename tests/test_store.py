@@ -266,3 +266,178 @@ def test_spool_survives_a_torn_line_and_double_flush(kiosk_store, db_path):
 def test_spool_round_trips_a_record():
     r = record()
     assert store._from_json(store._to_json(r)) == r
+
+
+# --- the daily tables of version 3 ----------------------------------------------
+
+DAILY_SESSIONS_BY_GROUP = (
+    "SELECT day, site, terminal, language, status, coalesce(category, ''), count(*) "
+    "FROM sessions GROUP BY 1, 2, 3, 4, 5, 6"
+)
+DAILY_LEVELS_BY_GROUP = (
+    "SELECT s.day, s.site, s.terminal, s.language, a.area, a.level, count(*) "
+    "FROM sessions s JOIN area_results a ON a.session_id = s.id GROUP BY 1, 2, 3, 4, 5, 6"
+)
+
+
+def daily(db) -> tuple[set, set]:
+    """Both daily tables as sets of rows (key columns, then the count)."""
+    return (
+        set(db.execute("SELECT * FROM daily_sessions").fetchall()),
+        set(db.execute("SELECT * FROM daily_levels").fetchall()),
+    )
+
+
+def assert_daily_tables_match(db) -> None:
+    """The triggers' tables equal a GROUP BY over the base tables, with no zero rows."""
+    by_group = (
+        set(db.execute(DAILY_SESSIONS_BY_GROUP).fetchall()),
+        set(db.execute(DAILY_LEVELS_BY_GROUP).fetchall()),
+    )
+    assert daily(db) == by_group
+
+
+def v2_database(path, records) -> None:
+    """A database exactly as skillcheck 2 left it: two migrations, rows saved."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = sqlite_utils.Database(path)
+    store.MIGRATIONS[0](old)
+    store.MIGRATIONS[1](old)
+    old.execute("PRAGMA user_version = 2")
+    for r in records:
+        session, areas, answers = store._rows(r)
+        old["sessions"].insert(session)
+        old["area_results"].insert_all(areas)
+        old["answers"].insert_all(answers)
+    old.close()
+
+
+def test_v2_database_is_migrated_with_daily_counts(db_path):
+    records = [record(day="2025-03-14") for _ in range(3)]
+    records += [record(day="2025-03-14", status="abandoned", category=None)]
+    records += [record(day="2025-03-15", site="Muntpunt Brussel", language="fr")]
+    v2_database(db_path, records)
+    db = open_database(db_path)
+    assert store.schema_version(db) == SCHEMA_VERSION == 3
+    gent = ("2025-03-14", "Bibliotheek Gent", "t1", "nl")
+    sessions, levels = daily(db)
+    assert sessions == {
+        (*gent, "completed", "low", 3),
+        (*gent, "abandoned", store.NO_CATEGORY, 1),
+        ("2025-03-15", "Muntpunt Brussel", "t1", "fr", "completed", "low", 1),
+    }
+    assert (*gent, 3, "none", 3) in levels and (*gent, 4, "above_basic", 3) in levels
+    assert sum(row[-1] for row in levels) == 4 * 5
+    assert_daily_tables_match(db)
+    # The triggers exist after the migration: a new save is counted.
+    save_session(db, record(day="2025-03-14"))
+    assert (*gent, "completed", "low", 4) in daily(db)[0]
+    assert_daily_tables_match(db)
+
+
+def test_failed_migration_leaves_v2_intact(db_path, monkeypatch):
+    v2_database(db_path, [record()])
+
+    def broken(db):
+        db["daily_sessions"].create({"day": str}, pk="day")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS[:2], broken))
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
+    with pytest.raises(sqlite3.OperationalError):
+        open_database(db_path)
+    monkeypatch.undo()
+    old = sqlite_utils.Database(db_path)
+    assert store.schema_version(old) == 2 and "daily_sessions" not in old.table_names()
+    old.close()
+    assert_daily_tables_match(open_database(db_path))
+
+
+def test_save_counts_in_the_daily_tables(db_path):
+    db = open_database(db_path)
+    save_session(db, record())
+    save_session(db, record(status="abandoned", category="none"))
+    sessions, levels = daily(db)
+    assert {row[4:] for row in sessions} == {("completed", "low", 1), ("abandoned", "", 1)}
+    assert len(levels) == 5 and {row[-1] for row in levels} == {1}
+    assert_daily_tables_match(db)
+
+
+def test_insert_or_ignore_of_a_stored_row_is_not_counted(db_path):
+    db = open_database(db_path)
+    r = record()
+    save_session(db, r)
+    before = daily(db)
+    session, areas, answers = store._rows(r)
+    db["sessions"].insert(session, ignore=True)
+    db["area_results"].insert_all(areas, ignore=True)
+    assert daily(db) == before
+    store._save_many(db, [r, r])  # the spool's duplicate check
+    assert daily(db) == before
+
+
+def test_spool_flush_counts_once(kiosk_store, db_path):
+    r = record()
+    kiosk_store.spool_beside.write_text(
+        store._to_json(r) + "\n" + store._to_json(r) + "\n", encoding="utf-8"
+    )
+    assert kiosk_store.save(record(status="abandoned", category=None)) is True
+    db = open_database(db_path)
+    sessions, levels = daily(db)
+    assert {row[4:] for row in sessions} == {("completed", "low", 1), ("abandoned", "", 1)}
+    assert sum(row[-1] for row in levels) == 5
+    assert_daily_tables_match(db)
+
+
+def test_deleting_sessions_takes_them_off_the_daily_tables(db_path):
+    """A purge (levels and answers first, as the foreign keys demand) stays consistent."""
+    db = open_database(db_path)
+    keep, drop = record(), record(day="2025-03-15")
+    for r in (keep, drop, record(status="abandoned", category=None)):
+        save_session(db, r)
+    with db.atomic():
+        for table in ("area_results", "answers"):
+            db.execute(f"DELETE FROM {table} WHERE session_id = ?", [drop.id])
+        db.execute("DELETE FROM sessions WHERE id = ? OR status = 'abandoned'", [drop.id])
+    assert_daily_tables_match(db)
+    assert {row[0] for row in daily(db)[0]} == {"2025-03-14"}
+    assert sum(row[-1] for row in daily(db)[1]) == 5
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_daily_tables_equal_a_group_by_for_random_sessions(db_path, seed):
+    """Property: whatever is saved, spooled, re-saved or purged, the triggers' tables
+    equal a GROUP BY over sessions and area_results."""
+    import random
+
+    rng = random.Random(seed)
+    db = open_database(db_path)
+    saved = []
+    for _ in range(rng.randint(1, 60)):
+        completed = rng.random() < 0.8
+        r = record(
+            day=f"2025-0{rng.randint(1, 3)}-1{rng.randint(0, 2)}",
+            site=rng.choice(["Gent", "Liège"]),
+            terminal=rng.choice(["t1", "t2"]),
+            language=rng.choice(["nl", "fr", "en"]),
+            status="completed" if completed else "abandoned",
+            category=rng.choice(store.CATEGORIES) if completed else None,
+            levels={
+                a: rng.choice(store.LEVELS)
+                for a in rng.sample(store.AREAS, rng.randint(0 if completed else 5, 5))
+            },
+        )
+        batch = [r] + ([rng.choice(saved)] if saved and rng.random() < 0.2 else [])
+        store._save_many(db, batch)
+        saved.append(r)
+    for r in rng.sample(saved, rng.randint(0, len(saved) // 3)):
+        with db.atomic():
+            for table in ("area_results", "answers", "sessions"):
+                column = "id" if table == "sessions" else "session_id"
+                db.execute(f"DELETE FROM {table} WHERE {column} = ?", [r.id])
+    assert_daily_tables_match(db)
+    # The migration's backfill computes the same tables from scratch.
+    expected = daily(db)
+    with db.atomic():
+        store.fill_daily_tables(db)
+    assert daily(db) == expected
