@@ -373,3 +373,27 @@ def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
             run(scenario())
     assert "unexpected error in the kiosk" in caplog.text
     assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 2)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_help_desk_is_always_the_last_suggestion(tmp_path, language):
+    from skillcheck.initiatives import load_help_desk
+    from skillcheck.paths import QUESTIONS_DIR
+    from skillcheck.tui.widgets.initiative_card import InitiativeCard
+
+    shipped = load_help_desk(QUESTIONS_DIR / "initiatives.toml")
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, language)
+            await answer_all(pilot, beginner_number)
+            cards = list(app.screen.query(InitiativeCard))
+            assert 2 <= len(cards) <= 3
+            t = app.translators[language]
+            expected = t.pgettext(shipped.id, shipped.name)
+            assert cards[-1].initiative_name == expected
+            if language != "en":
+                assert expected != shipped.name  # translated, not the English
+
+    run(scenario())

@@ -67,6 +67,7 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         config: SiteConfig,
         bank: Bank,
         catalogue: Sequence[Initiative],
+        help_desk: Initiative | None = None,
         translators: dict[str, Translator],
         database: Path,
         kiosk: bool = False,
@@ -79,6 +80,8 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         self.config = config
         self.bank = bank
         self.catalogue = tuple(catalogue) + tuple(config.initiatives)
+        # The site's own help desk, else the shipped "Ask the staff here": always last.
+        self.help_desk = config.help_desk or help_desk
         self.translators = translators
         self.database = database
         self.kiosk_mode = kiosk

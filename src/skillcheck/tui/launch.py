@@ -10,7 +10,7 @@ from pathlib import Path
 
 from skillcheck.bank import load_bank
 from skillcheck.config import MIN_WARNING_SECONDS, SiteConfig, default_config, load_config
-from skillcheck.initiatives import load_initiatives
+from skillcheck.initiatives import load_help_desk, load_initiatives
 from skillcheck.paths import default_database_path, default_log_path
 from skillcheck.tui.visit import load_site_translators
 
@@ -44,11 +44,13 @@ def build_app(
 
     bank = load_bank(questions_dir)
     catalogue = load_initiatives(questions_dir / "initiatives.toml")
+    help_desk = load_help_desk(questions_dir / "initiatives.toml")
     translators = load_site_translators(locales_dir, config.languages)
     return SkillcheckApp(
         config=config,
         bank=bank,
         catalogue=catalogue,
+        help_desk=help_desk,
         translators=translators,
         database=database or config.database or default_database_path(),
         kiosk=kiosk or config.kiosk,

@@ -62,7 +62,9 @@ class ResultScreen(KioskScreen):
                     lines.append(t.gettext("Languages: {names}").format(names=names))
                 if initiative.url:
                     lines.append(initiative.url)
-                yield InitiativeCard(initiative.name, lines, initiative.url, qr=True)
+                yield InitiativeCard(
+                    initiative_text(initiative, "name", t), lines, initiative.url, qr=True
+                )
             with Horizontal(classes="row"):
                 yield Button(Content(t.gettext("Finish (Enter)")), id="finish")
 
@@ -73,7 +75,7 @@ class ResultScreen(KioskScreen):
             self.result.levels,
             kiosk.config.region,
             kiosk.language,
-            kiosk.config.help_desk,
+            kiosk.help_desk,
         )
 
     def language_names(self, codes: tuple[str, ...]) -> list[str]:
