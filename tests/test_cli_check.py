@@ -72,3 +72,21 @@ def test_python_dash_m_lists_the_commands() -> None:
         [sys.executable, "-m", "skillcheck", "--help"], capture_output=True, text=True, check=True
     )
     assert "check" in result.stdout
+
+
+def test_set_pin_refuses_a_short_pin_at_once_and_stores_only_a_hash(tmp_path: Path) -> None:
+    from skillcheck.config import load_config, verify_pin
+    from skillcheck.paths import PROJECT_ROOT
+
+    config = tmp_path / "site.toml"
+    config.write_text((PROJECT_ROOT / "examples" / "site.toml").read_text(encoding="utf-8"))
+    result = CliRunner().invoke(cli, ["set-pin", "--config", str(config)], input="12\n4711\n4711\n")
+    assert result.exit_code == 0, result.output
+    assert "four to twelve digits" in result.output
+    text = config.read_text(encoding="utf-8")
+    assert "4711" not in text
+    assert verify_pin("4711", load_config(config).pin_hash)
+    # the hash goes above the comments that describe the first table
+    before_table = text[: text.index("\n[")]
+    assert "pin_hash = " in before_table
+    assert text.index("pin_hash = ") < text.index("# The site's own help desk")

@@ -295,6 +295,7 @@ def test_kiosk_api_never_raises() -> None:
 def test_a_fourth_language_appears_with_no_code_change(tmp_path: Path) -> None:
     locales = tmp_path / "locales"
     shutil.copytree(LOCALES_DIR, locales)
+    shutil.rmtree(locales / "de", ignore_errors=True)  # a German in progress, if any
     german = locales / "de" / "LC_MESSAGES"
     german.mkdir(parents=True)
     (german / "skillcheck.po").write_text(

@@ -445,10 +445,18 @@ def set_pin(config_path: Path) -> None:
     """Ask for the facilitator PIN twice (hidden) and store its salted scrypt hash."""
     from skillcheck.config import hash_pin, valid_pin, write_pin_hash
 
-    pin = click.prompt("New PIN (4 to 12 digits)", hide_input=True, confirmation_prompt=True)
-    if not valid_pin(pin):
-        click.echo("A PIN is 4 to 12 digits. Nothing was changed.", err=True)
-        sys.exit(1)
+    def four_to_twelve_digits(value: str) -> str:
+        if not valid_pin(value):
+            raise click.BadParameter("use four to twelve digits; try again")
+        return value
+
+    # Checked before the confirmation, so a short PIN is refused at once.
+    pin = click.prompt(
+        "New PIN (4 to 12 digits)",
+        hide_input=True,
+        confirmation_prompt=True,
+        value_proc=four_to_twelve_digits,
+    )
     write_pin_hash(config_path, hash_pin(pin))
     click.echo(f"PIN hash written to {config_path}. The PIN itself is not stored anywhere.")
 

@@ -218,12 +218,16 @@ def write_pin_hash(path: Path, pin_hash: str) -> None:
     if pattern.search(text):
         text = pattern.sub(line, text, count=1)
     else:
-        table = re.search(r"^\s*\[", text, re.MULTILINE)
-        at = table.start() if table else len(text)
-        before = text[:at]
+        lines = text.splitlines(keepends=True)
+        table = next((n for n, t in enumerate(lines) if t.lstrip().startswith("[")), None)
+        at = len(lines) if table is None else table
+        # Comments right above the first table describe that table: go above them.
+        while at > 0 and table is not None and lines[at - 1].lstrip().startswith("#"):
+            at -= 1
+        before = "".join(lines[:at])
         if before and not before.endswith("\n"):
             before += "\n"
-        text = before + line + "\n" + ("\n" if table else "") + text[at:]
+        text = before + line + "\n" + ("\n" if table is not None else "") + "".join(lines[at:])
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

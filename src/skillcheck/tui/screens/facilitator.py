@@ -46,6 +46,8 @@ class FacilitatorScreen(KioskScreen):
                 yield Button(Content(t.gettext("Leave the kiosk")), id="leave")
 
     def on_mount(self) -> None:
+        # The export path is what staff come here to type: ready without a Tab.
+        self.query_one("#export-path", Input).focus()
         self.load_counts()
 
     def key_hints(self) -> list[str]:
