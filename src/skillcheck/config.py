@@ -119,25 +119,28 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
     if "database" in values:
         values["database"] = Path(str(values["database"])).expanduser()
 
+    offered = values.get("languages", SiteConfig.languages)
     initiatives = []
     for entry in data_file.entries("initiatives"):
         initiative = parse_initiative(entry, path, problems, allow_local_texts=True)
         if initiative:
             initiatives.append(initiative)
+            problems += _missing_languages(initiative, entry, path, offered)
     values["initiatives"] = tuple(initiatives)
     if "help_desk" in data:
         table = data["help_desk"]
-        line = next(
-            (
-                n
-                for n, text in enumerate(data_file.lines, 1)
-                if re.match(r"^\s*\[help_desk\]", text)
-            ),
-            1,
-        )
+        header = re.compile(r"^\s*\[help_desk\]")
+        line = next((n for n, t in enumerate(data_file.lines, 1) if header.match(t)), 1)
         if isinstance(table, dict):
-            entry = Entry(data={"id": "site-help-desk", **table}, line=line)
-            values["help_desk"] = parse_initiative(entry, path, problems, allow_local_texts=True)
+            entry = Entry(
+                data={"id": "site-help-desk", **table},
+                line=line,
+                key_lines=data_file.key_lines_after(line),
+            )
+            help_desk = parse_initiative(entry, path, problems, allow_local_texts=True)
+            values["help_desk"] = help_desk
+            if help_desk:
+                problems += _missing_languages(help_desk, entry, path, offered)
         else:
             problems.append(Problem(path, line, "'help_desk' must be a table"))
     known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk"}
@@ -146,6 +149,26 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
     if any(p.severity == "error" for p in problems):
         return None, problems
     return SiteConfig(path=path, **values), problems  # type: ignore[arg-type]
+
+
+def _missing_languages(
+    initiative: Initiative, entry: Entry, path: Path, offered: tuple[str, ...]
+) -> list[Problem]:
+    """Warn when a site text given per language lacks an offered language."""
+    problems = []
+    for name, texts in initiative.local_texts.items():
+        missing = [code for code in offered if code not in texts]
+        if missing:
+            problems.append(
+                Problem(
+                    path,
+                    entry.line_of(name),
+                    f"'{name}' of '{initiative.name}' has no text in {', '.join(missing)}: "
+                    "people who chose that language see the English (or first) text",
+                    "warning",
+                )
+            )
+    return problems
 
 
 # --- the facilitator PIN --------------------------------------------------------
