@@ -397,3 +397,26 @@ def test_the_help_desk_is_always_the_last_suggestion(tmp_path, language):
                 assert expected != shipped.name  # translated, not the English
 
     run(scenario())
+
+
+def test_the_contrast_button_says_what_c_does_now(tmp_path):
+    from textual.widgets import Button
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "en")
+
+            def label() -> str:
+                return str(app.screen.query_one("#contrast-button", Button).label)
+
+            assert label() == "C: High contrast"
+            await pilot.press("c")
+            await pilot.pause()
+            assert app.theme == "skillcheck-high-contrast"
+            assert label() == "C: Normal contrast"
+            await pilot.press("c")
+            await pilot.pause()
+            assert label() == "C: High contrast"
+
+    run(scenario())

@@ -7,6 +7,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from skillcheck.tui.themes import THEMES
+
 
 class TopBar(Horizontal):
     """Where you are, and two buttons that work on every screen: language and contrast."""
@@ -28,15 +30,30 @@ class TopBar(Horizontal):
             button = Button(Content(label), id="language-button", action="app.language")
             button.can_focus = False  # the L key does this; clicks still work
             yield button
-        if self.show_language:
-            words = t.gettext("High contrast")
-        else:
-            # Before a language is chosen (welcome), say it in every offered language.
-            words = " · ".join(other.gettext("High contrast") for other in app.translators.values())
-        label = t.gettext("{key}: {words}").format(key="C", words=words)
-        button = Button(Content(label), id="contrast-button", action="app.contrast")
+        button = Button(self.contrast_label(), id="contrast-button", action="app.contrast")
         button.can_focus = False  # the C key does this; clicks still work
         yield button
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", self.theme_changed, init=False)
+
+    def theme_changed(self, _theme: str) -> None:
+        self.query_one("#contrast-button", Button).label = self.contrast_label()
+
+    def contrast_label(self) -> Content:
+        """What C does now: switch to high contrast, or back to normal."""
+        app = self.app
+        high = app.theme == THEMES["high-contrast"].name
+        if self.show_language:
+            t = app.t
+            words = t.gettext("Normal contrast") if high else t.gettext("High contrast")
+        else:
+            # Before a language is chosen (welcome), one short word in every offered
+            # language ("Contrast · Contraste"): the long form would not fit one line.
+            words = " · ".join(
+                dict.fromkeys(o.gettext("Contrast") for o in app.translators.values())
+            )
+        return Content(app.t.gettext("{key}: {words}").format(key="C", words=words))
 
 
 class KeyBar(Static):
