@@ -19,11 +19,8 @@ def cli() -> None:
     """skillcheck: a kiosk self-assessment of basic digital skills (NL/FR/EN)."""
 
 
-# --- check ------------------------------------------------------------------
-
-
-@cli.command()
-@click.option(
+# Options shared by `check` and `run`: the content the kiosk loads.
+questions_option = click.option(
     "--questions",
     "questions_dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -31,7 +28,7 @@ def cli() -> None:
     show_default=True,
     help="Folder with areas.toml, items/ and initiatives.toml.",
 )
-@click.option(
+locales_option = click.option(
     "--locales",
     "locales_dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -39,6 +36,14 @@ def cli() -> None:
     show_default=True,
     help="Folder with skillcheck.pot and <lang>/LC_MESSAGES/skillcheck.po.",
 )
+
+
+# --- check ------------------------------------------------------------------
+
+
+@cli.command()
+@questions_option
+@locales_option
 @click.option(
     "--config",
     "config_path",
@@ -389,22 +394,8 @@ def backup(db_path: Path | None, config_path: Path | None, destination: Path) ->
 )
 @click.option("--kiosk", is_flag=True, help="Kiosk mode: only the facilitator PIN leaves.")
 @click.option("--lang", "language", default=None, help="Skip Welcome and start in this language.")
-@click.option(
-    "--questions",
-    "questions_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=QUESTIONS_DIR,
-    show_default=True,
-    help="Folder with areas.toml, items/ and initiatives.toml.",
-)
-@click.option(
-    "--locales",
-    "locales_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=LOCALES_DIR,
-    show_default=True,
-    help="Folder with <lang>/LC_MESSAGES/skillcheck.po.",
-)
+@questions_option
+@locales_option
 def run(
     config_path: Path | None,
     database: Path | None,
