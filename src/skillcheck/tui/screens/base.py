@@ -21,12 +21,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class KioskScreen(Screen[None]):
-    """A full screen with the top bar and the key hints."""
+class KioskParts:
+    """What screens and dialogs share: the kiosk App, its translator, re-translation."""
 
-    # Whether inactivity here shows the idle warning and then starts over.
-    IDLE_RESET = True
-    SHOW_LANGUAGE = True
+    app: SkillcheckApp
 
     @property
     def kiosk(self) -> SkillcheckApp:
@@ -35,6 +33,18 @@ class KioskScreen(Screen[None]):
     @property
     def t(self) -> Translator:
         return self.kiosk.t
+
+    def retranslate(self) -> None:
+        """The language changed: build it again (answers live in the session)."""
+        self.refresh(recompose=True)  # type: ignore[attr-defined]
+
+
+class KioskScreen(KioskParts, Screen[None]):
+    """A full screen with the top bar and the key hints."""
+
+    # Whether inactivity here shows the idle warning and then starts over.
+    IDLE_RESET = True
+    SHOW_LANGUAGE = True
 
     def where(self) -> str:
         """The text at the top left."""
@@ -52,21 +62,6 @@ class KioskScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def retranslate(self) -> None:
-        """The language changed: build the screen again (answers live in the session)."""
-        self.refresh(recompose=True)
 
-
-class KioskModal(ModalScreen[T], Generic[T]):
+class KioskModal(KioskParts, ModalScreen[T], Generic[T]):
     """A dialog over a screen; Escape means "no" / "cancel"."""
-
-    @property
-    def kiosk(self) -> SkillcheckApp:
-        return cast("SkillcheckApp", self.app)
-
-    @property
-    def t(self) -> Translator:
-        return self.kiosk.t
-
-    def retranslate(self) -> None:
-        self.refresh(recompose=True)
