@@ -420,3 +420,14 @@ def test_the_contrast_button_says_what_c_does_now(tmp_path):
             assert label() == "C: High contrast"
 
     run(scenario())
+
+
+def test_the_sites_theme_is_applied_from_the_first_screen(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert "-theme-skillcheck" in app.classes
+            assert app.screen.styles.background.hex.upper() == "#FAF8F2"
+
+    run(scenario())

