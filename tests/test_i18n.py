@@ -637,3 +637,13 @@ def test_shipped_catalogues_pass_msgfmt_check(language: str, tmp_path: Path) -> 
     assert "fuzzy" not in result.stderr
     if language != "en":
         assert "untranslated" not in result.stderr, result.stderr
+
+
+def test_the_fast_language_names_agree_with_babel() -> None:
+    from babel import Locale
+
+    from skillcheck.i18n import _OWN_NAMES
+
+    for code, name in _OWN_NAMES.items():
+        babel_name = Locale.parse(code).get_display_name(code)
+        assert name == babel_name[:1].upper() + babel_name[1:], code

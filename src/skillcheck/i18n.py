@@ -40,7 +40,8 @@ DOMAIN = "skillcheck"
 # Languages are offered in this order; others found in locales/ follow, sorted.
 LANGUAGE_ORDER = ("nl", "fr", "de", "en")
 _LANGUAGE_DIR = re.compile(r"^[A-Za-z]{2,3}(?:[_@-][A-Za-z0-9]+)*$")
-# The usual languages' own names, without loading Babel's locale data (~100 ms).
+# The usual languages' own names, without loading Babel's locale data (~100 ms);
+# tests/test_i18n.py checks they are exactly what Babel says.
 _OWN_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch"}
 # Bump when compile_catalogue changes what it keeps, so old cached files are not used.
 _CACHE_FORMAT = 1
