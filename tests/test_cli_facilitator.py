@@ -141,3 +141,35 @@ def test_v2_database_is_migrated_by_the_first_command(runner, db):
     assert conn.execute("SELECT sum(sessions) FROM daily_sessions").fetchone()[0] == 30
     conn.close()
     assert "Sessions 19 · completed 17" in before[0]  # days 10-28 of 1-28, 1-2
+
+
+def test_stats_heading_names_the_period_asked_for(tmp_path):
+    from click.testing import CliRunner
+
+    from skillcheck.cli import cli
+    from skillcheck.store import SessionRecord, Store
+
+    db = tmp_path / "s.db"
+    store = Store(db)
+    for day in ("2026-03-02", "2026-03-20"):
+        store.save(
+            SessionRecord(
+                id=uuid.uuid4().hex,
+                day=day,
+                site="Bib",
+                terminal="t1",
+                language="nl",
+                status="abandoned",
+                items_answered=3,
+                duration_minutes=1,
+                category=None,
+                bank_version="test",
+            )
+        )
+    result = CliRunner().invoke(
+        cli, ["stats", "--db", str(db), "--since", "2026-03-01", "--until", "2026-03-31"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2026-03-01 … 2026-03-31" in result.output.splitlines()[0]
+    result = CliRunner().invoke(cli, ["stats", "--db", str(db)])
+    assert "2026-03-02 … 2026-03-20" in result.output.splitlines()[0]

@@ -206,7 +206,11 @@ def _print_summary(path: Path, filters, summary) -> None:
     from skillcheck.reports import AREA_NAMES
 
     console = Console(highlight=False)
-    period = f"{summary.first_day} … {summary.last_day}" if summary.sessions else "no sessions"
+    # The period asked for; where a bound was not given, the first or last day with data.
+    first = filters.since or summary.first_day or "…"
+    last = filters.until or summary.last_day or "…"
+    period = f"{first} … {last}" if summary.sessions or filters.since or filters.until else ""
+    period = period or "no sessions"
     scope = f" · site {filters.site}" if filters.site else ""
     console.print(f"[bold]skillcheck stats[/] · {path} · {period}{scope}")
     console.print(
