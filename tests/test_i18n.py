@@ -441,6 +441,15 @@ def test_bad_plural_forms_header(project) -> None:
     assert any(p.line == line and "Plural-Forms" in p.message for p in problems), problems
 
 
+def test_a_valid_but_wrong_plural_rule_for_dutch_is_a_warning(project) -> None:
+    path = po_path(project)  # the project's catalogue is Dutch
+    path.write_text(path.read_text().replace("plural=(n != 1);", "plural=(n > 1);"))
+    line = line_of(path, '"Plural-Forms:')
+    problems = only(check(project), path)
+    assert [(p.line, p.severity) for p in problems] == [(line, "warning")], problems
+    assert "Plural-Forms for nl is usually 'nplurals=2; plural=(n != 1);'" in problems[0].message
+
+
 def test_plural_expression_out_of_range(project) -> None:
     path = po_path(project)
     path.write_text(path.read_text().replace("plural=(n != 1);", "plural=(n + 1);"))

@@ -351,6 +351,17 @@ def _plural_forms(parsed: ParsedPo, language: str) -> tuple[str, int]:
     return fallback.plural_forms, fallback.num_plurals
 
 
+def _same_rule(value: str, expected: str) -> bool:
+    """Whether two valid Plural-Forms give the same form for every count we try."""
+
+    def forms(text: str) -> list[int]:
+        expression = re.search(r"plural\s*=\s*(.+?)\s*;?\s*$", text).group(1)  # type: ignore[union-attr]
+        plural = _gettext.c2py(expression)
+        return [int(plural(n)) for n in (*range(0, 201), 1000, 1001, 1000000)]
+
+    return forms(value) == forms(expected)
+
+
 def _safe_locale(language: str) -> str:
     try:
         Locale.parse(language)
@@ -487,6 +498,21 @@ def _check_header(parsed: ParsedPo, language: str | None) -> list[Problem]:
     if plural_problem:
         line = _header_line(parsed, "Plural-Forms") if "plural-forms" in header else None
         problems.append(Problem(path, line or parsed.header_line, plural_problem))
+    elif (
+        language in DEFAULT_PLURAL_FORMS
+        and _same_rule(header.get("plural-forms", ""), DEFAULT_PLURAL_FORMS[language]) is False
+    ):
+        # A valid rule can still be the wrong one for the language ("2 fichier" or
+        # "1 bestanden"): the shipped languages' rules are known.
+        problems.append(
+            Problem(
+                path,
+                _header_line(parsed, "Plural-Forms"),
+                f"Plural-Forms for {language} is usually "
+                f"'{DEFAULT_PLURAL_FORMS[language]}', not '{header.get('plural-forms')}'",
+                "warning",
+            )
+        )
     if parsed.header_fuzzy:
         problems.append(
             Problem(
