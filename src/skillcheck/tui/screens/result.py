@@ -45,11 +45,13 @@ class ResultScreen(KioskScreen):
                     t.pgettext(area.context, learn) if learn else None,
                 )
             yield Static(Content(t.gettext("Where you can learn more")), classes="title")
-            yield Static(
-                Content(t.gettext("Scan a QR code with your phone to take the address home.")),
-                classes="text",
-            )
-            for initiative in self.recommendations():
+            recommendations = self.recommendations()
+            if any(initiative.url for initiative in recommendations):
+                yield Static(
+                    Content(t.gettext("Scan a QR code with your phone to take the address home.")),
+                    classes="text",
+                )
+            for initiative in recommendations:
                 lines = [initiative_text(initiative, "offer", t)]
                 for field in ("audience", "where"):
                     text = initiative_text(initiative, field, t)

@@ -32,10 +32,10 @@ class AreaBar(Vertical):
 
     def compose(self) -> ComposeResult:
         t = self.app.t
-        yield Static(
-            Content(f"{self.area_name}\n{level_bar(self.level)}  {self.level_words}"),
-            classes="area-head",
-        )
+        # One line (bar, area, level in words) keeps the places to go within reach
+        # on a small screen; a long translation wraps, it is never cut.
+        head = t.gettext("{area}: {level}").format(area=self.area_name, level=self.level_words)
+        yield Static(Content(f"{level_bar(self.level)}  {head}"), classes="area-head")
         if self.can:
             text = t.gettext("What you can do: {text}").format(text=self.can)
             yield Static(Content(text), classes="area-text")
