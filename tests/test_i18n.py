@@ -338,11 +338,26 @@ def test_shipped_french_plural_rule_is_n_greater_than_one() -> None:
 # --- placeholders -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("bad", ["{n!z} vraag", "{n:s} vraag", "{n:>{w}} vraag"])
+def test_a_translation_that_would_raise_in_format_falls_back(project, bad: str) -> None:
+    po_path(project).write_text(po_text("nl", DUTCH, **{"{n} question": ([bad, "{n} vragen"], "")}))
+    translator = load_translators(project["locales"])["nl"]
+    text = translator.ngettext("{n} question", "{n} questions", 1)
+    assert text == "{n} question"  # the English, not the broken Dutch
+    assert text.format(n=1) == "1 question"
+    problems = only(check(project), po_path(project))
+    assert any("placeholders differ" in p.message for p in problems), problems
+
+
 def test_placeholder_parsing() -> None:
     assert brace_placeholders("{n} of {total}") == ["{n}", "{total}"]
     assert brace_placeholders("{} and {}") == ["{0}", "{1}"]
-    assert brace_placeholders("{{literal}} {x:>3}") == ["{x}"]
+    assert brace_placeholders("{{literal}} {x:>3}") == ["{x:>3}"]
     assert brace_placeholders("broken {") is None
+    # conversions and specs count: each of these would raise in .format()
+    assert brace_placeholders("{site!z}") == ["{site!z}"] != brace_placeholders("{site}")
+    assert brace_placeholders("{n:s}") != brace_placeholders("{n}")
+    assert brace_placeholders("{key:>{w}}") is None
     assert percent_placeholders("%(n)d of %s, 100%%") == ["%(n)d", "%s"]
     assert percent_placeholders("60 % of people") == []
 

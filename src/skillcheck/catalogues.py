@@ -248,20 +248,28 @@ def percent_placeholders(text: str) -> list[str]:
 
 
 def brace_placeholders(text: str) -> list[str] | None:
-    """The `{brace}` fields of a text (`{n}`, `{name}`, `{}` counted), None if malformed."""
+    """The `{brace}` fields of a text (`{n}`, `{name!r}`, `{n:>3}`), None if malformed.
+
+    A field keeps its conversion and format spec: `{n:s}` or `{site!z}` in a
+    translation would raise in `.format()` where the English `{n}` does not, so
+    they must count as different. A nested field in a spec (`{n:>{w}}`) is refused.
+    """
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError:
         return None
     fields = []
     auto = 0
-    for _literal, name, _spec, _conversion in parsed:
+    for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
+        if spec and "{" in spec:
+            return None
         if name == "":
             name = str(auto)
             auto += 1
-        fields.append("{" + name + "}")
+        field = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+        fields.append("{" + field + "}")
     return sorted(fields)
 
 
