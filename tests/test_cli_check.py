@@ -90,3 +90,11 @@ def test_set_pin_refuses_a_short_pin_at_once_and_stores_only_a_hash(tmp_path: Pa
     before_table = text[: text.index("\n[")]
     assert "pin_hash = " in before_table
     assert text.index("pin_hash = ") < text.index("# The site's own help desk")
+
+
+def test_set_pin_into_a_missing_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "no-such-folder" / "site.toml"
+    result = CliRunner().invoke(cli, ["set-pin", "--config", str(config)], input="4711\n4711\n")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.output.strip().splitlines()[-1].startswith("skillcheck: ")

@@ -114,3 +114,17 @@ def test_site_texts_missing_an_offered_language_are_a_warning(tmp_path: Path) ->
         for m in messages
     ), messages
     assert all(p.severity == "warning" for p in problems)
+
+
+def test_a_hand_edited_hash_with_impossible_costs_is_refused_not_a_crash(tmp_path: Path) -> None:
+    for stored in (
+        "scrypt$3$8$1$00112233$aabb",  # n not a power of 2: scrypt would raise
+        "scrypt$1073741824$8$1$00112233$aabb",  # n = 2**30: gigabytes at every try
+        "scrypt$16384$8$1$$aabb",  # no salt
+    ):
+        assert not verify_pin("1234", stored)
+        path = tmp_path / "site.toml"
+        path.write_text(f'site = "x"\npin_hash = "{stored}"\n')
+        config, problems = check_config(path)
+        assert config is None
+        assert [p.line for p in problems] == [2]

@@ -452,7 +452,11 @@ def set_pin(config_path: Path) -> None:
         confirmation_prompt=True,
         value_proc=four_to_twelve_digits,
     )
-    write_pin_hash(config_path, hash_pin(pin))
+    with _FacilitatorErrors():
+        try:
+            write_pin_hash(config_path, hash_pin(pin))
+        except UnicodeDecodeError:
+            _fail(f"{config_path}: not UTF-8 text; nothing was changed")
     click.echo(f"PIN hash written to {config_path}. The PIN itself is not stored anywhere.")
 
 

@@ -187,9 +187,16 @@ def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
         return None
     try:
         n, r, p = (int(x) for x in parts[1:4])
-        return n, r, p, bytes.fromhex(parts[4]), bytes.fromhex(parts[5])
+        salt, digest = bytes.fromhex(parts[4]), bytes.fromhex(parts[5])
     except ValueError:
         return None
+    # Costs a hand-edited hash could make impossible (scrypt refuses an n that is not
+    # a power of 2) or ruinous (a huge n exhausts memory at every PIN try).
+    if not (2**10 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 4):
+        return None
+    if not salt or not digest:
+        return None
+    return n, r, p, salt, digest
 
 
 def verify_pin(pin: str, stored: str | None) -> bool:
@@ -198,7 +205,10 @@ def verify_pin(pin: str, stored: str | None) -> bool:
     if parsed is None:
         return False
     n, r, p, salt, expected = parsed
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=len(expected))
+    try:
+        digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=len(expected))
+    except (ValueError, MemoryError):
+        return False  # a hash this machine cannot compute never matches
     return hmac.compare_digest(digest, expected)
 
 
