@@ -98,3 +98,13 @@ def test_set_pin_into_a_missing_folder_is_one_line_not_a_traceback(tmp_path: Pat
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1].startswith("skillcheck: ")
+
+
+def test_check_config_names_a_database_that_is_not_skillchecks(tmp_path: Path) -> None:
+    database = tmp_path / "notes.db"
+    database.write_text("not a database")
+    config = tmp_path / "site.toml"
+    config.write_text(f'site = "Bib"\ndatabase = "{database}"\n')
+    result = run_check("--config", str(config))
+    assert result.exit_code == 1
+    assert f"{config}:2: database: {database}: not an SQLite database" in result.output

@@ -39,8 +39,10 @@ def check_all(
     problems += found
     problems += check_locales(locales_dir, questions_dir, allow_incomplete=allow_incomplete)
     if config_path is not None:
-        _, found = check_config(config_path)
+        config, found = check_config(config_path)
         problems += found
+        if config is not None and config.database is not None:
+            problems += _check_database(config_path, config.database)
     summary = ""
     if bank is not None:
         languages = sorted(
@@ -53,3 +55,21 @@ def check_all(
             + (f", config {config_path}" if config_path else "")
         )
     return Report(problems=tuple(problems), summary=summary)
+
+
+def _check_database(config_path: Path, database: Path) -> list[Problem]:
+    """The config's database, when it exists, must be a skillcheck database we can use."""
+    if not database.exists():
+        return []  # the kiosk creates it on the first start
+    from skillcheck.datafile import read_data_file
+    from skillcheck.store import StoreError, open_database
+
+    data_file, _ = read_data_file(config_path)
+    line = data_file.top_line("database") if data_file else 1
+    try:
+        open_database(database, create=False, migrate=False).close()
+    except StoreError as error:
+        return [Problem(config_path, line, f"database: {error}")]
+    except Exception as error:  # noqa: BLE001 - locked, unreadable …: report, never raise
+        return [Problem(config_path, line, f"database {database} cannot be opened: {error}")]
+    return []
