@@ -441,3 +441,52 @@ def test_daily_tables_equal_a_group_by_for_random_sessions(db_path, seed):
     with db.atomic():
         store.fill_daily_tables(db)
     assert daily(db) == expected
+
+
+# --- fixes: spool fallback, foreign databases, torn spool lines, races, rowid ------
+
+
+def test_unwritable_beside_spool_falls_back(kiosk_store, db_path, monkeypatch, caplog):
+    """Proves: when the spool beside the database cannot be written (disk full on that
+    share), the session goes to the fallback spool and is flushed on the next save."""
+    real_append = store._append_fsync
+
+    def beside_full(path, line):
+        if path == kiosk_store.spool_beside:
+            raise OSError(28, "No space left on device")
+        real_append(path, line)
+
+    monkeypatch.setattr(store, "_append_fsync", beside_full)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    r = record()
+    with caplog.at_level(logging.WARNING, logger="skillcheck.store"):
+        assert kiosk_store.save(r) is False
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert not [m for m in caplog.records if m.levelno >= logging.ERROR]
+    assert not kiosk_store.spool_beside.exists()
+    assert kiosk_store.spool_fallback.is_file()
+    assert [s.id for s in kiosk_store.spooled()] == [r.id]
+    monkeypatch.undo()
+    assert kiosk_store.save(record()) is True
+    assert r.id in {s["id"] for s in rows(db_path, "sessions")}
+    assert kiosk_store.spooled() == []
+
+
+def test_session_is_lost_only_when_both_spools_fail(kiosk_store, db_path, monkeypatch, caplog):
+    def no_space(path, line):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "_append_fsync", no_space)
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    r = record()
+    with caplog.at_level(logging.WARNING, logger="skillcheck.store"):
+        assert kiosk_store.save(r) is False
+    holder.execute("ROLLBACK")
+    holder.close()
+    [lost] = [m for m in caplog.records if m.levelno >= logging.ERROR]
+    assert f"session {r.id} lost" in lost.getMessage()
+    assert str(kiosk_store.spool_beside) in lost.getMessage()
+    assert str(kiosk_store.spool_fallback) in lost.getMessage()

@@ -550,13 +550,22 @@ class Store:
 
     def _spool(self, record: SessionRecord) -> None:
         line = _to_json(record)
-        target = self.spool_beside if self.spool_beside.parent.is_dir() else self.spool_fallback
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _append_fsync(target, line)
-        except OSError as error:
-            # Nowhere left to write: the log is the last trace of this session.
-            log.error("session %s lost: spool %s not writable (%s)", record.id, target, error)
+        # Beside the database when its folder is there; the fallback when that folder is
+        # missing or the spool beside it cannot be written (disk full, read-only).
+        targets = [self.spool_fallback]
+        if self.spool_beside.parent.is_dir():
+            targets.insert(0, self.spool_beside)
+        failures = []
+        for target in targets:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _append_fsync(target, line)
+                return
+            except OSError as error:
+                log.warning("spool %s not writable (%s)", target, error)
+                failures.append(f"{target}: {error}")
+        # Nowhere left to write: the log is the last trace of this session.
+        log.error("session %s lost: no spool writable (%s)", record.id, "; ".join(failures))
 
     def spooled(self) -> list[SessionRecord]:
         """Sessions waiting in the spool files, oldest first."""
