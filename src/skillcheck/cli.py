@@ -315,8 +315,7 @@ def export(
     output: Path | None,
 ) -> None:
     """Aggregate counts for funders, small cells suppressed (see docs/facilitators.md)."""
-    from skillcheck.reports import build_export, write_csv, write_json
-    from skillcheck.store import open_database
+    from skillcheck.reports import export_database, write_export
 
     with _FacilitatorErrors():
         if min_count < 1:
@@ -325,18 +324,20 @@ def export(
             raise click.UsageError("--excel goes with --format csv")
         groups = [g.strip() for g in group.split(",") if g.strip()]
         filters = _filters(since, until, site)
-        db = open_database(_database(db_path, config_path), create=False)
-        try:
-            table = build_export(db, by=by, group=groups, filters=filters, min_count=min_count)
-        finally:
-            db.close()
+        table = export_database(
+            _database(db_path, config_path),
+            by=by,
+            group=groups,
+            filters=filters,
+            min_count=min_count,
+        )
         if output is None:
             out = sys.stdout.buffer
-            write_csv(table, out, excel=excel) if fmt == "csv" else write_json(table, out)
+            write_export(table, out, fmt, excel)
             out.flush()
         else:
             with open(output, "wb") as out:
-                write_csv(table, out, excel=excel) if fmt == "csv" else write_json(table, out)
+                write_export(table, out, fmt, excel)
             click.echo(f"{len(table.rows)} rows written to {output}", err=True)
 
 

@@ -360,6 +360,23 @@ def _percent(columns: Sequence[str], shown: Sequence[int | None], with_area: boo
 # --- writers -------------------------------------------------------------------
 
 
+def export_database(database: Path, **options) -> ExportTable:
+    """`build_export` on a database file, opened and closed here (CLI and staff screen)."""
+    db = open_database(database, create=False)
+    try:
+        return build_export(db, **options)
+    finally:
+        db.close()
+
+
+def write_export(table: ExportTable, out: IO[bytes], fmt: str = "csv", excel: bool = False) -> None:
+    """Write an export as CSV (optionally for Belgian Excel) or JSON."""
+    if fmt == "csv":
+        write_csv(table, out, excel=excel)
+    else:
+        write_json(table, out)
+
+
 def write_csv(table: ExportTable, out: IO[bytes], *, excel: bool = False) -> None:
     """CSV with a header row; suppressed cells read "<K".
 

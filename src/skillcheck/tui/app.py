@@ -341,17 +341,12 @@ class SkillcheckApp(App[None], inherit_bindings=False):
 
     def export_figures(self, path: Path) -> Path:
         """Write the aggregate figures (small cells suppressed) to `path`."""
-        from skillcheck.reports import build_export, write_csv
-        from skillcheck.store import open_database
+        from skillcheck.reports import export_database, write_export
 
-        db = open_database(self.database, create=False)
-        try:
-            table = build_export(db)
-        finally:
-            db.close()
+        table = export_database(self.database)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
-            write_csv(table, out)
+            write_export(table, out)
         return path
 
     # --- errors never reach the screen --------------------------------------------
