@@ -490,3 +490,23 @@ def test_session_is_lost_only_when_both_spools_fail(kiosk_store, db_path, monkey
     assert f"session {r.id} lost" in lost.getMessage()
     assert str(kiosk_store.spool_beside) in lost.getMessage()
     assert str(kiosk_store.spool_fallback) in lost.getMessage()
+
+
+@pytest.mark.parametrize("kind", ["not sqlite", "foreign", "newer"])
+def test_unusable_database_spools_instead_of_raising(tmp_path, kind, caplog):
+    """Proves: a database the store refuses (StoreError) neither crashes the kiosk's
+    start nor its saves; sessions go to the spool and the log has an error."""
+    path = tmp_path / "skillcheck.db"
+    if kind == "not sqlite":
+        path.write_text("hello, this is not a database" * 10)
+    elif kind == "foreign":
+        sqlite_utils.Database(path)["birds"].insert({"name": "tit"})
+    else:
+        open_database(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with caplog.at_level(logging.WARNING, logger="skillcheck.store"):
+        kiosk = Store(path, busy_timeout=0.2, spool_fallback=tmp_path / "fallback.jsonl")
+    assert any(m.levelno == logging.ERROR for m in caplog.records)
+    r = record()
+    assert kiosk.save(r) is False
+    assert [s.id for s in kiosk.spooled()] == [r.id]
+    assert kiosk.counts(dt.date(2025, 3, 14)).spooled == 1

@@ -499,12 +499,17 @@ class Store:
         self.spool_fallback = spool_fallback or default_fallback
         try:
             db = open_database(self.path, busy_timeout=busy_timeout)
+        except StoreError as error:
+            # Not SQLite, another program's database or a newer schema: no save can
+            # succeed until someone replaces it, so sessions go to the spool meanwhile.
+            log.error("database %s unusable (%s); sessions will be spooled", self.path, error)
+            return
         except (OSError, sqlite3.Error) as error:
             log.warning("database %s not available at start (%s)", self.path, error)
             return
         try:
             self._flush(db)
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.Error, StoreError) as error:
             log.warning("spooled sessions not written yet (%s)", error)
         finally:
             db.close()
