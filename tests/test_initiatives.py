@@ -140,3 +140,12 @@ def test_broken_catalogue_names_file_and_line(tmp_path: Path) -> None:
         messages
     )
     assert any(m.startswith(f"{path}:6:") and "unknown region 'mars'" in m for m in messages)
+
+
+def test_level_comes_before_region() -> None:
+    catalogue = [
+        make("coding-next-door", region="wallonia", levels=("above_basic",)),
+        make("beginners-in-brussels", region="brussels", levels=("none",)),
+    ]
+    chosen = recommend(catalogue, BEGINNER, "wallonia", "fr")
+    assert [i.id for i in chosen] == ["beginners-in-brussels"]

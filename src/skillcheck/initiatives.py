@@ -220,20 +220,24 @@ def recommend(
 ) -> list[Initiative]:
     """The 1–3 initiatives to show a person, best first, the help desk last.
 
-    Only initiatives that serve the person's level and are in the terminal's
-    region or national are shown (a person in Ghent is not sent to Charleroi).
-    They are ranked by region (own region before national), then the session's
-    language, then how many of the person's weakest areas they train, then
-    name. When nothing fits, the nearest ones that serve other levels are
-    offered; the site's help desk always comes last, so there is always one.
+    Initiatives that serve the person's level and are in the terminal's region
+    or national come first (a person in Ghent is not sent to Charleroi when
+    Ghent has what they need). They are ranked by region (own region before
+    national), then the session's language, then how many of the person's
+    weakest areas they train, then name. When nothing nearby serves the level,
+    initiatives elsewhere that do are offered; only when none does, nearby ones
+    for other levels. The site's help desk always comes last, so there is
+    always one.
     """
     wanted = person_level(levels)
     weak = set(weakest_areas(levels))
     nearby = [i for i in catalogue if i.region in (region, "national")]
+    # Level first, as the brief asks: a beginner is better served by a beginners'
+    # place further away than by a coding school next door.
     fitting = (
         [i for i in nearby if wanted in i.levels]
-        or nearby
         or [i for i in catalogue if wanted in i.levels]
+        or nearby
         or list(catalogue)
     )
 
