@@ -510,3 +510,47 @@ def test_unusable_database_spools_instead_of_raising(tmp_path, kind, caplog):
     assert kiosk.save(r) is False
     assert [s.id for s in kiosk.spooled()] == [r.id]
     assert kiosk.counts(dt.date(2025, 3, 14)).spooled == 1
+
+
+def test_append_after_a_torn_last_line_starts_a_new_line(kiosk_store, db_path):
+    """Proves: a record spooled after a power cut left half a line is kept whole."""
+    kiosk_store.spool_beside.write_text('{"id": "cut sho', encoding="utf-8")
+    r = record()
+    store._append_fsync(kiosk_store.spool_beside, store._to_json(r))
+    assert kiosk_store.spool_beside.read_text(encoding="utf-8").endswith(
+        '"cut sho\n' + store._to_json(r) + "\n"
+    )
+    assert [s.id for s in kiosk_store.spooled()] == [r.id]
+    assert kiosk_store.save(record()) is True
+    assert r.id in {s["id"] for s in rows(db_path, "sessions")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[1, 2, 3]",
+        '"just text"',
+        "42",
+        "null",
+        '{"id": "x"}',  # fields missing
+        '{"unknown": 1}',
+        "BAD_DAY",  # parses, but fails check_record
+        "BAD_LEVELS",  # levels not an object
+        "BAD_TYPE",  # items_answered not a number
+    ],
+)
+def test_spooled_line_that_is_not_a_valid_session_goes_aside(kiosk_store, db_path, line):
+    good = record()
+    bad = store._to_json(good).replace(good.id, uuid.uuid4().hex)
+    line = {
+        "BAD_DAY": bad.replace('"2025-03-14"', '"2025-02-30"'),
+        "BAD_LEVELS": bad.replace('"levels": {', '"levels": [{').replace('}, "site"', '}], "site"'),
+        "BAD_TYPE": bad.replace('"items_answered": 18', '"items_answered": "18"'),
+    }.get(line, line)
+    kiosk_store.spool_beside.write_text(line + "\n" + store._to_json(good) + "\n", encoding="utf-8")
+    assert [s.id for s in kiosk_store.spooled()] == [good.id]
+    assert kiosk_store.save(record()) is True
+    assert good.id in {s["id"] for s in rows(db_path, "sessions")}
+    bad_file = kiosk_store.spool_beside.with_name(kiosk_store.spool_beside.name + ".bad")
+    assert line in bad_file.read_text(encoding="utf-8").splitlines()
+    assert not kiosk_store.spool_beside.exists()

@@ -439,15 +439,30 @@ def _to_json(record: SessionRecord) -> str:
 
 
 def _from_json(line: str) -> SessionRecord:
+    """A spooled line back as a record; ValueError for anything but a valid one."""
     data = json.loads(line)
-    data["levels"] = {int(area): level for area, level in data.get("levels", {}).items()}
-    return SessionRecord(**data)
+    if not isinstance(data, dict):
+        raise ValueError(f"a JSON {type(data).__name__}, not an object")
+    try:
+        data["levels"] = {int(area): level for area, level in data.get("levels", {}).items()}
+        record = SessionRecord(**data)
+        check_record(record)
+    except (TypeError, AttributeError) as error:  # wrong fields or wrong types
+        raise ValueError(str(error)) from None
+    return record
 
 
 def _append_fsync(path: Path, line: str) -> None:
     new = not path.exists()
-    with open(path, "a", encoding="utf-8") as spool:
-        spool.write(line + "\n")
+    with open(path, "a+b") as spool:
+        data = (line + "\n").encode("utf-8")
+        if spool.seek(0, os.SEEK_END) > 0:
+            spool.seek(-1, os.SEEK_END)
+            if spool.read(1) != b"\n":
+                # A power cut left the last line unfinished: end it, so this record
+                # gets a line of its own instead of being glued to the fragment.
+                data = b"\n" + data
+        spool.write(data)  # append mode: always at the end, whatever was read
         spool.flush()
         os.fsync(spool.fileno())
     if new:
@@ -468,8 +483,9 @@ def _read_spool(path: Path) -> list[SessionRecord]:
             continue
         try:
             records.append(_from_json(line))
-        except (ValueError, TypeError) as error:
-            # A line cut short by a power failure: keep it aside rather than lose the rest.
+        except ValueError as error:
+            # A line cut short by a power failure, or one that is not a valid session:
+            # keep it aside rather than lose the rest.
             log.warning("%s:%d: unreadable spooled session skipped (%s)", path, number, error)
             _append_fsync(path.with_name(path.name + ".bad"), line)
     return records
