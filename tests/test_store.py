@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+import threading
 import uuid
 
 import pytest
@@ -554,3 +555,78 @@ def test_spooled_line_that_is_not_a_valid_session_goes_aside(kiosk_store, db_pat
     bad_file = kiosk_store.spool_beside.with_name(kiosk_store.spool_beside.name + ".bad")
     assert line in bad_file.read_text(encoding="utf-8").splitlines()
     assert not kiosk_store.spool_beside.exists()
+
+
+@pytest.mark.parametrize("second_store", [False, True], ids=["same store", "second store"])
+def test_session_spooled_during_a_flush_is_not_lost(
+    kiosk_store, db_path, monkeypatch, second_store
+):
+    """Proves: a session spooled by another worker thread while a flush waits for the
+    write lock survives that flush (it used to be unlinked with the spool it read).
+
+    A held write lock makes the other save spool; the flushing thread is stopped
+    between reading the spool and writing it until the other save has finished (or,
+    once saves are serialised, for at most a second).
+    """
+    other = (
+        Store(db_path, busy_timeout=0.2, spool_fallback=kiosk_store.spool_fallback)
+        if second_store
+        else kiosk_store
+    )
+    waiting, first, second = record(), record(), record()
+    kiosk_store.spool_beside.write_text(store._to_json(waiting) + "\n", encoding="utf-8")
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    in_flush, other_started = threading.Event(), threading.Event()
+    real_save_many = store._save_many
+
+    def paused(db, records):
+        if threading.current_thread().name == "first" and not in_flush.is_set():
+            in_flush.set()
+            assert other_started.wait(timeout=5)
+            other_thread.join(timeout=1.0)  # the other save gets its chance here
+            holder.execute("ROLLBACK")
+        return real_save_many(db, records)
+
+    monkeypatch.setattr(store, "_save_many", paused)
+    results = {}
+    first_thread = threading.Thread(
+        target=lambda: results.update(first=kiosk_store.save(first)), name="first"
+    )
+
+    def other_save():
+        other_started.set()
+        results["second"] = other.save(second)
+
+    other_thread = threading.Thread(target=other_save)
+    first_thread.start()
+    assert in_flush.wait(timeout=5)
+    other_thread.start()
+    first_thread.join(timeout=10)
+    other_thread.join(timeout=10)
+    holder.close()
+    assert results["first"] is True
+    stored = {s["id"] for s in rows(db_path, "sessions")}
+    spooled = {s.id for s in kiosk_store.spooled()}
+    assert stored | spooled == {waiting.id, first.id, second.id}
+    assert not stored & spooled
+
+
+def test_spool_left_by_an_interrupted_flush_is_counted_and_written(kiosk_store, db_path):
+    """A flush moves the spool to `.flushing` before reading it; one left behind (the
+    kiosk stopped mid-flush) still counts as spooled and is written at the next save."""
+    left, newer = record(), record()
+    store._taken(kiosk_store.spool_beside).write_text(store._to_json(left) + "\n")
+    store._append_fsync(kiosk_store.spool_beside, store._to_json(newer))
+    assert [s.id for s in kiosk_store.spooled()] == [left.id, newer.id]
+    assert kiosk_store.save(record()) is True
+    assert {left.id, newer.id} <= {s["id"] for s in rows(db_path, "sessions")}
+    assert kiosk_store.spooled() == []
+    assert not store._taken(kiosk_store.spool_beside).exists()
+
+
+def test_counts_do_not_copy_bad_spool_lines_again(kiosk_store):
+    kiosk_store.spool_beside.write_text('{"id": "cut sho\n', encoding="utf-8")
+    for _ in range(3):
+        assert kiosk_store.counts(dt.date(2025, 3, 14)).spooled == 0
+    assert not kiosk_store.spool_beside.with_name(kiosk_store.spool_beside.name + ".bad").exists()

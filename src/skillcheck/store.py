@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -474,7 +475,13 @@ def _append_fsync(path: Path, line: str) -> None:
             os.close(dir_fd)
 
 
-def _read_spool(path: Path) -> list[SessionRecord]:
+def _taken(spool: Path) -> Path:
+    """Where a spool file is moved while its sessions are written to the database."""
+    return spool.with_name(spool.name + ".flushing")
+
+
+def _read_spool(path: Path, set_aside: Path | None = None) -> list[SessionRecord]:
+    """The valid sessions in a spool file; other lines are appended to `set_aside`."""
     records = []
     if not path.is_file():
         return records
@@ -486,8 +493,9 @@ def _read_spool(path: Path) -> list[SessionRecord]:
         except ValueError as error:
             # A line cut short by a power failure, or one that is not a valid session:
             # keep it aside rather than lose the rest.
-            log.warning("%s:%d: unreadable spooled session skipped (%s)", path, number, error)
-            _append_fsync(path.with_name(path.name + ".bad"), line)
+            if set_aside is not None:
+                log.warning("%s:%d: unreadable spooled session skipped (%s)", path, number, error)
+                _append_fsync(set_aside, line)
     return records
 
 
@@ -513,6 +521,9 @@ class Store:
         self.busy_timeout = busy_timeout
         self.spool_beside, default_fallback = spool_paths(self.path)
         self.spool_fallback = spool_fallback or default_fallback
+        # The kiosk saves from worker threads: one save (with its flush and spooling)
+        # at a time, so no thread appends to a spool while another is flushing it.
+        self._lock = threading.Lock()
         try:
             db = open_database(self.path, busy_timeout=busy_timeout)
         except StoreError as error:
@@ -524,7 +535,8 @@ class Store:
             log.warning("database %s not available at start (%s)", self.path, error)
             return
         try:
-            self._flush(db)
+            with self._lock:
+                self._flush(db)
         except (OSError, sqlite3.Error, StoreError) as error:
             log.warning("spooled sessions not written yet (%s)", error)
         finally:
@@ -538,13 +550,23 @@ class Store:
         return open_database(self.path, busy_timeout=self.busy_timeout)
 
     def _flush(self, db: sqlite_utils.Database) -> int:
+        """Write the spooled sessions to the database; the caller holds self._lock."""
         written = 0
         for spool in (self.spool_beside, self.spool_fallback):
-            records = _read_spool(spool)
-            if records:
-                written += _save_many(db, records)
-            if spool.exists():
-                spool.unlink()
+            taken = _taken(spool)
+            # First what an interrupted flush left behind, then the spool itself.
+            for _ in range(2):
+                if not taken.exists():
+                    if not spool.exists():
+                        break
+                    # Sessions spooled from now on (by another process, say) go to a
+                    # fresh spool file, so removing `taken` removes only what was read
+                    # and saved here.
+                    os.replace(spool, taken)
+                records = _read_spool(taken, spool.with_name(spool.name + ".bad"))
+                if records:
+                    written += _save_many(db, records)
+                taken.unlink(missing_ok=True)
         if written:
             log.info("%d spooled session(s) written to %s", written, self.path)
         return written
@@ -556,18 +578,19 @@ class Store:
         ValueError only for an invalid record (a bug in the caller).
         """
         check_record(record)
-        try:
-            db = self._open()
+        with self._lock:
             try:
-                self._flush(db)
-                save_session(db, record)
-            finally:
-                db.close()
-            return True
-        except (OSError, sqlite3.Error, StoreError) as error:
-            log.warning("database %s not writable (%s); session spooled", self.path, error)
-            self._spool(record)
-            return False
+                db = self._open()
+                try:
+                    self._flush(db)
+                    save_session(db, record)
+                finally:
+                    db.close()
+                return True
+            except (OSError, sqlite3.Error, StoreError) as error:
+                log.warning("database %s not writable (%s); session spooled", self.path, error)
+                self._spool(record)
+                return False
 
     def _spool(self, record: SessionRecord) -> None:
         line = _to_json(record)
@@ -589,8 +612,13 @@ class Store:
         log.error("session %s lost: no spool writable (%s)", record.id, "; ".join(failures))
 
     def spooled(self) -> list[SessionRecord]:
-        """Sessions waiting in the spool files, oldest first."""
-        return _read_spool(self.spool_beside) + _read_spool(self.spool_fallback)
+        """Sessions waiting in the spool files, oldest first (being flushed included)."""
+        return [
+            record
+            for spool in (self.spool_beside, self.spool_fallback)
+            for path in (_taken(spool), spool)
+            for record in _read_spool(path)
+        ]
 
     def counts(self, today: dt.date) -> SessionCounts:
         """Sessions today and this month (spooled ones included), never raising."""
