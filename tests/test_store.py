@@ -319,7 +319,7 @@ def test_v2_database_is_migrated_with_daily_counts(db_path):
     records += [record(day="2025-03-15", site="Muntpunt Brussel", language="fr")]
     v2_database(db_path, records)
     db = open_database(db_path)
-    assert store.schema_version(db) == SCHEMA_VERSION == 3
+    assert store.schema_version(db) == SCHEMA_VERSION == 4
     gent = ("2025-03-14", "Bibliotheek Gent", "t1", "nl")
     sessions, levels = daily(db)
     assert sessions == {
@@ -630,3 +630,80 @@ def test_counts_do_not_copy_bad_spool_lines_again(kiosk_store):
     for _ in range(3):
         assert kiosk_store.counts(dt.date(2025, 3, 14)).spooled == 0
     assert not kiosk_store.spool_beside.with_name(kiosk_store.spool_beside.name + ".bad").exists()
+
+
+# --- version 4: WITHOUT ROWID base tables -----------------------------------------
+
+
+def test_base_tables_keep_no_insertion_order(db_path):
+    """Proves: after saves in a known order, no rowid and no column gives that order."""
+    db = open_database(db_path)
+    saved = [record(day="2025-03-14") for _ in range(30)]
+    for r in saved:
+        save_session(db, r)
+    for table in ("sessions", "area_results", "answers"):
+        with pytest.raises(sqlite3.OperationalError, match="rowid"):
+            db.execute(f"SELECT rowid FROM {table}")
+    in_order = [r.id for r in saved]
+    assert [s["id"] for s in db["sessions"].rows] == sorted(in_order) != in_order
+    assert [row[0] for row in db.execute("SELECT session_id FROM answers")] == sorted(
+        [r.id for r in saved for _ in r.answers]
+    )
+    assert not {"time", "created", "rowid", "seq"} & set(db["sessions"].columns_dict)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def v3_database(path, records) -> None:
+    """A database as skillcheck 3 left it: rowid tables, daily tables, triggers."""
+    v2_database(path, [])
+    old = sqlite_utils.Database(path)
+    with old.atomic():
+        store.MIGRATIONS[2](old)
+        old.execute("PRAGMA user_version = 3")
+    for r in records:
+        session, areas, answers = store._rows(r)
+        old["sessions"].insert(session)
+        old["area_results"].insert_all(areas)
+        old["answers"].insert_all(answers)
+    old.execute("PRAGMA foreign_keys = ON")
+    assert old.execute("SELECT count(*) FROM (SELECT rowid FROM sessions)").fetchone()[0]
+    old.close()
+
+
+def test_v3_database_is_migrated_to_without_rowid(db_path):
+    records = [record() for _ in range(4)]
+    records += [record(day="2025-03-15", status="abandoned", category=None)]
+    v3_database(db_path, records)
+    old = sqlite_utils.Database(db_path)
+    before = {t: set(old.execute(f"SELECT * FROM {t}").fetchall()) for t in store._OUR_TABLES}
+    old.close()
+    db = open_database(db_path)
+    assert store.schema_version(db) == SCHEMA_VERSION == 4
+    after = {t: set(db.execute(f"SELECT * FROM {t}").fetchall()) for t in store._OUR_TABLES}
+    assert after == before  # every row kept, daily counts unchanged
+    for table in ("sessions", "area_results", "answers"):
+        assert (
+            "WITHOUT ROWID"
+            in db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+        )
+    assert {i.name for i in db["sessions"].indexes} >= {"sessions_by_day", "sessions_by_group"}
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # Triggers and foreign keys still work after the migration.
+    save_session(db, record())
+    assert_daily_tables_match(db)
+    assert ("2025-03-14", "Bibliotheek Gent", "t1", "nl", "completed", "low", 5) in daily(db)[0]
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO answers VALUES (?, 'x', 'y')", ["f" * 32])
+
+
+def test_single_ignored_insert_into_a_without_rowid_table(db_path):
+    """sqlite-utils looks up the rowid of a single ignored row; the store's tables must
+    not (merge inserts with ignore=True, one row at a time at worst)."""
+    db = open_database(db_path)
+    r = record()
+    save_session(db, r)
+    session, areas, _ = store._rows(r)
+    db["sessions"].insert(session, ignore=True)
+    db["area_results"].insert_all(areas[:1], ignore=True)
+    assert db["sessions"].count == 1 and db["area_results"].count == 5

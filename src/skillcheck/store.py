@@ -244,14 +244,128 @@ def _create_daily_tables(db: sqlite_utils.Database) -> None:
     create_daily_triggers(db)
 
 
+# Version 4: the base tables as WITHOUT ROWID tables, by their primary keys. In a rowid
+# table the rowid keeps the order rows were inserted in, which stands in for the time of
+# day ("the 3rd visitor today") and links it to that visitor's levels and answers; a
+# WITHOUT ROWID table keeps its rows in primary key order (random ids) and has no rowid.
+# sqlite-utils cannot create WITHOUT ROWID tables, hence the plain CREATE TABLE here.
+# The columns are those of version 1 (the primary key columns now NOT NULL, which
+# WITHOUT ROWID enforces anyway).
+BASE_TABLES = {
+    "sessions": """(
+   "id" TEXT NOT NULL PRIMARY KEY,
+   "day" TEXT NOT NULL,
+   "site" TEXT NOT NULL,
+   "terminal" TEXT NOT NULL,
+   "language" TEXT NOT NULL,
+   "status" TEXT NOT NULL,
+   "items_answered" INTEGER NOT NULL,
+   "duration_minutes" INTEGER NOT NULL,
+   "category" TEXT,
+   "bank_version" TEXT NOT NULL
+) WITHOUT ROWID""",
+    "area_results": """(
+   "session_id" TEXT NOT NULL REFERENCES "sessions"("id"),
+   "area" INTEGER NOT NULL,
+   "level" TEXT NOT NULL,
+   PRIMARY KEY ("session_id", "area")
+) WITHOUT ROWID""",
+    "answers": """(
+   "session_id" TEXT NOT NULL REFERENCES "sessions"("id"),
+   "item_id" TEXT NOT NULL,
+   "answer" TEXT NOT NULL,
+   PRIMARY KEY ("session_id", "item_id")
+) WITHOUT ROWID""",
+}
+_PRIMARY_KEYS = {
+    "sessions": "id",
+    "area_results": "session_id, area",
+    "answers": "session_id, item_id",
+}
+
+
+def _drop_rowids(db: sqlite_utils.Database) -> None:
+    """Version 4: rebuild sessions, area_results and answers WITHOUT ROWID.
+
+    Runs in the migration's transaction, with foreign keys on: the old sessions table
+    is renamed first (SQLite points the old children's REFERENCES at the new name),
+    the new tables are filled in primary key order, then the old ones dropped
+    children first, so no foreign key is ever broken. Triggers go first and come back
+    last; the report indexes go with the old tables and are made again. The daily
+    tables are untouched: the copy inserts with the triggers off, so nothing is
+    counted twice.
+    """
+    drop_daily_triggers(db)
+    db.execute('ALTER TABLE "sessions" RENAME TO "sessions_v3"')
+    for table in ("area_results", "answers"):
+        db.execute(f'ALTER TABLE "{table}" RENAME TO "{table}_v3"')
+    for table, columns in BASE_TABLES.items():
+        db.execute(f'CREATE TABLE "{table}" {columns}')
+        db.execute(
+            f'INSERT INTO "{table}" SELECT * FROM "{table}_v3" ORDER BY {_PRIMARY_KEYS[table]}'
+        )
+    for table in ("answers", "area_results", "sessions"):
+        db.execute(f'DROP TABLE "{table}_v3"')
+    problems = db.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise StoreError(f"version 4 migration: foreign keys broken ({problems[:3]})")
+    _create_report_indexes(db)
+    create_daily_triggers(db)
+
+
 # MIGRATIONS[n] brings a database from user_version n to n + 1.
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _create_tables,
     _create_report_indexes,
     _create_daily_tables,
+    _drop_rowids,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _OUR_TABLES = {"sessions", "area_results", "answers", *DAILY_TABLES}
+
+
+class _KeyedTable(sqlite_utils.db.Table):
+    """A base table whose inserts never look for a rowid.
+
+    After inserting (or ignoring) a single row, sqlite-utils runs `SELECT rowid` to
+    report it, which fails on a WITHOUT ROWID table. Inserts here are plain
+    `INSERT [OR IGNORE]` statements instead; anything else goes to sqlite-utils.
+    """
+
+    def insert_all(self, records, *, ignore: bool = False, batch_size: int = 100, **options):
+        if options or not self.exists():
+            return super().insert_all(records, ignore=ignore, batch_size=batch_size, **options)
+        records = iter(records)
+        first = next(records, None)
+        if first is None:
+            return self
+        if isinstance(first, dict):  # dicts, all with the first one's columns
+            columns = list(first)
+            rows = ([r[c] for c in columns] for r in _chain(first, records))
+        else:  # list mode: column names first, then one list per row
+            columns, rows = list(first), records
+        names = ", ".join(f'"{column}"' for column in columns)
+        marks = ", ".join("?" * len(columns))
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        self.db.conn.executemany(f'{verb} INTO "{self.name}" ({names}) VALUES ({marks})', rows)
+        return self
+
+    def insert(self, record, *, ignore: bool = False, **options):
+        return self.insert_all([record], ignore=ignore, **options)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+class Database(sqlite_utils.Database):
+    """sqlite-utils' Database, with the base tables' inserts made WITHOUT ROWID-safe."""
+
+    def table(self, table_name: str, **kwargs) -> sqlite_utils.db.Table:
+        if table_name in BASE_TABLES and not kwargs:
+            return _KeyedTable(self, table_name, strict=self.strict)
+        return super().table(table_name, **kwargs)
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -279,7 +393,7 @@ def open_database(
         raise StoreError(f"{path}: no such database file")
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    db = Database(path)
     try:
         _configure(db, busy_timeout)
         version = schema_version(db)
