@@ -641,7 +641,7 @@ def test_base_tables_keep_no_insertion_order(db_path):
     saved = [record(day="2025-03-14") for _ in range(30)]
     for r in saved:
         save_session(db, r)
-    for table in ("sessions", "area_results", "answers"):
+    for table in ("sessions", "area_results", "answers", "daily_sessions", "daily_levels"):
         with pytest.raises(sqlite3.OperationalError, match="rowid"):
             db.execute(f"SELECT rowid FROM {table}")
     in_order = [r.id for r in saved]

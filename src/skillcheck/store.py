@@ -277,6 +277,22 @@ BASE_TABLES = {
    PRIMARY KEY ("session_id", "item_id")
 ) WITHOUT ROWID""",
 }
+# The daily tables too: a rowid would show which (site, language, category …)
+# appeared first each day, on a quiet terminal the first visitor's result.
+DAILY_TABLES_WITHOUT_ROWID = {
+    "daily_sessions": """(
+   "day" TEXT NOT NULL, "site" TEXT NOT NULL, "terminal" TEXT NOT NULL,
+   "language" TEXT NOT NULL, "status" TEXT NOT NULL, "category" TEXT NOT NULL,
+   "sessions" INTEGER NOT NULL,
+   PRIMARY KEY ("day", "site", "terminal", "language", "status", "category")
+) WITHOUT ROWID""",
+    "daily_levels": """(
+   "day" TEXT NOT NULL, "site" TEXT NOT NULL, "terminal" TEXT NOT NULL,
+   "language" TEXT NOT NULL, "area" INTEGER NOT NULL, "level" TEXT NOT NULL,
+   "sessions" INTEGER NOT NULL,
+   PRIMARY KEY ("day", "site", "terminal", "language", "area", "level")
+) WITHOUT ROWID""",
+}
 _PRIMARY_KEYS = {
     "sessions": "id",
     "area_results": "session_id, area",
@@ -292,8 +308,8 @@ def _drop_rowids(db: sqlite_utils.Database) -> None:
     the new tables are filled in primary key order, then the old ones dropped
     children first, so no foreign key is ever broken. Triggers go first and come back
     last; the report indexes go with the old tables and are made again. The daily
-    tables are untouched: the copy inserts with the triggers off, so nothing is
-    counted twice.
+    tables are rebuilt WITHOUT ROWID as well and refilled from the base tables
+    (the copy inserts with the triggers off, so nothing is counted twice).
     """
     drop_daily_triggers(db)
     db.execute('ALTER TABLE "sessions" RENAME TO "sessions_v3"')
@@ -309,6 +325,10 @@ def _drop_rowids(db: sqlite_utils.Database) -> None:
     problems = db.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
         raise StoreError(f"version 4 migration: foreign keys broken ({problems[:3]})")
+    for table, columns in DAILY_TABLES_WITHOUT_ROWID.items():
+        db.execute(f'DROP TABLE "{table}"')
+        db.execute(f'CREATE TABLE "{table}" {columns}')
+    fill_daily_tables(db)
     _create_report_indexes(db)
     create_daily_triggers(db)
 
