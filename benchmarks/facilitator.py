@@ -159,8 +159,8 @@ def write_section(db: Path, sessions: int, results, saves: tuple[float, float] |
         )
     lines += [
         "",
-        "Why it is fast: no report reads `sessions` or `area_results`. Schema version 3 "
-        "keeps two derived count tables, `daily_sessions` (sessions per day, site, "
+        "Why it is fast: no report reads `sessions` or `area_results`. Since schema "
+        "version 3 two derived count tables are kept, `daily_sessions` (sessions per day, site, "
         "terminal, language, status and category) and `daily_levels` (completed sessions "
         "per day, site, terminal, language, area and level), up to date with SQLite "
         "triggers on every insert and delete. Here they hold "
@@ -168,7 +168,10 @@ def write_section(db: Path, sessions: int, results, saves: tuple[float, float] |
         f"{sessions:,} sessions, so every summary and export, filtered or not, sums at "
         "most that many rows (primary keys start with the day, so a date filter reads "
         "a range). Months are cut from the day in SQL; weeks are rolled up from days in "
-        "Python. Before version 3 (same data and machine, schema 2), `stats --since <one "
+        "Python. Schema version 4 makes every table `WITHOUT ROWID` (the order sessions "
+        "arrived in is not stored); it also made the file smaller (1,505 against 2,372 MiB "
+        "under version 3) without slowing any report. "
+        "Before version 3 (same data and machine, schema 2), `stats --since <one "
         "year ago>` took 8–11 s and `export --by month --group area` 8.5–13 s, because "
         "levels per area had to join `area_results` to `sessions` on the random session "
         "id (one index probe per session).",
