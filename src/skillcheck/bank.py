@@ -27,6 +27,15 @@ AREAS = (1, 2, 3, 4, 5)
 KINDS = ("can_do", "knowledge")
 BANDS = ("basic", "above_basic")
 
+# The five areas of DigComp 2.2, by number (their plain-words names are in areas.toml).
+DIGCOMP_AREAS: dict[int, str] = {
+    1: "Information and data literacy",
+    2: "Communication and collaboration",
+    3: "Digital content creation",
+    4: "Safety",
+    5: "Problem solving",
+}
+
 # The 21 competences of DigComp 2.2, by code.
 COMPETENCES: dict[str, str] = {
     "1.1": "Browsing, searching and filtering data, information and digital content",

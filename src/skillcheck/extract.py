@@ -25,6 +25,8 @@ import tomllib
 from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
 
+from skillcheck.bank import DIGCOMP_AREAS
+
 AREA_KEYS = ("name", "you_can_basic", "you_can_above_basic", "next_from_none", "next_from_basic")
 AREA_KEY_HINTS = {
     "name": "the area's name, a heading on the result screen",
@@ -32,13 +34,6 @@ AREA_KEY_HINTS = {
     "you_can_above_basic": "result screen, shown when the person is above basic",
     "next_from_none": "result screen: the first step for someone starting out",
     "next_from_basic": "result screen: the next step for someone at the basic level",
-}
-AREA_NAMES = {
-    1: "Information and data literacy",
-    2: "Communication and collaboration",
-    3: "Digital content creation",
-    4: "Safety",
-    5: "Problem solving",
 }
 KIND_HINTS = {
     "can_do": "can-do statement: the person rates how well they can do this",
@@ -149,7 +144,7 @@ def _areas(areas: list[Any], finder: _Lines, keywords: Collection[str]) -> Itera
             continue
         number = area.get("number")
         context = f"area-{number}"
-        label = AREA_NAMES.get(number, "?") if isinstance(number, int) else "?"
+        label = DIGCOMP_AREAS.get(number, "?") if isinstance(number, int) else "?"
         for key in AREA_KEYS:
             value = area.get(key)
             if not isinstance(value, str) or not value.strip():
@@ -162,7 +157,7 @@ def _areas(areas: list[Any], finder: _Lines, keywords: Collection[str]) -> Itera
 def _items(data: dict[str, Any], finder: _Lines, keywords: Collection[str]) -> Iterator[Extracted]:
     area = data.get("area")
     items = data["items"]
-    label = AREA_NAMES.get(area, "?") if isinstance(area, int) else "?"
+    label = DIGCOMP_AREAS.get(area, "?") if isinstance(area, int) else "?"
     for item, (start, end) in zip(items, _ranges(finder, "items", len(items)), strict=True):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             continue

@@ -20,7 +20,6 @@ class Progress:
 
     number: int
     at_most: int
-    answered: int
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,6 @@ class Session:
         return Progress(
             number=min(self.position + 1, len(path)),
             at_most=len(path),
-            answered=len(self.answers),
         )
 
     @property

@@ -140,7 +140,8 @@ def _create_report_indexes(db: sqlite_utils.Database) -> None:
 
 
 # The derived tables of version 3 (docs/facilitators.md). A key column is never NULL,
-# so an abandoned session (category NULL in sessions) counts under category ''.
+# so an abandoned session (category NULL in sessions) counts under category ''
+# (NO_CATEGORY, the value readers of the daily tables compare with).
 NO_CATEGORY = ""
 DAILY_TABLES = ("daily_sessions", "daily_levels")
 
