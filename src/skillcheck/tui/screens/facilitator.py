@@ -58,11 +58,11 @@ class FacilitatorScreen(KioskScreen):
         counts = self.kiosk.store().counts(dt.date.today())
         t = self.t
         text = t.gettext("Sessions today: {today} · this month: {month}").format(
-            today=counts.today, month=counts.this_month
+            today=t.format_number(counts.today), month=t.format_number(counts.this_month)
         )
         if counts.spooled:
             text += "\n" + t.gettext("Waiting to be written to the database: {count}").format(
-                count=counts.spooled
+                count=t.format_number(counts.spooled)
             )
         self.app.call_from_thread(self.query_one("#counts", Static).update, Content(text))
 
