@@ -191,6 +191,21 @@ def test_held_write_lock_spools_then_flushes(kiosk_store, db_path, caplog):
     assert not kiosk_store.spool_beside.exists()
 
 
+def test_an_abandoned_session_is_spooled_as_anonymous_as_it_is_stored(kiosk_store, db_path):
+    """Proves: the privacy rule holds in the spool file too, not only in the database."""
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    abandoned = record(status="abandoned", category="low")  # levels and answers passed
+    assert kiosk_store.save(abandoned) is False
+    holder.execute("ROLLBACK")
+    holder.close()
+    spooled = kiosk_store.spool_beside.read_text(encoding="utf-8")
+    assert abandoned.id in spooled
+    assert "4.2-phishing" not in spooled and "above_basic" not in spooled
+    [again] = kiosk_store.spooled()
+    assert (again.category, dict(again.levels), dict(again.answers)) == (None, {}, {})
+
+
 def test_read_only_database_spools(kiosk_store, db_path, monkeypatch):
     """Proves: SQLite's "attempt to write a readonly database" ends in the spool.
 

@@ -21,7 +21,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
@@ -491,8 +491,19 @@ def check_record(record: SessionRecord) -> None:
         raise ValueError(f"session {record.id!r}: " + "; ".join(problems))
 
 
+def anonymous_form(record: SessionRecord) -> SessionRecord:
+    """The record as it may be kept anywhere, database or spool: the privacy rule.
+
+    An abandoned session keeps only how far it got: no category, levels, answers.
+    """
+    if record.status == "completed":
+        return record
+    return replace(record, category=None, levels={}, answers={})
+
+
 def _rows(record: SessionRecord) -> tuple[dict, list[dict], list[dict]]:
     """The rows stored for a record, with the privacy rule applied."""
+    record = anonymous_form(record)
     completed = record.status == "completed"
     session = {
         "id": record.id,
@@ -503,8 +514,7 @@ def _rows(record: SessionRecord) -> tuple[dict, list[dict], list[dict]]:
         "status": record.status,
         "items_answered": record.items_answered,
         "duration_minutes": record.duration_minutes,
-        # An abandoned session keeps only how far it got: no category, levels, answers.
-        "category": record.category if completed else None,
+        "category": record.category,
         "bank_version": record.bank_version,
     }
     if not completed:
@@ -713,6 +723,7 @@ class Store:
         ValueError only for an invalid record (a bug in the caller).
         """
         check_record(record)
+        record = anonymous_form(record)  # the spool keeps no more than the database
         with self._lock:
             try:
                 db = self._open()
