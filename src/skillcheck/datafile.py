@@ -95,6 +95,43 @@ class DataFile:
             result.append(Entry(data=data, line=start, key_lines=key_lines))
         return result
 
+    def spans(self, name: str, count: int) -> list[tuple[int, int]]:
+        """(header line, end line) of each `[[name]]` (or `[name]`) table, in file order.
+
+        `count` is how many tables the parsed data holds; tables written inline
+        (without a header line) get the span of the whole file.
+        """
+        header = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*\]\]?\s*(#.*)?$")
+        starts = [n for n, text in enumerate(self.lines, start=1) if header.match(text)]
+        starts += [1] * (count - len(starts))
+        return [(start, self._table_end(start)) for start in starts[:count]]
+
+    def line_of_value(
+        self, key: str, value: str, start: int, end: int, taken: set[tuple[int, str]]
+    ) -> int:
+        """The line in [start, end) where `key = ` holds `value` (else the first `key =`).
+
+        `taken` remembers lines already given, so two options with the same key
+        (`{ text = … }`) each get their own line.
+        """
+        key_re = re.compile(rf"(^|[\s{{,]){re.escape(key)}\s*=")
+        first = value.strip().splitlines()[0][:30] if value.strip() else ""
+        fallback = None
+        for number in range(max(start, 1), min(end, len(self.lines) + 1)):
+            line = self.lines[number - 1]
+            if not key_re.search(line):
+                continue
+            window = line
+            if '"""' in line or "'''" in line:  # a multi-line string starts here
+                window = " ".join(self.lines[number - 1 : number + 3])
+            window = window.replace('\\"', '"').replace("\\'", "'")
+            if first and first in window and (number, first) not in taken:
+                taken.add((number, first))
+                return number
+            if fallback is None:
+                fallback = number
+        return fallback if fallback is not None else start
+
     def key_lines_after(self, start: int) -> dict[str, int]:
         """The line of each `key =` in the table whose header is at line `start`."""
         key_lines: dict[str, int] = {}
@@ -121,6 +158,11 @@ def read_data_file(path: Path) -> tuple[DataFile | None, list[Problem]]:
         return None, [Problem(path, 1, f"not UTF-8 text ({error.reason})")]
     except OSError as error:
         return None, [Problem(path, 0, f"cannot be read ({error.strerror})")]
+    return parse_data_text(text, path)
+
+
+def parse_data_text(text: str, path: Path) -> tuple[DataFile | None, list[Problem]]:
+    """Parse TOML text read elsewhere (e.g. handed over by Babel) as a DataFile."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

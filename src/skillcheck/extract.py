@@ -20,12 +20,12 @@ Which kind of file it is follows from its top-level keys, not its name.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
 from typing import IO, Any
 
 from skillcheck.bank import DIGCOMP_AREAS
+from skillcheck.datafile import DataFile, parse_data_text
 
 AREA_KEYS = ("name", "you_can_basic", "you_can_above_basic", "next_from_none", "next_from_basic")
 AREA_KEY_HINTS = {
@@ -43,39 +43,6 @@ INITIATIVE_KEYS = ("offer", "audience", "where")
 
 # (lineno, funcname, messages, comments), as Babel's extract() expects.
 Extracted = tuple[int, str | None, str | tuple[str, str], list[str]]
-
-
-class _Lines:
-    """Finds the line of `key = "value"` in the source, for real line numbers."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-        self.hits: set[tuple[int, str]] = set()
-
-    def headers(self, name: str) -> list[int]:
-        """1-based lines of each `[[name]]` (or `[name]`) table header."""
-        pattern = re.compile(rf"^\s*\[\[?\s*{re.escape(name)}\s*\]\]?\s*(#.*)?$")
-        return [n for n, line in enumerate(self.lines, start=1) if pattern.match(line)]
-
-    def find(self, key: str, value: str, start: int, end: int) -> int:
-        """The line in [start, end) where `key = ` holds `value` (else `start`)."""
-        key_re = re.compile(rf"(^|[\s{{,]){re.escape(key)}\s*=")
-        first = value.strip().splitlines()[0][:30] if value.strip() else ""
-        fallback = None
-        for number in range(max(start, 1), min(end, len(self.lines) + 1)):
-            line = self.lines[number - 1]
-            if not key_re.search(line):
-                continue
-            window = line
-            if '"""' in line or "'''" in line:  # a multi-line string starts here
-                window = " ".join(self.lines[number - 1 : number + 3])
-            window = window.replace('\\"', '"').replace("\\'", "'")
-            if first and first in window and (number, first) not in self.hits:
-                self.hits.add((number, first))
-                return number
-            if fallback is None:
-                fallback = number
-        return fallback if fallback is not None else start
 
 
 def _message(
@@ -101,45 +68,37 @@ def extract_toml(
     """
     raw = fileobj.read()
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    name = getattr(fileobj, "name", "<toml>")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{name}: {error}") from error
-    finder = _Lines(text)
+    source, problems = parse_data_text(text, Path(getattr(fileobj, "name", "<toml>")))
+    if source is None:
+        raise ValueError(str(problems[0]))
+    data = source.data
+    lines = _Finder(source)
     if isinstance(data.get("areas"), list):
-        yield from _areas(data["areas"], finder, keywords)
+        yield from _areas(data["areas"], lines, keywords)
     if isinstance(data.get("items"), list):
-        yield from _items(data, finder, keywords)
+        yield from _items(data, lines, keywords)
     if isinstance(data.get("initiatives"), list):
-        yield from _initiatives(data["initiatives"], finder, "initiatives", keywords)
+        yield from _initiatives(data["initiatives"], lines, "initiatives", keywords)
     if isinstance(data.get("help_desk"), dict):
-        yield from _initiatives([data["help_desk"]], finder, "help_desk", keywords)
+        yield from _initiatives([data["help_desk"]], lines, "help_desk", keywords)
 
 
-def _ranges(finder: _Lines, table: str, count: int) -> list[tuple[int, int]]:
-    """(start, end) lines of each `[[table]]` entry, in file order."""
-    starts = finder.headers(table)
-    starts += [1] * (count - len(starts))
-    result = []
-    for index in range(count):
-        start = starts[index]
-        following = [s for s in starts if s > start]
-        # An entry ends at the next header of any table.
-        other = [
-            n
-            for n, line in enumerate(finder.lines, start=1)
-            if n > start
-            and re.match(r"^\s*\[", line)
-            and not re.match(rf"^\s*\[\[?\s*{re.escape(table)}\.", line)
-        ]
-        end = min(following + other + [len(finder.lines) + 1])
-        result.append((start, end))
-    return result
+class _Finder:
+    """The source's lines for one extraction: spans of tables, lines of values."""
+
+    def __init__(self, source: DataFile):
+        self.source = source
+        self.taken: set[tuple[int, str]] = set()
+
+    def spans(self, table: str, count: int) -> list[tuple[int, int]]:
+        return self.source.spans(table, count)
+
+    def find(self, key: str, value: str, start: int, end: int) -> int:
+        return self.source.line_of_value(key, value, start, end, self.taken)
 
 
-def _areas(areas: list[Any], finder: _Lines, keywords: Collection[str]) -> Iterator[Extracted]:
-    for area, (start, end) in zip(areas, _ranges(finder, "areas", len(areas)), strict=True):
+def _areas(areas: list[Any], finder: _Finder, keywords: Collection[str]) -> Iterator[Extracted]:
+    for area, (start, end) in zip(areas, finder.spans("areas", len(areas)), strict=True):
         if not isinstance(area, dict):
             continue
         number = area.get("number")
@@ -154,11 +113,11 @@ def _areas(areas: list[Any], finder: _Lines, keywords: Collection[str]) -> Itera
             yield _message(keywords, line, context, value.strip(), comments)
 
 
-def _items(data: dict[str, Any], finder: _Lines, keywords: Collection[str]) -> Iterator[Extracted]:
+def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> Iterator[Extracted]:
     area = data.get("area")
     items = data["items"]
     label = DIGCOMP_AREAS.get(area, "?") if isinstance(area, int) else "?"
-    for item, (start, end) in zip(items, _ranges(finder, "items", len(items)), strict=True):
+    for item, (start, end) in zip(items, finder.spans("items", len(items)), strict=True):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             continue
         context = item["id"]
@@ -194,9 +153,9 @@ def _items(data: dict[str, Any], finder: _Lines, keywords: Collection[str]) -> I
 
 
 def _initiatives(
-    entries: list[Any], finder: _Lines, table: str, keywords: Collection[str]
+    entries: list[Any], finder: _Finder, table: str, keywords: Collection[str]
 ) -> Iterator[Extracted]:
-    ranges = _ranges(finder, table, len(entries))
+    ranges = finder.spans(table, len(entries))
     for entry, (start, end) in zip(entries, ranges, strict=True):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             continue
