@@ -128,21 +128,17 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
             problems += _missing_languages(initiative, entry, path, offered)
     values["initiatives"] = tuple(initiatives)
     if "help_desk" in data:
-        table = data["help_desk"]
-        header = re.compile(r"^\s*\[help_desk\]")
-        line = next((n for n, t in enumerate(data_file.lines, 1) if header.match(t)), 1)
-        if isinstance(table, dict):
-            entry = Entry(
-                data={"id": "site-help-desk", **table},
-                line=line,
-                key_lines=data_file.key_lines_after(line),
-            )
+        table = data_file.table("help_desk")
+        if table is not None:
+            entry = replace(table, data={"id": "site-help-desk", **table.data})
             help_desk = parse_initiative(entry, path, problems, allow_local_texts=True)
             values["help_desk"] = help_desk
             if help_desk:
                 problems += _missing_languages(help_desk, entry, path, offered)
         else:
-            problems.append(Problem(path, line, "'help_desk' must be a table"))
+            problems.append(
+                Problem(path, data_file.top_line("help_desk"), "'help_desk' must be a table")
+            )
     known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk"}
     for key in sorted(set(data) - known):
         problem(key, f"unknown key '{key}'")

@@ -95,6 +95,14 @@ class DataFile:
             result.append(Entry(data=data, line=start, key_lines=key_lines))
         return result
 
+    def table(self, name: str) -> Entry | None:
+        """The single `[name]` table with the line of each of its keys, if there is one."""
+        value = self.data.get(name)
+        if not isinstance(value, dict):
+            return None
+        [(line, _end)] = self.spans(name, 1)
+        return Entry(data=value, line=line, key_lines=self.key_lines_after(line))
+
     def spans(self, name: str, count: int) -> list[tuple[int, int]]:
         """(header line, end line) of each `[[name]]` (or `[name]`) table, in file order.
 

@@ -7,14 +7,13 @@ own entries and its help desk in its config, optionally with a text per language
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
 from skillcheck.bank import AREAS
-from skillcheck.datafile import ContentError, Entry, Problem, read_data_file, value_or_raise
+from skillcheck.datafile import Entry, Problem, read_data_file, value_or_raise
 from skillcheck.i18n import Translator
 from skillcheck.scoring import LEVELS, overall_category, weakest_areas
 
@@ -62,16 +61,37 @@ def initiative_text(initiative: Initiative, name: str, translator: Translator) -
     return translator.pgettext(initiative.id, source)
 
 
+def load_catalogue(path: Path) -> tuple[tuple[Initiative, ...], Initiative]:
+    """The catalogue's initiatives and its help desk, read once; ContentError if invalid."""
+    initiatives, help_desk, problems = check_catalogue(path)
+    value_or_raise(help_desk, problems)
+    assert help_desk is not None
+    return initiatives, help_desk
+
+
 def load_initiatives(path: Path) -> tuple[Initiative, ...]:
     """Load and validate the catalogue; raise ContentError listing every problem."""
-    return value_or_raise(*check_initiatives(path))
+    return load_catalogue(path)[0]
+
+
+def load_help_desk(path: Path) -> Initiative:
+    """The shipped help desk of the catalogue file, used when a site has none."""
+    return load_catalogue(path)[1]
 
 
 def check_initiatives(path: Path) -> tuple[tuple[Initiative, ...], list[Problem]]:
     """Load the catalogue file and return the valid entries and all problems."""
+    initiatives, _help_desk, problems = check_catalogue(path)
+    return initiatives, problems
+
+
+def check_catalogue(
+    path: Path,
+) -> tuple[tuple[Initiative, ...], Initiative | None, list[Problem]]:
+    """The valid initiatives, the help desk (None if invalid) and all problems."""
     data_file, problems = read_data_file(path)
     if data_file is None:
-        return (), problems
+        return (), None, problems
     entries = data_file.entries("initiatives")
     if not entries:
         problems.append(Problem(path, 1, "no [[initiatives]] in this file"))
@@ -88,28 +108,14 @@ def check_initiatives(path: Path) -> tuple[tuple[Initiative, ...], list[Problem]
             continue
         seen.add(initiative.id)
         result.append(initiative)
-    if data_file.data.get("help_desk") is None:
+    help_desk = None
+    table = data_file.table("help_desk")
+    if table is None:
         problems.append(Problem(path, 1, "no [help_desk] table (the last suggestion for everyone)"))
-    return tuple(result), problems
-
-
-def load_help_desk(path: Path) -> Initiative:
-    """The shipped help desk of the catalogue file, used when a site has none."""
-    data_file, problems = read_data_file(path)
-    if data_file is None:
-        raise ContentError(problems)
-    table = data_file.data.get("help_desk")
-    header = re.compile(r"^\s*\[help_desk\]")
-    line = next((n for n, text in enumerate(data_file.lines, 1) if header.match(text)), 1)
-    if not isinstance(table, dict):
-        raise ContentError([Problem(path, line, "no [help_desk] table")])
-    key_lines = data_file.key_lines_after(line)
-    initiative = parse_initiative(
-        Entry(data=table, line=line, key_lines=key_lines), path, problems, allow_local_texts=False
-    )
-    if initiative is None:
-        raise ContentError(problems)
-    return replace(initiative, translated_name=True)
+    else:
+        parsed = parse_initiative(table, path, problems, allow_local_texts=False)
+        help_desk = replace(parsed, translated_name=True) if parsed else None
+    return tuple(result), help_desk, problems
 
 
 def parse_initiative(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from skillcheck.bank import load_bank
 from skillcheck.config import MIN_WARNING_SECONDS, SiteConfig, default_config, load_config
-from skillcheck.initiatives import load_help_desk, load_initiatives
+from skillcheck.initiatives import load_catalogue
 from skillcheck.paths import default_database_path, default_log_path
 from skillcheck.tui.visit import load_site_translators
 
@@ -43,8 +43,7 @@ def build_app(
     from skillcheck.tui.app import SkillcheckApp
 
     bank = load_bank(questions_dir)
-    catalogue = load_initiatives(questions_dir / "initiatives.toml")
-    help_desk = load_help_desk(questions_dir / "initiatives.toml")
+    catalogue, help_desk = load_catalogue(questions_dir / "initiatives.toml")
     translators = load_site_translators(locales_dir, config.languages)
     return SkillcheckApp(
         config=config,
