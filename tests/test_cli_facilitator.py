@@ -174,3 +174,49 @@ def test_stats_heading_names_the_period_asked_for(tmp_path):
     assert "2026-03-01 … 2026-03-31" in " ".join(result.output.split())
     result = CliRunner().invoke(cli, ["stats", "--db", str(db)])
     assert "2026-03-02 … 2026-03-20" in " ".join(result.output.split())
+
+
+def _sha256(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_onto_its_own_database_is_refused(runner, db, fmt):
+    """Finding 1 of the reliability review: `-o self.db` used to replace the database."""
+    before = _sha256(db)
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", fmt, "-o", str(db)])
+    assert result.exit_code == 2, result.output
+    assert "database being read" in result.output
+    assert _sha256(db) == before
+    # ... and the database still opens with every session.
+    assert runner.invoke(cli, ["stats", "--db", str(db)]).output.count("Sessions 30") == 1
+
+
+def test_export_onto_another_sqlite_file_or_wal_is_refused(runner, db, tmp_path):
+    other = make_db(tmp_path / "other.db", n=3)
+    before = _sha256(other)
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "-o", str(other)])
+    assert result.exit_code == 2 and "SQLite database" in result.output
+    assert _sha256(other) == before
+    wal = db.with_name(db.name + "-wal")
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "-o", str(wal)])
+    assert result.exit_code == 2, result.output
+
+
+def test_export_to_missing_folder_is_one_clear_line(runner, db, tmp_path):
+    target = tmp_path / "nodir" / "sub" / "out.csv"
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "-o", str(target)])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Errno" not in result.output
+    assert not target.parent.exists()
+
+
+def test_export_replaces_an_ordinary_file_whole(runner, db, tmp_path):
+    target = tmp_path / "figures.csv"
+    target.write_text("old figures\n")
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "old figures" not in target.read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -315,6 +315,9 @@ def export(
     output: Path | None,
 ) -> None:
     """Aggregate counts for funders, small cells suppressed (see docs/facilitators.md)."""
+    import io
+
+    from skillcheck.output import check_output_path, write_output
     from skillcheck.reports import export_database, write_export
 
     with _FacilitatorErrors():
@@ -324,8 +327,12 @@ def export(
             raise click.UsageError("--excel goes with --format csv")
         groups = [g.strip() for g in group.split(",") if g.strip()]
         filters = _filters(since, until, site)
+        database = _database(db_path, config_path)
+        if output is not None:
+            # Before anything is read: an export onto the database destroys it.
+            check_output_path(output, sources=(database,))
         table = export_database(
-            _database(db_path, config_path),
+            database,
             by=by,
             group=groups,
             filters=filters,
@@ -336,8 +343,9 @@ def export(
             write_export(table, out, fmt, excel)
             out.flush()
         else:
-            with open(output, "wb") as out:
-                write_export(table, out, fmt, excel)
+            buffer = io.BytesIO()
+            write_export(table, buffer, fmt, excel)
+            write_output(output, buffer.getvalue(), sources=(database,))
             click.echo(f"{len(table.rows)} rows written to {output}", err=True)
 
 
