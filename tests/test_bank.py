@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from skillcheck.bank import AREAS, COMPETENCES, DONT_KNOW, Bank, check_bank, load_bank
+from skillcheck.bank import DONT_KNOW, Bank, check_bank, load_bank
 from skillcheck.datafile import ContentError
+from skillcheck.digcomp import AREAS, COMPETENCES
 
 
 def test_shipped_bank_covers_the_brief(bank: Bank) -> None:

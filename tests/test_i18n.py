@@ -47,7 +47,7 @@ def header(language: str | None, plural_forms: str | None = None) -> str:
 
 
 SOURCE_PY = """\
-from skillcheck.i18n import N_
+from skillcheck.digcomp import N_
 
 GREETING = N_("Hello")
 

@@ -7,9 +7,8 @@ import itertools
 import pytest
 
 from skillcheck.bank import Item, Option
+from skillcheck.digcomp import CATEGORIES, LEVELS
 from skillcheck.scoring import (
-    CATEGORIES,
-    LEVELS,
     area_level,
     overall_category,
     weakest_areas,

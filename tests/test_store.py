@@ -16,7 +16,7 @@ import uuid
 import pytest
 import sqlite_utils
 
-from skillcheck import store
+from skillcheck import digcomp, store
 from skillcheck.store import (
     SCHEMA_VERSION,
     NewerSchemaError,
@@ -437,10 +437,10 @@ def test_daily_tables_equal_a_group_by_for_random_sessions(db_path, seed):
             terminal=rng.choice(["t1", "t2"]),
             language=rng.choice(["nl", "fr", "en"]),
             status="completed" if completed else "abandoned",
-            category=rng.choice(store.CATEGORIES) if completed else None,
+            category=rng.choice(digcomp.CATEGORIES) if completed else None,
             levels={
-                a: rng.choice(store.LEVELS)
-                for a in rng.sample(store.AREAS, rng.randint(0 if completed else 5, 5))
+                a: rng.choice(digcomp.LEVELS)
+                for a in rng.sample(digcomp.AREAS, rng.randint(0 if completed else 5, 5))
             },
         )
         batch = [r] + ([rng.choice(saved)] if saved and rng.random() < 0.2 else [])

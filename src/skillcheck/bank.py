@@ -21,45 +21,14 @@ from skillcheck.datafile import (
     read_data_file,
     value_or_raise,
 )
-from skillcheck.i18n import N_
-
-AREAS = (1, 2, 3, 4, 5)
-KINDS = ("can_do", "knowledge")
-BANDS = ("basic", "above_basic")
-
-# The five areas of DigComp 2.2, by number (their plain-words names are in areas.toml).
-DIGCOMP_AREAS: dict[int, str] = {
-    1: "Information and data literacy",
-    2: "Communication and collaboration",
-    3: "Digital content creation",
-    4: "Safety",
-    5: "Problem solving",
-}
-
-# The 21 competences of DigComp 2.2, by code.
-COMPETENCES: dict[str, str] = {
-    "1.1": "Browsing, searching and filtering data, information and digital content",
-    "1.2": "Evaluating data, information and digital content",
-    "1.3": "Managing data, information and digital content",
-    "2.1": "Interacting through digital technologies",
-    "2.2": "Sharing through digital technologies",
-    "2.3": "Engaging citizenship through digital technologies",
-    "2.4": "Collaborating through digital technologies",
-    "2.5": "Netiquette",
-    "2.6": "Managing digital identity",
-    "3.1": "Developing digital content",
-    "3.2": "Integrating and re-elaborating digital content",
-    "3.3": "Copyright and licences",
-    "3.4": "Programming",
-    "4.1": "Protecting devices",
-    "4.2": "Protecting personal data and privacy",
-    "4.3": "Protecting health and well-being",
-    "4.4": "Protecting the environment",
-    "5.1": "Solving technical problems",
-    "5.2": "Identifying needs and technological responses",
-    "5.3": "Creatively using digital technologies",
-    "5.4": "Identifying digital competence gaps",
-}
+from skillcheck.digcomp import (
+    AREA_TEXT_KEYS,
+    AREAS,
+    BANDS,
+    COMPETENCES,
+    KINDS,
+    N_,
+)
 
 # The four self-rating steps of a can-do item, as in the Europass test.
 # Answer codes are the step numbers; 2 and 3 count as "can do".
@@ -167,15 +136,6 @@ class Bank:
     def competences(self) -> frozenset[str]:
         """The DigComp competences the bank covers."""
         return frozenset(i.competence for i in self.items)
-
-
-AREA_TEXT_KEYS = (
-    "name",
-    "you_can_basic",
-    "you_can_above_basic",
-    "next_from_none",
-    "next_from_basic",
-)
 
 
 def load_bank(questions_dir: Path) -> Bank:

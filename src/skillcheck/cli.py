@@ -203,7 +203,7 @@ def _print_summary(path: Path, filters, summary) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from skillcheck.reports import AREA_NAMES
+    from skillcheck.digcomp import AREA_SHORT_NAMES as AREA_NAMES
 
     console = Console(highlight=False)
     # The period asked for; where a bound was not given, the first or last day with data.

@@ -24,10 +24,9 @@ from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from skillcheck.bank import DIGCOMP_AREAS
 from skillcheck.datafile import DataFile, parse_data_text
+from skillcheck.digcomp import AREA_TEXT_KEYS, DIGCOMP_AREAS
 
-AREA_KEYS = ("name", "you_can_basic", "you_can_above_basic", "next_from_none", "next_from_basic")
 AREA_KEY_HINTS = {
     "name": "the area's name, a heading on the result screen",
     "you_can_basic": "result screen, shown when the person is at the basic level",
@@ -104,7 +103,7 @@ def _areas(areas: list[Any], finder: _Finder, keywords: Collection[str]) -> Iter
         number = area.get("number")
         context = f"area-{number}"
         label = DIGCOMP_AREAS.get(number, "?") if isinstance(number, int) else "?"
-        for key in AREA_KEYS:
+        for key in AREA_TEXT_KEYS:
             value = area.get(key)
             if not isinstance(value, str) or not value.strip():
                 continue

@@ -47,11 +47,6 @@ _OWN_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deu
 _CACHE_FORMAT = 2
 
 
-def N_(message: str) -> str:
-    """Mark a string for extraction without translating it here."""
-    return message
-
-
 def format_locale(language: str) -> str:
     """The Babel locale for numbers and dates: `<lang>_BE` when Babel knows it."""
     from babel import Locale

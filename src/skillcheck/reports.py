@@ -21,20 +21,14 @@ from typing import IO
 
 import sqlite_utils
 
-from skillcheck.store import AREAS, CATEGORIES, LEVELS, StoreError, open_database
+from skillcheck.digcomp import AREAS, LEVELS
+from skillcheck.digcomp import CATEGORIES_HIGH_FIRST as CATEGORIES
+from skillcheck.store import StoreError, open_database
 
 PERIODS = ("day", "week", "month")
 GROUPS = ("site", "terminal", "language", "area")
 TOTAL = "total"  # the key of total rows, in place of a period or group value
 
-# Short DigComp 2.2 area names for the terminal summary (80 columns).
-AREA_NAMES = {
-    1: "Information and data",
-    2: "Communication",
-    3: "Content creation",
-    4: "Safety",
-    5: "Problem solving",
-}
 
 SESSION_COLUMNS = ("sessions", "completed", "abandoned", *CATEGORIES)
 AREA_COLUMNS = ("completed", *LEVELS)

@@ -8,11 +8,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from skillcheck.bank import AREAS, Bank, Item
-from skillcheck.i18n import N_
-
-LEVELS = ("none", "basic", "above_basic")
-CATEGORIES = ("none", "limited", "narrow", "low", "basic", "above_basic")
+from skillcheck.bank import Bank, Item
+from skillcheck.digcomp import AREAS, LEVELS, N_
 
 # Plain words for a person; codes stay in the database and exports.
 LEVEL_WORDS: dict[str, str] = {

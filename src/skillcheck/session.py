@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from skillcheck.bank import AREAS, Bank, Item
+from skillcheck.bank import Bank, Item
+from skillcheck.digcomp import AREAS
 from skillcheck.scoring import area_levels, overall_category, reaches_basic
 
 

@@ -27,12 +27,10 @@ from pathlib import Path
 import platformdirs
 import sqlite_utils
 
+from skillcheck.digcomp import AREAS, CATEGORIES, LEVELS, STATUSES
+
 log = logging.getLogger(__name__)
 
-STATUSES = ("completed", "abandoned")
-LEVELS = ("none", "basic", "above_basic")
-CATEGORIES = ("above_basic", "basic", "low", "narrow", "limited", "none")
-AREAS = (1, 2, 3, 4, 5)
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

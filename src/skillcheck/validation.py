@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillcheck.bank import COMPETENCES, check_bank
+from skillcheck.bank import check_bank
 from skillcheck.catalogues import check_locales
 from skillcheck.config import check_config
 from skillcheck.datafile import Problem
+from skillcheck.digcomp import COMPETENCES
 from skillcheck.initiatives import check_initiatives
 
 

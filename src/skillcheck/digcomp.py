@@ -1,0 +1,81 @@
+"""The shared vocabulary: DigComp 2.2 areas and competences, levels, categories.
+
+A leaf module: it imports nothing from skillcheck, so every other module
+(bank, scoring, store, reports, the Babel extractor, the kiosk) can take its
+words from here without an import cycle. Codes here are what the database and
+exports hold; the plain words a citizen reads are in `scoring` and the bank.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction (`make i18n`) without translating it here."""
+    return message
+
+
+# The five areas of DigComp 2.2, by number.
+AREAS: tuple[int, ...] = (1, 2, 3, 4, 5)
+DIGCOMP_AREAS: dict[int, str] = {
+    1: "Information and data literacy",
+    2: "Communication and collaboration",
+    3: "Digital content creation",
+    4: "Safety",
+    5: "Problem solving",
+}
+# Short names for 80-column summaries and export headers.
+AREA_SHORT_NAMES: dict[int, str] = {
+    1: "Information and data",
+    2: "Communication",
+    3: "Content creation",
+    4: "Safety",
+    5: "Problem solving",
+}
+
+# The 21 competences of DigComp 2.2, by code.
+COMPETENCES: dict[str, str] = {
+    "1.1": "Browsing, searching and filtering data, information and digital content",
+    "1.2": "Evaluating data, information and digital content",
+    "1.3": "Managing data, information and digital content",
+    "2.1": "Interacting through digital technologies",
+    "2.2": "Sharing through digital technologies",
+    "2.3": "Engaging citizenship through digital technologies",
+    "2.4": "Collaborating through digital technologies",
+    "2.5": "Netiquette",
+    "2.6": "Managing digital identity",
+    "3.1": "Developing digital content",
+    "3.2": "Integrating and re-elaborating digital content",
+    "3.3": "Copyright and licences",
+    "3.4": "Programming",
+    "4.1": "Protecting devices",
+    "4.2": "Protecting personal data and privacy",
+    "4.3": "Protecting health and well-being",
+    "4.4": "Protecting the environment",
+    "5.1": "Solving technical problems",
+    "5.2": "Identifying needs and technological responses",
+    "5.3": "Creatively using digital technologies",
+    "5.4": "Identifying digital competence gaps",
+}
+
+# The plain-words texts of each area in questions/areas.toml.
+AREA_TEXT_KEYS: tuple[str, ...] = (
+    "name",
+    "you_can_basic",
+    "you_can_above_basic",
+    "next_from_none",
+    "next_from_basic",
+)
+
+# Item kinds and bands in the question bank.
+KINDS: tuple[str, ...] = ("can_do", "knowledge")
+BANDS: tuple[str, ...] = ("basic", "above_basic")
+
+# Level per area, lowest first (named after the per-area scale of Eurostat's DSI 2.0).
+LEVELS: tuple[str, ...] = ("none", "basic", "above_basic")
+# Overall category, lowest first (named after Eurostat's DSI 2.0 aggregation).
+CATEGORIES: tuple[str, ...] = ("none", "limited", "narrow", "low", "basic", "above_basic")
+# The same, highest first: the column order of reports and exports.
+CATEGORIES_HIGH_FIRST: tuple[str, ...] = tuple(reversed(CATEGORIES))
+
+# How a visit ended.
+STATUSES: tuple[str, ...] = ("completed", "abandoned")
