@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from skillcheck.datafile import Entry, Problem, read_data_file, value_or_raise
-from skillcheck.initiatives import REGIONS, Initiative, parse_initiative
+from skillcheck.digcomp import REGIONS
+from skillcheck.initiatives import Initiative, parse_initiative
 
 THEMES = ("default", "high-contrast")
 MIN_WARNING_SECONDS = 20

@@ -79,3 +79,14 @@ CATEGORIES_HIGH_FIRST: tuple[str, ...] = tuple(reversed(CATEGORIES))
 
 # How a visit ended.
 STATUSES: tuple[str, ...] = ("completed", "abandoned")
+
+# Belgian regions a terminal or an initiative belongs to ("national" serves all three).
+REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia", "national")
+
+# One sentence that goes with every published category figure (exports, stats, reports),
+# in the language of the output: the categories borrow Eurostat's names, not its method.
+DSI_CAVEAT = N_(
+    "Categories named after Eurostat's Digital Skills Indicator 2.0. These figures are a "
+    "self-assessment by visitors of this terminal, not a population estimate, and cannot be "
+    "compared with the official figure (Belgium 2023: 59 % at least basic)."
+)

@@ -13,11 +13,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from skillcheck.datafile import Entry, Problem, read_data_file, value_or_raise
-from skillcheck.digcomp import AREAS, LEVELS
+from skillcheck.digcomp import AREAS, LEVELS, REGIONS
 from skillcheck.i18n import Translator
 from skillcheck.scoring import overall_category, weakest_areas
 
-REGIONS = ("brussels", "flanders", "wallonia", "national")
 TEXT_FIELDS = ("offer", "audience", "where")
 
 
