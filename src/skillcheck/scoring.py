@@ -11,6 +11,10 @@ from collections.abc import Iterable, Mapping
 from skillcheck.bank import Bank, Item
 from skillcheck.digcomp import AREAS, LEVELS, N_
 
+# Which rule of docs/scoring.md produced a level; stored with each session so reports
+# never mix the results of two rules without saying so.
+SCORING_VERSION = 1
+
 # Plain words for a person; codes stay in the database and exports.
 LEVEL_WORDS: dict[str, str] = {
     "none": N_("Starting out"),
