@@ -1,19 +1,10 @@
-"""Site config validation and the facilitator PIN."""
+"""Site config validation (the PIN is tests/test_pin.py's)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from skillcheck.config import (
-    PinLock,
-    check_config,
-    default_config,
-    hash_pin,
-    load_config,
-    valid_pin,
-    verify_pin,
-    write_pin_hash,
-)
+from skillcheck.config import check_config, default_config, load_config
 
 EXAMPLE = """\
 # Bibliotheek Gent
@@ -66,42 +57,6 @@ def test_config_errors_name_the_line(tmp_path: Path) -> None:
     assert any("unknown key 'colour'" in m for m in messages)
 
 
-def test_pin_hash_round_trip_and_salt() -> None:
-    first, second = hash_pin("4711"), hash_pin("4711")
-    assert first != second  # salted
-    assert first.startswith("scrypt$") and "4711" not in first
-    assert verify_pin("4711", first) and verify_pin("4711", second)
-    assert not verify_pin("4712", first)
-    assert not verify_pin("4711", None) and not verify_pin("4711", "plain")
-    assert valid_pin("0000") and not valid_pin("12") and not valid_pin("12ab")
-
-
-def test_write_pin_hash_keeps_the_rest_of_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "site.toml"
-    path.write_text(EXAMPLE)
-    write_pin_hash(path, hash_pin("2468"))
-    config = load_config(path)
-    assert verify_pin("2468", config.pin_hash)
-    assert "# Bibliotheek Gent" in path.read_text()
-    write_pin_hash(path, hash_pin("1357"))
-    text = path.read_text()
-    assert text.count("pin_hash") == 1
-    assert verify_pin("1357", load_config(path).pin_hash)
-
-
-def test_lock_out_grows() -> None:
-    lock = PinLock()
-    assert lock.seconds_left(100.0) == 0
-    lock = lock.after_failure(100.0)
-    assert lock.seconds_left(100.0) == 30
-    lock = lock.after_failure(130.0)
-    assert lock.seconds_left(130.0) == 60
-    lock = lock.after_failure(190.0)
-    assert lock.seconds_left(190.0) == 120
-    assert lock.seconds_left(400.0) == 0
-    assert lock.after_success().failures == 0
-
-
 def test_site_texts_missing_an_offered_language_are_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "site.toml"
     path.write_text(EXAMPLE)
@@ -114,17 +69,3 @@ def test_site_texts_missing_an_offered_language_are_a_warning(tmp_path: Path) ->
         for m in messages
     ), messages
     assert all(p.severity == "warning" for p in problems)
-
-
-def test_a_hand_edited_hash_with_impossible_costs_is_refused_not_a_crash(tmp_path: Path) -> None:
-    for stored in (
-        "scrypt$3$8$1$00112233$aabb",  # n not a power of 2: scrypt would raise
-        "scrypt$1073741824$8$1$00112233$aabb",  # n = 2**30: gigabytes at every try
-        "scrypt$16384$8$1$$aabb",  # no salt
-    ):
-        assert not verify_pin("1234", stored)
-        path = tmp_path / "site.toml"
-        path.write_text(f'site = "x"\npin_hash = "{stored}"\n')
-        config, problems = check_config(path)
-        assert config is None
-        assert [p.line for p in problems] == [2]

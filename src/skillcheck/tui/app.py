@@ -19,9 +19,10 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from skillcheck.bank import Bank
-from skillcheck.config import PinLock, SiteConfig
+from skillcheck.config import SiteConfig
 from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative
+from skillcheck.pin import guard_for
 from skillcheck.session import Session
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.screens.base import KioskModal, KioskScreen
@@ -92,7 +93,8 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         self.language = self.default_language()
         self.t = translators[self.language]
         self.visit: Visit | None = None
-        self.pin_lock = PinLock()
+        # The PIN and its lock-out on disk, shared with other kiosk processes.
+        self.pin = guard_for(config.path, config.pin_hash)
         self.last_input = time.monotonic()
         self.crashed = False
         self._store = None
@@ -178,7 +180,7 @@ class SkillcheckApp(App[None], inherit_bindings=False):
 
         if isinstance(self.screen, PinModal):
             return
-        if self.config.pin_hash:
+        if self.pin.is_set:
             self.push_screen(PinModal(), lambda ok: self.open_facilitator() if ok else None)
         elif not self.kiosk_mode:
             self.open_facilitator()
