@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench i18n check lint clean
+.PHONY: run test quick bench i18n check lint clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/skillcheck run
 
+# In parallel on every core (pytest-xdist); CI runs this, slow groups included.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
+
+# The core, CLI and Pilot tests without the slow groups (-m slow): while you work.
+quick: $(STAMP)
+	$(BIN)/pytest -n auto -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

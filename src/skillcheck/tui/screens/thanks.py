@@ -9,8 +9,6 @@ from textual.widgets import Button, Static
 
 from skillcheck.tui.screens.base import KioskScreen
 
-THANKS_SECONDS = 8
-
 
 class ThanksScreen(KioskScreen):
     """Nothing of the visit is shown here; the session is already dropped."""
