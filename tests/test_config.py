@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from skillcheck.config import check_config, default_config, load_config
 
 EXAMPLE = """\
@@ -69,3 +71,40 @@ def test_site_texts_missing_an_offered_language_are_a_warning(tmp_path: Path) ->
         for m in messages
     ), messages
     assert all(p.severity == "warning" for p in problems)
+
+
+RANGES = [("idle_seconds", 15, 3600), ("warning_seconds", 20, 300)]
+
+
+@pytest.mark.parametrize(("key", "low", "high"), RANGES)
+def test_every_config_range_holds_at_both_edges(tmp_path: Path, key: str, low: int, high: int):
+    path = tmp_path / "site.toml"
+    for value, accepted in ((low - 1, False), (low, True), (high, True), (high + 1, False)):
+        path.write_text(f'site = "x"\n{key} = {value}\n')
+        config, problems = check_config(path)
+        if accepted:
+            assert config is not None and getattr(config, key) == value, problems
+        else:
+            assert config is None
+            assert [(p.line, p.severity) for p in problems] == [(2, "error")]
+            assert f"'{key}' must be between {low} and {high}" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('region = "limburg"', "unknown region 'limburg'"),
+        ('theme = "dark"', "unknown theme 'dark'"),
+        ("idle_seconds = true", "'idle_seconds' must be int"),
+        ("kiosk = 1", "'kiosk' must be bool"),
+        ("languages = []", "'languages' must be a list of codes"),
+        ('languages = ["nl", "x"]', "'languages' must be a list of codes"),
+        ('default_language = "de"', "'default_language' 'de' is not in languages"),
+    ],
+)
+def test_every_other_config_value_is_checked(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "site.toml"
+    path.write_text(f'site = "x"\n{line}\n')
+    config, problems = check_config(path)
+    assert config is None
+    assert any(p.line == 2 and message in p.message for p in problems), problems

@@ -33,11 +33,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, unescape
 
-from skillcheck.i18n import DOMAIN, SOURCE_LANGUAGE
-
 log = logging.getLogger(__name__)
 
-TEMPLATE_NAME = f"{DOMAIN}.pot"
 # The gettext plural rules of the shipped languages, used when a file's own
 # Plural-Forms header is broken (Babel's CLDR rule for French has three forms).
 DEFAULT_PLURAL_FORMS = {
@@ -221,12 +218,12 @@ def read_po_file(path: Path) -> ParsedPo:
     lines = text.splitlines()
     scan = _scan_lines(lines)
     errors = scan.errors
-    catalog = Catalog(locale=None, domain=DOMAIN, charset="utf-8")
+    catalog = Catalog(locale=None, charset="utf-8")
     try:
         # Babel prints what it finds wrong; the scanner above has reported it with
         # its line already, so that printout is dropped.
         with contextlib.redirect_stdout(io.StringIO()):
-            catalog = read_po(io.BytesIO(data), domain=DOMAIN, charset="utf-8")
+            catalog = read_po(io.BytesIO(data), charset="utf-8")
     except Exception as error:  # noqa: BLE001 - Babel raises ValueError & co on bad headers
         errors.append((1, f"cannot be parsed: {error}"))
     by_line = {m.lineno: m for m in catalog.obsolete.values()}
@@ -390,11 +387,11 @@ def plural_forms_of(parsed: ParsedPo, language: str) -> tuple[str, int]:
     return fallback.plural_forms, fallback.num_plurals
 
 
-def _safe_locale(language: str) -> str:
+def _safe_locale(language: str) -> str | None:
     try:
         Locale.parse(language)
     except (UnknownLocaleError, ValueError, TypeError):
-        return SOURCE_LANGUAGE
+        return None  # Babel's default rule, the English one (n != 1)
     return language
 
 
@@ -444,7 +441,7 @@ def compile_catalogue(language: str, path: Path) -> bytes | None:
         return None
     try:
         plural_forms, count = plural_forms_of(parsed, language)
-        runtime = Catalog(locale=None, domain=DOMAIN, charset="utf-8")
+        runtime = Catalog(locale=None, charset="utf-8")
         runtime.mime_headers = [
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Plural-Forms", plural_forms),

@@ -23,7 +23,6 @@ from babel.messages.catalog import Catalog, Message
 
 from skillcheck.catalogues import (
     DEFAULT_PLURAL_FORMS,
-    TEMPLATE_NAME,
     ParsedPo,
     PoReadError,
     is_translated,
@@ -47,6 +46,7 @@ KEYWORDS: dict[str, Any] = {
     "N_": None,
 }
 SOURCES_DIR = Path(__file__).resolve().parent
+TEMPLATE_NAME = f"{DOMAIN}.pot"
 
 
 def same_plural_rule(value: str, expected: str) -> bool:
