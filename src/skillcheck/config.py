@@ -116,6 +116,16 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
             problems.append(Problem(pin_file, 1, "not a hash written by `skillcheck set-pin`"))
         elif stored is not None:
             values["pin_hash"] = stored
+            if pin_file.stat().st_mode & 0o077:
+                problems.append(
+                    Problem(
+                        pin_file,
+                        0,
+                        "readable by other users: anyone who can read it can search the PIN "
+                        f"offline; run `chmod 600 {pin_file}`",
+                        "warning",
+                    )
+                )
     if "languages" in data:
         languages = data["languages"]
         if (
