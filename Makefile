@@ -24,6 +24,7 @@ quick: $(STAMP)
 	$(BIN)/pytest -n auto -m "not slow"
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py
 
 check: $(STAMP)
