@@ -294,3 +294,17 @@ def test_check_warns_about_a_pin_file_others_can_read(tmp_path: Path) -> None:
     assert "chmod 600" in problems[0].message
     pin_file.chmod(0o600)
     assert check_config(config)[1] == []
+
+
+def test_a_state_folder_that_cannot_be_written_keeps_the_lock_out_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the state folder should be")
+    clock = [1000.0]
+    g = PinGuard(
+        lock_file=blocker / "lock.json", pin_hash=old_hash(PIN, n=2**10), clock=lambda: clock[0]
+    )
+    assert g.try_pin("000000") == (Attempt.WRONG, 30)
+    assert g.seconds_left() == 30
+    assert g.try_pin(PIN) == (Attempt.LOCKED, 30)
+    clock[0] += 30
+    assert g.try_pin(PIN) == (Attempt.RIGHT, 0)  # staff are never shut out for good

@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -264,6 +265,11 @@ def unlock(config_path: Path | None, state_dir: Path | None = None) -> bool:
     return lock.failures > 0
 
 
+# The lock-out of a lock file that cannot be used, kept for this process only.
+_IN_MEMORY: dict[Path, PinLock] = {}
+_MEMORY_GUARD = threading.Lock()
+
+
 class Attempt(enum.Enum):
     """What one typed PIN led to."""
 
@@ -307,9 +313,9 @@ class PinGuard:
         try:
             with _locked(self.lock_file, exclusive=False) as (_fd, lock):
                 return lock.seconds_left(self.clock())
-        except OSError as error:
-            log.error("%s: lock-out file unusable (%s)", self.lock_file, error)
-            return 0
+        except OSError:
+            with _MEMORY_GUARD:
+                return _IN_MEMORY.get(self.lock_file, PinLock()).seconds_left(self.clock())
 
     def try_pin(self, pin: str) -> tuple[Attempt, int]:
         """Check a typed PIN; returns what happened and the seconds now left locked.
@@ -320,23 +326,31 @@ class PinGuard:
         """
         try:
             with _locked(self.lock_file, exclusive=True) as (fd, lock):
-                now = self.clock()
-                left = lock.seconds_left(now)
-                if left:
-                    return Attempt.LOCKED, left
-                stored = self.stored_hash()
-                if not verify_pin(pin, stored):
-                    lock = lock.after_failure(now)
-                    _store(fd, lock)
-                    return Attempt.WRONG, lock.seconds_left(now)
-                if lock.failures:
-                    _store(fd, PinLock())
-                self._upgrade(pin, stored)
-                return Attempt.RIGHT, 0
+                attempt, left, after = self._decide(pin, lock)
+                if after != lock:
+                    _store(fd, after)
+                return attempt, left
         except OSError as error:
-            # Without its lock-out file the door stays shut rather than unguarded.
-            log.error("%s: lock-out file unusable (%s); PIN refused", self.lock_file, error)
-            return Attempt.LOCKED, FIRST_LOCK_SECONDS
+            # A state folder that cannot be written (a read-only home): the lock-out
+            # still holds in this process, so staff are not shut out for good.
+            log.error("%s: lock-out file unusable (%s); kept in memory", self.lock_file, error)
+            with _MEMORY_GUARD:
+                lock = _IN_MEMORY.get(self.lock_file, PinLock())
+                attempt, left, _IN_MEMORY[self.lock_file] = self._decide(pin, lock)
+                return attempt, left
+
+    def _decide(self, pin: str, lock: PinLock) -> tuple[Attempt, int, PinLock]:
+        """One try against `lock`: the outcome, seconds left, and the lock after it."""
+        now = self.clock()
+        left = lock.seconds_left(now)
+        if left:
+            return Attempt.LOCKED, left, lock
+        stored = self.stored_hash()
+        if not verify_pin(pin, stored):
+            lock = lock.after_failure(now)
+            return Attempt.WRONG, lock.seconds_left(now), lock
+        self._upgrade(pin, stored)
+        return Attempt.RIGHT, 0, PinLock()
 
     def _upgrade(self, pin: str, stored: str | None) -> None:
         """After a right PIN, rewrite an older-cost hash with today's cost."""
