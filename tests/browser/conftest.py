@@ -92,7 +92,7 @@ def translators():
     return load_translators(LOCALES_DIR)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def kiosk(tmp_path_factory):
     kiosk = make_kiosk(tmp_path_factory.mktemp("kiosk"))
     kiosk.start()
@@ -100,7 +100,9 @@ def kiosk(tmp_path_factory):
     kiosk.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API holds an event loop while it runs, which the
+# asyncio.run of later test files must not meet.
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
