@@ -82,6 +82,31 @@ def test_a_whole_visit_by_touch_stays_on_the_kiosk(page, kiosk, translators):
     assert answered >= 5
     assert nl.gettext("Your result") in screen(page)
     shot(page, "result")
+    # The result is paged by touch to its end (the tui branch's More ↓ button).
+    more = nl.gettext("More ↓")
+    pages = 0
+    while more in screen(page) and pages < 30:
+        before = screen(page)
+        tap(page, more)
+        for _ in range(40):
+            if screen(page) != before:
+                break
+            page.wait_for_timeout(50)
+        if screen(page) == before:
+            break  # at the end: the button stays but the page does not move
+        pages += 1
+    assert pages >= 1
+    shot(page, "result-end")
+    tap(page, nl.gettext("Finish (Enter)"))
+    wait_for_text(page, "English")
+
+    def completed():
+        with sqlite3.connect(kiosk.database) as db:
+            return db.execute(
+                "select count(*) from sessions where status = 'completed'"
+            ).fetchone()[0]
+
+    assert wait_until(completed)
     # Every request went to the kiosk's own address: the page, its files, its socket.
     assert requests
     for url in requests:
