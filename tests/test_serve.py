@@ -223,3 +223,17 @@ def test_serve_imports_no_textual():
     code = "import sys, skillcheck.serve; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_kiosk_process_that_ends_closes_the_page(tmp_path):
+    server = _server(tmp_path)
+    # A kiosk that fails at once (as with a broken config): the page must hear of it.
+    server.command = f"{sys.executable} -c 'import sys; sys.exit(3)'"
+
+    async def check(client):
+        socket = await client.ws_connect("/ws", origin=f"http://127.0.0.1:{client.port}")
+        message = await asyncio.wait_for(socket.receive(), timeout=30)
+        assert message.type.name in ("CLOSE", "CLOSED", "CLOSING")
+        assert socket.closed
+
+    _with_client(server, check)

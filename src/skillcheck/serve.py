@@ -396,6 +396,20 @@ class KioskProcess(AppService):
     async def on_packed(self, payload: bytes) -> None:
         return None  # file chunks: the kiosk delivers no files
 
+    async def run(self) -> None:
+        """The process's output until it ends; then the page is told, whatever the cause.
+
+        (A kiosk that failed to start or crashed would otherwise leave the page on its
+        splash for ever.) The page then waits and starts a fresh welcome screen.
+        """
+        try:
+            await super().run()
+        finally:
+            try:
+                await self.remote_close()
+            except Exception:  # the page may be gone already
+                pass
+
 
 # --- start -------------------------------------------------------------------------------
 
