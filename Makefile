@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test quick bench i18n check lint clean
+.PHONY: run test quick bench i18n check lint clean wheelhouse
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ i18n: $(STAMP)
 			--width=$(I18N_WIDTH) || exit 1; \
 	done
 	$(BIN)/skillcheck check --allow-incomplete || true
+
+# Every wheel the kiosk needs, for an install on a terminal without internet:
+#   pip install --no-index --find-links wheelhouse skillcheck   (docs/deploy.md)
+WHEELHOUSE ?= wheelhouse
+wheelhouse: $(STAMP)
+	$(BIN)/pip wheel --quiet --wheel-dir $(WHEELHOUSE) .
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

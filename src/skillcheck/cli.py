@@ -533,19 +533,45 @@ def unlock(config_path: Path | None) -> None:
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="Site config (TOML) for the kiosk each browser gets.",
+    required=True,
+    help="Site config (TOML) with a facilitator PIN (`skillcheck set-pin`).",
 )
-def serve(host: str, port: int, config_path: Path | None) -> None:
-    """Serve the kiosk to a web browser (each visitor gets their own kiosk)."""
-    import shlex
+@click.option(
+    "--db",
+    "database",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="SQLite file for the sessions (default: the config's, else the data folder).",
+)
+@locales_option
+def serve(
+    host: str, port: int, config_path: Path, database: Path | None, locales_dir: Path
+) -> None:
+    """Serve the kiosk to a web browser: always kiosk mode, one kiosk per tab."""
+    from skillcheck.config import load_config
+    from skillcheck.datafile import ContentError
+    from skillcheck.i18n import load_translators
+    from skillcheck.serve import ServeError
+    from skillcheck.serve import serve as serve_kiosk
 
-    from textual_serve.server import Server
-
-    command = [sys.executable, "-m", "skillcheck", "run"]
-    if config_path is not None:
-        command += ["--config", str(config_path.resolve())]
-    Server(shlex.join(command), host=host, port=port, title="skillcheck").serve()
+    try:
+        config = load_config(config_path)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)
+    found = load_translators(locales_dir)
+    translators = {code: found[code] for code in config.languages if code in found}
+    try:
+        serve_kiosk(
+            config=config,
+            translators=translators or {"en": found["en"]},
+            host=host,
+            port=port,
+            database=database,
+        )
+    except ServeError as error:
+        _fail(str(error))
 
 
 def main() -> None:

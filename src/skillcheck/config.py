@@ -33,6 +33,7 @@ class SiteConfig:
     theme: str = "default"
     database: Path | None = None
     pin_hash: str | None = None
+    max_visitors: int = 4
     initiatives: tuple[Initiative, ...] = ()
     help_desk: Initiative | None = None
     path: Path | None = field(default=None, compare=False)
@@ -59,6 +60,7 @@ _SIMPLE_KEYS: dict[str, type] = {
     "theme": str,
     "database": str,
     "pin_hash": str,
+    "max_visitors": int,
 }
 
 
@@ -94,6 +96,8 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
         problem(
             "warning_seconds", f"'warning_seconds' must be between {MIN_WARNING_SECONDS} and 300"
         )
+    if "max_visitors" in values and not 1 <= values["max_visitors"] <= 64:
+        problem("max_visitors", "'max_visitors' must be between 1 and 64")
     if "pin_hash" in values and not parse_hash(values["pin_hash"]):
         problem("pin_hash", "'pin_hash' is not a hash written by `skillcheck set-pin`")
     elif "pin_hash" in values:
