@@ -604,3 +604,98 @@ def test_base_tables_keep_no_insertion_order(db_path):
     )
     assert not {"time", "created", "rowid", "seq"} & set(db["sessions"].columns_dict)
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+# --- a database deleted, emptied or replaced while the kiosk runs (issue 9, finding 5) ---
+
+
+@pytest.mark.parametrize("replacement", ["deleted", "empty", "foreign", "not sqlite"])
+def test_a_vanished_database_is_not_re_created_and_sessions_wait(
+    kiosk_store, db_path, replacement, caplog
+):
+    """Proves: the kiosk never makes a fresh empty database where the facilitator's was;
+    it spools (and says why) until a valid skillcheck database is back, then flushes."""
+    import shutil
+
+    first = record()
+    assert kiosk_store.save(first) is True
+    keep = db_path.with_name("restore.db")
+    shutil.copy(db_path, keep)
+    db_path.unlink()
+    if replacement == "empty":
+        db_path.write_bytes(b"")
+    elif replacement == "foreign":
+        conn = sqlite3.connect(db_path)
+        conn.execute("CREATE TABLE birds (name)")
+        conn.close()
+    elif replacement == "not sqlite":
+        db_path.write_text("some notes" * 50)
+    before = db_path.read_bytes() if db_path.exists() else None
+    waiting = [record(), record()]
+    with caplog.at_level(logging.WARNING, logger="skillcheck.store"):
+        assert [kiosk_store.save(r) for r in waiting] == [False, False]
+    assert (db_path.read_bytes() if db_path.exists() else None) == before
+    assert {r.id for r in kiosk_store.spooled()} == {r.id for r in waiting}
+    counts = kiosk_store.counts(dt.date(2025, 3, 14))
+    assert counts.spooled == 2 and counts.last_error
+    status = spool.spool_status(db_path)
+    assert status.waiting == 2 and str(db_path) in status.last_error
+    # The facilitator restores the backup: the next save takes it and flushes the spool.
+    db_path.unlink(missing_ok=True)
+    shutil.copy(keep, db_path)
+    assert kiosk_store.save(record()) is True
+    stored = {s["id"] for s in rows(db_path, "sessions")}
+    assert {first.id, *(r.id for r in waiting)} <= stored and len(stored) == 4
+    assert kiosk_store.spooled() == []
+    assert spool.spool_status(db_path).waiting == 0
+    assert spool.spool_status(db_path).last_error is None
+
+
+def test_a_replacement_is_taken_by_a_second_process_too(db_path, tmp_path):
+    """Two Stores (two kiosk processes) on one path: both spool while it is gone and
+    both flush into the restored file."""
+    import shutil
+
+    folders = [db_path.parent, tmp_path / "fallback"]
+    one = Store(db_path, busy_timeout=0.2, spool_folders=folders)
+    two = Store(db_path, busy_timeout=0.2, spool_folders=folders)
+    assert one.save(record())
+    shutil.copy(db_path, tmp_path / "keep.db")
+    db_path.unlink()
+    a, b = record(), record()
+    assert (one.save(a), two.save(b)) == (False, False)
+    shutil.copy(tmp_path / "keep.db", db_path)
+    assert two.save(record()) is True
+    assert {a.id, b.id} <= {s["id"] for s in rows(db_path, "sessions")}
+
+
+def test_a_spooled_line_the_database_refuses_goes_aside_and_the_rest_is_written(
+    kiosk_store, db_path
+):
+    """Proves (finding 4): one line the database refuses (here a trigger stands in for
+    a NOT NULL rule check_record did not know) no longer blocks every later save."""
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "CREATE TRIGGER poison BEFORE INSERT ON sessions WHEN new.site = 'poison' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    conn.close()
+    poisoned, good = record(site="poison"), record()
+    beside(kiosk_store).write_text(
+        record_to_json(poisoned) + "\n" + record_to_json(good) + "\n", encoding="utf-8"
+    )
+    assert kiosk_store.save(record()) is True
+    stored = {s["id"] for s in rows(db_path, "sessions")}
+    assert good.id in stored and poisoned.id not in stored
+    assert poisoned.id in spool.bad_file(beside(kiosk_store)).read_text(encoding="utf-8")
+    assert kiosk_store.spooled() == []
+
+
+def test_a_null_site_line_goes_aside(kiosk_store, db_path):
+    """The spool line of finding 4 ("site": null) is refused before the database."""
+    good = record()
+    line = record_to_json(record()).replace('"site": "Bibliotheek Gent"', '"site": null')
+    beside(kiosk_store).write_text(line + "\n" + record_to_json(good) + "\n", encoding="utf-8")
+    assert kiosk_store.save(record()) is True
+    assert good.id in {s["id"] for s in rows(db_path, "sessions")}
+    assert line in spool.bad_file(beside(kiosk_store)).read_text(encoding="utf-8")

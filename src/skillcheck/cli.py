@@ -515,6 +515,19 @@ def run(
     sys.exit(status)
 
 
+def _check_config_to_write(config_path: Path) -> None:
+    """One clear line, nothing written, for a config set-pin cannot rewrite safely."""
+    import tomllib
+
+    if not config_path.absolute().parent.is_dir():
+        _fail(f"{config_path}: the folder {config_path.absolute().parent} does not exist")
+    if config_path.exists():
+        try:
+            tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            _fail(f"{config_path}: not a valid TOML file ({error}); nothing was changed")
+
+
 @cli.command("set-pin")
 @click.option(
     "--config",
@@ -526,6 +539,8 @@ def run(
 def set_pin(config_path: Path) -> None:
     """Ask for the facilitator PIN twice (hidden) and store its salted scrypt hash."""
     from skillcheck.config import hash_pin, valid_pin, write_pin_hash
+
+    _check_config_to_write(config_path)  # before the PIN is asked for
 
     def four_to_twelve_digits(value: str) -> str:
         if not valid_pin(value):
@@ -562,9 +577,18 @@ def set_pin(config_path: Path) -> None:
 )
 def serve(host: str, port: int, config_path: Path | None) -> None:
     """Serve the kiosk to a web browser (each visitor gets their own kiosk)."""
+    import ipaddress
     import shlex
+    import socket
 
     from textual_serve.server import Server
+
+    try:
+        if set(host) <= set("0123456789."):
+            ipaddress.ip_address(host)  # 999.1.1.1 is not one; no name lookup for it
+        socket.getaddrinfo(host, port)
+    except (ValueError, OSError):
+        _fail(f"--host {host!r}: not an address this machine can listen on")
 
     command = [sys.executable, "-m", "skillcheck", "run"]
     if config_path is not None:

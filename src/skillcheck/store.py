@@ -215,10 +215,19 @@ def open_database(
     return sqlite_utils.Database(conn)
 
 
+def _wal_is_empty(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size == 0
+    except FileNotFoundError:
+        return True
+
+
 def _open_read_only(path: Path, busy_timeout: float, require_current: bool):
     _check_file(path)
+    immutable = not writable_location(path)
     conn = sqlite3.connect(
-        sqlite_uri(path, "ro", immutable=not writable_location(path)),
+        sqlite_uri(path, "ro", immutable=immutable),
         uri=True,
         isolation_level=None,
         check_same_thread=False,
@@ -226,7 +235,23 @@ def _open_read_only(path: Path, busy_timeout: float, require_current: bool):
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         conn.execute("PRAGMA query_only = ON")
-        version = recognise(conn, path)
+        try:
+            version = recognise(conn, path)
+        except sqlite3.OperationalError:
+            # A WAL database on a full disk: SQLite cannot create the -shm file a
+            # reader needs. With no WAL content the file alone is the whole database
+            # and nobody can write it meanwhile, so it is read as immutable.
+            if immutable or not _wal_is_empty(path):
+                raise
+            conn.close()
+            conn = sqlite3.connect(
+                sqlite_uri(path, "ro", immutable=True),
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute("PRAGMA query_only = ON")
+            version = recognise(conn, path)
         if version == 0:
             raise StoreError(f"{path}: an empty SQLite database, not a skillcheck database")
         if require_current and version < SCHEMA_VERSION:
