@@ -54,14 +54,10 @@ def category(levels: dict[int, str]) -> str:
     return {5: "basic", 4: "low", 3: "narrow", 2: "limited"}.get(at_least_basic, "none")
 
 
-def band(minutes: int) -> str:
-    """The stored duration band of a visit of so many minutes."""
-    return "under_5" if minutes < 5 else "5_to_10" if minutes <= 10 else "over_10"
-
-
 def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) -> float:
     """Create `path` with `sessions` synthetic sessions; returns the seconds it took."""
     from skillcheck.migrations import new_cell_key
+    from skillcheck.records import band_of_minutes as band
     from skillcheck.schema import create_daily_triggers, drop_daily_triggers, fill_daily_tables
     from skillcheck.store import open_database, write_transaction
 

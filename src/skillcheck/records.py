@@ -59,6 +59,14 @@ def duration_band(seconds: float) -> str:
     return "over_10"
 
 
+def band_of_minutes(minutes: int) -> str:
+    """The band of a duration stored before schema 5 as rounded whole minutes.
+
+    migrations.DURATION_BAND_SQL is the same rule in SQL: 0-4, 5-10, 11 and more.
+    """
+    return "under_5" if minutes < 5 else "5_to_10" if minutes <= 10 else "over_10"
+
+
 def stored_region(config_region: str | None) -> str:
     """The region stored with a session for a terminal configured with this region."""
     if config_region in SESSION_REGIONS:
@@ -145,6 +153,13 @@ def record_from_json(line: str) -> SessionRecord:
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError(f"a JSON {type(data).__name__}, not an object")
+    if "duration_minutes" in data and "duration_band" not in data:
+        # A line spooled by skillcheck before schema 5: same rules as the migration.
+        minutes = data.pop("duration_minutes")
+        if isinstance(minutes, int) and not isinstance(minutes, bool):
+            data["duration_band"] = band_of_minutes(minutes)
+        data.setdefault("region", "unknown")
+        data.setdefault("scoring_version", 1)
     unknown = set(data) - _FIELDS
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
