@@ -149,7 +149,8 @@ def test_a_failed_upgrade_leaves_the_old_version_intact(tmp_path, monkeypatch):
     conn.close()
     db = open_database(path)  # and the next start upgrades it
     assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 2
-    assert (tmp_path / "kiosk.v4-backup-2.db").is_file()  # the first backup is kept
+    # The failed attempt's copy was removed; the upgrade that worked kept its own.
+    assert sorted(p.name for p in tmp_path.glob("*backup*")) == ["kiosk.v4-backup.db"]
 
 
 def test_triggers_keep_key_sums(tmp_path):
@@ -257,3 +258,20 @@ def test_read_only_refuses_an_older_schema_with_the_way_out(tmp_path):
     assert probe.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
     probe.close()
     assert sha(path) == before
+
+
+def test_an_upgrade_blocked_by_a_writer_leaves_no_copies_and_retries(tmp_path):
+    """The kiosk retries the upgrade at every save while another process writes: the
+    old file stays as it was and no backup copies pile up beside it."""
+    path = tmp_path / "kiosk.db"
+    old_database(path, 4, [old_session()])
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    for _ in range(3):
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            open_database(path, busy_timeout=0.05)
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert not list(tmp_path.glob("*backup*"))
+    open_database(path).close()
+    assert [p.name for p in tmp_path.glob("*backup*")] == ["kiosk.v4-backup.db"]

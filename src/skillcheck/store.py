@@ -326,11 +326,20 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int, region: str | N
     # Pages freed by the migration are overwritten with zeros, and the VACUUM below
     # rebuilds the file, so the exact durations of version 4 do not survive in it.
     conn.execute("PRAGMA secure_delete = ON")
-    with write_transaction(conn):
-        current = recognise(conn, path)
-        if current == version:
-            migrations.migrate_to_current(conn, version, region)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    try:
+        with write_transaction(conn):
+            current = recognise(conn, path)
+            if current == version:
+                migrations.migrate_to_current(conn, version, region)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        # Nothing changed (busy, disk full …): the copy is not needed, and retries at
+        # every save must not pile copies up beside the database.
+        backup.unlink(missing_ok=True)
+        raise
+    if current != version:  # another kiosk process upgraded it meanwhile, with its copy
+        backup.unlink(missing_ok=True)
+        return
     log.warning(
         "database %s: schema %d upgraded to %d; the old file is kept as %s",
         path,
