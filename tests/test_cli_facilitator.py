@@ -241,3 +241,34 @@ def test_export_replaces_an_ordinary_file_whole(runner, db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "old figures" not in target.read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_stats_says_how_many_sessions_wait_in_the_spool(runner, db, tmp_path):
+    import sqlite3
+
+    from skillcheck.spool import Spool
+    from skillcheck.store import Store
+
+    kiosk = Store(db, spool_folders=[tmp_path / "spool"])
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    kiosk.busy_timeout = 0.05
+    record = make_record_like(site="Gent")
+    assert kiosk.save(record) is False
+    holder.execute("ROLLBACK")
+    holder.close()
+    result = runner.invoke(cli, ["stats", "--db", str(db)])
+    assert result.exit_code == 0
+    assert "Sessions waiting in the spool: 1 · last error: database is locked" in result.output
+    assert Spool(db).status_path == kiosk.spool.status_path
+
+
+def make_record_like(**changes):
+    return SessionRecord(
+        **{
+            "id": uuid.uuid4().hex, "day": "2025-03-02", "site": "Gent", "terminal": "t1",
+            "region": "flanders", "language": "nl", "status": "abandoned",
+            "items_answered": 3, "duration_band": "under_5", "category": None,
+            "bank_version": "1", "scoring_version": 1, **changes,
+        }
+    )  # fmt: skip
