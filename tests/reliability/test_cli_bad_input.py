@@ -91,7 +91,7 @@ CASES = [
     (["upgrade", "--db", "notes.db"], "notes.db: not an SQLite database"),
     (["stats", "--config", "bad.toml"], "bad.toml"),
     (["serve", "--host", "999.1.1.1"], "999.1.1.1"),
-    (["set-pin", "--config", "bad.toml"], "bad.toml: not a valid TOML file"),
+    (["set-pin", "--config", "bad.toml"], "bad.toml: not valid TOML"),
     (["set-pin", "--config", "nofolder/x.toml"], "does not exist"),
 ]
 
