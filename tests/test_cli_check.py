@@ -82,3 +82,25 @@ def test_check_config_names_a_database_that_is_not_skillchecks(tmp_path: Path) -
     result = run_check("--config", str(config))
     assert result.exit_code == 1
     assert f"{config}:2: database: {database}: not an SQLite database" in result.output
+
+
+def test_check_config_names_a_foreign_database_with_a_skillcheck_version_number(
+    tmp_path: Path,
+) -> None:
+    """Recognised by its tables, not user_version; and left byte for byte unchanged."""
+    import hashlib
+    import sqlite3
+
+    database = tmp_path / "other.db"
+    conn = sqlite3.connect(database)
+    conn.execute("CREATE TABLE birds (name)")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    config = tmp_path / "site.toml"
+    config.write_text(f'site = "Bib"\ndatabase = "{database}"\n')
+    result = run_check("--config", str(config))
+    assert result.exit_code == 1
+    assert "not a skillcheck database" in result.output
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
