@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from skillcheck.bank import check_bank
 from skillcheck.cli import cli
 
 CORE = ["bank", "session", "scoring", "initiatives", "i18n", "store", "reports", "config"]
@@ -104,3 +105,14 @@ def test_check_config_names_a_foreign_database_with_a_skillcheck_version_number(
     assert result.exit_code == 1
     assert "not a skillcheck database" in result.output
     assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+
+
+def test_an_empty_item_file_says_what_is_missing(questions_copy) -> None:
+    """Reliability review, finding 10: an empty item file read "unknown area None"."""
+    empty = questions_copy / "items" / "1-information.toml"
+    empty.write_text("")
+    bank, problems = check_bank(questions_copy)
+    assert bank is None
+    messages = [str(p) for p in problems if p.path == empty]
+    assert any("no 'area = N'" in m for m in messages), messages
+    assert not any("None" in m for m in messages)
