@@ -38,6 +38,8 @@ class SiteConfig:
     kiosk: bool = False
     theme: str = "default"
     database: Path | None = None
+    # The only folder the staff screen writes exports into (never a typed path).
+    export_folder: Path | None = None
     pin_hash: str | None = None
     initiatives: tuple[Initiative, ...] = ()
     help_desk: Initiative | None = None
@@ -64,6 +66,7 @@ _SIMPLE_KEYS: dict[str, type] = {
     "kiosk": bool,
     "theme": str,
     "database": str,
+    "export_folder": str,
     "pin_hash": str,
 }
 
@@ -119,6 +122,9 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
     values["default_language"] = default_language
     if "database" in values:
         values["database"] = Path(str(values["database"])).expanduser()
+    if "export_folder" in values:
+        # A relative folder is read from the config file's folder, not the kiosk's.
+        values["export_folder"] = path.parent / Path(str(values["export_folder"])).expanduser()
 
     offered = values.get("languages", SiteConfig.languages)
     initiatives = []

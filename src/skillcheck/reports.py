@@ -66,16 +66,26 @@ class Filters:
 
 @dataclass(frozen=True)
 class Breakdown:
-    """Sessions and completed sessions for one language or one site."""
+    """Sessions, completed sessions and those with at least basic skills, for one
+    language, site or region."""
 
     name: str
     sessions: int
     completed: int
+    at_least_basic: int = 0
+
+    @property
+    def headline(self) -> float | None:
+        """Share of completed visits with at least basic skills (None without any)."""
+        return self.at_least_basic / self.completed if self.completed else None
+
+
+AT_LEAST_BASIC = ("basic", "above_basic")  # the overall categories counted as "at least basic"
 
 
 @dataclass(frozen=True)
 class Summary:
-    """Everything `skillcheck stats` prints; not suppressed (facilitators only)."""
+    """Everything `skillcheck stats` prints; true counts, not for publication."""
 
     first_day: str | None
     last_day: str | None
@@ -85,35 +95,57 @@ class Summary:
     levels: Mapping[int, Mapping[str, int]]
     by_language: tuple[Breakdown, ...]
     by_site: tuple[Breakdown, ...]
+    by_region: tuple[Breakdown, ...] = ()
 
     @property
     def completion_rate(self) -> float:
         """Completed sessions as a share of all sessions (0 when there are none)."""
         return self.completed / self.sessions if self.sessions else 0.0
 
+    @property
+    def headline(self) -> float | None:
+        """Share of completed visits with at least basic skills (None without any)."""
+        if not self.completed:
+            return None
+        return sum(self.categories[c] for c in AT_LEAST_BASIC) / self.completed
+
+
+def check_site(db: sqlite_utils.Database, filters: Filters) -> None:
+    """Raise ValueError naming the known sites when --site matches none of them."""
+    if filters.site is None:
+        return
+    sites = [row[0] for row in db.execute("SELECT DISTINCT site FROM daily_sessions ORDER BY 1")]
+    if filters.site not in sites:
+        known = ", ".join(sites) or "none: the database has no sessions"
+        raise ValueError(f"--site {filters.site!r}: no such site (known sites: {known})")
+
 
 def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summary:
     """Counts for the terminal summary, in two GROUP BY queries over the daily tables."""
+    check_site(db, filters)
     where, params = filters.where()
     rows = db.execute(
-        "SELECT site, language, status, category, sum(sessions), min(day), max(day) "
-        f"FROM daily_sessions{where} GROUP BY site, language, status, category",
+        "SELECT site, region, language, status, category, sum(sessions), min(day), max(day) "
+        f"FROM daily_sessions{where} GROUP BY site, region, language, status, category",
         params,
     ).fetchall()
     categories = dict.fromkeys(CATEGORIES, 0)
-    languages: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    sites: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    languages: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    sites: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    regions: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     days: list[str] = []
     sessions = completed = 0
-    for site, language, status, category, count, first, last in rows:
+    for site, region, language, status, category, count, first, last in rows:
         done = count if status == "completed" else 0
+        good = done if category in AT_LEAST_BASIC else 0
         sessions += count
         completed += done
         if done and category in categories:
             categories[category] += count
-        for bucket in (languages[language], sites[site]):
+        for bucket in (languages[language], sites[site], regions[region]):
             bucket[0] += count
             bucket[1] += done
+            bucket[2] += good
         days += [first, last]
 
     levels = {area: dict.fromkeys(LEVELS, 0) for area in AREAS}
@@ -126,7 +158,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
 
     def breakdown(table: dict[str, list[int]]) -> tuple[Breakdown, ...]:
         ordered = sorted(table.items(), key=lambda item: (-item[1][0], item[0]))
-        return tuple(Breakdown(name, s, c) for name, (s, c) in ordered)
+        return tuple(Breakdown(name, *counts) for name, counts in ordered)
 
     return Summary(
         first_day=min(days) if days else None,
@@ -137,6 +169,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
         levels=levels,
         by_language=breakdown(languages),
         by_site=breakdown(sites),
+        by_region=breakdown(regions),
     )
 
 
@@ -353,6 +386,7 @@ def build_export(
     if by not in PERIODS:
         raise ValueError(f"--by must be one of {', '.join(PERIODS)}")
     protection = PerturbationTable(threshold=min_count)  # refuses a threshold under 5
+    check_site(db, filters)
     group = _normalise_group(group)
     columns, published = _aggregate(db, by, group, filters, protection)
     with_area = "area" in group

@@ -6,6 +6,7 @@ holds the single reference to the person's visit, and drops it on every reset.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -336,18 +337,27 @@ class SkillcheckApp(App[None], inherit_bindings=False):
     def _save(self, record) -> None:
         self.store().save(record)
 
-    def default_export_path(self) -> Path:
-        return Path.home() / "skillcheck-export.csv"
+    def export_folder(self) -> Path:
+        """The configured export folder (the only place the staff screen writes)."""
+        from skillcheck.paths import default_export_folder
 
-    def export_figures(self, path: Path) -> Path:
-        """Write the aggregate figures (small cells suppressed) to `path`."""
-        from skillcheck.reports import export_database, write_export
+        return self.config.export_folder or default_export_folder()
 
-        table = export_database(self.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            write_export(table, out)
-        return path
+    def export_figures(self) -> Path:
+        """Write the protected monthly figures, Excel-BE CSV, into the export folder.
+
+        The file name is made here (site and date); nothing typed on the kiosk
+        becomes a path.
+        """
+        from skillcheck.staff_export import export_to_folder
+
+        return export_to_folder(
+            self.database,
+            self.export_folder(),
+            site=self.config.site,
+            language=self.config.default_language,
+            today=dt.date.today(),
+        )
 
     # --- errors never reach the screen --------------------------------------------
 

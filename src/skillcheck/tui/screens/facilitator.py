@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 
 from skillcheck.tui.screens.base import KioskScreen
 
@@ -36,8 +35,14 @@ class FacilitatorScreen(KioskScreen):
                 classes="text",
             )
             yield Static(Content(t.gettext("Counting …")), id="counts", classes="text")
-            yield Static(Content(t.gettext("Export the figures to a file:")), classes="text")
-            yield Input(value=str(self.kiosk.default_export_path()), id="export-path")
+            yield Static(
+                Content(
+                    t.gettext("Exports (for Excel, protected figures) go to: {folder}").format(
+                        folder=str(self.kiosk.export_folder())
+                    )
+                ),
+                classes="text",
+            )
             yield Static(id="export-message", classes="text")
             with Horizontal(classes="row"):
                 yield Button(Content(t.gettext("Export")), id="export")
@@ -46,8 +51,7 @@ class FacilitatorScreen(KioskScreen):
                 yield Button(Content(t.gettext("Leave the kiosk")), id="leave")
 
     def on_mount(self) -> None:
-        # The export path is what staff come here to type: ready without a Tab.
-        self.query_one("#export-path", Input).focus()
+        self.query_one("#export", Button).focus()
         self.load_counts()
 
     def key_hints(self) -> list[str]:
@@ -67,10 +71,10 @@ class FacilitatorScreen(KioskScreen):
         self.app.call_from_thread(self.query_one("#counts", Static).update, Content(text))
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, path: Path) -> None:
+    def export(self) -> None:
         t = self.t
         try:
-            written = self.kiosk.export_figures(path)
+            written = self.kiosk.export_figures()
         except Exception as error:  # shown to staff, logged in full
             self.kiosk.log_error("export failed", error)
             text = t.gettext("Export failed: {error}").format(error=str(error))
@@ -81,12 +85,9 @@ class FacilitatorScreen(KioskScreen):
     def do_stop(self) -> None:
         self.kiosk.reset_to_welcome()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.export(Path(event.value).expanduser())
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "export":
-            self.export(Path(self.query_one("#export-path", Input).value).expanduser())
+            self.export()
         elif event.button.id == "close":
             self.do_stop()
         elif event.button.id == "leave":
