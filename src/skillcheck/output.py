@@ -12,10 +12,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from skillcheck.errors import InputError
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class OutputRefused(ValueError):
+class OutputRefused(InputError, ValueError):
     """The output path would overwrite something we were only asked to read."""
 
 
