@@ -218,10 +218,11 @@ CONTEXT_LINES = (
     N_("Context, not a comparison: the EU's target for 2030 is 80 %."),
 )
 METHOD_NOTE = N_(
-    "Counts are protected by the cell key method: each is the sum of daily counts, each "
-    "changed by at most {noise} and never published between 1 and {below}; a zero is a "
-    "true zero or a small count. Totals are sums of the rows. '{hidden}' marks a share "
-    "whose base is under {base} visits; '{partial}' a period cut by the dates asked for."
+    "Counts are protected by the cell key method: each is a sum of daily counts; a small "
+    "daily count is published as 0 or {threshold}, any other changed by at most {noise}. "
+    "So no count lies between 1 and {below}, and a zero may hide a small count. Totals are "
+    "sums of the rows. '{hidden}' marks a share whose base is under {base} visits; "
+    "'{partial}' a period cut by the dates asked for."
 )
 
 
@@ -457,6 +458,7 @@ def key_label(column: str, value: str, t: Translator) -> str:
 def notes(table: ExportTable, t: Translator) -> list[str]:
     """The lines that go with every published table: method, caveat, context."""
     method = t.gettext(METHOD_NOTE).format(
+        threshold=table.min_count,
         noise=MAX_NOISE,
         below=table.min_count - 1,
         hidden=t.gettext(HIDDEN),
