@@ -23,10 +23,16 @@ import sqlite_utils
 
 from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, DSI_CAVEAT, LEVELS, N_
 from skillcheck.digcomp import CATEGORIES_HIGH_FIRST as CATEGORIES
-from skillcheck.disclosure import DEFAULT_THRESHOLD, MAX_NOISE, PerturbationTable
+from skillcheck.disclosure import DEFAULT_THRESHOLD, MAX_NOISE, MIN_THRESHOLD, PerturbationTable
+from skillcheck.errors import InputError
 from skillcheck.i18n import SOURCE_LANGUAGE, Translator, discover_languages, load_translator
 from skillcheck.paths import LOCALES_DIR
 from skillcheck.store import open_database
+
+
+class OptionError(InputError, ValueError):
+    """An export or report option that cannot be used (one line, exit 2 on the CLI)."""
+
 
 PERIODS = ("day", "week", "month")
 GROUPS = ("site", "terminal", "region", "language", "area")
@@ -116,7 +122,7 @@ def check_site(db: sqlite_utils.Database, filters: Filters) -> None:
     sites = [row[0] for row in db.execute("SELECT DISTINCT site FROM daily_sessions ORDER BY 1")]
     if filters.site not in sites:
         known = ", ".join(sites) or "none: the database has no sessions"
-        raise ValueError(f"--site {filters.site!r}: no such site (known sites: {known})")
+        raise OptionError(f"--site {filters.site!r}: no such site (known sites: {known})")
 
 
 def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summary:
@@ -309,7 +315,7 @@ def _is_partial(period: str, by: str, filters: Filters) -> bool:
 def _normalise_group(group: Sequence[str]) -> tuple[str, ...]:
     unknown = [g for g in group if g not in GROUPS]
     if unknown:
-        raise ValueError(f"unknown group {unknown[0]!r}: use {', '.join(GROUPS)}")
+        raise OptionError(f"unknown group {unknown[0]!r}: use {', '.join(GROUPS)}")
     chosen = list(dict.fromkeys(g for g in group if g != "area"))
     # A terminal's name is only unique within its site.
     if "terminal" in chosen and "site" not in chosen:
@@ -384,8 +390,10 @@ def build_export(
     Rows whose published counts are all zero are left out (like rows without sessions).
     """
     if by not in PERIODS:
-        raise ValueError(f"--by must be one of {', '.join(PERIODS)}")
-    protection = PerturbationTable(threshold=min_count)  # refuses a threshold under 5
+        raise OptionError(f"--by must be one of {', '.join(PERIODS)}")
+    if min_count < MIN_THRESHOLD:
+        raise OptionError(f"--min-count must be at least {MIN_THRESHOLD}, not {min_count}")
+    protection = PerturbationTable(threshold=min_count)
     check_site(db, filters)
     group = _normalise_group(group)
     columns, published = _aggregate(db, by, group, filters, protection)
@@ -440,7 +448,7 @@ def report_translator(language: str) -> Translator:
     languages = discover_languages(LOCALES_DIR)
     if language not in languages:
         known = ", ".join(sorted({SOURCE_LANGUAGE, *languages}))
-        raise ValueError(f"--lang {language!r}: no such language (use {known})")
+        raise OptionError(f"--lang {language!r}: no such language (use {known})")
     return load_translator(language, languages[language])
 
 
