@@ -509,7 +509,18 @@ def merge(into: Path, sources: tuple[Path, ...]) -> None:
     from skillcheck.copies import merge_databases
 
     with _FacilitatorErrors():
-        for result in merge_databases(into, list(sources)):
+        # One step per source, shown on a terminal only; the results are printed after.
+        with _progress(len(sources), "Merging") as advance:
+            started = []
+
+            def step(source: Path) -> None:
+                if started:
+                    advance()
+                started.append(source)
+
+            results = merge_databases(into, list(sources), progress=step)
+            advance()
+        for result in results:
             click.echo(
                 f"{result.source}: {result.sessions_added:,} of "
                 f"{result.sessions_in_source:,} sessions added"
