@@ -302,3 +302,21 @@ def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
         if not row.is_total
     }
     assert got == expected
+
+
+def test_staff_export_writes_only_into_its_folder(tmp_path):
+    from skillcheck.staff_export import export_to_folder
+
+    database = tmp_path / "k.db"
+    fill(open_database(database), [session() for _ in range(12)]).close()
+    day = dt.date(2026, 3, 1)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        export_to_folder(database, tmp_path / "usb", site="Gent", language="nl", today=day)
+    assert not (tmp_path / "usb").exists()  # a missing stick is not made into a folder
+    (tmp_path / "usb").mkdir()
+    path = export_to_folder(
+        database, tmp_path / "usb", site="Bibliothèque / Mons", language="fr", today=day
+    )
+    assert path == tmp_path / "usb" / "skillcheck-biblioth-que-mons-2026-03-01.csv"
+    text = path.read_bytes().decode("utf-8-sig")
+    assert text.startswith("période;période partielle;visites")  # Excel-BE, in French

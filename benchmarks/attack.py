@@ -1,0 +1,110 @@
+"""The combined-exports attacker on more seeds and longer periods, and the method's error.
+
+    .venv/bin/python benchmarks/attack.py [--seeds 5] [--days 15]
+    .venv/bin/python benchmarks/attack.py --errors bench.db
+
+The first form runs tests/lp_attacker.py (a mixed-integer program over every
+published cell of nine exports) on generated databases and prints how many small
+counts it attacked and how many it pinned down (the promise: none). The second
+compares published figures with the true counts on a database (for the error table
+of docs/facilitators.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+class _TrueCounts:
+    """Stands in for the perturbation table: the SQL of the true count."""
+
+    def sql(self, count: str = "sessions", key_sum: str = "key_sum") -> str:
+        return count
+
+
+def attack(seeds: int, days: int) -> None:
+    """Run the LP attacker on `seeds` generated databases of `days` days."""
+    import test_disclosure as scenario
+    from lp_attacker import Attack
+
+    for seed in range(seeds):
+        started = time.perf_counter()
+        day_list = scenario._days("2026-01-26", days)
+        db, sessions, levels = scenario.generated(100 + seed, day_list)
+        exports = scenario.scenario_exports(db, day_list)
+        places = sorted(set(scenario.PLACES))
+        program = Attack(places, day_list, [t.min_count for t in exports], sessions, levels)
+        targets = []
+        for table in exports:
+            targets += program.add_export(table, places, day_list)
+        targets += [(f"base {c}", [program.index[c]]) for c in program.cells]
+        assert program.check(program.truth_point(scenario.generated.key_sums)) == []
+        result = program.run(targets, threshold=10)
+        print(
+            f"seed {100 + seed}, {days} days: {result.targets} small counts attacked, "
+            f"{len(result.pinned)} pinned, {result.solves} solves, "
+            f"{time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+        for name, true in result.pinned:
+            print(f"  PINNED {name} = {true}")
+
+
+def errors(database: Path, min_count: int = 10) -> None:
+    """Published against true counts for the usual funder tables."""
+    from skillcheck.disclosure import PerturbationTable
+    from skillcheck.reports import Filters, _aggregate, _normalise_group
+    from skillcheck.store import open_database
+
+    db = open_database(database, read_only=True)
+    filters = Filters(since="2026-01-01", until="2026-06-30")
+    print("| table | cells | typical true visits | published − true: RMS (visits) | RMS relative |")
+    print("|---|---|---|---|---|")
+    for by, group, label in (
+        ("month", (), "network, per month"),
+        ("month", ("region",), "per region and month"),
+        ("month", ("site",), "per site and month"),
+        ("week", ("site",), "per site and week"),
+        ("month", ("site", "language"), "per site, language and month"),
+        ("day", ("site",), "per site and day"),
+    ):
+        group = _normalise_group(group)
+        columns, published = _aggregate(db, by, group, filters, PerturbationTable(min_count))
+        _, true = _aggregate(db, by, group, filters, _TrueCounts())
+        differences, relative, sizes = [], [], []
+        for key, counts in true.items():
+            visits = counts[0]
+            shown = published.get(key, [0] * len(columns))[0]
+            differences.append(shown - visits)
+            relative.append((shown - visits) / visits)
+            sizes.append(visits)
+        rms = math.sqrt(sum(d * d for d in differences) / len(differences))
+        rel = math.sqrt(sum(r * r for r in relative) / len(relative))
+        sizes.sort()
+        print(f"| {label} | {len(sizes):,} | {sizes[len(sizes) // 2]:,} | {rms:.1f} | {rel:.1%} |")
+    db.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: see the module's docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--days", type=int, default=15)
+    parser.add_argument("--errors", type=Path, default=None, metavar="DB")
+    parser.add_argument("--min-count", type=int, default=10)
+    args = parser.parse_args(argv)
+    if args.errors:
+        errors(args.errors, args.min_count)
+    else:
+        attack(args.seeds, args.days)
+
+
+if __name__ == "__main__":
+    main()
