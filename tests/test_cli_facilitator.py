@@ -56,7 +56,7 @@ def test_stats(runner, db):
     assert "Level per area" in result.output and "By site" in result.output
     assert "not for publication" in result.output and "By region" in result.output
     assert "At least basic skills: 100.0%" in result.output  # true counts, for staff
-    assert "Digital Skills Indicator" in result.output and "80 %" in result.output
+    assert "Digital Skills Indicator" in result.output and "80%" in result.output
     result = runner.invoke(cli, ["stats", "--db", str(db), "--since", "2025-04-01"])
     assert result.exit_code == 0 and "Sessions 0" in result.output
 

@@ -313,9 +313,10 @@ def _print_summary(path: Path, filters, summary) -> None:
             )
         console.print(table)
     from skillcheck.digcomp import DSI_CAVEAT
-    from skillcheck.reports import CONTEXT_LINES
+    from skillcheck.i18n import Translator
+    from skillcheck.reports import context_lines
 
-    for line in (DSI_CAVEAT, *CONTEXT_LINES):
+    for line in (DSI_CAVEAT, *context_lines(Translator())):
         console.print(line, soft_wrap=False)
 
 

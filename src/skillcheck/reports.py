@@ -216,13 +216,25 @@ REGION_LABELS: dict[str, str] = {
 }
 TOTAL_LABEL = N_("total")
 # Context for the headline figure, never a comparison (the caveat says why).
+# (The shares are placeholders, formatted for the language: a "%" in a msgid would make
+# gettext read it as a Python format directive.)
 CONTEXT_LINES = (
-    N_(
-        "Context, not a comparison: Belgium's official 2023 figure is 59 % of people aged "
-        "16-74 with at least basic digital skills (Eurostat, isoc_sk_dskl_i21)."
+    (
+        N_(
+            "Context, not a comparison: Belgium's official 2023 figure is {share} of people "
+            "aged 16-74 with at least basic digital skills (Eurostat, isoc_sk_dskl_i21)."
+        ),
+        0.59,
     ),
-    N_("Context, not a comparison: the EU's target for 2030 is 80 %."),
+    (N_("Context, not a comparison: the EU's target for 2030 is {share}."), 0.80),
 )
+
+
+def context_lines(t: Translator) -> list[str]:
+    """The two context lines (Belgium 2023, EU 2030 target) in the translator's language."""
+    return [t.gettext(text).format(share=t.format_percent(share)) for text, share in CONTEXT_LINES]
+
+
 METHOD_NOTE = N_(
     "Counts are protected by the cell key method: each is a sum of daily counts; a small "
     "daily count is published as 0 or {threshold}, any other changed by at most {noise}. "
@@ -473,7 +485,7 @@ def notes(table: ExportTable, t: Translator) -> list[str]:
         partial=t.gettext(PARTIAL),
         base=PERCENT_MIN_BASE * table.min_count,
     )
-    return [method, t.gettext(DSI_CAVEAT), *(t.gettext(line) for line in CONTEXT_LINES)]
+    return [method, t.gettext(DSI_CAVEAT), *context_lines(t)]
 
 
 def write_export(
