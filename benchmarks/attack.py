@@ -65,6 +65,7 @@ def errors(database: Path, min_count: int = 10) -> None:
 
     db = open_database(database, read_only=True)
     filters = Filters(since="2026-01-01", until="2026-06-30")
+    shares = []
     print("| table | cells | typical true visits | published − true: RMS (visits) | RMS relative |")
     print("|---|---|---|---|---|")
     for by, group, label in (
@@ -89,6 +90,19 @@ def errors(database: Path, min_count: int = 10) -> None:
         rel = math.sqrt(sum(r * r for r in relative) / len(relative))
         sizes.sort()
         print(f"| {label} | {len(sizes):,} | {sizes[len(sizes) // 2]:,} | {rms:.1f} | {rel:.1%} |")
+        if by == "month" and group in ((), ("site",), ("region",)):
+            good = [columns.index(c) for c in ("above_basic", "basic")]
+            done = columns.index("completed")
+            points = []
+            for key, counts in true.items():
+                shown = published.get(key)
+                if shown and shown[done] >= 3 * min_count:
+                    share = sum(shown[i] for i in good) / shown[done]
+                    points.append(share - sum(counts[i] for i in good) / counts[done])
+            error = math.sqrt(sum(p * p for p in points) / len(points))
+            shares.append(f"{label}: ±{100 * error:.2f} percentage points (RMS)")
+    print()
+    print("at least basic %: " + "; ".join(shares))
     db.close()
 
 

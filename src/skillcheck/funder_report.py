@@ -73,10 +73,12 @@ def render_pdf(
     fig_text(0.07, 0.93, f"{scope} · {period}", fontsize=11, color="#333333")
     if isinstance(headline, float):
         share = t.format_percent(headline / 100)
-        fig_text(0.07, 0.885, t.gettext(HEADLINE).format(share=share), fontsize=14, weight="bold")
+        text, size = t.gettext(HEADLINE).format(share=share), 14
     else:
-        base = 3 * months.min_count
-        fig_text(0.07, 0.885, t.gettext(HEADLINE_HIDDEN).format(base=base), fontsize=12)
+        text, size = t.gettext(HEADLINE_HIDDEN).format(base=3 * months.min_count), 12
+    # Long in French: wrapped to the page, the visits line below it.
+    text = textwrap.fill(text, 62)
+    fig_text(0.07, 0.9, text, fontsize=size, weight="bold", va="top")
     visits = t.gettext(VISITS_LINE).format(
         visits=t.format_number(cell.get("sessions", 0)),
         completed=t.format_number(cell.get("completed", 0)),
@@ -85,11 +87,11 @@ def render_pdf(
         else t.gettext(HIDDEN),
         abandoned=t.format_number(cell.get("abandoned", 0)),
     )
-    fig_text(0.07, 0.86, visits, fontsize=10.5)
+    fig_text(0.07, 0.9 - 0.025 * (text.count("\n") + 1) - 0.005, visits, fontsize=10.5, va="top")
     step()
 
     # Trend: visits as bars, the headline share as a line on its own axis.
-    trend = figure.add_axes((0.1, 0.56, 0.78, 0.24))
+    trend = figure.add_axes((0.1, 0.56, 0.78, 0.23))
     rows = [r for r in months.rows if not r.is_total]
     labels = [r.key[0] + ("*" if r.partial else "") for r in rows]
     visit_counts = [r.counts[0] for r in rows]
