@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 class _TrueCounts:
     """Stands in for the perturbation table: the SQL of the true count."""
 
-    def sql(self, count: str = "sessions", key_sum: str = "key_sum") -> str:
-        return count
+    def published_rows(self, rows: str, count: str = "sessions", key_sum: str = "key_sum") -> str:
+        return f"SELECT *, {count} AS published FROM ({rows})"
 
 
 def attack(seeds: int, days: int) -> None:
@@ -60,7 +60,7 @@ def attack(seeds: int, days: int) -> None:
 def errors(database: Path, min_count: int = 10) -> None:
     """Published against true counts for the usual funder tables."""
     from skillcheck.disclosure import PerturbationTable
-    from skillcheck.reports import Filters, _aggregate, _normalise_group
+    from skillcheck.reports import PERCENT_MIN_BASE, Filters, _aggregate, _normalise_group
     from skillcheck.store import open_database
 
     db = open_database(database, read_only=True)
@@ -96,7 +96,7 @@ def errors(database: Path, min_count: int = 10) -> None:
             points = []
             for key, counts in true.items():
                 shown = published.get(key)
-                if shown and shown[done] >= 3 * min_count:
+                if shown and shown[done] >= PERCENT_MIN_BASE * min_count:
                     share = sum(shown[i] for i in good) / shown[done]
                     points.append(share - sum(counts[i] for i in good) / counts[done])
             error = math.sqrt(sum(p * p for p in points) / len(points))

@@ -88,28 +88,30 @@ class PerturbationTable:
         mixed = _mixed(key_sum % KEY_RANGE)
         return threshold if mixed * threshold < value * KEY_RANGE else 0
 
-    def sql(self, count: str = "sessions", key_sum: str = "key_sum") -> str:
-        """The same lookup as an SQLite expression over a row's count and key sum.
+    def published_rows(self, rows: str, count: str = "sessions", key_sum: str = "key_sum") -> str:
+        """SQL selecting every column of the query `rows` plus `published`, the same
+        lookup as `perturb` on each row's count and key sum.
 
-        SQLite's integers are 64-bit: every product below stays under 2**63.
+        The release at 5 is computed once per row in an inner query, then coarsened
+        to the threshold. SQLite's integers are 64-bit: every product stays under 2**63.
         """
         key = f"({key_sum} % {KEY_RANGE})"
         low, d = MIN_THRESHOLD, self.max_noise
         spread = f"min({d}, {count} - {low})"
         base = (
-            f"(CASE WHEN {count} <= 0 THEN 0"
+            f"CASE WHEN {count} <= 0 THEN 0"
             f" WHEN {count} < {low} THEN (CASE WHEN {key} * {low} < {count} * {KEY_RANGE}"
             f" THEN {low} ELSE 0 END)"
-            f" ELSE {count} + ({key} * (2 * {spread} + 1)) / {KEY_RANGE} - {spread} END)"
+            f" ELSE {count} + ({key} * (2 * {spread} + 1)) / {KEY_RANGE} - {spread} END"
         )
         t = self.threshold
-        if t == low:
-            return base
         mixed = f"(({key} * {_MIX_MULTIPLIER} + {_MIX_INCREMENT}) % {KEY_RANGE})"
-        # The base value is computed once per row by a correlated sub-select.
+        coarse = (
+            f"CASE WHEN base_value = 0 OR base_value >= {t} THEN base_value"
+            f" WHEN {mixed} * {t} < base_value * {KEY_RANGE} THEN {t} ELSE 0 END"
+        )
         return (
-            f"(SELECT CASE WHEN v = 0 OR v >= {t} THEN v"
-            f" WHEN {mixed} * {t} < v * {KEY_RANGE} THEN {t} ELSE 0 END FROM (SELECT {base} AS v))"
+            f"SELECT *, {coarse} AS published FROM (SELECT *, {base} AS base_value FROM ({rows}))"
         )
 
     def base_support(self, count: int) -> set[int]:

@@ -17,7 +17,14 @@ import sqlite_utils
 from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, N_
 from skillcheck.disclosure import DEFAULT_THRESHOLD
 from skillcheck.i18n import Translator
-from skillcheck.reports import HIDDEN, ExportTable, Filters, build_export, notes
+from skillcheck.reports import (
+    HIDDEN,
+    PERCENT_MIN_BASE,
+    ExportTable,
+    Filters,
+    build_export,
+    notes,
+)
 
 TITLE = N_("Digital skills self-assessment")
 ALL_SITES = N_("all sites")
@@ -75,7 +82,7 @@ def render_pdf(
         share = t.format_percent(headline / 100)
         text, size = t.gettext(HEADLINE).format(share=share), 14
     else:
-        text, size = t.gettext(HEADLINE_HIDDEN).format(base=3 * months.min_count), 12
+        text, size = t.gettext(HEADLINE_HIDDEN).format(base=PERCENT_MIN_BASE * months.min_count), 12
     # Long in French: wrapped to the page, the visits line below it.
     text = textwrap.fill(text, 62)
     fig_text(0.07, 0.9, text, fontsize=size, weight="bold", va="top")

@@ -183,7 +183,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
 # A share is shown only when its published base is at least this many times the
 # threshold: a share of 10 perturbed sessions would say more about the noise than
 # about the visitors.
-PERCENT_MIN_BASE = 3
+PERCENT_MIN_BASE = 10
 HIDDEN = N_("hidden")
 PARTIAL = N_("partial")
 
@@ -345,7 +345,7 @@ def _aggregate(
     """Published counts keyed by (period, *group): sums of perturbed daily rows.
 
     Each row of the daily tables is a base cell, perturbed in SQL by its own count
-    and key sum (`PerturbationTable.sql`) before anything is added up, so every
+    and key sum (`PerturbationTable.published_rows`) before anything is added up, so every
     figure of every export is a sum of the same published base values. Months are
     cut from the day in SQL; weeks are rolled up from days in Python.
     """
@@ -353,24 +353,24 @@ def _aggregate(
     with_area = "area" in group
     keys = ["substr(day, 1, 7)" if by == "month" else "day", *plain]
     where, params = filters.where()
-    published = table.sql("sessions", "key_sum")
     if with_area:
         columns = AREA_COLUMNS
         keys.append("area")
-        levels = [f"sum({published} * (level = '{level}'))" for level in LEVELS]
-        sums = [" + ".join(levels), *levels]
+        levels = [f"sum(published * (level = '{level}'))" for level in LEVELS]
+        sums = ["sum(published)", *levels]
         table_name = "daily_levels"
     else:
         columns = SESSION_COLUMNS
         done = "status = 'completed'"
-        categories = [f"sum({published} * (category = '{c}' AND {done}))" for c in CATEGORIES]
-        abandoned = f"sum({published} * (status = 'abandoned'))"
-        completed = " + ".join(categories)
-        sums = [f"{completed} + {abandoned}", completed, abandoned, *categories]
+        categories = [f"sum(published * (category = '{c}' AND {done}))" for c in CATEGORIES]
+        abandoned = "sum(published * (status = 'abandoned'))"
+        sums = ["sum(published)", f"sum(published * ({done}))", abandoned, *categories]
         table_name = "daily_sessions"
     width = len(keys)
+    # Each daily row is perturbed once (its own count and key sum), then summed.
+    rows = table.published_rows(f"SELECT * FROM {table_name}{where}")
     sql = (
-        f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM {table_name}{where}"
+        f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM ({rows})"
         f" GROUP BY {', '.join(str(n) for n in range(1, width + 1))}"
     )
     counts_by_key: dict[tuple, list[int]] = {}
