@@ -64,6 +64,7 @@ class FacilitatorScreen(KioskScreen):
         text = t.gettext("Sessions today: {today} · this month: {month}").format(
             today=t.format_number(counts.today), month=t.format_number(counts.this_month)
         )
+        text += "\n" + t.gettext("True counts for staff, not for publication.")
         if counts.spooled:
             text += "\n" + t.gettext("Waiting to be written to the database: {count}").format(
                 count=t.format_number(counts.spooled)
