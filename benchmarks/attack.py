@@ -1,6 +1,6 @@
 """The combined-exports attacker on more seeds and longer periods, and the method's error.
 
-    .venv/bin/python benchmarks/attack.py [--seeds 5] [--days 15]
+    .venv/bin/python benchmarks/attack.py [--seeds 5] [--days 15] [--random]
     .venv/bin/python benchmarks/attack.py --errors bench.db
 
 The first form runs tests/lp_attacker.py (a mixed-integer program over every
@@ -29,8 +29,32 @@ class _TrueCounts:
         return f"SELECT *, {count} AS published FROM ({rows})"
 
 
-def attack(seeds: int, days: int) -> None:
+def random_exports(db, day_list, rng, count: int = 8):
+    """`count` exports with random periods, groupings, windows and thresholds."""
+    from skillcheck.reports import Filters, build_export
+
+    asks = []
+    for _ in range(count):
+        first, last = sorted(rng.sample(range(len(day_list)), 2))
+        group = [g for g in ("site", "terminal", "region", "language") if rng.random() < 0.4]
+        if rng.random() < 0.4:
+            group.append("area")
+        asks.append(
+            build_export(
+                db,
+                by=rng.choice(["day", "week", "month"]),
+                group=group,
+                filters=Filters(since=day_list[first], until=day_list[last]),
+                min_count=rng.choice([5, 7, 10, 15]),
+            )
+        )
+    return asks
+
+
+def attack(seeds: int, days: int, random_mix: bool = False) -> None:
     """Run the LP attacker on `seeds` generated databases of `days` days."""
+    import random
+
     import test_disclosure as scenario
     from lp_attacker import Attack
 
@@ -38,7 +62,10 @@ def attack(seeds: int, days: int) -> None:
         started = time.perf_counter()
         day_list = scenario._days("2026-01-26", days)
         db, sessions, levels = scenario.generated(100 + seed, day_list)
-        exports = scenario.scenario_exports(db, day_list)
+        if random_mix:
+            exports = random_exports(db, day_list, random.Random(seed))
+        else:
+            exports = scenario.scenario_exports(db, day_list)
         places = sorted(set(scenario.PLACES))
         program = Attack(places, day_list, [t.min_count for t in exports], sessions, levels)
         targets = []
@@ -46,7 +73,7 @@ def attack(seeds: int, days: int) -> None:
             targets += program.add_export(table, places, day_list)
         targets += [(f"base {c}", [program.index[c]]) for c in program.cells]
         assert program.check(program.truth_point(scenario.generated.key_sums)) == []
-        result = program.run(targets, threshold=10)
+        result = program.run(targets, threshold=max(t.min_count for t in exports))
         print(
             f"seed {100 + seed}, {days} days: {result.targets} small counts attacked, "
             f"{len(result.pinned)} pinned, {result.solves} solves, "
@@ -113,11 +140,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--days", type=int, default=15)
     parser.add_argument("--errors", type=Path, default=None, metavar="DB")
     parser.add_argument("--min-count", type=int, default=10)
+    parser.add_argument(
+        "--random", action="store_true", help="random combinations instead of the scenarios"
+    )
     args = parser.parse_args(argv)
     if args.errors:
         errors(args.errors, args.min_count)
     else:
-        attack(args.seeds, args.days)
+        attack(args.seeds, args.days, args.random)
 
 
 if __name__ == "__main__":
