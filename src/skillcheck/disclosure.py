@@ -110,8 +110,11 @@ class PerturbationTable:
             f"CASE WHEN base_value = 0 OR base_value >= {t} THEN base_value"
             f" WHEN {mixed} * {t} < base_value * {KEY_RANGE} THEN {t} ELSE 0 END"
         )
+        # "LIMIT -1" (no limit) keeps SQLite from flattening each sub-query into the
+        # one around it, which would compute the lookup again for every use of it.
         return (
-            f"SELECT *, {coarse} AS published FROM (SELECT *, {base} AS base_value FROM ({rows}))"
+            f"SELECT *, {coarse} AS published FROM"
+            f" (SELECT *, {base} AS base_value FROM ({rows}) LIMIT -1) LIMIT -1"
         )
 
     def base_support(self, count: int) -> set[int]:
