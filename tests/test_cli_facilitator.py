@@ -99,6 +99,7 @@ def test_report_pdf_in_three_languages(runner, tmp_path):
         args += ["--since", "2025-03-03", "--until", "2025-03-31"]
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
+        assert result.output == f"Report written to {pdf}\n"  # no progress bar when piped
         assert pdf.read_bytes().startswith(b"%PDF")
         assert shutil.which("pdftoppm"), "poppler-utils (see .ci/run)"
         subprocess.run(
