@@ -288,3 +288,39 @@ def test_export_replaces_an_ordinary_file_whole(runner, db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "old figures" not in target.read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_report_shows_progress_on_a_terminal(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    db = make_db(tmp_path / "k.db", 60)
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "skillcheck",
+            "report",
+            "--db",
+            str(db),
+            "-o",
+            str(tmp_path / "r.pdf"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert child.wait() == 0
+    assert b"Building the report" in seen and b"100%" in seen
