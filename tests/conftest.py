@@ -20,6 +20,14 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="skillcheck-data-")
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="skillcheck-state-")
 
 
+@pytest.fixture(autouse=True)
+def state_folder(tmp_path_factory, monkeypatch) -> Path:
+    """Each test its own state folder: no PIN lock-out leaks from one test to the next."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def bank() -> Bank:
     """The shipped question bank."""

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillcheck.bank import check_bank
-from skillcheck.catalogues import check_locales
 from skillcheck.config import check_config
 from skillcheck.datafile import Problem
 from skillcheck.digcomp import COMPETENCES
 from skillcheck.initiatives import check_initiatives
+from skillcheck.translation_checks import check_locales
 
 
 @dataclass(frozen=True)

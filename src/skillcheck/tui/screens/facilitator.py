@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from skillcheck.tui.messages import LeaveRequested, StartOver
 from skillcheck.tui.screens.base import KioskScreen
+
+
+def export_folder(config) -> Path:
+    """The configured export folder: the only place the staff screen writes."""
+    from skillcheck.paths import default_export_folder
+
+    return config.export_folder or default_export_folder()
 
 
 class FacilitatorScreen(KioskScreen):
     """Reached only through the PIN (or in practice mode without a PIN)."""
 
-    IDLE_RESET = True
+    DEFAULT_CSS = """
+    FacilitatorScreen #actions Button {
+        height: auto;
+        min-height: 1;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [Binding("escape", "back_to_kiosk", show=False)]
 
     def where(self) -> str:
         return self.t.gettext("For staff")
@@ -24,38 +41,39 @@ class FacilitatorScreen(KioskScreen):
     def compose_body(self) -> ComposeResult:
         t = self.t
         config = self.kiosk.config
-        with VerticalScroll(classes="body"):
-            yield Static(Content(t.gettext("For staff")), classes="title")
-            yield Static(
-                Content(
-                    t.gettext("Site: {site} · terminal: {terminal}").format(
-                        site=config.site, terminal=config.terminal
-                    )
-                ),
-                classes="text",
-            )
-            yield Static(Content(t.gettext("Counting …")), id="counts", classes="text")
-            yield Static(
-                Content(
-                    t.gettext("Exports (for Excel, protected figures) go to: {folder}").format(
-                        folder=str(self.kiosk.export_folder())
-                    )
-                ),
-                classes="text",
-            )
-            yield Static(id="export-message", classes="text")
-            with Horizontal(classes="row"):
-                yield Button(Content(t.gettext("Export")), id="export")
-                yield Button(Content(t.gettext("Back to the kiosk (Esc)")), id="close")
-            with Horizontal(classes="row"):
-                yield Button(Content(t.gettext("Leave the kiosk")), id="leave")
+        yield Static(Content(t.gettext("For staff")), classes="title")
+        yield Static(
+            Content(
+                t.gettext("Site: {site} · terminal: {terminal}").format(
+                    site=config.site, terminal=config.terminal
+                )
+            ),
+            classes="text",
+        )
+        yield Static(Content(t.gettext("Counting …")), id="counts", classes="text")
+        yield Static(
+            Content(
+                t.gettext("Exports (for Excel, protected figures) go to: {folder}").format(
+                    folder=str(export_folder(config))
+                )
+            ),
+            classes="text",
+        )
+        yield Static(id="export-message", classes="text")
+
+    def compose_actions(self) -> ComposeResult:
+        t = self.t
+        yield Button(Content(t.gettext("Export")), id="export", compact=True)
+        yield Button(Content(t.gettext("Back to the kiosk (Esc)")), id="close", compact=True)
+        yield Button(Content(t.gettext("Leave the kiosk")), id="leave", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#export", Button).focus()
         self.load_counts()
 
     def key_hints(self) -> list[str]:
-        return [self.t.gettext("Esc: back to the kiosk")]
+        t = self.t
+        return [t.gettext("Enter: export"), t.gettext("Esc: back to the kiosk")]
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
@@ -73,9 +91,20 @@ class FacilitatorScreen(KioskScreen):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self) -> None:
+        # Excel-BE CSV of the protected figures, under a name made from the site and
+        # the day: nothing typed on the kiosk becomes a path.
+        from skillcheck.staff_export import export_to_folder
+
         t = self.t
+        config = self.kiosk.config
         try:
-            written = self.kiosk.export_figures()
+            written = export_to_folder(
+                self.kiosk.database,
+                export_folder(config),
+                site=config.site,
+                language=config.default_language,
+                today=dt.date.today(),
+            )
         except Exception as error:  # shown to staff, logged in full
             self.kiosk.log_error("export failed", error)
             text = t.gettext("Export failed: {error}").format(error=str(error))
@@ -83,13 +112,14 @@ class FacilitatorScreen(KioskScreen):
             text = t.gettext("Written: {path}").format(path=str(written))
         self.app.call_from_thread(self.query_one("#export-message", Static).update, Content(text))
 
-    def do_stop(self) -> None:
-        self.kiosk.reset_to_welcome()
+    @on(Button.Pressed, "#export")
+    def export_pressed(self) -> None:
+        self.export()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "export":
-            self.export()
-        elif event.button.id == "close":
-            self.do_stop()
-        elif event.button.id == "leave":
-            self.kiosk.exit()
+    @on(Button.Pressed, "#close")
+    def action_back_to_kiosk(self) -> None:
+        self.post_message(StartOver(self))
+
+    @on(Button.Pressed, "#leave")
+    def leave(self) -> None:
+        self.post_message(LeaveRequested(self))
