@@ -2,20 +2,26 @@
 
     .venv/bin/python benchmarks/build_db.py --sessions 1000000 --out /tmp/bench.db
 
-Realistic means: two years of days with fewer sessions at weekends, 12 sites in the
-three regions with 1-3 terminals each, languages by region, about 15 % abandoned
-sessions, levels per area that go together (people strong in one area tend to be
-strong in others), the overall category by the Eurostat rule, and 12-25 answers per
-completed session. Ids are random uuid4 hex like the kiosk's; rows are inserted in
-id order with the triggers off, and the report indexes and the daily count tables
-built afterwards, which is what makes it fast.
+Realistic means: two years of days from --start (default 2025-01-01, so the same
+command always builds the same database) with fewer sessions at weekends, --sites
+sites (default 12) in the three regions with 1-3 terminals each, languages by
+region, about 15 % abandoned sessions. A completed visit answers the bank's real
+items (one variant per rotation slot), as a person with one latent skill would
+(people strong in one area tend to be strong in others), skipping an area's harder
+items when its basic ones were not mastered, as the kiosk does; its levels and
+category are computed from those answers by `skillcheck.scoring`. Cell keys come
+from the seeded generator too. Ids are random uuid4 hex like the kiosk's; rows are
+inserted in id order with the triggers off, and the report indexes and the daily
+count tables built afterwards, which is what makes it fast.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import random
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -42,23 +48,67 @@ SITE_REGIONS = {
     "Bibliothèque Molenbeek": "brussels",
     "Gare de Bruxelles-Midi": "brussels",
 }
-LEVELS = ("none", "basic", "above_basic")
-ITEMS = [f"{area}.{n}-{band}" for area in range(1, 6) for n in range(1, 4) for band in "ba"]
+REGION_CYCLE = ("flanders", "wallonia", "brussels")
+LANGUAGES_BY_REGION = {
+    "flanders": {"nl": 85, "en": 10, "fr": 5},
+    "wallonia": {"fr": 90, "nl": 4, "en": 6},
+    "brussels": {"fr": 50, "nl": 35, "en": 15},
+}
 
 
-def category(levels: dict[int, str]) -> str:
-    """The Eurostat DSI 2.0 overall category from five area levels."""
-    if all(level == "above_basic" for level in levels.values()):
-        return "above_basic"
-    at_least_basic = sum(level != "none" for level in levels.values())
-    return {5: "basic", 4: "low", 3: "narrow", 2: "limited"}.get(at_least_basic, "none")
+def choose_sites(count: int) -> dict[str, tuple[dict[str, int], int, str]]:
+    """`count` sites: the twelve named ones first, then "Site 13", "Site 14" …"""
+    sites = {name: (*SITES[name], SITE_REGIONS[name]) for name in list(SITES)[:count]}
+    for n in range(len(sites) + 1, count + 1):
+        region = REGION_CYCLE[n % 3]
+        sites[f"Site {n}"] = (LANGUAGES_BY_REGION[region], 1 + n % 3, region)
+    return sites
 
 
-def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) -> float:
+def answer_visit(bank, rng: random.Random, skill: float) -> dict[str, str]:
+    """The answers of one completed visit: one variant per rotation slot, harder items
+    of an area skipped when its basic ones were not mastered (the kiosk's rule)."""
+    from skillcheck.scoring import reaches_basic
+
+    answers: dict[str, str] = {}
+    for area in range(1, 6):
+        ease = skill + rng.gauss(0.0, 0.7) + (0.3 if area == 2 else 0.0)
+        for band in ("basic", "above_basic"):
+            slots: dict[object, list] = {}
+            for item in bank.items_in(area, band):
+                slots.setdefault(getattr(item, "rotation", None) or item.id, []).append(item)
+            asked = [rng.choice(variants) for variants in slots.values()]
+            if band == "above_basic" and not reaches_basic(bank.items_in(area, "basic"), answers):
+                break
+            for item in asked:
+                knows = rng.random() < 1 / (
+                    1 + math.exp(-(ease - (0.9 if band == "above_basic" else -0.6)))
+                )
+                if item.kind == "can_do":
+                    answers[item.id] = rng.choice("23") if knows else rng.choice("01")
+                else:
+                    right = [o.code for o in item.options if o.correct]
+                    wrong = [o.code for o in item.options if not o.correct] + ["dont_know"]
+                    answers[item.id] = rng.choice(right if knows else wrong)
+    return answers
+
+
+def build(
+    path: Path,
+    sessions: int,
+    *,
+    answers: bool = True,
+    seed: int = 2025,
+    sites: int = 12,
+    start: dt.date = dt.date(2025, 1, 1),
+    progress=None,
+) -> float:
     """Create `path` with `sessions` synthetic sessions; returns the seconds it took."""
-    from skillcheck.migrations import new_cell_key
+    from skillcheck.bank import load_bank
     from skillcheck.records import band_of_minutes as band
+    from skillcheck.paths import QUESTIONS_DIR
     from skillcheck.schema import create_daily_triggers, drop_daily_triggers, fill_daily_tables
+    from skillcheck.scoring import SCORING_VERSION, area_levels, overall_category
     from skillcheck.store import open_database, write_transaction
 
     started = time.perf_counter()
@@ -73,10 +123,11 @@ def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) 
     db.execute("PRAGMA cache_size = -1000000")  # 1 GB: index inserts stay in memory
     db.execute("DROP INDEX IF EXISTS sessions_by_day")
     drop_daily_triggers(conn)
-    first = dt.date.today() - dt.timedelta(days=730)
-    days = [first + dt.timedelta(days=n) for n in range(730)]
+    bank = load_bank(QUESTIONS_DIR)
+    days = [start + dt.timedelta(days=n) for n in range(730)]
     day_weights = [0.35 if d.weekday() >= 5 else 1.0 for d in days]
-    sites = list(SITES)
+    site_table = choose_sites(sites)
+    sites = list(site_table)
     site_weights = [3 if "Station" in s or "Gare" in s else 2 for s in sites]
     ids = sorted(uuid.UUID(int=rng.getrandbits(128), version=4).hex for _ in range(sessions))
     chosen_days = rng.choices(days, weights=day_weights, k=sessions)
@@ -84,34 +135,32 @@ def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) 
 
     def rows():
         for session_id, day, site in zip(ids, chosen_days, chosen_sites, strict=True):
-            languages, terminals = SITES[site]
+            languages, terminals, region = site_table[site]
             language = rng.choices(list(languages), weights=list(languages.values()))[0]
             terminal = f"t{rng.randint(1, terminals)}"
             completed = rng.random() > 0.15
             skill = rng.gauss(0.0, 1.0)  # one latent skill makes areas go together
-            levels = {}
-            for area in range(1, 6):
-                score = skill + rng.gauss(0.0, 0.7) + (0.3 if area == 2 else 0.0)
-                levels[area] = "none" if score < -0.6 else "basic" if score < 0.7 else "above_basic"
-            n_items = rng.randint(12, 25) if completed else rng.randint(1, 11)
+            given = answer_visit(bank, rng, skill) if completed else {}
+            levels = area_levels(bank, given) if completed else {}
+            n_items = len(given) if completed else rng.randint(1, 11)
             yield (
                 (
                     session_id,
                     day.isoformat(),
                     site,
                     terminal,
-                    SITE_REGIONS.get(site, "unknown"),
+                    region,
                     language,
                     "completed" if completed else "abandoned",
                     n_items,
                     band(max(1, round(rng.gauss(6 if completed else 2, 2)))),
-                    category(levels) if completed else None,
-                    "2025.1",
-                    1,
-                    new_cell_key(),
+                    overall_category(levels) if completed else None,
+                    bank.version,
+                    SCORING_VERSION,
+                    rng.randrange(2**32),  # the cell key, from the seed: rebuildable
                 ),
-                levels if completed else {},
-                rng.sample(ITEMS, min(n_items, len(ITEMS))) if completed and answers else [],
+                levels,
+                list(given.items()) if answers else [],
             )
 
     batch = 20_000
@@ -129,8 +178,10 @@ def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) 
             )
             conn.executemany(
                 "INSERT INTO answers VALUES (?, ?, ?)",
-                [(s[0], item, str(rng.randint(0, 3))) for s, _, items in buffer for item in items],
+                [(s[0], item, code) for s, _, given in buffer for item, code in given],
             )
+        if progress:
+            progress(len(buffer))
         buffer.clear()
 
     for row in rows():
@@ -156,8 +207,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--no-answers", action="store_true", help="skip the answers table")
     parser.add_argument("--seed", type=int, default=2025, help="another seed, other sessions")
+    parser.add_argument(
+        "--sites", type=int, default=12, help="how many sites (12 named, more numbered)"
+    )
+    parser.add_argument(
+        "--start", type=dt.date.fromisoformat, default=dt.date(2025, 1, 1), help="first day"
+    )
     args = parser.parse_args(argv)
-    seconds = build(args.out, args.sessions, answers=not args.no_answers, seed=args.seed)
+    if args.sites < 1:
+        parser.error("--sites must be at least 1")
+    import click
+
+    with click.progressbar(
+        length=args.sessions, label="Building", file=sys.stderr, hidden=not sys.stderr.isatty()
+    ) as bar:
+        seconds = build(
+            args.out,
+            args.sessions,
+            answers=not args.no_answers,
+            seed=args.seed,
+            sites=args.sites,
+            start=args.start,
+            progress=bar.update,
+        )
     size = args.out.stat().st_size / 2**20
     print(f"{args.sessions:,} sessions in {args.out} ({size:,.0f} MiB) built in {seconds:.1f} s")
 

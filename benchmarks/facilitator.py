@@ -40,6 +40,10 @@ COMMANDS = {
     "export --format csv --by week --group site,language": [
         *("export", "--format", "csv", "--by", "week", "--group", "site,language"),
     ],
+    "export --format csv --by month --group region": [
+        *("export", "--format", "csv", "--by", "month", "--group", "region"),
+    ],
+    "report --since <one year ago> -o report.pdf": ["report", "--since", "SINCE", "-o", "PDF"],
 }
 
 
@@ -68,7 +72,9 @@ def measure(db: Path, repeats: int = 3) -> list[tuple[str, list[float], float]]:
         site = conn.execute("SELECT site FROM sessions LIMIT 1").fetchone()[0]
     results = []
     for label, args in COMMANDS.items():
-        args = [{"SINCE": since, "SITE": site}.get(a, a) for a in args] + ["--db", str(db)]
+        pdf = str(Path(tempfile.gettempdir()) / "skillcheck-benchmark-report.pdf")
+        names = {"SINCE": since, "SITE": site, "PDF": pdf}
+        args = [names.get(a, a) for a in args] + ["--db", str(db)]
         runs = [run_once(args) for _ in range(repeats)]
         results.append((label, [s for s, _ in runs], max(m for _, m in runs)))
         print(f"{label}: " + ", ".join(f"{s:.2f} s" for s, _ in runs), flush=True)

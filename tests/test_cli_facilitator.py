@@ -54,6 +54,9 @@ def test_stats(runner, db):
     assert result.exit_code == 0, result.output
     assert "Sessions 30 · completed 27 (90.0%)" in result.output
     assert "Level per area" in result.output and "By site" in result.output
+    assert "not for publication" in result.output and "By region" in result.output
+    assert "At least basic skills: 100.0%" in result.output  # true counts, for staff
+    assert "Digital Skills Indicator" in result.output and "80%" in result.output
     result = runner.invoke(cli, ["stats", "--db", str(db), "--since", "2025-04-01"])
     assert result.exit_code == 0 and "Sessions 0" in result.output
 
@@ -62,15 +65,59 @@ def test_export_csv_json_excel(runner, db, tmp_path):
     result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "--by", "month"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("period,sessions,completed,abandoned")
-    assert lines[1].startswith("2025-03,30,<10,<10,0,<10")  # 3 abandoned, hence 27 too
+    assert lines[0].startswith("period,partial period,visits,completed,abandoned")
+    assert lines[1].startswith("2025-03,,")
+    assert "<10" not in result.output
     out = tmp_path / "e.csv"
     args = ["export", "--db", str(db), "--format", "csv", "--excel", "-o", str(out)]
-    assert runner.invoke(cli, args + ["--group", "language"]).exit_code == 0
-    assert out.read_bytes().startswith(b"\xef\xbb\xbfperiod;language;sessions")
+    assert runner.invoke(cli, args + ["--group", "language", "--lang", "nl"]).exit_code == 0
+    assert out.read_bytes().startswith("\ufeffperiode;taal;onvolledige periode;bezoeken".encode())
     result = runner.invoke(cli, ["export", "--db", str(db), "--format", "json", "--group", "area"])
     doc = json.loads(result.output)
     assert doc["key_columns"] == ["period", "area"] and len(doc["rows"]) == 10
+    config = tmp_path / "site.toml"
+    config.write_text(f'database = "{db}"\ndefault_language = "fr"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["export", "--config", str(config), "--format", "csv"])
+    assert result.output.startswith("période,période partielle,visites")
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "--site", "Gnet"])
+    assert result.exit_code == 2 and "known sites: Gent" in result.output
+
+
+def test_report_pdf_in_three_languages(runner, tmp_path):
+    import shutil
+    import subprocess
+
+    db = make_db(tmp_path / "k.db", 400)
+    titles = {
+        "en": "Digital skills self-assessment",
+        "nl": "Zelftest digitale vaardigheden",
+        "fr": "Autoévaluation des compétences numériques",
+    }
+    for lang, title in titles.items():
+        pdf = tmp_path / f"report-{lang}.pdf"
+        args = ["report", "--db", str(db), "--lang", lang, "-o", str(pdf)]
+        args += ["--since", "2025-03-03", "--until", "2025-03-31"]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert result.output == f"Report written to {pdf}\n"  # no progress bar when piped
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert shutil.which("pdftoppm"), "poppler-utils (see .ci/run)"
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", "-singlefile", str(pdf), str(tmp_path / lang)],
+            check=True,
+        )
+        png = (tmp_path / f"{lang}.png").read_bytes()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert abs(height / width - 297 / 210) < 0.01  # one A4 portrait page
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert text.count("\f") == 1  # one page
+        assert title in text and "Eurostat" in text and "2030" in text
+        assert "isoc_sk_dskl_i21" in text
+    # The output goes through write_output: never onto a database.
+    result = runner.invoke(cli, ["report", "--db", str(db), "-o", str(db)])
+    assert result.exit_code == 2 and "database being read" in result.output
 
 
 def test_merge_and_backup(runner, tmp_path):
@@ -105,7 +152,7 @@ def test_config_names_the_database(runner, db, tmp_path):
         (["stats", "--db", "{junk}"], "not an SQLite database"),
         (["stats", "--db", "{db}", "--since", "2025-03-10", "--until", "2025-03-01"], "after"),
         (["stats", "--db", "{db}", "--since", "2025-02-30"], "not a date"),
-        (["export", "--db", "{db}", "--format", "csv", "--min-count", "0"], "at least 1"),
+        (["export", "--db", "{db}", "--format", "csv", "--min-count", "4"], "at least 5"),
         (["export", "--db", "{db}", "--format", "csv", "--group", "name"], "unknown group"),
         (["export", "--db", "{db}", "--format", "json", "--excel"], "--excel"),
         (["merge", "--into", "{tmp}/all.db", "{newer}"], "newer than this skillcheck"),
@@ -272,3 +319,39 @@ def make_record_like(**changes):
             "bank_version": "1", "scoring_version": 1, **changes,
         }
     )  # fmt: skip
+
+
+def test_report_shows_progress_on_a_terminal(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    db = make_db(tmp_path / "k.db", 60)
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "skillcheck",
+            "report",
+            "--db",
+            str(db),
+            "-o",
+            str(tmp_path / "r.pdf"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert child.wait() == 0
+    assert b"Building the report" in seen and b"100%" in seen

@@ -121,3 +121,11 @@ def test_spool_folders_are_read_from_the_config_folder(tmp_path):
 
     _, problems = check_config(config)
     assert any("spool_folders" in str(p) for p in problems)
+
+
+def test_export_folder_is_read_from_the_config_folder(tmp_path):
+    config = tmp_path / "site.toml"
+    config.write_text('export_folder = "exports"\n', encoding="utf-8")
+    assert load_config(config).export_folder == tmp_path / "exports"
+    config.write_text('export_folder = "/media/usb"\n', encoding="utf-8")
+    assert load_config(config).export_folder == Path("/media/usb")

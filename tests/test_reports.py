@@ -1,4 +1,4 @@
-"""Reports: summary, aggregation, suppression (as a property), writers, merge, backup."""
+"""Reports: summary, protected exports (as a property against the sessions), writers."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import uuid
 
 import pytest
 
+from skillcheck.disclosure import PerturbationTable
 from skillcheck.reports import (
     Filters,
     build_export,
+    export_database,
+    report_translator,
     summarise,
-    suppress_small_cells,
     write_csv,
     write_json,
 )
@@ -58,47 +61,6 @@ def db(tmp_path):
     return open_database(tmp_path / "k.db")
 
 
-# --- suppression as a property ------------------------------------------------
-
-
-def random_table(rng):
-    """A rows x cols table with row totals, column totals and a grand total."""
-    n_rows, n_cols = rng.randint(1, 6), rng.randint(1, 6)
-    values, equations = {}, []
-    for r in range(n_rows):
-        for c in range(n_cols):
-            values[(r, c)] = rng.choice([0, 0, 1, 2, 3, 5, 9, 10, 12, 30, 100])
-        values[(r, "T")] = sum(values[(r, c)] for c in range(n_cols))
-        equations.append([(r, "T")] + [(r, c) for c in range(n_cols)])
-    for c in [*range(n_cols), "T"]:
-        values[("T", c)] = sum(values[(r, c)] for r in range(n_rows))
-        equations.append([("T", c)] + [(r, c) for r in range(n_rows)])
-    return values, equations
-
-
-@pytest.mark.parametrize("seed", range(300))
-def test_no_suppressed_cell_can_be_worked_out(seed):
-    rng = random.Random(seed)
-    values, equations = random_table(rng)
-    k = rng.choice([1, 3, 5, 10])
-    hidden = suppress_small_cells(values, equations, k)
-    # Primary: every small non-zero cell is hidden; zeros and big cells need not be.
-    assert {c for c, v in values.items() if 0 < v < k} <= hidden
-    # Secondary: no total/parts equation has exactly one hidden cell, so no hidden
-    # value equals its total minus the visible cells.
-    for equation in equations:
-        assert sum(cell in hidden for cell in equation) != 1, (equation, hidden)
-
-
-def test_suppression_example_and_zero_rule():
-    values = {"T": 25, "a": 3, "b": 12, "c": 10, "z": 0}
-    hidden = suppress_small_cells(values, [["T", "a", "b", "c", "z"]], 10)
-    assert hidden == {"a", "c"}  # 3 is small; 10 is the smallest visible non-zero
-    assert suppress_small_cells({"T": 0, "a": 0}, [["T", "a"]], 10) == frozenset()
-    with pytest.raises(ValueError):
-        suppress_small_cells(values, [], 0)
-
-
 # --- summary and export ---------------------------------------------------------
 
 
@@ -117,32 +79,34 @@ def test_summary_counts(db):
         ("nl", 2, 1),
         ("fr", 1, 1),
     ]
+    assert s.headline == 0.5  # one of two completed visits at least basic
+    assert [(b.name, b.headline) for b in s.by_region] == [("flanders", 0.5)]
     assert summarise(db, Filters(site="Liège")).levels[1]["basic"] == 1
     assert summarise(db, Filters(since="2026-01-01")).sessions == 0
+    with pytest.raises(ValueError, match="known sites: Gent, Liège"):
+        summarise(db, Filters(site="Gnet"))
 
 
-def test_export_by_month_with_totals_and_suppression(db):
+def test_export_counts_are_zero_or_at_least_the_threshold_and_totals_add_up(db):
     fill(db, [session(day="2025-01-05") for _ in range(30)])
     fill(db, [session(day="2025-01-06", status="abandoned") for _ in range(3)])
     fill(db, [session(day="2025-02-10", category="low") for _ in range(12)])
-    table = build_export(db, by="month", min_count=10)
-    assert table.key_columns == ("period",)
-    assert table.key_columns == ("period",)
-    assert table.count_columns[:3] == ("sessions", "completed", "abandoned")
-    n = None
-    # January's 3 abandoned sessions are primary; everything that would let someone
-    # work them out (completed, then through the column and row totals, February and
-    # the totals) is hidden in turn, smallest non-zero cell first. Zeros stay visible.
-    assert [(row.key, row.counts) for row in table.rows] == [
-        (("2025-01",), (n, n, n, 0, n, 0, 0, 0, 0)),
-        (("2025-02",), (n, n, 0, 0, 0, n, 0, 0, 0)),
-        (("total",), (45, n, n, 0, n, n, 0, 0, 0)),
-    ]
-    assert table.rows[-1].is_total
-    assert build_export(db, by="month", min_count=1).rows[0].counts[:3] == (33, 30, 3)
+    for min_count in (5, 10, 20):
+        table = build_export(db, by="month", min_count=min_count)
+        assert table.key_columns == ("period",)
+        assert table.count_columns[:3] == ("sessions", "completed", "abandoned")
+        for row in table.rows:
+            assert all(c == 0 or c >= min_count for c in row.counts), row
+            cell = dict(zip(table.count_columns, row.counts, strict=True))
+            assert cell["sessions"] == cell["completed"] + cell["abandoned"]
+        *rows, total = table.rows
+        assert total.is_total
+        assert list(total.counts) == [sum(c) for c in zip(*(r.counts for r in rows), strict=True)]
+        # 30 true completed in January: changed by at most 2 (each daily count is >= 5).
+        assert abs(rows[0].counts[1] - 30) <= 2
 
 
-def test_export_by_week_and_group_area(db):
+def test_export_by_week_and_group_area_marks_partial_weeks(db):
     # 2024-12-30 is in ISO week 2025-W01.
     fill(db, [session(day="2024-12-30", site="Gent") for _ in range(11)])
     fill(db, [session(day="2025-01-03", site="Gent") for _ in range(11)])
@@ -150,9 +114,11 @@ def test_export_by_week_and_group_area(db):
     assert table.key_columns == ("period", "site", "area")
     detail = [r for r in table.rows if not r.is_total]
     assert {r.key[0] for r in detail} == {"2025-W01"}
-    assert len(detail) == 5 and detail[0].counts == (22, 0, 22, 0)
+    assert len(detail) == 5 and not any(r.partial for r in detail)
     totals = [r for r in table.rows if r.is_total]
     assert [r.key for r in totals] == [("total", "total", str(a)) for a in range(1, 6)]
+    cut = build_export(db, by="week", filters=Filters(since="2025-01-01"), min_count=5)
+    assert [r.partial for r in cut.rows] == [True, False]  # the week, then the total
 
 
 def test_export_refuses_bad_options(db):
@@ -160,88 +126,97 @@ def test_export_refuses_bad_options(db):
         build_export(db, by="year")
     with pytest.raises(ValueError, match="unknown group"):
         build_export(db, group=["name"])
-    with pytest.raises(ValueError, match="min-count"):
-        build_export(db, min_count=0)
+    for low in (0, 1, 4):
+        with pytest.raises(ValueError, match="at least 5"):
+            build_export(db, min_count=low)
 
 
-def test_csv_plain_and_belgian_excel(db):
-    fill(db, [session() for _ in range(3)] + [session(status="abandoned") for _ in range(3)])
-    table = build_export(db, by="day", min_count=4)
+def test_terminal_brings_its_site(db):
+    fill(db, [session(site="Gent", terminal="t1") for _ in range(6)])
+    fill(db, [session(site="Liège", terminal="t1") for _ in range(6)])
+    table = build_export(db, group=["terminal"], min_count=5)
+    assert table.key_columns == ("period", "site", "terminal")
+    assert [r.key for r in table.rows if not r.is_total] == [
+        ("2025-03", "Gent", "t1"),
+        ("2025-03", "Liège", "t1"),
+    ]
+
+
+def test_csv_plain_and_belgian_excel_with_notes(db):
+    fill(db, [session() for _ in range(60)] + [session(status="abandoned") for _ in range(3)])
+    table = build_export(db, by="day", min_count=5)
     plain = io.BytesIO()
     write_csv(table, plain)
     text = plain.getvalue().decode("utf-8")
-    assert text.startswith("period,sessions,completed")
-    assert list(csv.reader(io.StringIO(text)))[1][:4] == ["2025-03-14", "6", "<4", "<4"]
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["period", "partial period", "visits", "completed"]
+    assert rows[0][-2:] == ["completion %", "at least basic %"]
+    assert rows[1][0] == "2025-03-14" and rows[1][1] == ""
+    assert rows[3] == []  # after the total row, a blank row, then the notes
+    notes = [r[0] for r in rows[4:]]
+    assert notes[0].startswith("Counts are protected by the cell key method")
+    assert any("Digital Skills Indicator" in n for n in notes)
+    assert any("59%" in n for n in notes) and any("80%" in n for n in notes)
+    # Notes start with a letter: Excel and LibreOffice keep them as text, not formulas.
+    assert all(n[0].isalpha() for n in notes)
     excel = io.BytesIO()
     write_csv(table, excel, excel=True)
     data = excel.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("period;sessions;completed;abandoned")
-    assert lines[1].endswith(";<4")  # a share of a hidden count is hidden too
-    table = build_export(db, by="day", min_count=2)
-    excel = io.BytesIO()
-    write_csv(table, excel, excel=True)
-    assert excel.getvalue().decode("utf-8-sig").splitlines()[1].endswith(";50,0")  # decimal comma
+    assert lines[0].startswith("period;partial period;visits;completed;abandoned")
+    assert re.search(r";\d+,\d;\d+,\d$", lines[1])  # decimal commas
 
 
-def test_json_marks_suppressed(db):
+def test_small_bases_show_hidden_shares_and_translated_headers(db):
     fill(db, [session() for _ in range(12)] + [session(status="abandoned")])
+    table = build_export(db, by="month", group=["language", "area"], min_count=5)
     out = io.BytesIO()
-    write_json(build_export(db, by="month", group=["language"]), out)
-    doc = json.loads(out.getvalue())
-    first = doc["rows"][0]
-    assert first["abandoned"] is None and "abandoned" in first["suppressed"]
-    assert doc["min_count"] == 10 and doc["rows"][-1]["total_row"] is True
+    write_csv(table, out, t=report_translator("nl"))
+    rows = list(csv.reader(io.StringIO(out.getvalue().decode())))
+    assert rows[0][:3] == ["periode", "taal", "domein"]
+    assert rows[1][2] == "1 Informatie en data"
+    # 12 completed visits is under 10 x 5: the share is hidden, in words.
+    assert rows[1][-1] not in ("", "<5") and not rows[1][-1][0].isdigit()
+    doc = io.BytesIO()
+    write_json(table, doc)
+    first = json.loads(doc.getvalue())["rows"][0]
+    assert first["at_least_basic_percent"] == "hidden" and first["partial_period"] is False
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_real_exports_keep_the_property(tmp_path, seed):
-    """The equations build_export publishes (row sums, total rows) never have exactly
-    one hidden cell, for random data, periods and groups."""
-    rng = random.Random(seed)
-    db = open_database(tmp_path / "r.db")
-    cats = ["above_basic", "basic", "low", "narrow", "limited", "none"]
-    fill(
-        db,
-        [
-            session(
-                day=f"2025-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}",
-                site=rng.choice(["Gent", "Liège", "Brussel"]),
-                language=rng.choice(["nl", "fr", "en"]),
-                status=rng.choice(["completed"] * 4 + ["abandoned"]),
-                category=rng.choice(cats),
-                levels={a: rng.choice(["none", "basic", "above_basic"]) for a in range(1, 6)},
-            )
-            for _ in range(rng.randint(20, 120))
-        ],
-    )
-    group = rng.choice([[], ["site"], ["site", "language"], ["language", "area"]])
-    table = build_export(db, by=rng.choice(["day", "week", "month"]), group=group)
-    cols = table.count_columns
-    for row in table.rows:
-        cell = dict(zip(cols, row.counts, strict=True))
-        lines = (
-            [[cell[c] for c in cols]]
-            if "area" in group
-            else [
-                [cell["sessions"], cell["completed"], cell["abandoned"]],
-                [cell["completed"], *(cell[c] for c in cats)],
-            ]
+def test_export_is_the_same_on_a_terminal_and_on_a_merged_database(tmp_path):
+    from skillcheck.copies import merge_databases
+
+    rng = random.Random(4)
+    for name, site in (("a.db", "Gent"), ("b.db", "Liège")):
+        terminal = open_database(tmp_path / name)
+        fill(
+            terminal,
+            [
+                session(
+                    site=site,
+                    day=f"2025-03-{rng.randint(1, 28):02d}",
+                    language=rng.choice(["nl", "fr"]),
+                    status=rng.choice(["completed", "completed", "abandoned"]),
+                )
+                for _ in range(60)
+            ],
         )
-        for line in lines:
-            assert sum(v is None for v in line) != 1, row
-    partitions = {row.key[-1] if "area" in group else () for row in table.rows}
-    for part in partitions:
-        rows = [r for r in table.rows if ("area" not in group or r.key[-1] == part)]
-        for i in range(len(cols)):
-            assert sum(r.counts[i] is None for r in rows) != 1
+        terminal.close()
+    merge_databases(tmp_path / "all.db", [tmp_path / "a.db", tmp_path / "b.db"])
+    for name, site in (("a.db", "Gent"), ("b.db", "Liège")):
+        for by, group in (("week", ["language"]), ("day", []), ("month", ["language", "area"])):
+            options = dict(by=by, group=group, filters=Filters(site=site), min_count=5)
+            alone = export_database(tmp_path / name, **options)
+            merged = export_database(tmp_path / "all.db", **options)
+            assert alone.rows == merged.rows
 
 
 @pytest.mark.parametrize("seed", range(10))
 def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
-    """Property: stats and unsuppressed exports from the daily tables equal counts
-    made in Python from the saved sessions, for random data, filters and groups."""
+    """Property: stats from the daily tables equal counts made in Python from the saved
+    sessions, and every export count equals the sum, over its sessions' base cells, of
+    the perturbation table applied to the base cell's count and key sum."""
     rng = random.Random(seed)
     db = open_database(tmp_path / "p.db")
     sessions = [
@@ -280,8 +255,11 @@ def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
 
     by = rng.choice(["day", "week", "month"])
     group = rng.choice([["site", "terminal"], ["language"], ["terminal", "area"]])
-    table = build_export(db, by=by, group=group, filters=filters, min_count=1)
+    min_count = rng.choice([5, 10])
+    table = build_export(db, by=by, group=group, filters=filters, min_count=min_count)
     with_area = "area" in group
+    perturb = PerturbationTable(min_count).perturb
+    keys = dict(db.execute("SELECT id, cell_key FROM sessions").fetchall())
 
     def period(day):
         if by == "month":
@@ -291,23 +269,54 @@ def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
             return f"{year}-W{week:02d}"
         return day
 
-    expected = {}
+    group = [g for g in table.group if g != "area"]  # site comes with terminal
+    base = {}  # base cell -> [count, key sum]
     for s in done if with_area else chosen:
-        key = (period(s.day), *(getattr(s, g) for g in group if g != "area"))
+        place = (s.day, s.site, s.terminal, s.region, s.language, s.scoring_version)
         for area in range(1, 6) if with_area else [None]:
-            full_key = key + ((str(area),) if with_area else ())
-            counts = expected.setdefault(full_key, dict.fromkeys(table.count_columns, 0))
-            if with_area:
-                counts["completed"] += 1
-                counts[s.levels[area]] += 1
-            else:
-                counts["sessions"] += 1
-                counts[s.status] += 1
-                if s.status == "completed":
-                    counts[s.category] += 1
+            kind = (area, s.levels[area]) if with_area else (s.status, s.category or "")
+            cell = base.setdefault((place, kind), [0, 0])
+            cell[0] += 1
+            cell[1] += keys[s.id]
+    expected = {}
+    for key in [k for k in base if len(k) == 2]:
+        (day, site, terminal, region, language, _), kind = key
+        values = {"site": site, "terminal": terminal, "region": region, "language": language}
+        row_key = (period(day), *(values[g] for g in group))
+        if with_area:
+            row_key += (str(kind[0]),)
+        counts = expected.setdefault(row_key, dict.fromkeys(table.count_columns, 0))
+        published = perturb(*base[key])
+        if with_area:
+            counts["completed"] += published
+            counts[kind[1]] += published
+        else:
+            counts["sessions"] += published
+            counts[kind[0]] += published
+            if kind[0] == "completed":
+                counts[kind[1]] += published
+    expected = {k: v for k, v in expected.items() if any(v.values())}
     got = {
         row.key: dict(zip(table.count_columns, row.counts, strict=True))
         for row in table.rows
         if not row.is_total
     }
     assert got == expected
+
+
+def test_staff_export_writes_only_into_its_folder(tmp_path):
+    from skillcheck.staff_export import export_to_folder
+
+    database = tmp_path / "k.db"
+    fill(open_database(database), [session() for _ in range(12)]).close()
+    day = dt.date(2026, 3, 1)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        export_to_folder(database, tmp_path / "usb", site="Gent", language="nl", today=day)
+    assert not (tmp_path / "usb").exists()  # a missing stick is not made into a folder
+    (tmp_path / "usb").mkdir()
+    path = export_to_folder(
+        database, tmp_path / "usb", site="Bibliothèque / Mons", language="fr", today=day
+    )
+    assert path == tmp_path / "usb" / "skillcheck-biblioth-que-mons-2026-03-01.csv"
+    text = path.read_bytes().decode("utf-8-sig")
+    assert text.startswith("période;période partielle;visites")  # Excel-BE, in French

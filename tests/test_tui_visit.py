@@ -270,8 +270,10 @@ def test_pin_lock_out_grows_and_the_right_pin_opens_the_staff_screen(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
 
+    (tmp_path / "exports").mkdir()
+
     async def scenario():
-        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH)
+        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH, export_folder=tmp_path / "exports")
         app.pin = replace(app.pin, clock=lambda: clock[0])
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("f12")
@@ -296,12 +298,16 @@ def test_pin_lock_out_grows_and_the_right_pin_opens_the_staff_screen(tmp_path):
             await app.workers.wait_for_complete()
             await pilot.pause()
             assert "0" in str(app.screen.query_one("#counts").content)
-            export = tmp_path / "out" / "figures.csv"
-            app.screen.query_one("#export-path").value = str(export)
+            # Staff cannot type a path: the file goes to the configured folder, named
+            # by site and day, as CSV for Belgian Excel.
+            assert not app.screen.query("Input")
             await pilot.click("#export")
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert export.exists()
+            (export,) = (tmp_path / "exports").iterdir()
+            assert export.name.startswith("skillcheck-bibliotheek-test-")
+            assert export.read_bytes().startswith("\ufeff".encode())  # BOM: Excel-BE
+            assert str(export) in str(app.screen.query_one("#export-message").content)
             await pilot.click("#leave")
             await pilot.pause()
         return app.return_code

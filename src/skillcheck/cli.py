@@ -174,6 +174,17 @@ def _filters(since: str | None, until: str | None, site: str | None):
     return Filters(since=since, until=until, site=site)
 
 
+def _language(language: str | None, config_path: Path | None) -> str:
+    """--lang, else the site config's default language, else English."""
+    if language:
+        return language
+    if config_path is not None:
+        from skillcheck.config import load_config
+
+        return load_config(config_path).default_language
+    return "en"
+
+
 _since = click.option("--since", default=None, metavar="YYYY-MM-DD", help="First day (inclusive).")
 _until = click.option("--until", default=None, metavar="YYYY-MM-DD", help="Last day (inclusive).")
 
@@ -238,11 +249,17 @@ def _print_summary(path: Path, filters, summary) -> None:
     scope = f" · site {filters.site}" if filters.site else ""
     console.print(f"[bold]skillcheck stats[/] · {path} · {period}{scope}")
     console.print(
+        "[bold]True counts for staff, not for publication[/] "
+        "(publish with `skillcheck export` or `skillcheck report`)."
+    )
+    console.print(
         f"Sessions {summary.sessions:,} · completed {summary.completed:,} "
         f"({summary.completion_rate:.1%}) · abandoned {summary.sessions - summary.completed:,}"
     )
     if not summary.sessions:
         return
+    if summary.headline is not None:
+        console.print(f"[bold]At least basic skills: {summary.headline:.1%}[/] of completed visits")
 
     def share(part: int, whole: int) -> float:
         return part / whole if whole else 0.0
@@ -274,23 +291,33 @@ def _print_summary(path: Path, filters, summary) -> None:
         )
     console.print(areas)
 
-    for title, rows in (("By language", summary.by_language), ("By site", summary.by_site)):
+    numbers = ("sessions", "completed", "completion", "≥ basic")
+    for title, rows in (
+        ("By language", summary.by_language),
+        ("By site", summary.by_site),
+        ("By region", summary.by_region),
+    ):
         table = Table(title=title, title_justify="left")
-        for column in (title.split()[-1], "sessions", "completed", "completion", ""):
-            table.add_column(
-                column,
-                justify="right" if column in ("sessions", "completed", "completion") else "left",
-            )
+        for column in (title.split()[-1], *numbers, ""):
+            table.add_column(column, justify="right" if column in numbers else "left")
         for row in rows:
             part = share(row.completed, row.sessions)
+            headline = "" if row.headline is None else f"{row.headline:.1%}"
             table.add_row(
                 row.name,
                 f"{row.sessions:,}",
                 f"{row.completed:,}",
                 f"{part:.1%}",
+                headline,
                 _bar(share(row.sessions, summary.sessions), 16),
             )
         console.print(table)
+    from skillcheck.digcomp import DSI_CAVEAT
+    from skillcheck.i18n import Translator
+    from skillcheck.reports import context_lines
+
+    for line in (DSI_CAVEAT, *context_lines(Translator())):
+        console.print(line, soft_wrap=False)
 
 
 @cli.command()
@@ -306,14 +333,22 @@ def _print_summary(path: Path, filters, summary) -> None:
     "--group",
     default="",
     metavar="COLS",
-    help="Comma-separated: site,terminal,language,area (area switches to levels per area).",
+    help="Comma-separated: site,terminal,region,language,area (area: levels per area; "
+    "terminal brings its site).",
 )
 @click.option(
     "--min-count",
     type=int,
     default=10,
     show_default=True,
-    help="Counts below this are suppressed, with secondary suppression.",
+    help="No published count lies between 1 and this minus 1 (at least 5).",
+)
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="nl|fr|en",
+    help="Language of headers, labels and notes [default: the site config's, else en].",
 )
 @_since
 @_until
@@ -336,17 +371,19 @@ def export(
     since: str | None,
     until: str | None,
     site: str | None,
+    language: str | None,
     output: Path | None,
 ) -> None:
-    """Aggregate counts for funders, small cells suppressed (see docs/facilitators.md)."""
+    """Aggregate counts for funders, protected by the cell key method (docs/facilitators.md)."""
     import io
 
+    from skillcheck.disclosure import MIN_THRESHOLD
     from skillcheck.output import check_output_path, write_output
-    from skillcheck.reports import export_database, write_export
+    from skillcheck.reports import export_database, report_translator, write_export
 
     with _FacilitatorErrors():
-        if min_count < 1:
-            raise click.UsageError(f"--min-count must be at least 1, not {min_count}")
+        if min_count < MIN_THRESHOLD:
+            raise click.UsageError(f"--min-count must be at least {MIN_THRESHOLD}, not {min_count}")
         if excel and fmt != "csv":
             raise click.UsageError("--excel goes with --format csv")
         groups = [g.strip() for g in group.split(",") if g.strip()]
@@ -356,6 +393,7 @@ def export(
         if unknown:
             raise click.UsageError(f"unknown group {unknown[0]!r}: use {', '.join(GROUPS)}")
         filters = _filters(since, until, site)
+        t = report_translator(_language(language, config_path))
         database = _database(db_path, config_path)
         if output is not None:
             # Before anything is read: an export onto the database destroys it.
@@ -369,13 +407,94 @@ def export(
         )
         if output is None:
             out = sys.stdout.buffer
-            write_export(table, out, fmt, excel)
+            write_export(table, out, fmt, excel, t)
             out.flush()
         else:
             buffer = io.BytesIO()
-            write_export(table, buffer, fmt, excel)
+            write_export(table, buffer, fmt, excel, t)
             write_output(output, buffer.getvalue(), sources=(database,))
             click.echo(f"{len(table.rows)} rows written to {output}", err=True)
+
+
+@cli.command()
+@_db_options
+@_since
+@_until
+@click.option("--site", default=None, help="Only this site [default: the whole network].")
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="nl|fr|en",
+    help="Language of the page [default: the site config's, else en].",
+)
+@click.option(
+    "--min-count",
+    type=int,
+    default=10,
+    show_default=True,
+    help="No published count lies between 1 and this minus 1 (at least 5).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The PDF file to write.",
+)
+def report(
+    db_path: Path | None,
+    config_path: Path | None,
+    since: str | None,
+    until: str | None,
+    site: str | None,
+    language: str | None,
+    min_count: int,
+    output: Path,
+) -> None:
+    """A one-page PDF for funders: headline, trend, levels per area, caveat (protected)."""
+    from skillcheck.funder_report import REPORT_STEPS, render_pdf, report_figures
+    from skillcheck.output import check_output_path, write_output
+    from skillcheck.reports import report_translator
+    from skillcheck.store import open_database
+
+    with _FacilitatorErrors():
+        filters = _filters(since, until, site)
+        t = report_translator(_language(language, config_path))
+        database = _database(db_path, config_path)
+        check_output_path(output, sources=(database,))
+        with _progress(REPORT_STEPS + 1, "Building the report") as advance:
+            db = open_database(database, read_only=True)
+            try:
+                figures = report_figures(db, filters, min_count)
+            finally:
+                db.close()
+            advance()
+            data = render_pdf(figures, t, step=advance)
+        write_output(output, data, sources=(database,))
+        click.echo(f"Report written to {output}", err=True)
+
+
+class _progress:
+    """A progress bar on stderr when it is a terminal; silent when piped or redirected."""
+
+    def __init__(self, steps: int, label: str) -> None:
+        self.steps, self.label, self.bar = steps, label, None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=self.steps, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        return self.advance
+
+    def advance(self, amount: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(amount)
+
+    def __exit__(self, *exc) -> bool:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
 
 
 @cli.command()
@@ -391,7 +510,18 @@ def merge(into: Path, sources: tuple[Path, ...]) -> None:
     from skillcheck.copies import merge_databases
 
     with _FacilitatorErrors():
-        for result in merge_databases(into, list(sources)):
+        # One step per source, shown on a terminal only; the results are printed after.
+        with _progress(len(sources), "Merging") as advance:
+            started = []
+
+            def step(source: Path) -> None:
+                if started:
+                    advance()
+                started.append(source)
+
+            results = merge_databases(into, list(sources), progress=step)
+            advance()
+        for result in results:
             click.echo(
                 f"{result.source}: {result.sessions_added:,} of "
                 f"{result.sessions_in_source:,} sessions added"

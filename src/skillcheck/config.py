@@ -32,6 +32,8 @@ class SiteConfig:
     kiosk: bool = False
     theme: str = "default"
     database: Path | None = None
+    # The only folder the staff screen writes exports into (never a typed path).
+    export_folder: Path | None = None
     # Where sessions wait when the database cannot take them (spool.py); () = the default.
     spool_folders: tuple[Path, ...] = ()
     pin_hash: str | None = None
@@ -61,6 +63,7 @@ _SIMPLE_KEYS: dict[str, type] = {
     "kiosk": bool,
     "theme": str,
     "database": str,
+    "export_folder": str,
     "pin_hash": str,
     "max_visitors": int,
 }
@@ -149,6 +152,9 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
     values["default_language"] = default_language
     if "database" in values:
         values["database"] = Path(str(values["database"])).expanduser()
+    if "export_folder" in values:
+        # A relative folder is read from the config file's folder, not the kiosk's.
+        values["export_folder"] = path.parent / Path(str(values["export_folder"])).expanduser()
     if "spool_folders" in data:
         folders = data["spool_folders"]
         if not isinstance(folders, list) or not all(isinstance(f, str) and f for f in folders):

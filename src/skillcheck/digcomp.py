@@ -25,11 +25,11 @@ DIGCOMP_AREAS: dict[int, str] = {
 }
 # Short names for 80-column summaries and export headers.
 AREA_SHORT_NAMES: dict[int, str] = {
-    1: "Information and data",
-    2: "Communication",
-    3: "Content creation",
-    4: "Safety",
-    5: "Problem solving",
+    1: N_("Information and data"),
+    2: N_("Communication"),
+    3: N_("Content creation"),
+    4: N_("Safety"),
+    5: N_("Problem solving"),
 }
 
 # The 21 competences of DigComp 2.2, by code.

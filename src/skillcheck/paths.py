@@ -40,6 +40,11 @@ def default_database_path() -> Path:
     return Path(platformdirs.user_data_dir("skillcheck", appauthor=False)) / "skillcheck.db"
 
 
+def default_export_folder() -> Path:
+    """Where the staff screen writes exports when the site config names no `export_folder`."""
+    return Path(platformdirs.user_data_dir("skillcheck", appauthor=False)) / "exports"
+
+
 def default_log_path() -> Path:
     """Where the kiosk writes its log (errors never reach the screen)."""
     return Path(platformdirs.user_log_dir("skillcheck", appauthor=False)) / "skillcheck.log"

@@ -9,26 +9,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 
 from skillcheck.tui.messages import LeaveRequested, StartOver
 from skillcheck.tui.screens.base import KioskScreen
 
 
-def default_export_path() -> Path:
-    """Where the staff screen proposes to write the figures."""
-    return Path.home() / "skillcheck-export.csv"
+def export_folder(config) -> Path:
+    """The configured export folder: the only place the staff screen writes."""
+    from skillcheck.paths import default_export_folder
 
-
-def export_figures(database: Path, path: Path) -> Path:
-    """Write the aggregate figures (small cells suppressed) to `path`."""
-    from skillcheck.reports import export_database, write_export
-
-    table = export_database(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        write_export(table, out)
-    return path
+    return config.export_folder or default_export_folder()
 
 
 class FacilitatorScreen(KioskScreen):
@@ -39,9 +30,6 @@ class FacilitatorScreen(KioskScreen):
         height: auto;
         min-height: 1;
         padding: 0 1;
-    }
-    FacilitatorScreen Input {
-        width: 100%;
     }
     """
 
@@ -63,8 +51,14 @@ class FacilitatorScreen(KioskScreen):
             classes="text",
         )
         yield Static(Content(t.gettext("Counting …")), id="counts", classes="text")
-        yield Static(Content(t.gettext("Export the figures to a file:")), classes="text")
-        yield Input(value=str(default_export_path()), id="export-path")
+        yield Static(
+            Content(
+                t.gettext("Exports (for Excel, protected figures) go to: {folder}").format(
+                    folder=str(export_folder(config))
+                )
+            ),
+            classes="text",
+        )
         yield Static(id="export-message", classes="text")
 
     def compose_actions(self) -> ComposeResult:
@@ -74,8 +68,7 @@ class FacilitatorScreen(KioskScreen):
         yield Button(Content(t.gettext("Leave the kiosk")), id="leave", compact=True)
 
     def on_mount(self) -> None:
-        # The export path is what staff come here to type: ready without a Tab.
-        self.query_one("#export-path", Input).focus()
+        self.query_one("#export", Button).focus()
         self.load_counts()
 
     def key_hints(self) -> list[str]:
@@ -89,6 +82,7 @@ class FacilitatorScreen(KioskScreen):
         text = t.gettext("Sessions today: {today} · this month: {month}").format(
             today=t.format_number(counts.today), month=t.format_number(counts.this_month)
         )
+        text += "\n" + t.gettext("True counts for staff, not for publication.")
         if counts.spooled:
             text += "\n" + t.gettext("Waiting to be written to the database: {count}").format(
                 count=t.format_number(counts.spooled)
@@ -101,10 +95,21 @@ class FacilitatorScreen(KioskScreen):
         self.app.call_from_thread(self.query_one("#counts", Static).update, Content(text))
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, path: Path) -> None:
+    def export(self) -> None:
+        # Excel-BE CSV of the protected figures, under a name made from the site and
+        # the day: nothing typed on the kiosk becomes a path.
+        from skillcheck.staff_export import export_to_folder
+
         t = self.t
+        config = self.kiosk.config
         try:
-            written = export_figures(self.kiosk.database, path)
+            written = export_to_folder(
+                self.kiosk.database,
+                export_folder(config),
+                site=config.site,
+                language=config.default_language,
+                today=dt.date.today(),
+            )
         except Exception as error:  # shown to staff, logged in full
             self.kiosk.log_error("export failed", error)
             text = t.gettext("Export failed: {error}").format(error=str(error))
@@ -112,10 +117,9 @@ class FacilitatorScreen(KioskScreen):
             text = t.gettext("Written: {path}").format(path=str(written))
         self.app.call_from_thread(self.query_one("#export-message", Static).update, Content(text))
 
-    @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export")
     def export_pressed(self) -> None:
-        self.export(Path(self.query_one("#export-path", Input).value).expanduser())
+        self.export()
 
     @on(Button.Pressed, "#close")
     def action_back_to_kiosk(self) -> None:

@@ -1,0 +1,159 @@
+"""`skillcheck report`: a one-page PDF for a funder, from the protected figures only.
+
+Every number and chart comes from `reports.build_export` (the cell key method of
+`skillcheck.disclosure`), never from true counts: the page may be handed out.
+Drawn with matplotlib's object API and its own PDF backend (no pyplot, no GUI).
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, N_
+from skillcheck.disclosure import DEFAULT_THRESHOLD
+from skillcheck.i18n import Translator
+from skillcheck.reports import (
+    HIDDEN,
+    PERCENT_MIN_BASE,
+    ExportTable,
+    Filters,
+    build_export,
+    notes,
+)
+
+TITLE = N_("Digital skills self-assessment")
+ALL_SITES = N_("all sites")
+HEADLINE = N_("{share} of completed visits reached at least basic digital skills")
+HEADLINE_HIDDEN = N_("Too few completed visits to show a share (fewer than {base}).")
+VISITS_LINE = N_(
+    "Visits: {visits} · completed: {completed} ({completion}) · abandoned: {abandoned}"
+)
+TREND_TITLE = N_("Visits and share with at least basic skills, by month")
+LEVELS_TITLE = N_("Level reached per area (completed visits)")
+VISITS_AXIS = N_("visits")
+SHARE_AXIS = N_("at least basic %")
+LEVEL_NAMES = {"none": N_("not yet basic"), "basic": N_("basic"), "above_basic": N_("above basic")}
+PARTIAL_NOTE = N_("* partial month (cut by the dates asked for)")
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """The protected tables the page is drawn from."""
+
+    months: ExportTable
+    areas: ExportTable
+
+
+def report_figures(
+    db: sqlite_utils.Database, filters: Filters, min_count: int = DEFAULT_THRESHOLD
+) -> ReportFigures:
+    """The monthly table and the levels-per-area table, both protected."""
+    months = build_export(db, by="month", filters=filters, min_count=min_count)
+    areas = build_export(db, by="month", group=["area"], filters=filters, min_count=min_count)
+    return ReportFigures(months, areas)
+
+
+def render_pdf(
+    figures: ReportFigures,
+    t: Translator,
+    step: Callable[[], None] = lambda: None,
+) -> bytes:
+    """The report as PDF bytes (A4 portrait); `step` is called after each part."""
+    from matplotlib.figure import Figure
+
+    months = figures.months
+    filters = months.filters
+    total = next((r for r in months.rows if r.is_total), None)
+    cell = dict(zip(months.count_columns, total.counts, strict=True)) if total else {}
+    completion, headline = months.percents(total) if total else (None, None)
+
+    figure = Figure(figsize=(8.27, 11.69))
+    fig_text = figure.text
+    scope = filters.site or t.gettext(ALL_SITES)
+    period = f"{filters.since or '…'} – {filters.until or '…'}"
+    fig_text(0.07, 0.955, t.gettext(TITLE), fontsize=18, weight="bold")
+    fig_text(0.07, 0.93, f"{scope} · {period}", fontsize=11, color="#333333")
+    if isinstance(headline, float):
+        share = t.format_percent(headline / 100)
+        text, size = t.gettext(HEADLINE).format(share=share), 14
+    else:
+        text, size = t.gettext(HEADLINE_HIDDEN).format(base=PERCENT_MIN_BASE * months.min_count), 12
+    # Long in French: wrapped to the page, the visits line below it.
+    text = textwrap.fill(text, 62)
+    fig_text(0.07, 0.9, text, fontsize=size, weight="bold", va="top")
+    visits = t.gettext(VISITS_LINE).format(
+        visits=t.format_number(cell.get("sessions", 0)),
+        completed=t.format_number(cell.get("completed", 0)),
+        completion=t.format_percent(completion / 100)
+        if isinstance(completion, float)
+        else t.gettext(HIDDEN),
+        abandoned=t.format_number(cell.get("abandoned", 0)),
+    )
+    fig_text(0.07, 0.9 - 0.025 * (text.count("\n") + 1) - 0.005, visits, fontsize=10.5, va="top")
+    step()
+
+    # Trend: visits as bars, the headline share as a line on its own axis.
+    trend = figure.add_axes((0.1, 0.56, 0.78, 0.23))
+    rows = [r for r in months.rows if not r.is_total]
+    labels = [r.key[0] + ("*" if r.partial else "") for r in rows]
+    visit_counts = [r.counts[0] for r in rows]
+    trend.bar(labels, visit_counts, color="#9ecae1")
+    trend.set_ylabel(t.gettext(VISITS_AXIS))
+    trend.set_title(t.gettext(TREND_TITLE), fontsize=11, loc="left")
+    trend.tick_params(axis="x", labelrotation=45 if len(rows) > 6 else 0, labelsize=8)
+    shares = [months.percents(r)[1] for r in rows]
+    share_axis = trend.twinx()
+    points = [(i, s) for i, s in enumerate(shares) if isinstance(s, float)]
+    if points:
+        share_axis.plot([i for i, _ in points], [s for _, s in points], color="#08519c", marker="o")
+    share_axis.set_ylim(0, 100)
+    share_axis.set_ylabel(t.gettext(SHARE_AXIS))
+    if any(r.partial for r in rows):
+        fig_text(0.1, 0.515, t.gettext(PARTIAL_NOTE), fontsize=8, color="#555555")
+    step()
+
+    # Levels per area: one stacked horizontal bar per area, in percent.
+    levels = figure.add_axes((0.3, 0.3, 0.6, 0.18))
+    area_totals = {int(r.key[-1]): r for r in figures.areas.rows if r.is_total}
+    names = [t.gettext(AREA_SHORT_NAMES[a]) for a in AREAS]
+    left = [0.0] * len(AREAS)
+    colours = {"none": "#fdae6b", "basic": "#9ecae1", "above_basic": "#3182bd"}
+    for level in ("none", "basic", "above_basic"):
+        widths = []
+        for area in AREAS:
+            row = area_totals.get(area)
+            counts = dict(zip(figures.areas.count_columns, row.counts, strict=True)) if row else {}
+            done = counts.get("completed", 0)
+            widths.append(100 * counts.get(level, 0) / done if done else 0.0)
+        levels.barh(
+            names, widths, left=left, color=colours[level], label=t.gettext(LEVEL_NAMES[level])
+        )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    levels.set_xlim(0, 100)
+    levels.invert_yaxis()
+    levels.set_title(t.gettext(LEVELS_TITLE), fontsize=11, loc="left")
+    levels.legend(
+        loc="lower center", bbox_to_anchor=(0.4, -0.45), ncol=3, fontsize=8, frameon=False
+    )
+    step()
+
+    # The notes: method, caveat, context, wrapped to the page's width.
+    y = 0.2
+    for line in notes(months, t):
+        wrapped = textwrap.fill(line, 118)
+        fig_text(0.07, y, wrapped, fontsize=8, va="top", color="#222222")
+        y -= 0.0125 * (wrapped.count("\n") + 1) + 0.008
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format="pdf", metadata={"Title": t.gettext(TITLE), "Creator": "skillcheck"}
+    )
+    step()
+    return buffer.getvalue()
+
+
+REPORT_STEPS = 4  # the calls to `step` in render_pdf
