@@ -105,8 +105,8 @@ def build(
 ) -> float:
     """Create `path` with `sessions` synthetic sessions; returns the seconds it took."""
     from skillcheck.bank import load_bank
-    from skillcheck.records import band_of_minutes as band
     from skillcheck.paths import QUESTIONS_DIR
+    from skillcheck.records import band_of_minutes as band
     from skillcheck.schema import create_daily_triggers, drop_daily_triggers, fill_daily_tables
     from skillcheck.scoring import SCORING_VERSION, area_levels, overall_category
     from skillcheck.store import open_database, write_transaction
