@@ -94,7 +94,7 @@ def run_kiosk(
             warning_seconds=warning,
         )
         app.run()
-        if not app.crashed:
+        if app.crashed_with is None:
             return 0
         # The error is in the log; start again at the welcome screen.
         now = time.monotonic()
