@@ -27,7 +27,9 @@ SIZES = [(80, 24), (120, 40)]
 def make_app(tmp_path: Path, **options):
     """The kiosk with the shipped content, a fresh database, idle timers off."""
     config_options = {
-        key: options.pop(key) for key in ("pin_hash", "kiosk", "help_desk") if key in options
+        key: options.pop(key)
+        for key in ("pin_hash", "kiosk", "help_desk", "languages", "read_aloud")
+        if key in options
     }
     config = SiteConfig(site="Bibliotheek Test", terminal="t1", **config_options)
     options.setdefault("idle_seconds", 0)

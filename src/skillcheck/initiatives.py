@@ -63,7 +63,8 @@ def initiative_text(initiative: Initiative, name: str, translator: Translator) -
 def place_lines(initiative: Initiative, translator: Translator) -> list[str]:
     """What the result screen says about a place under its name, in reading order.
 
-    What it offers, for whom, where, its address, its languages and its web address.
+    What it offers, for whom, where, its address and its languages (the web address
+    has its own line and QR code on screen).
     """
     t = translator
     lines = [initiative_text(initiative, "offer", t)]
@@ -76,8 +77,6 @@ def place_lines(initiative: Initiative, translator: Translator) -> list[str]:
     if initiative.languages:
         names = ", ".join(language_name(code) for code in initiative.languages)
         lines.append(t.gettext("Languages: {names}").format(names=names))
-    if initiative.url:
-        lines.append(initiative.url)
     return lines
 
 

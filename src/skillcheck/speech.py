@@ -153,6 +153,8 @@ def result_speech(
     for place in places:
         parts.append(initiative_text(place, "name", t))
         parts += place_lines(place, t)
+        if place.url:
+            parts.append(place.url)
     return Speech((passage(parts, pronunciation),))
 
 
