@@ -28,10 +28,11 @@ def make_app(tmp_path: Path, **options):
     """The kiosk with the shipped content, a fresh database, idle timers off."""
     config_options = {
         key: options.pop(key)
-        for key in ("pin_hash", "kiosk", "help_desk", "languages", "read_aloud")
+        for key in ("site", "pin_hash", "kiosk", "help_desk", "languages", "read_aloud")
         if key in options
     }
-    config = SiteConfig(site="Bibliotheek Test", terminal="t1", **config_options)
+    config_options.setdefault("site", "Bibliotheek Test")
+    config = SiteConfig(terminal="t1", **config_options)
     options.setdefault("idle_seconds", 0)
     return build_app(
         config=config,
