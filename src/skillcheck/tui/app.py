@@ -186,9 +186,11 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     @property
     def reads_aloud(self) -> bool:
-        """Whether R and the top bar's button read aloud: on in the site config, and
-        espeak-ng installed (without it the button is hidden)."""
-        return self.config.read_aloud and self.speaker.available
+        """Whether R and the top bar's button read aloud: on in the site config,
+        espeak-ng installed (without it the button is hidden), and not in a browser:
+        there espeak-ng would speak on the server, not to the visitor (the page's own
+        voice is the browser branch's part; docs/deploy.md)."""
+        return self.config.read_aloud and self.speaker.available and not self.is_web
 
     def pronunciation(self) -> Pronunciation:
         """How read aloud says things in the visit's language."""
