@@ -385,3 +385,21 @@ def test_a_different_voice_is_used_per_language(tmp_path) -> None:
     subprocess.run(espeak_command(Speech((passage,)), wav=de), check=True)
     subprocess.run(espeak_command(Speech((passage,)), {"de": "en"}, wav=en), check=True)
     assert de.read_bytes() != en.read_bytes()
+
+
+def test_check_config_warns_about_a_voice_espeak_does_not_have(tmp_path) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.fail("espeak-ng is not installed: .ci/run installs it (apt install espeak-ng)")
+    path = tmp_path / "site.toml"
+    path.write_text('languages = ["nl", "fr", "de", "en"]\nvoice.de = "xx-nope"\n')
+    report = check_all(QUESTIONS_DIR, LOCALES_DIR, path)
+    warnings = [p.message for p in report.problems if "voice" in p.message]
+    assert warnings == [
+        "read_aloud: espeak-ng has no voice 'xx-nope' for de "
+        "(see `espeak-ng --voices`; set voice.de)"
+    ]
+    # the shipped defaults are all there: nl, fr-be, de, en
+    path.write_text('languages = ["nl", "fr", "de", "en"]\n')
+    assert not [
+        p for p in check_all(QUESTIONS_DIR, LOCALES_DIR, path).problems if "voice" in p.message
+    ]
