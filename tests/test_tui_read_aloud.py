@@ -13,13 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_driver import assert_fully_visible, make_app, mastered_number, run, start_visit
+from kiosk_driver import (
+    PIN_HASH,
+    assert_fully_visible,
+    make_app,
+    mastered_number,
+    run,
+    start_visit,
+)
 from skillcheck.speech import Speaker
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
 from skillcheck.tui.screens.intro import IntroScreen
 from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.result import ResultScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
+from skillcheck.tui.widgets.bars import KeyBar, TopBar
 
 FOUR = ("nl", "fr", "de", "en")
 
@@ -184,5 +192,25 @@ def test_the_welcome_offers_four_languages_above_the_fold(tmp_path, fake_espeak,
             await pilot.press("3")
             await pilot.pause()
             assert isinstance(app.screen, IntroScreen) and app.language == "de"
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("language", FOUR)
+def test_read_aloud_costs_no_row_at_80x24(tmp_path, fake_espeak, language):
+    """The button sits in the top bar and the hint in the key bar: each stays one line."""
+
+    async def scenario():
+        speaker = RecordingSpeaker(str(fake_espeak))
+        app = make_app(tmp_path, languages=FOUR, speaker=speaker, kiosk=True, pin_hash=PIN_HASH)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for step in range(3):  # welcome, before you start, the first question
+                bars = [app.screen.query_one(TopBar), app.screen.query_one(KeyBar)]
+                assert [bar.region.height for bar in bars] == [1, 1], (language, step)
+                assert app.screen.query_one("#read-aloud-button").region.height == 1
+                number = FOUR.index(language) + 1
+                await pilot.press(str(number) if step == 0 else "enter")
+                await pilot.pause()
+            assert isinstance(app.screen, QuestionScreen)
 
     run(scenario())
