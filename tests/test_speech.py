@@ -403,3 +403,17 @@ def test_check_config_warns_about_a_voice_espeak_does_not_have(tmp_path) -> None
     assert not [
         p for p in check_all(QUESTIONS_DIR, LOCALES_DIR, path).problems if "voice" in p.message
     ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_result_screen_is_spoken_for_real(bank: Bank, tmp_path, language) -> None:
+    catalogue, help_desk = load_catalogue(QUESTIONS_DIR / "initiatives.toml")
+    levels = dict(zip(AREAS, ("above_basic", "basic", "none", "basic", "none"), strict=True))
+    result = Result(levels=levels, category=overall_category(levels))
+    places = recommend(catalogue, levels, "brussels", language, help_desk)
+    t = TRANSLATORS[language]
+    speech = result_speech(bank, result, places, t, PRONUNCIATIONS[language])
+    stats = render(speech, tmp_path / f"result-{language}.wav")
+    words = len(speech.text.split())
+    assert words / 5 < stats["Length (seconds)"] < words / 1.5, words
+    assert stats["RMS     amplitude"] > 0.02
