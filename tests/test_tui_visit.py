@@ -435,3 +435,49 @@ def test_the_sites_theme_is_applied_from_the_first_screen(tmp_path):
             assert app.screen.styles.background.hex.upper() == "#FAF8F2"
 
     run(scenario())
+
+
+@pytest.mark.parametrize("how", ["exit", "ExitApp", "staff leaves"])
+def test_a_visit_ended_by_the_app_ending_is_recorded_as_abandoned(tmp_path, how):
+    """The browser's tab closed (textual-serve sends ExitApp), the app told to exit,
+    staff leaving mid-visit: the visit is recorded, without answers."""
+    from textual.messages import ExitApp
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "fr")
+            await pilot.press("3", "2", "4")
+            if how == "exit":
+                app.exit()
+            elif how == "ExitApp":
+                app.post_message(ExitApp())
+            else:
+                await pilot.press("f12")  # no PIN in practice mode
+                await pilot.pause()
+                assert isinstance(app.screen, FacilitatorScreen)
+                await app.workers.wait_for_complete()
+                await pilot.click("#leave")
+            await pilot.pause()
+
+    run(scenario())
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 3)]
+    assert rows(tmp_path, "SELECT count(*) FROM answers") == [(0,)]
+
+
+def test_enter_after_back_keeps_the_marked_answer_and_goes_on(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "nl")
+            first = app.session.current
+            await pilot.press("enter")  # nothing marked yet: Enter picks nothing
+            assert app.session.current == first and not app.session.given
+            await pilot.press("3", "backspace")
+            assert app.session.current == first
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.session.given[first.id] == first.answers[2].code
+            assert app.session.progress.number == 2
+
+    run(scenario())

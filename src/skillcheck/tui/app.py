@@ -95,6 +95,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         thanks_seconds: float = 8.0,
         pronunciations: dict[str, Pronunciation] | None = None,
         speaker: Speaker | None = None,
+        crash_for_test: bool = False,
     ) -> None:
         super().__init__()
         self.config = config
@@ -125,6 +126,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # Read aloud (R): one speech at a time, in a subprocess (skillcheck.speech).
         self.pronunciations = pronunciations or {}
         self.speaker = speaker or Speaker(config.voices)
+        self.crash_for_test = crash_for_test
         self._store = None
         self._store_lock = threading.Lock()
         for theme in THEMES.values():
@@ -160,6 +162,12 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             loop.add_signal_handler(number, self.exit)
         # Open the database (and write any spooled sessions) once the screen is up.
         self.call_after_refresh(self.run_worker, self.store, thread=True, group="store")
+        if self.crash_for_test:
+            self.call_after_refresh(self.crash_now)
+
+    def crash_now(self) -> None:
+        """Test-only (launch.TEST_CRASHES): an unexpected error, as a bug would raise."""
+        raise RuntimeError("crash requested for a test")
 
     def on_unmount(self) -> None:
         """The app ends (Ctrl+Q in practice, a signal, a closed browser tab, leaving
