@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillcheck.bank import check_bank
-from skillcheck.catalogues import check_locales
 from skillcheck.config import SiteConfig, check_config
 from skillcheck.datafile import Problem
 from skillcheck.digcomp import COMPETENCES
 from skillcheck.initiatives import check_initiatives
+from skillcheck.translation_checks import check_locales
 from skillcheck.pronunciation import check_pronunciations
 
 
