@@ -17,8 +17,8 @@ from textual.widgets import Button, Static
 from skillcheck.bank import Item
 from skillcheck.config import SiteConfig
 from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
-from skillcheck.speech import Speaker
 from skillcheck.pin import hash_pin
+from skillcheck.speech import Speaker
 from skillcheck.tui.launch import build_app
 from skillcheck.tui.screens.question import QuestionScreen
 

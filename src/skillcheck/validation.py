@@ -10,8 +10,8 @@ from skillcheck.config import SiteConfig, check_config
 from skillcheck.datafile import Problem
 from skillcheck.digcomp import COMPETENCES
 from skillcheck.initiatives import check_initiatives
-from skillcheck.translation_checks import check_locales
 from skillcheck.pronunciation import check_pronunciations
+from skillcheck.translation_checks import check_locales
 
 
 @dataclass(frozen=True)

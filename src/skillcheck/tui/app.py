@@ -25,8 +25,8 @@ from skillcheck.bank import Bank
 from skillcheck.config import SiteConfig
 from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative
-from skillcheck.pronunciation import Pronunciation
 from skillcheck.pin import guard_for
+from skillcheck.pronunciation import Pronunciation
 from skillcheck.session import Session
 from skillcheck.speech import Speaker
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
