@@ -27,7 +27,7 @@ PIN_HASH = hash_pin(PIN)
 SIZES = [(80, 24), (120, 40)]
 
 
-def make_app(tmp_path: Path, **options):
+def make_app(tmp_path: Path, *, locales_dir: Path = LOCALES_DIR, **options):
     """The kiosk with the shipped content, a fresh database, idle timers off."""
     config_options = {
         key: options.pop(key)
@@ -44,10 +44,40 @@ def make_app(tmp_path: Path, **options):
     return build_app(
         config=config,
         questions_dir=QUESTIONS_DIR,
-        locales_dir=LOCALES_DIR,
+        locales_dir=locales_dir,
         database=tmp_path / "sessions.db",
         **options,
     )
+
+
+def five_languages(tmp_path: Path) -> Path:
+    """A locales folder offering five languages: the shipped three, and "de" and "it"
+    carrying the French texts (the longest of the three) under their own names."""
+    import shutil
+
+    target = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, target)
+    for code in ("de", "it"):
+        folder = target / code / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        text = (LOCALES_DIR / "fr" / "LC_MESSAGES" / "skillcheck.po").read_text("utf-8")
+        (folder / "skillcheck.po").write_text(
+            text.replace("Language: fr", f"Language: {code}"), "utf-8"
+        )
+    return target
+
+
+def tappable(widget: Widget) -> bool:
+    """A tap at the widget's middle reaches it: on the screen, not scrolled away,
+    not under anything else."""
+    region = widget.region
+    if not region or not widget.display or not widget.visible:
+        return False
+    try:
+        found, _ = widget.screen.get_widget_at(*region.center)
+    except Exception:
+        return False
+    return found is widget or widget in found.ancestors
 
 
 def run(coro):

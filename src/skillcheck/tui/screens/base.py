@@ -50,7 +50,7 @@ class KioskParts:
 
     def practice_hints(self) -> list[str]:
         """The quit hint, in practice mode only (kiosk mode has no way out)."""
-        return [] if self.kiosk.kiosk_mode else [self.t.gettext("Ctrl+Q: quit (practice)")]
+        return [] if self.kiosk.kiosk_mode else [self.t.gettext("Ctrl+Q: quit")]
 
     def read_aloud_hints(self) -> list[str]:
         """ "R: read aloud", when this kiosk can read aloud."""

@@ -116,4 +116,4 @@ class KeyBar(Static):
     """
 
     def __init__(self, hints: list[str]) -> None:
-        super().__init__(Content("   ".join(hints)))
+        super().__init__(Content("  ".join(hints)))

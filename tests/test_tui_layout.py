@@ -1,0 +1,230 @@
+"""Layout at the sizes a kiosk meets: the key hints on one line at 80x24 in every
+language (the open dialog's keys while it is open), five offered languages at 80x24,
+and the main screens usable at 60x20 (what 1280x800 gives at a large font), with
+everything reachable by a tap: no wheel, no arrow keys."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button
+
+from kiosk_driver import (
+    PIN_HASH,
+    assert_fully_visible,
+    five_languages,
+    make_app,
+    mastered_number,
+    run,
+    tappable,
+)
+from skillcheck.tui.screens.base import KioskModal
+from skillcheck.tui.screens.language import LanguageModal
+from skillcheck.tui.screens.question import QuestionScreen
+from skillcheck.tui.screens.result import ResultScreen
+from skillcheck.tui.widgets.answer import AnswerButton
+from skillcheck.tui.widgets.bars import KeyBar, TopBar
+from skillcheck.tui.widgets.initiative_card import InitiativeCard, UrlLine
+
+LANGUAGES = ["nl", "fr", "en"]
+
+
+def key_bar_on_one_line(app) -> str:
+    """The key hints of what is open: one line at the bottom, whole; returns them."""
+    screen = app.screen
+    bar = screen.query_one(KeyBar)
+    assert bar.region.height == 1, f"key hints on {bar.region.height} lines: {bar.content}"
+    assert bar.region.bottom == screen.size.height
+    assert_fully_visible(app)
+    return str(bar.content)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_key_hints_fit_one_line_at_80x24_and_follow_the_open_dialog(tmp_path, language):
+    async def scenario():
+        app = make_app(tmp_path, pin_hash=PIN_HASH)  # practice mode: the longest hints
+        async with app.run_test(size=(80, 24)) as pilot:
+            t = app.translators[language]
+            key_bar_on_one_line(app)
+            await pilot.press(str(list(app.translators).index(language) + 1))
+            await pilot.pause()
+            assert t.gettext("Enter: start") in key_bar_on_one_line(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert t.gettext("Esc: stop") in key_bar_on_one_line(app)
+            dialogs = [
+                ("escape", t.gettext("2 or Esc: go on")),
+                ("l", t.gettext("Esc: cancel")),
+            ]
+            for key, hint in dialogs:
+                await pilot.press(key)
+                await pilot.pause()
+                assert isinstance(app.screen, KioskModal)
+                assert hint in key_bar_on_one_line(app)
+                await pilot.press("escape")
+                await pilot.pause()
+            app.show_idle_warning()
+            await pilot.pause()
+            assert t.gettext("Any key: go on") in key_bar_on_one_line(app)
+            await pilot.press("space")
+            await pilot.press("f12")
+            await pilot.pause()
+            assert t.gettext("Enter: OK") in key_bar_on_one_line(app)
+            await pilot.press("escape")
+            while isinstance(app.screen, QuestionScreen):
+                await pilot.press(str(mastered_number(app.session.current)))
+            await pilot.pause()
+            assert t.gettext("Enter: finish") in key_bar_on_one_line(app)
+            await app.workers.wait_for_complete()
+            await pilot.press("enter")
+            await pilot.pause()
+            key_bar_on_one_line(app)
+            app.open_facilitator()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert t.gettext("Esc: back to the kiosk") in key_bar_on_one_line(app)
+
+    run(scenario())
+
+
+def test_five_languages_at_80x24(tmp_path):
+    codes = ("nl", "fr", "en", "de", "it")
+
+    async def scenario():
+        app = make_app(tmp_path, locales_dir=five_languages(tmp_path), languages=codes)
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert list(app.translators) == list(codes)
+            for code in codes:
+                assert tappable(app.screen.query_one(f"#lang-{code}", Button)), code
+            await pilot.click("#lang-de")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionScreen)
+            key_bar_on_one_line(app)
+            assert tappable(app.screen.query_one("#language-button"))
+            await pilot.click("#language-button")
+            await pilot.pause()
+            assert isinstance(app.screen, LanguageModal)
+            for code in codes:
+                assert tappable(app.screen.query_one(f"#lang-{code}", Button)), code
+            assert tappable(app.screen.query_one("#cancel", Button))
+            key_bar_on_one_line(app)
+            await pilot.click("#lang-it")
+            await pilot.pause()
+            assert app.language == "it" and isinstance(app.screen, QuestionScreen)
+
+    run(scenario())
+
+
+async def page_to(pilot, widget) -> int:
+    """Tap "More ↓" until `widget` can be tapped; returns the taps needed."""
+    for taps in range(30):
+        if tappable(widget):
+            return taps
+        more = pilot.app.screen.query_one("#page-down", Button)
+        assert tappable(more), f"{widget!r} is out of reach and there is no More ↓ to tap"
+        await pilot.click("#page-down")
+        await pilot.pause()
+    raise AssertionError(f"{widget!r} never came into reach")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_main_screens_usable_at_60x20_with_four_languages(tmp_path, language):
+    codes = ("nl", "fr", "en", "de")
+
+    async def scenario():
+        app = make_app(tmp_path, locales_dir=five_languages(tmp_path), languages=codes)
+        async with app.run_test(size=(60, 20)) as pilot:
+            for code in codes:
+                assert tappable(app.screen.query_one(f"#lang-{code}", Button)), code
+            await pilot.click(f"#lang-{language}")
+            await pilot.pause()
+            assert tappable(app.screen.query_one("#start", Button))
+            await pilot.click("#start")
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionScreen)
+            assert tappable(app.screen.query_one("#stop", Button))
+            # Every question: each answer in reach (paged by More ↓ if need be), and
+            # Back and Stop always in view.
+            while isinstance(app.screen, QuestionScreen):
+                screen = app.screen
+                count = len(app.session.current.answers)
+                buttons = [b for b in screen.query(AnswerButton) if b.number <= count]
+                for button in buttons:
+                    await page_to(pilot, button)
+                assert tappable(screen.query_one("#stop", Button))
+                if app.session.can_go_back:
+                    assert tappable(screen.query_one("#back", Button))
+                number = mastered_number(app.session.current)
+                await pilot.click(f"#answer-{number}")
+                await pilot.pause()
+                if app.session is not None and app.session.progress.number == 3:
+                    await pilot.click("#language-button")
+                    await pilot.pause()
+                    dialog = app.screen
+                    assert isinstance(dialog, LanguageModal)
+                    for code in codes:
+                        assert tappable(dialog.query_one(f"#lang-{code}", Button)), code
+                    assert tappable(dialog.query_one("#cancel", Button))
+                    await pilot.click("#cancel")
+                    await pilot.pause()
+            assert isinstance(app.screen, ResultScreen)
+            await app.workers.wait_for_complete()
+            assert tappable(app.screen.query_one("#finish", Button))
+            cards = list(app.screen.query(InitiativeCard))
+            await page_to(pilot, cards[-1])
+            assert tappable(app.screen.query_one("#page-up", Button))
+            assert tappable(app.screen.query_one("#finish", Button))
+
+    run(scenario())
+
+
+def test_the_result_is_paged_to_the_end_by_taps_at_80x24(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.click("#lang-en")
+            await pilot.pause()
+            await pilot.click("#start")
+            await pilot.pause()
+            while isinstance(app.screen, QuestionScreen):
+                await pilot.press(str(mastered_number(app.session.current)))
+            await pilot.pause()
+            screen = app.screen
+            assert not tappable(screen.query_one("#page-up", Button))  # at the top
+            taps = await page_to(pilot, list(screen.query(UrlLine))[-1])
+            assert taps >= 1
+            # No hint promises arrow keys: a touch screen has none.
+            assert "Arrow" not in str(screen.query_one(KeyBar).content)
+            while tappable(screen.query_one("#page-down", Button)):
+                await pilot.click("#page-down")
+                await pilot.pause()
+            assert tappable(list(screen.query(InitiativeCard))[-1])
+            await pilot.click("#page-up")
+            await pilot.pause()
+            await pilot.click("#finish")
+            await pilot.pause()
+            assert app.visit is None
+
+    run(scenario())
+
+
+def test_a_long_site_name_is_not_cut_on_question_screens_at_80x24(tmp_path):
+    name = "Bibliothèque communale de Saint-Josse-ten-Noode"
+
+    async def scenario():
+        app = make_app(tmp_path, site=name)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for language in LANGUAGES:
+                await pilot.press(str(list(app.translators).index(language) + 1))
+                await pilot.pause()
+                await pilot.press("enter")
+                await pilot.pause()
+                bar = app.screen.query_one(TopBar)
+                assert name in str(bar.query_one("#where").content)
+                assert_fully_visible(app)
+                await pilot.press("escape", "1")
+                await pilot.pause()
+
+    run(scenario())
