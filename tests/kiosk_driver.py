@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 from pathlib import Path
 
 from textual.app import App
@@ -17,6 +18,7 @@ from skillcheck.bank import Item
 from skillcheck.config import SiteConfig
 from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
 from skillcheck.pin import hash_pin
+from skillcheck.speech import Speaker
 from skillcheck.tui.launch import build_app
 from skillcheck.tui.screens.question import QuestionScreen
 
@@ -29,12 +31,18 @@ def make_app(tmp_path: Path, *, locales_dir: Path = LOCALES_DIR, **options):
     """The kiosk with the shipped content, a fresh database, idle timers off."""
     config_options = {
         key: options.pop(key)
-        for key in ("pin_hash", "kiosk", "help_desk", "export_folder", "languages", "site")
+        for key in (
+            "site", "pin_hash", "kiosk", "help_desk", "export_folder", "languages", "read_aloud"
+        )
         if key in options
     }
     config_options.setdefault("site", "Bibliotheek Test")
     config = SiteConfig(terminal="t1", **config_options)
     options.setdefault("idle_seconds", 0)
+    # Read aloud is on (its button and hint take their place on every screen), but a
+    # test never makes a sound: `true` stands in for espeak-ng unless a test brings
+    # its own speaker.
+    options.setdefault("speaker", Speaker(program=shutil.which("true") or "true"))
     return build_app(
         config=config,
         questions_dir=QUESTIONS_DIR,

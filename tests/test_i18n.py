@@ -307,10 +307,11 @@ def test_a_fourth_language_appears_with_no_code_change(tmp_path: Path) -> None:
 
 def test_shipped_languages_names_and_formats() -> None:
     translators = load_translators(LOCALES_DIR)
-    assert list(translators) == ["nl", "fr", "en"]
-    nl, fr, en = translators["nl"], translators["fr"], translators["en"]
-    assert (nl.name, fr.name, en.name) == ("Nederlands", "Français", "English")
-    assert (nl.locale, fr.locale) == ("nl_BE", "fr_BE")
+    assert list(translators) == ["nl", "fr", "de", "en"]
+    nl, fr, de, en = (translators[code] for code in ("nl", "fr", "de", "en"))
+    assert (nl.name, fr.name, de.name, en.name) == ("Nederlands", "Français", "Deutsch", "English")
+    assert (nl.locale, fr.locale, de.locale) == ("nl_BE", "fr_BE", "de_BE")
+    assert de.format_number(1234567.5) == "1.234.567,5"
     assert nl.format_number(1234567.5) == "1.234.567,5"
     assert fr.format_number(1234567.5) == "1\u202f234\u202f567,5"
     assert nl.format_percent(0.6) == "60%"
@@ -318,6 +319,7 @@ def test_shipped_languages_names_and_formats() -> None:
     day = date(2026, 11, 27)
     assert nl.format_date(day) == "27 november 2026"
     assert fr.format_date(day) == "27 novembre 2026"
+    assert de.format_date(day) == "27. November 2026"
     assert en.format_date(day) == "27 November 2026"
 
 
@@ -622,12 +624,12 @@ def test_shipped_catalogues_are_complete_and_valid() -> None:
     problems = check_locales(LOCALES_DIR, QUESTIONS_DIR)
     errors = [str(p) for p in problems if p.severity == "error"]
     assert errors == [], "run `make i18n` and translate:\n" + "\n".join(errors[:20])
-    for language in ("nl", "fr"):
+    for language in ("nl", "fr", "de"):
         catalog = read_po_file(LOCALES_DIR / language / "LC_MESSAGES" / "skillcheck.po").catalog
         assert all(m.string and not m.fuzzy for m in catalog if m.id), language
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize("language", ["nl", "fr", "de", "en"])
 def test_shipped_catalogues_pass_msgfmt_check(language: str, tmp_path: Path) -> None:
     path = LOCALES_DIR / language / "LC_MESSAGES" / "skillcheck.po"
     msgfmt = shutil.which("msgfmt")
@@ -665,6 +667,27 @@ def test_the_fast_language_names_agree_with_babel() -> None:
     for code, name in _OWN_NAMES.items():
         babel_name = Locale.parse(code).get_display_name(code)
         assert name == babel_name[:1].upper() + babel_name[1:], code
+
+
+def test_shipped_german_plural_rule_and_typography() -> None:
+    """German: form 0 only for exactly 1; quotes are „…“, never straight or English ones."""
+    de = load_translators(LOCALES_DIR)["de"]
+    assert [de.catalogue.plural(n) for n in (0, 1, 2)] == [1, 0, 1]
+    assert de.ngettext("Wrong PIN. Try again in {count} second.", "-", 1).startswith("Falsche")
+    catalog = read_po_file(LOCALES_DIR / "de" / "LC_MESSAGES" / "skillcheck.po").catalog
+    quoted = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in forms:
+            assert "'" not in text and '"' not in text, text
+            # every quotation opens with „ and closes with “, in that order
+            marks = [c for c in text if c in "„“"]
+            assert marks == ["„", "“"] * (len(marks) // 2), text
+            assert "”" not in text and "«" not in text, text
+            quoted += text.count("„")
+    assert quoted >= 4  # the quoted search result, news message, Facebook word, SMS
 
 
 # --- reading without Babel's private parser hooks ---------------------------------------

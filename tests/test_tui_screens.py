@@ -26,7 +26,9 @@ from skillcheck.tui.screens.result import ResultScreen
 from skillcheck.tui.screens.thanks import ThanksScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
 
-LANGUAGES = ["nl", "fr", "en"]
+LANGUAGES = ["nl", "fr", "en", "de"]
+# The four shipped languages, offered together (German is offered only when listed).
+FOUR = ("nl", "fr", "de", "en")
 
 
 def _t_in(app, *messages: str) -> None:
@@ -40,7 +42,8 @@ def _t_in(app, *messages: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_screen_fits(tmp_path, language, size):
     async def scenario():
-        app = make_app(tmp_path, pin_hash=PIN_HASH)
+        languages = FOUR if language == "de" else ("nl", "fr", "en")
+        app = make_app(tmp_path, pin_hash=PIN_HASH, languages=languages)
         async with app.run_test(size=size) as pilot:
             assert isinstance(app.screen, WelcomeScreen)
             texts = assert_fully_visible(app)

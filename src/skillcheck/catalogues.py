@@ -41,6 +41,7 @@ DEFAULT_PLURAL_FORMS = {
     "nl": "nplurals=2; plural=(n != 1);",
     "fr": "nplurals=2; plural=(n > 1);",
     "en": "nplurals=2; plural=(n != 1);",
+    "de": "nplurals=2; plural=(n != 1);",
 }
 
 

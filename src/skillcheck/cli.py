@@ -16,7 +16,7 @@ from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="skillcheck")
 def cli() -> None:
-    """skillcheck: a kiosk self-assessment of basic digital skills (NL/FR/EN)."""
+    """skillcheck: a kiosk self-assessment of basic digital skills (NL/FR/DE/EN)."""
 
 
 # Options shared by `check` and `run`: the content the kiosk loads.

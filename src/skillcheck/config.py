@@ -6,8 +6,11 @@ config (see `skillcheck.pin`); `load_config` reads it into `SiteConfig.pin_hash`
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from skillcheck.datafile import Entry, Problem, read_data_file, value_or_raise
 from skillcheck.digcomp import REGIONS
@@ -15,6 +18,8 @@ from skillcheck.initiatives import Initiative, parse_initiative
 from skillcheck.pin import parse_hash, pin_file_for, read_pin_file
 
 THEMES = ("default", "high-contrast")
+# An espeak-ng voice name as `voice.<lang>` gives it: "nl", "fr-be", "gmw/de", "en-gb+f3".
+_VOICE_NAME = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)?(\+[A-Za-z0-9_-]+)?$")
 MIN_WARNING_SECONDS = 20
 
 
@@ -40,6 +45,10 @@ class SiteConfig:
     max_visitors: int = 4
     initiatives: tuple[Initiative, ...] = ()
     help_desk: Initiative | None = None
+    # Read aloud (R and the top bar's button); hidden anyway without espeak-ng.
+    read_aloud: bool = True
+    # espeak-ng voice per language (`voice.nl = "nl"`); others use speech.DEFAULT_VOICES.
+    voices: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     path: Path | None = field(default=None, compare=False)
 
 
@@ -65,6 +74,7 @@ _SIMPLE_KEYS: dict[str, type] = {
     "database": str,
     "export_folder": str,
     "pin_hash": str,
+    "read_aloud": bool,
     "max_visitors": int,
 }
 
@@ -189,7 +199,30 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
             problems.append(
                 Problem(path, data_file.top_line("help_desk"), "'help_desk' must be a table")
             )
-    known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk", "spool_folders"}
+    if "voice" in data:
+        voices = data["voice"]
+        if not isinstance(voices, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and _VOICE_NAME.match(v)
+            for k, v in voices.items()
+        ):
+            line = next(
+                (
+                    n
+                    for n, text in enumerate(data_file.lines, 1)
+                    if re.match(r"\s*\[?voice\b", text)
+                ),
+                1,
+            )
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    "'voice.<lang>' must be an espeak-ng voice name: voice.fr = \"fr-be\"",
+                )
+            )
+        else:
+            values["voices"] = MappingProxyType(dict(voices))
+    known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk", "spool_folders", "voice"}
     for key in sorted(set(data) - known):
         problem(key, f"unknown key '{key}'")
     if any(p.severity == "error" for p in problems):

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from skillcheck.datafile import Entry, Problem, read_data_file, value_or_raise
 from skillcheck.digcomp import AREAS, LEVELS, REGIONS
-from skillcheck.i18n import Translator
+from skillcheck.i18n import Translator, language_name
 from skillcheck.scoring import overall_category, weakest_areas
 
 TEXT_FIELDS = ("offer", "audience", "where")
@@ -58,6 +58,26 @@ def initiative_text(initiative: Initiative, name: str, translator: Translator) -
         # A site's own entry is not in the catalogues: its English (or first) text.
         return own.get("en") or source
     return translator.pgettext(initiative.id, source)
+
+
+def place_lines(initiative: Initiative, translator: Translator) -> list[str]:
+    """What the result screen says about a place under its name, in reading order.
+
+    What it offers, for whom, where, its address and its languages (the web address
+    has its own line and QR code on screen).
+    """
+    t = translator
+    lines = [initiative_text(initiative, "offer", t)]
+    for name in ("audience", "where"):
+        text = initiative_text(initiative, name, t)
+        if text:
+            lines.append(text)
+    if initiative.address:
+        lines.append(t.gettext("Address: {address}").format(address=initiative.address))
+    if initiative.languages:
+        names = ", ".join(language_name(code) for code in initiative.languages)
+        lines.append(t.gettext("Languages: {names}").format(names=names))
+    return lines
 
 
 def load_catalogue(path: Path) -> tuple[tuple[Initiative, ...], Initiative]:

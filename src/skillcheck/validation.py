@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillcheck.bank import check_bank
-from skillcheck.config import check_config
+from skillcheck.config import SiteConfig, check_config
 from skillcheck.datafile import Problem
 from skillcheck.digcomp import COMPETENCES
 from skillcheck.initiatives import check_initiatives
+from skillcheck.pronunciation import check_pronunciations
 from skillcheck.translation_checks import check_locales
 
 
@@ -39,16 +40,19 @@ def check_all(
     initiatives, found = check_initiatives(questions_dir / "initiatives.toml")
     problems += found
     problems += check_locales(locales_dir, questions_dir, allow_incomplete=allow_incomplete)
+    languages = sorted(
+        p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/skillcheck.po")
+    )
+    problems += check_pronunciations(locales_dir, languages)
     if config_path is not None:
         config, found = check_config(config_path)
         problems += found
         if config is not None and config.database is not None:
             problems += _check_database(config_path, config.database)
+        if config is not None and config.read_aloud:
+            problems += _check_read_aloud(config_path, config)
     summary = ""
     if bank is not None:
-        languages = sorted(
-            p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/skillcheck.po")
-        )
         summary = (
             f"OK: {len(bank.items)} items in {len(bank.areas)} areas, "
             f"{len(bank.competences)} of {len(COMPETENCES)} competences, "
@@ -74,3 +78,36 @@ def _check_database(config_path: Path, database: Path) -> list[Problem]:
     except Exception as error:  # noqa: BLE001 - locked, unreadable …: report, never raise
         return [Problem(config_path, line, f"database {database} cannot be opened: {error}")]
     return []
+
+
+def _check_read_aloud(config_path: Path, config: SiteConfig) -> list[Problem]:
+    """Read aloud needs espeak-ng and a voice for every offered language (warnings)."""
+    from skillcheck.datafile import read_data_file
+    from skillcheck.speech import ESPEAK, espeak_installed, installed_voices, voice_for
+
+    data_file, _ = read_data_file(config_path)
+    line = data_file.top_line("read_aloud") if data_file else 1
+    if not espeak_installed():
+        return [
+            Problem(
+                config_path,
+                line,
+                f"read_aloud: {ESPEAK} is not installed, so the Read aloud button is hidden "
+                f"(install the Debian package {ESPEAK}, or set read_aloud = false)",
+                "warning",
+            )
+        ]
+    known = installed_voices()
+    if known is None:
+        return []
+    return [
+        Problem(
+            config_path,
+            line,
+            f"read_aloud: {ESPEAK} has no voice {voice_for(language, config.voices)!r} "
+            f"for {language} (see `{ESPEAK} --voices`; set voice.{language})",
+            "warning",
+        )
+        for language in config.languages
+        if voice_for(language, config.voices).lower() not in known
+    ]

@@ -26,7 +26,9 @@ from skillcheck.config import SiteConfig
 from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative
 from skillcheck.pin import guard_for
+from skillcheck.pronunciation import Pronunciation
 from skillcheck.session import Session
+from skillcheck.speech import Speaker
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.crash import CrashAdapter
 from skillcheck.tui.messages import (
@@ -92,6 +94,8 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         idle_seconds: float | None = None,
         warning_seconds: float | None = None,
         thanks_seconds: float = 8.0,
+        pronunciations: dict[str, Pronunciation] | None = None,
+        speaker: Speaker | None = None,
         crash_for_test: bool = False,
     ) -> None:
         super().__init__()
@@ -121,6 +125,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.base: KioskScreen | None = None
         self.questions: KioskScreen | None = None
         self.idle_warning_open = False
+        # Read aloud (R): one speech at a time, in a subprocess (skillcheck.speech).
+        self.pronunciations = pronunciations or {}
+        self.speaker = speaker or Speaker(config.voices)
         self.crash_for_test = crash_for_test
         self._store = None
         self._store_lock = threading.Lock()
@@ -167,6 +174,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     def on_unmount(self) -> None:
         """The app ends (Ctrl+Q in practice, a signal, a closed browser tab, leaving
         through the staff screen): a visit in progress is recorded as abandoned."""
+        self.speaker.stop()
         self.record_interrupted()
 
     @property
@@ -185,6 +193,26 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def action_quit_practice(self) -> None:
         self.exit()
+
+    @property
+    def reads_aloud(self) -> bool:
+        """Whether R and the top bar's button read aloud: on in the site config,
+        espeak-ng installed (without it the button is hidden), and not in a browser:
+        there espeak-ng would speak on the server, not to the visitor (the page's own
+        voice is the browser branch's part; docs/deploy.md)."""
+        return self.config.read_aloud and self.speaker.available and not self.is_web
+
+    def pronunciation(self) -> Pronunciation:
+        """How read aloud says things in the visit's language."""
+        return self.pronunciations.get(self.language) or Pronunciation(self.language)
+
+    def action_read_aloud(self) -> None:
+        """R (or the top bar's button): read the screen shown, or stop reading."""
+        if not self.reads_aloud:
+            return
+        speech = getattr(self.screen, "speech", None)
+        if speech is not None:
+            self.speaker.toggle(speech())
 
     def action_contrast(self) -> None:
         """Switch between the site's theme and high contrast (key C, top bar button)."""
@@ -283,6 +311,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def show(self, screen: KioskScreen) -> None:
         """Replace whatever is shown (dialogs included) with `screen`."""
+        self.speaker.stop()  # a new screen, or the idle reset: its reading ends
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.idle_warning_open = False
@@ -360,6 +389,8 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # events.Idle is not user inactivity: any key, touch or wheel is presence.
         if isinstance(event, PRESENCE):
             self.last_input = time.monotonic()
+        if isinstance(event, events.Key) and event.key != "r":
+            self.speaker.stop()  # any other key stops the reading (R toggles it)
         await super().on_event(event)
 
     def check_inactivity(self) -> None:

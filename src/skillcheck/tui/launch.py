@@ -17,6 +17,7 @@ from skillcheck.bank import load_bank
 from skillcheck.config import MIN_WARNING_SECONDS, SiteConfig, default_config, load_config
 from skillcheck.initiatives import load_catalogue
 from skillcheck.paths import default_database_path, default_log_path
+from skillcheck.pronunciation import load_pronunciations
 from skillcheck.tui.visit import load_site_translators
 
 log = logging.getLogger("skillcheck.tui")
@@ -116,6 +117,7 @@ def build_app(
         database=database or config.database or default_database_path(),
         kiosk=kiosk or config.kiosk,
         start_language=language,
+        pronunciations=load_pronunciations(locales_dir, list(translators)),
         **options,
     )
 

@@ -21,8 +21,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
+from skillcheck.speech import Speech, page_speech
 from skillcheck.tui.messages import LanguageChanged, LanguageChosen, StaffRequested, ThemeChanged
 from skillcheck.tui.widgets.bars import KeyBar, TopBar
 from skillcheck.tui.widgets.paging import PagedBody
@@ -50,6 +51,29 @@ class KioskParts:
     def practice_hints(self) -> list[str]:
         """The quit hint, in practice mode only (kiosk mode has no way out)."""
         return [] if self.kiosk.kiosk_mode else [self.t.gettext("Ctrl+Q: quit")]
+
+    def read_aloud_hints(self) -> list[str]:
+        """ "R: read aloud", when this kiosk can read aloud."""
+        return [self.t.gettext("R: read aloud")] if self.kiosk.reads_aloud else []
+
+    def speech(self) -> Speech:
+        """What R reads: the screen's texts in order (screens with more to say, such
+        as the question, override this with the core's reading of the visit)."""
+        texts = []
+        for widget in self.query(Static):  # type: ignore[attr-defined]
+            if isinstance(widget, (TopBar, KeyBar)) or not widget.display:
+                continue
+            if any(isinstance(parent, TopBar) for parent in widget.ancestors):
+                continue
+            content = widget.content
+            text = content.plain if isinstance(content, Content) else str(content)
+            if any(c.isalpha() for c in text):  # not a bar, a QR code or an empty line
+                texts.append(text)
+        return page_speech(texts, self.kiosk.pronunciation())
+
+    def on_screen_suspend(self) -> None:
+        """Another screen or dialog covers this one: what it was reading stops."""
+        self.kiosk.speaker.stop()
 
 
 class KioskScreen(KioskParts, Screen[None]):
@@ -89,6 +113,7 @@ class KioskScreen(KioskParts, Screen[None]):
 
     BINDINGS = [
         Binding("c,f2", "app.contrast", show=False),
+        Binding("r", "app.read_aloud", show=False),
         Binding("pagedown", "page(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
     ]
@@ -115,7 +140,7 @@ class KioskScreen(KioskParts, Screen[None]):
             yield from self.compose_actions()
             yield Button(Content(t.gettext("↑ Back up")), id="page-up", classes="page")
             yield Button(Content(t.gettext("More ↓")), id="page-down", classes="page")
-        yield KeyBar(self.key_hints() + self.practice_hints())
+        yield KeyBar(self.key_hints() + self.read_aloud_hints() + self.practice_hints())
 
     def compose_body(self) -> ComposeResult:
         """The screen's text (scrolls)."""
@@ -224,6 +249,8 @@ class KioskModal(KioskParts, ModalScreen[T], Generic[T]):
     }
     """
 
+    BINDINGS = [Binding("r", "app.read_aloud", show=False)]
+
     def key_hints(self) -> list[str]:
         """The keys of this dialog (shown instead of the screen's while it is open)."""
         return []
@@ -236,7 +263,7 @@ class KioskModal(KioskParts, ModalScreen[T], Generic[T]):
         return super().dismiss(result)
 
     def compose_hints(self) -> ComposeResult:
-        yield KeyBar(self.key_hints())
+        yield KeyBar(self.key_hints() + self.read_aloud_hints())
 
     @on(LanguageChanged)
     async def language_changed(self) -> None:

@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, ProgressBar, Static
 
+from skillcheck.speech import Speech, answer_text, progress_text, question_speech
 from skillcheck.tui.messages import Answered, BackRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.answer import AnswerButton
@@ -116,15 +117,7 @@ class QuestionScreen(VisitorScreen):
         self.item_id = item.id
         self.marked = session.previous_answer()
         self.query_one("#area", Static).update(Content(t.pgettext(area.context, area.name)))
-        self.query_one("#progress-text", Static).update(
-            Content(
-                t.ngettext(
-                    "Question {number} of at most {total}",
-                    "Question {number} of at most {total}",
-                    progress.at_most,
-                ).format(number=progress.number, total=progress.at_most)
-            )
-        )
+        self.query_one("#progress-text", Static).update(Content(progress_text(session, t)))
         self.query_one("#progress", ProgressBar).update(
             total=progress.at_most, progress=progress.number - 1
         )
@@ -133,11 +126,7 @@ class QuestionScreen(VisitorScreen):
         for button in self.query(AnswerButton):
             if button.number <= len(answers):
                 answer = answers[button.number - 1]
-                text = (
-                    t.pgettext(answer.context, answer.text)
-                    if answer.context
-                    else t.gettext(answer.text)
-                )
+                text = answer_text(answer, t)
                 note = t.gettext("your answer before") if answer.code == self.marked else None
                 button.show_answer(answer.code, text, note)
             else:
@@ -145,6 +134,13 @@ class QuestionScreen(VisitorScreen):
         self.query_one("#back", Button).disabled = not session.can_go_back
         self.set_focus(None)
         self.query_one(PagedBody).scroll_home(animate=False)
+
+    def speech(self) -> Speech:
+        """The question, then each answer with its spoken number (read aloud, R)."""
+        kiosk = self.kiosk
+        if kiosk.session is None:
+            return Speech()
+        return question_speech(kiosk.bank, kiosk.session, self.t, kiosk.pronunciation())
 
     def answer(self, code: str | None) -> None:
         if code is not None and self.item_id is not None:

@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from skillcheck.i18n import language_name
-from skillcheck.initiatives import initiative_text, recommend
+from skillcheck.initiatives import initiative_text, place_lines, recommend
 from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, area_advice
 from skillcheck.session import Result
+from skillcheck.speech import Speech, result_speech
 from skillcheck.tui.messages import Finished
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.area_bar import AreaBar
@@ -54,20 +54,18 @@ class ResultScreen(VisitorScreen):
                 classes="text",
             )
         for initiative in recommendations:
-            lines = [initiative_text(initiative, "offer", t)]
-            for field in ("audience", "where"):
-                text = initiative_text(initiative, field, t)
-                if text:
-                    lines.append(text)
-            if initiative.address:
-                lines.append(t.gettext("Address: {address}").format(address=initiative.address))
-            if initiative.languages:
-                names = ", ".join(language_name(code) for code in initiative.languages)
-                lines.append(t.gettext("Languages: {names}").format(names=names))
-            yield InitiativeCard(initiative_text(initiative, "name", t), lines, initiative.url)
+            name = initiative_text(initiative, "name", t)
+            yield InitiativeCard(name, place_lines(initiative, t), initiative.url)
 
     def compose_actions(self) -> ComposeResult:
         yield Button(Content(self.t.gettext("Finish (Enter)")), id="finish")
+
+    def speech(self) -> Speech:
+        """The result in words, each area, then each place (read aloud, R)."""
+        kiosk = self.kiosk
+        return result_speech(
+            kiosk.bank, self.result, self.recommendations(), self.t, kiosk.pronunciation()
+        )
 
     def recommendations(self):
         kiosk = self.kiosk

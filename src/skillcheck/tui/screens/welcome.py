@@ -11,6 +11,7 @@ from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from skillcheck.speech import Speech, welcome_speech, welcome_texts
 from skillcheck.tui.messages import LanguagePicked
 from skillcheck.tui.screens.base import VisitorScreen
 
@@ -74,24 +75,11 @@ class WelcomeScreen(VisitorScreen):
         yield Static(Content(self.kiosk.config.site), id="site")
         with Grid(id="languages"):
             for number, t in enumerate(self.kiosk.translators.values(), start=1):
+                title, invite, press = welcome_texts(t, number)
                 with Vertical(classes="language"):
-                    yield Static(
-                        Content(t.gettext("How good are you with computers and phones?")),
-                        classes="invite-title",
-                    )
-                    yield Static(
-                        Content(
-                            t.gettext(
-                                "Find out in 5 to 8 minutes, and where you can learn more. "
-                                "Free, and we do not ask your name."
-                            )
-                        ),
-                        classes="invite",
-                    )
-                    yield Static(
-                        Content(t.gettext("Press {key} or touch the button.").format(key=number)),
-                        classes="invite",
-                    )
+                    yield Static(Content(title), classes="invite-title")
+                    yield Static(Content(invite), classes="invite")
+                    yield Static(Content(press), classes="invite")
 
     def compose_actions(self) -> ComposeResult:
         with Grid(id="language-buttons"):
@@ -108,6 +96,18 @@ class WelcomeScreen(VisitorScreen):
         columns = columns_for(len(self.kiosk.translators), width - 4)
         for grid in self.query(Grid):
             grid.styles.grid_size_columns = columns
+
+    def read_aloud_hints(self) -> list[str]:
+        """Before a language is chosen: "R: Voorlezen · Lire à voix haute · …"."""
+        if not self.kiosk.reads_aloud:
+            return []
+        translators = self.kiosk.translators.values()
+        words = " · ".join(dict.fromkeys(t.gettext("Read aloud") for t in translators))
+        return [self.t.gettext("{key}: {words}").format(key="R", words=words)]
+
+    def speech(self) -> Speech:
+        """The invitation in every offered language, each in its own voice (R)."""
+        return welcome_speech(self.kiosk.translators, self.kiosk.pronunciations)
 
     def action_pick(self, number: int) -> None:
         codes = list(self.kiosk.translators)

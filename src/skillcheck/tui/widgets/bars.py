@@ -9,6 +9,9 @@ from textual.widgets import Button, Static
 
 from skillcheck.tui.themes import THEMES
 
+# The longest "Language" in every offered language that the top bar shows in words.
+LANGUAGE_WORDS_WIDTH = 28
+
 
 class TopBar(Horizontal):
     """Where you are, and small buttons that work on every screen (language, contrast).
@@ -53,12 +56,20 @@ class TopBar(Horizontal):
         app = self.app
         t = app.t
         yield Static(Content(self.where), id="where")
+        if app.reads_aloud:
+            # Key and a play sign only: it must fit beside the language and contrast
+            # buttons in every language at 60 columns; the key bar says "R: read aloud".
+            yield self.top_button("R ▶", "read-aloud-button", "app.read_aloud")
         if self.show_language and len(app.translators) > 1:
             # "Language" in every offered language, so a person lost in a language
             # they cannot read still finds the way back.
             words = " · ".join(
                 dict.fromkeys(other.gettext("Language") for other in app.translators.values())
             )
+            if len(words) > LANGUAGE_WORDS_WIDTH:
+                # Four languages ("Taal · Langue · Sprache · Language") leave no room for
+                # where you are at 80 columns: their codes instead ("NL · FR · DE · EN").
+                words = " · ".join(code.upper() for code in app.translators)
             label = t.gettext("{key}: {words}").format(key="L", words=words)
             yield self.top_button(label, "language-button", "screen.language")
         yield self.top_button(self.contrast_label(), "contrast-button", "app.contrast")

@@ -1,0 +1,277 @@
+"""Read aloud: what a screen says, in reading order, spoken by espeak-ng. No textual.
+
+The kiosk reads the current screen when a person presses R (or the "Read aloud"
+button): a question and then each answer with its spoken number ("one: I don't know
+how to do this"), the result per area and the places to go, the welcome's
+invitation in each offered language in that language's own voice.
+
+The texts are built here from the core objects (bank, session, result, catalogue)
+and the person's Translator, then passed through the language's pronunciation table
+(`skillcheck.pronunciation`). `Speaker` plays them with espeak-ng in a subprocess:
+the kiosk never waits for it, a new speech stops the one playing, and `stop()` ends
+it when the screen changes or the kiosk starts over.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from xml.sax.saxutils import escape, quoteattr
+
+from skillcheck.bank import Answer, Bank
+from skillcheck.i18n import Translator
+from skillcheck.initiatives import Initiative, initiative_text, place_lines
+from skillcheck.pronunciation import Pronunciation
+from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, area_advice
+from skillcheck.session import Result, Session
+
+log = logging.getLogger(__name__)
+
+ESPEAK = "espeak-ng"
+# espeak-ng's voice per language (a site config's `voice.<lang>` overrides one).
+DEFAULT_VOICES: Mapping[str, str] = MappingProxyType(
+    {"nl": "nl", "fr": "fr-be", "de": "de", "en": "en"}
+)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Lines in one language, as sent to the speech engine (pronunciation applied)."""
+
+    language: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Speech:
+    """What one screen says: passages in reading order, each in its own language."""
+
+    passages: tuple[Passage, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """Every line, one a line: what is sent, for tests and the browser's voice."""
+        return "\n".join(line for passage in self.passages for line in passage.lines)
+
+
+def passage(parts: Iterable[str], pronunciation: Pronunciation) -> Passage:
+    """Screen texts in one language as spoken: a pause after each, words replaced."""
+    lines = []
+    for part in parts:
+        line = " ".join(pronunciation.spoken(part).split())
+        if line:
+            # A full stop makes espeak-ng pause between a heading and what follows.
+            lines.append(line if line[-1] in ".!?…:;" else line + ".")
+    return Passage(pronunciation.language, tuple(lines))
+
+
+def page_speech(parts: Iterable[str], pronunciation: Pronunciation) -> Speech:
+    """A screen of plain paragraphs (before you start, thank you) in one language."""
+    return Speech((passage(parts, pronunciation),))
+
+
+# --- what the screens show (shared by the screens and read aloud) -----------------
+
+
+def answer_text(answer: Answer, t: Translator) -> str:
+    """An answer in the person's language, as its button shows it."""
+    return t.pgettext(answer.context, answer.text) if answer.context else t.gettext(answer.text)
+
+
+def progress_text(session: Session, t: Translator) -> str:
+    """ "Question 4 of at most 20"."""
+    progress = session.progress
+    return t.ngettext(
+        "Question {number} of at most {total}",
+        "Question {number} of at most {total}",
+        progress.at_most,
+    ).format(number=progress.number, total=progress.at_most)
+
+
+def welcome_texts(t: Translator, number: int) -> tuple[str, str, str]:
+    """The welcome's invitation in one language; `number` is the key that picks it."""
+    return (
+        t.gettext("How good are you with computers and phones?"),
+        t.gettext(
+            "Find out in 5 to 8 minutes, and where you can learn more. "
+            "Free, and we do not ask your name."
+        ),
+        t.gettext("Press {key} or touch the button.").format(key=number),
+    )
+
+
+# --- what each screen says ---------------------------------------------------------
+
+
+def question_speech(
+    bank: Bank, session: Session, t: Translator, pronunciation: Pronunciation
+) -> Speech:
+    """Area, "Question 4 of at most 20", the question, then each numbered answer."""
+    item = session.current
+    if item is None:
+        return Speech()
+    area = bank.area(item.area)
+    previous = session.previous_answer()
+    parts = [t.pgettext(area.context, area.name), progress_text(session, t)]
+    parts.append(t.pgettext(item.id, item.text))
+    for number, answer in enumerate(item.answers, start=1):
+        text = answer_text(answer, t)
+        if answer.code == previous:
+            text = f"{text} ({t.gettext('your answer before')})"
+        parts.append(pronunciation.answer_text(number, text))
+    return Speech((passage(parts, pronunciation),))
+
+
+def result_speech(
+    bank: Bank,
+    result: Result,
+    places: Sequence[Initiative],
+    t: Translator,
+    pronunciation: Pronunciation,
+) -> Speech:
+    """The result in words, each area's level and advice, then each place to go."""
+    parts = [t.gettext("Your result"), t.gettext(CATEGORY_WORDS[result.category])]
+    for area in bank.areas:
+        level = result.levels[area.number]
+        name = t.pgettext(area.context, area.name)
+        parts.append(
+            t.gettext("{area}: {level}").format(area=name, level=t.gettext(LEVEL_WORDS[level]))
+        )
+        can, learn = area_advice(bank, area.number, level)
+        if can:
+            can_text = t.pgettext(area.context, can)
+            parts.append(t.gettext("What you can do: {text}").format(text=can_text))
+        if learn:
+            learn_text = t.pgettext(area.context, learn)
+            parts.append(t.gettext("What to learn next: {text}").format(text=learn_text))
+    parts.append(t.gettext("Where you can learn more"))
+    for place in places:
+        parts.append(initiative_text(place, "name", t))
+        parts += place_lines(place, t)
+        if place.url:
+            parts.append(place.url)
+    return Speech((passage(parts, pronunciation),))
+
+
+def welcome_speech(
+    translators: Mapping[str, Translator], pronunciations: Mapping[str, Pronunciation]
+) -> Speech:
+    """The invitation in every offered language, each read in its own voice."""
+    passages = []
+    for number, (code, t) in enumerate(translators.items(), start=1):
+        pronunciation = pronunciations.get(code) or Pronunciation(code)
+        passages.append(passage(welcome_texts(t, number), pronunciation))
+    return Speech(tuple(passages))
+
+
+# --- espeak-ng ---------------------------------------------------------------------
+
+
+def voice_for(language: str, voices: Mapping[str, str]) -> str:
+    """The espeak-ng voice of a language: the site's, else the default, else the code."""
+    return voices.get(language) or DEFAULT_VOICES.get(language, language)
+
+
+def ssml(speech: Speech, voices: Mapping[str, str]) -> str:
+    """The speech as SSML: each passage in its language's voice."""
+    body = []
+    for part in speech.passages:
+        text = escape("\n".join(part.lines))
+        body.append(f"<voice name={quoteattr(voice_for(part.language, voices))}>{text}</voice>")
+    return "<speak>" + "\n".join(body) + "</speak>"
+
+
+def espeak_command(
+    speech: Speech,
+    voices: Mapping[str, str] = DEFAULT_VOICES,
+    program: str = ESPEAK,
+    wav: Path | None = None,
+) -> list[str]:
+    """The espeak-ng command line that says `speech` (or writes it to `wav`)."""
+    first = speech.passages[0].language if speech.passages else "en"
+    command = [program, "-m", "-v", voice_for(first, voices)]
+    if wav is not None:
+        command += ["-w", str(wav)]
+    # SSML starts with "<", so espeak-ng never takes the text for an option.
+    return [*command, ssml(speech, voices)]
+
+
+def espeak_installed(program: str = ESPEAK) -> bool:
+    """Whether the speech program can be found (read aloud is hidden when not)."""
+    return shutil.which(program) is not None
+
+
+def installed_voices(program: str = ESPEAK) -> set[str] | None:
+    """The voice names espeak-ng accepts with -v (lower case); None when it cannot say."""
+    try:
+        listing = subprocess.run(
+            [program, "--voices"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names: set[str] = set()
+    for row in listing.splitlines()[1:]:
+        fields = row.split()
+        if len(fields) >= 5:
+            # Pty Language Age/Gender VoiceName File (Other languages)
+            names.update({fields[1].lower(), fields[3].lower(), fields[4].lower()})
+            names.add(fields[4].rsplit("/", 1)[-1].lower())
+            names.update(f.strip("()").lower() for f in fields[5::2])
+    return names
+
+
+class Speaker:
+    """Plays one speech at a time with espeak-ng; never blocks the kiosk.
+
+    `program` is the command to run (a test puts a fake one on PATH or passes
+    its path). A new speech stops the one playing; `stop()` ends it now.
+    """
+
+    def __init__(self, voices: Mapping[str, str] | None = None, program: str = ESPEAK) -> None:
+        self.voices = {**DEFAULT_VOICES, **(voices or {})}
+        self.program = program
+        self.available = espeak_installed(program)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def speaking(self) -> bool:
+        """Whether a speech is playing now."""
+        return self._process is not None and self._process.poll() is None
+
+    def say(self, speech: Speech) -> None:
+        """Stop what is playing and start reading `speech` in the background."""
+        self.stop()
+        if not self.available or not speech.passages:
+            return
+        try:
+            self._process = subprocess.Popen(
+                espeak_command(speech, self.voices, self.program),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl+C for the kiosk never reaches it
+            )
+        except OSError as error:
+            log.warning("read aloud: %s could not start (%s)", self.program, error)
+
+    def toggle(self, speech: Speech) -> bool:
+        """R: stop when speaking, else read `speech`; whether it is speaking now."""
+        if self.speaking:
+            self.stop()
+            return False
+        self.say(speech)
+        return self.speaking
+
+    def stop(self) -> None:
+        """Stop speaking now (leaving a screen, a key, an idle reset)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()  # SIGKILL: the sound stops at once, and wait() returns at once
+        process.wait()
