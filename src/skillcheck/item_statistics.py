@@ -164,65 +164,44 @@ def read_visits(
 
 
 # --- running sums -----------------------------------------------------------
+# Plain lists updated in the one loop over visits: a million visits stay a few
+# minutes and a few MiB. Sums are kept per item and language; "all languages" is
+# their sum (every figure here is built from sums, so they add up).
+
+# _ItemSums indexes: answers, mastered, and for the item–rest correlation (only
+# when the area had another answered item): n, Σx, Σy, Σy², Σxy (x is 0/1, so Σx² = Σx).
+_ANSWERS, _MASTERED, _N, _X, _Y, _YY, _XY = range(7)
 
 
-@dataclass
-class _Pearson:
-    """Running sums for a Pearson correlation."""
-
-    n: int = 0
-    x: float = 0.0
-    y: float = 0.0
-    xx: float = 0.0
-    yy: float = 0.0
-    xy: float = 0.0
-
-    def add(self, x: float, y: float) -> None:
-        self.n += 1
-        self.x += x
-        self.y += y
-        self.xx += x * x
-        self.yy += y * y
-        self.xy += x * y
-
-    def r(self) -> float | None:
-        if self.n < 2:
-            return None
-        sxx = self.xx - self.x * self.x / self.n
-        syy = self.yy - self.y * self.y / self.n
-        if sxx <= 1e-12 or syy <= 1e-12:
-            return None
-        return (self.xy - self.x * self.y / self.n) / math.sqrt(sxx * syy)
-
-
-@dataclass
-class _ItemSums:
-    answers: int = 0
-    mastered: int = 0
-    choices: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    rest: _Pearson = field(default_factory=_Pearson)
+def _pearson(n: float, x: float, y: float, yy: float, xy: float) -> float | None:
+    """Pearson r of a 0/1 variable x and y from running sums; None if either is constant."""
+    if n < 2:
+        return None
+    sxx = x - x * x / n
+    syy = yy - y * y / n
+    if sxx <= 1e-12 or syy <= 1e-12:
+        return None
+    return (xy - x * y / n) / math.sqrt(sxx * syy)
 
 
 @dataclass
 class _AlphaSums:
-    """Running sums for Cronbach's alpha over k items."""
+    """Running sums for Cronbach's alpha over k items scored 0/1."""
 
     k: int
     n: int = 0
-    item: list[float] = field(default_factory=list)
-    item_sq: list[float] = field(default_factory=list)
-    total: float = 0.0
-    total_sq: float = 0.0
+    item: list[int] = field(default_factory=list)
+    total: int = 0
+    total_sq: int = 0
 
     def __post_init__(self) -> None:
-        self.item = [0.0] * self.k
-        self.item_sq = [0.0] * self.k
+        self.item = [0] * self.k
 
     def add(self, scores: list[int]) -> None:
         self.n += 1
+        item = self.item
         for index, score in enumerate(scores):
-            self.item[index] += score
-            self.item_sq[index] += score * score
+            item[index] += score
         total = sum(scores)
         self.total += total
         self.total_sq += total * total
@@ -230,18 +209,16 @@ class _AlphaSums:
     def alpha(self) -> float | None:
         if self.n < 2 or self.k < 2:
             return None
-
-        def variance(s: float, sq: float) -> float:
-            return sq / self.n - (s / self.n) ** 2
-
-        total_variance = variance(self.total, self.total_sq)
+        n = self.n
+        total_variance = self.total_sq / n - (self.total / n) ** 2
         if total_variance <= 1e-12:
             return None
-        items = sum(variance(s, sq) for s, sq in zip(self.item, self.item_sq, strict=True))
+        # a 0/1 item's variance is p(1 - p)
+        items = sum((s / n) * (1 - s / n) for s in self.item)
         return self.k / (self.k - 1) * (1 - items / total_variance)
 
 
-def _complete_sets(bank: Bank, area: int) -> Iterable[tuple[Item, ...]]:
+def _complete_sets(bank: Bank, area: int) -> list[tuple[Item, ...]]:
     """Every variant set of an area: the fixed items plus one variant per rotating slot."""
     fixed = [i for i in bank.items_in(area) if not getattr(i, "rotation", None)]
     slots: dict[str, list[Item]] = defaultdict(list)
@@ -258,74 +235,100 @@ def _complete_sets(bank: Bank, area: int) -> Iterable[tuple[Item, ...]]:
 
 def item_report(bank: Bank, visits: Iterable[Visit]) -> ItemReport:
     """The figures of every item of `bank` from completed visits (read once, in order)."""
-    by_area = {area: bank.items_in(area) for area in AREAS}
-    basic_of = {area: [i for i in items if i.band == "basic"] for area, items in by_area.items()}
-    sets = {
-        area: {frozenset(i.id for i in s): s for s in _complete_sets(bank, area)} for area in AREAS
+    area_ids = {area: [i.id for i in bank.items_in(area)] for area in AREAS}
+    basic_ids = {area: [i.id for i in bank.items_in(area, "basic")] for area in AREAS}
+    masters = {
+        i.id: frozenset(a.code for a in i.answers if i.is_mastered(a.code)) for i in bank.items
     }
-    sums: dict[tuple[str, str | None], _ItemSums] = defaultdict(_ItemSums)
+    sets = {
+        area: {
+            frozenset(i.id for i in s): tuple(i.id for i in s) for s in _complete_sets(bank, area)
+        }
+        for area in AREAS
+    }
+    sums: dict[tuple[str, str], list[float]] = {}
+    choices: dict[tuple[str, str, str], int] = defaultdict(int)
     alphas: dict[tuple[int, tuple[str, ...]], _AlphaSums] = {}
-    # item -> language -> basic score of the area -> [answered, mastered]
-    strata: dict[str, dict[str, dict[int, list[int]]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    )
+    # (item, language, basic score of the area) -> [answered, mastered]
+    strata: dict[tuple[str, str, int], list[int]] = {}
     counts: dict[str, int] = defaultdict(int)
 
     for visit in visits:
-        counts[visit.language] += 1
-        for area, items in by_area.items():
-            asked = [i for i in items if i.id in visit.answers]
-            if not asked:
+        language = visit.language
+        answers = visit.answers
+        counts[language] += 1
+        for area in AREAS:
+            scores = {
+                item_id: int(answers[item_id] in masters[item_id])
+                for item_id in area_ids[area]
+                if item_id in answers
+            }
+            if not scores:
                 continue
-            scores = {i.id: int(i.is_mastered(visit.answers[i.id])) for i in asked}
-            area_total = sum(scores.values())
-            basic_score = sum(scores.get(i.id, 0) for i in basic_of[area])
-            for item in asked:
-                code = visit.answers[item.id]
-                score = scores[item.id]
-                rest = area_total - score
-                for language in (None, visit.language):
-                    s = sums[(item.id, language)]
-                    s.answers += 1
-                    s.mastered += score
-                    s.choices[code] += 1
-                    if len(asked) > 1:
-                        s.rest.add(score, rest)
-                cell = strata[item.id][visit.language][basic_score]
+            total = sum(scores.values())
+            basic_score = sum(scores.get(item_id, 0) for item_id in basic_ids[area])
+            with_rest = len(scores) > 1
+            for item_id, x in scores.items():
+                s = sums.get((item_id, language))
+                if s is None:
+                    s = sums[(item_id, language)] = [0] * 7
+                s[_ANSWERS] += 1
+                s[_MASTERED] += x
+                if with_rest:
+                    y = total - x
+                    s[_N] += 1
+                    s[_X] += x
+                    s[_Y] += y
+                    s[_YY] += y * y
+                    s[_XY] += x * y
+                choices[(item_id, language, answers[item_id])] += 1
+                cell = strata.get((item_id, language, basic_score))
+                if cell is None:
+                    cell = strata[(item_id, language, basic_score)] = [0, 0]
                 cell[0] += 1
-                cell[1] += score
+                cell[1] += x
             chosen = sets[area].get(frozenset(scores))
             if chosen is not None:
-                key = (area, tuple(i.id for i in chosen))
+                key = (area, chosen)
                 if key not in alphas:
                     alphas[key] = _AlphaSums(k=len(chosen))
-                alphas[key].add([scores[i.id] for i in chosen])
+                alphas[key].add([scores[item_id] for item_id in chosen])
 
     languages = sorted(counts)
     figures = []
     for item in bank.items:
-        for language in (None, *languages):
-            s = sums.get((item.id, language))
-            if s is None or s.answers == 0:
-                continue
-            dont_know = (
-                s.choices.get(DONT_KNOW, 0) / s.answers if item.kind == "knowledge" else None
-            )
+        per_language = {
+            lang: sums[(item.id, lang)] for lang in languages if (item.id, lang) in sums
+        }
+        if not per_language:
+            continue
+        together = [sum(column) for column in zip(*per_language.values(), strict=True)]
+        for language, s in ((None, together), *per_language.items()):
+            wanted = languages if language is None else [language]
+            chosen_codes: dict[str, int] = defaultdict(int)
+            for (item_id, lang, code), count in choices.items():
+                if item_id == item.id and lang in wanted:
+                    chosen_codes[code] += count
+            answered = s[_ANSWERS]
             figures.append(
                 ItemFigures(
                     item_id=item.id,
                     language=language,
-                    answers=s.answers,
-                    mastered=s.mastered / s.answers,
-                    dont_know=dont_know,
-                    item_rest=s.rest.r(),
-                    choices=dict(s.choices),
+                    answers=answered,
+                    mastered=s[_MASTERED] / answered,
+                    dont_know=(
+                        chosen_codes.get(DONT_KNOW, 0) / answered
+                        if item.kind == "knowledge"
+                        else None
+                    ),
+                    item_rest=_pearson(s[_N], s[_X], s[_Y], s[_YY], s[_XY]),
+                    choices=dict(chosen_codes),
                 )
             )
     areas = []
     for area in AREAS:
-        for chosen in _complete_sets(bank, area):
-            key = (area, tuple(i.id for i in chosen))
+        for chosen_items in _complete_sets(bank, area):
+            key = (area, tuple(i.id for i in chosen_items))
             a = alphas.get(key)
             areas.append(
                 AreaConsistency(
@@ -335,11 +338,14 @@ def item_report(bank: Bank, visits: Iterable[Visit]) -> ItemReport:
                     alpha=a.alpha() if a else None,
                 )
             )
+    by_item: dict[str, dict[str, dict[int, list[int]]]] = defaultdict(lambda: defaultdict(dict))
+    for (item_id, language, score), cell in strata.items():
+        by_item[item_id][language][score] = cell
     differences = []
     for item in bank.items:
-        by_language = strata.get(item.id, {})
-        for first, second in combinations(sorted(by_language), 2):
-            difference = _mantel_haenszel(item.id, first, second, by_language)
+        cells = by_item.get(item.id, {})
+        for first, second in combinations(sorted(cells), 2):
+            difference = _mantel_haenszel(item.id, first, second, cells)
             if difference is not None:
                 differences.append(difference)
     return ItemReport(
