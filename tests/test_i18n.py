@@ -572,9 +572,10 @@ def test_extractor_gives_msgctxt_comments_and_real_lines() -> None:
         assert message[:20] in lines[lineno - 1].replace('\\"', '"'), (lineno, message)
         assert any(c.startswith("Area 4: Safety. Competence 4.") for c in comments)
         assert any("Band: " in c for c in comments)
-    padlock = [f for f in found if f[3] == "safety-padlock"]
-    assert len(padlock) == 5  # the question and its four answers
-    assert any("the right answer" in c for c in padlock[1][2])
+    https = [f for f in found if f[3] == "safety-https"]
+    assert len(https) == 5  # the question and its four answers
+    assert any("the right answer" in c for c in https[2][2])
+    assert not any("the right answer" in c for f in https[3:] for c in f[2])
     noted = [f for f in found if f[3] == "safety-fake-bpost-sms"]
     assert all(any(c.startswith("Note: ") for c in f[2]) for f in noted)
 

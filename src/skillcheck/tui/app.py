@@ -313,7 +313,13 @@ class SkillcheckApp(App[None], inherit_bindings=False):
             self.show_idle_warning()
 
     def show_idle_warning(self) -> None:
-        self.push_screen(IdleWarningModal(self.warning_seconds))
+        self.push_screen(IdleWarningModal(self.warning_seconds, self.answers_at_stake))
+
+    @property
+    def answers_at_stake(self) -> bool:
+        """Whether starting over now deletes answers: a visit with answers, not yet saved."""
+        visit = self.visit
+        return visit is not None and not visit.saved and bool(visit.session.given)
 
     def idle_timeout(self) -> None:
         """The warning reached zero: the session is abandoned, the kiosk starts over."""

@@ -11,11 +11,16 @@ from skillcheck.tui.screens.base import KioskModal
 
 
 class IdleWarningModal(KioskModal[None]):
-    """At zero the App drops the visit and shows the welcome screen."""
+    """At zero the App drops the visit and shows the welcome screen.
 
-    def __init__(self, seconds: float) -> None:
+    `answers_at_stake`: whether answers would be deleted (a visit under way). Before
+    the first answer and on the result nothing is deleted, and the warning says so.
+    """
+
+    def __init__(self, seconds: float, answers_at_stake: bool = True) -> None:
         super().__init__()
         self.seconds_left = max(1, round(seconds))
+        self.answers_at_stake = answers_at_stake
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -28,11 +33,19 @@ class IdleWarningModal(KioskModal[None]):
             )
 
     def countdown_text(self) -> str:
-        return self.t.ngettext(
-            "The test stops in {count} second and your answers are deleted.",
-            "The test stops in {count} seconds and your answers are deleted.",
-            self.seconds_left,
-        ).format(count=self.seconds_left)
+        if self.answers_at_stake:
+            text = self.t.ngettext(
+                "The test stops in {count} second and your answers are deleted.",
+                "The test stops in {count} seconds and your answers are deleted.",
+                self.seconds_left,
+            )
+        else:
+            text = self.t.ngettext(
+                "The screen goes back to the start in {count} second.",
+                "The screen goes back to the start in {count} seconds.",
+                self.seconds_left,
+            )
+        return text.format(count=self.seconds_left)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)

@@ -95,7 +95,7 @@ class QuestionScreen(KioskScreen):
                     if answer.context
                     else t.gettext(answer.text)
                 )
-                note = t.gettext("your answer before") if answer.code == previous else None
+                note = t.gettext("your previous answer") if answer.code == previous else None
                 button.show_answer(answer.code, text, note)
             else:
                 button.hide()

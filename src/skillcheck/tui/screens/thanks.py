@@ -25,7 +25,7 @@ class ThanksScreen(KioskScreen):
         with VerticalScroll(classes="body"):
             yield Static(Content(t.gettext("Thank you!")), classes="title")
             yield Static(
-                Content(t.gettext("Good luck with your next step. Learning is never too late.")),
+                Content(t.gettext("Good luck with your next step. It is never too late to learn.")),
                 classes="text",
             )
             yield Static(
