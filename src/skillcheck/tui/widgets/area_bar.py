@@ -20,6 +20,22 @@ def level_bar(level: str) -> str:
 class AreaBar(Vertical):
     """Area name, bar, level words, what you can do and what to learn next."""
 
+    DEFAULT_CSS = """
+    AreaBar {
+        height: auto;
+        width: 100%;
+        margin: 0 0 1 0;
+    }
+    AreaBar .area-head {
+        width: 100%;
+        text-style: bold;
+    }
+    AreaBar .area-text {
+        width: 100%;
+        padding: 0 0 0 2;
+    }
+    """
+
     def __init__(
         self, name: str, level: str, level_words: str, can: str | None, learn: str | None
     ) -> None:
