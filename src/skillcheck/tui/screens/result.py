@@ -10,7 +10,7 @@ from textual.widgets import Button, Static
 
 from skillcheck.i18n import language_name
 from skillcheck.initiatives import initiative_text, recommend
-from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, area_advice
+from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS
 from skillcheck.session import Result
 from skillcheck.tui.messages import Finished
 from skillcheck.tui.screens.base import VisitorScreen
@@ -38,13 +38,14 @@ class ResultScreen(VisitorScreen):
         yield Static(Content(t.gettext(CATEGORY_WORDS[result.category])), classes="text")
         for area in bank.areas:
             level = result.levels[area.number]
-            can, learn = area_advice(bank, area.number, level)
+            statement = result.statements[area.number]
+            # Only what this person answered: each line is one of their answers.
             yield AreaBar(
                 t.pgettext(area.context, area.name),
                 level,
                 t.gettext(LEVEL_WORDS[level]),
-                t.pgettext(area.context, can) if can else None,
-                t.pgettext(area.context, learn) if learn else None,
+                [t.pgettext(item.id, item.skill_text) for item in statement.can],
+                [t.pgettext(item.id, item.skill_text) for item in statement.learn],
             )
         yield Static(Content(t.gettext("Where you can learn more")), classes="title")
         recommendations = self.recommendations()
