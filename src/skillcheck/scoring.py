@@ -8,9 +8,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
-from skillcheck.bank import Item
+from skillcheck.bank import Bank, Item
 from skillcheck.digcomp import AREAS, LEVELS, N_
+from skillcheck.i18n import Translator
 
 # Which rule of docs/scoring.md produced a level; stored with each session so reports
 # never mix the results of two rules without saying so.
@@ -30,6 +32,11 @@ CATEGORY_WORDS: dict[str, str] = {
     "limited": N_("You have basic digital skills in two of the five areas."),
     "none": N_("You are starting out: there is a lot you can learn, step by step."),
 }
+
+# The result's own QR code: a short text, never a web address (issue 10 item 8).
+SUMMARY_HINT = N_("Scan this code to take your result home as text, to show to a helper.")
+SUMMARY_TITLE = N_("My digital skills (skillcheck, {date})")
+SUMMARY_LINE = N_("{area}: {level}")
 
 
 def enough(mastered: int, asked: int) -> bool:
@@ -141,3 +148,20 @@ def weakest_areas(levels: Mapping[int, str]) -> tuple[int, ...]:
     """The areas at the lowest level, in DigComp order (what to learn first)."""
     lowest = min(LEVELS.index(level) for level in levels.values())
     return tuple(sorted(a for a, level in levels.items() if LEVELS.index(level) == lowest))
+
+
+def summary_text(bank: Bank, levels: Mapping[int, str], translator: Translator, day: date) -> str:
+    """The plain text of the result's QR code: the day, then a level per area.
+
+    In the visit's language; text only (no web address, no answers), so nothing
+    points to a stored record and a helper can read it on the person's phone.
+    """
+    lines = [translator.gettext(SUMMARY_TITLE).format(date=translator.format_date(day))]
+    for area in bank.areas:
+        lines.append(
+            translator.gettext(SUMMARY_LINE).format(
+                area=translator.pgettext(area.context, area.name),
+                level=translator.gettext(LEVEL_WORDS[levels[area.number]]),
+            )
+        )
+    return "\n".join(lines)

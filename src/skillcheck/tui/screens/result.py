@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,12 +12,12 @@ from textual.widgets import Button, Static
 
 from skillcheck.i18n import language_name
 from skillcheck.initiatives import initiative_text, recommend
-from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS
+from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, SUMMARY_HINT, summary_text
 from skillcheck.session import Result
 from skillcheck.tui.messages import Finished
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.area_bar import AreaBar
-from skillcheck.tui.widgets.initiative_card import InitiativeCard
+from skillcheck.tui.widgets.initiative_card import InitiativeCard, QrCode
 
 
 class ResultScreen(VisitorScreen):
@@ -47,6 +49,10 @@ class ResultScreen(VisitorScreen):
                 [t.pgettext(item.id, item.skill_text) for item in statement.can],
                 [t.pgettext(item.id, item.skill_text) for item in statement.learn],
             )
+        yield Static(Content(t.gettext(SUMMARY_HINT)), classes="text")
+        # Read from a screen, never printed or worn: the lowest error correction keeps
+        # the five area lines within 80 columns.
+        yield QrCode(summary_text(bank, result.levels, t, date.today()), error="l")
         yield Static(Content(t.gettext("Where you can learn more")), classes="title")
         recommendations = self.recommendations()
         if any(initiative.url for initiative in recommendations):
