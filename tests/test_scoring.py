@@ -129,3 +129,23 @@ def test_weakest_areas() -> None:
     levels = {1: "basic", 2: "none", 3: "above_basic", 4: "none", 5: "basic"}
     assert weakest_areas(levels) == (2, 4)
     assert weakest_areas(dict.fromkeys(range(1, 6), "basic")) == (1, 2, 3, 4, 5)
+
+
+def test_the_boundary_table_of_docs_scoring_md() -> None:
+    """Every row of the page's boundary table is what area_level gives."""
+    from skillcheck.paths import QUESTIONS_DIR
+
+    page = (QUESTIONS_DIR.parent / "docs" / "scoring.md").read_text(encoding="utf-8")
+    table = page.split("### Boundary table")[1].split("\n\n")[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
+    knowledge_code = {"right": "a", "wrong": "b", "don't know": "dont_know"}
+    assert len(rows) >= 8
+    for row in rows:
+        basic, above, level = (cell.strip() for cell in row.strip("|").split("|"))
+        b1, b2, bk = (part.strip() for part in basic.split(","))
+        answers = {"b1": b1, "b2": b2, "bk": knowledge_code[bk]}
+        if "skipped" not in above:
+            a1, ak = (part.strip() for part in above.split(","))
+            answers |= {"a1": a1, "ak": knowledge_code[ak]}
+        expected = level.split("`")[1]
+        assert area_level(AREA, answers) == expected, row

@@ -204,6 +204,7 @@ def _print_summary(path: Path, filters, summary) -> None:
     from rich.table import Table
 
     from skillcheck.digcomp import AREA_SHORT_NAMES as AREA_NAMES
+    from skillcheck.digcomp import DSI_CAVEAT
 
     console = Console(highlight=False)
     # The period asked for; where a bound was not given, the first or last day with data.
@@ -232,6 +233,8 @@ def _print_summary(path: Path, filters, summary) -> None:
         part = share(count, summary.completed)
         categories.add_row(name, f"{count:,}", f"{part:.1%}", _bar(part))
     console.print(categories)
+    # Every published category figure carries the caveat (issue 10 item 4).
+    console.print(DSI_CAVEAT, markup=False)
 
     areas = Table(title="Level per area (completed sessions)", title_justify="left")
     for column in ("area", "none", "basic", "above basic", "≥ basic"):
