@@ -5,11 +5,17 @@ Layout of the data (English source text, translated through gettext):
 * `questions/areas.toml` — the bank `version` and one `[[areas]]` table per
   DigComp area with the plain-words texts shown on the result screen;
 * `questions/items/*.toml` — one file per area: `area = N` at the top, then
-  `[[items]]` tables (id, competence, kind, band, text, options, note).
+  `[[items]]` tables (id, competence, kind, band, skill, text, options, note,
+  rotation).
+
+Items of one area with the same `rotation` value are variants of one slot: each
+visit asks one of them (`Bank.choose_variants`), so the bank can cover more
+competences than one visit asks, without making anyone's path longer.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +83,11 @@ class Item:
     text: str
     options: tuple[Option, ...] = ()
     note: str | None = None
+    # What the item asks, as a short phrase that completes "You can already: …" and
+    # "Learn next: …" (infinitive without "to").
+    skill: str = ""
+    # The slot this item is a variant of (None: asked on every visit).
+    rotation: str | None = None
 
     @property
     def answers(self) -> tuple[Answer, ...]:
@@ -134,8 +145,28 @@ class Bank:
 
     @property
     def competences(self) -> frozenset[str]:
-        """The DigComp competences the bank covers."""
+        """The DigComp competences the bank covers, across all variants of the rotation."""
         return frozenset(i.competence for i in self.items)
+
+    def slots(self, area: int) -> dict[str, tuple[Item, ...]]:
+        """The rotating slots of one area: slot name -> its variants, in bank order."""
+        found: dict[str, list[Item]] = {}
+        for item in self.items_in(area):
+            if item.rotation:
+                found.setdefault(item.rotation, []).append(item)
+        return {slot: tuple(variants) for slot, variants in found.items()}
+
+    def choose_variants(self, rng: random.Random) -> frozenset[str]:
+        """The ids of the variants one visit asks: one per slot of every area, at random."""
+        return frozenset(
+            rng.choice(variants).id for area in AREAS for variants in self.slots(area).values()
+        )
+
+    def visit_items(
+        self, area: int, variants: frozenset[str], band: str | None = None
+    ) -> tuple[Item, ...]:
+        """The items of one area (optionally one band) that a visit with `variants` asks."""
+        return tuple(i for i in self.items_in(area, band) if i.rotation is None or i.id in variants)
 
 
 def load_bank(questions_dir: Path) -> Bank:
@@ -290,6 +321,21 @@ def _item(
             )
         )
     text = _text(entry, "text", path, problems, where)
+    skill = _text(entry, "skill", path, problems, where)
+    if skill and (skill.lower().startswith("to ") or skill.endswith(".")):
+        problems.append(
+            Problem(
+                path,
+                entry.line_of("skill"),
+                f"{where}: 'skill' completes \"You can already: …\": no 'to' before it, "
+                "no full stop after it",
+            )
+        )
+    rotation = data.get("rotation")
+    if rotation is not None and (not isinstance(rotation, str) or not rotation.strip()):
+        problems.append(
+            Problem(path, entry.line_of("rotation"), f"{where}: 'rotation' must be a slot name")
+        )
     note = data.get("note")
     if note is not None and not isinstance(note, str):
         problems.append(Problem(path, entry.line_of("note"), f"{where}: 'note' must be text"))
@@ -303,7 +349,8 @@ def _item(
         problems.append(
             Problem(path, entry.line_of("options"), f"{where}: a can_do item has no 'options'")
         )
-    unknown = set(data) - {"id", "competence", "kind", "band", "text", "options", "note"}
+    known = {"id", "competence", "kind", "band", "skill", "text", "options", "note", "rotation"}
+    unknown = set(data) - known
     for key in sorted(unknown):
         problems.append(Problem(path, entry.line_of(key), f"{where}: unknown key '{key}'"))
     if len(problems) > before:
@@ -317,6 +364,8 @@ def _item(
         text=text,
         options=tuple(options),
         note=note.strip() if note else None,
+        skill=skill,
+        rotation=rotation.strip() if rotation else None,
     )
 
 
@@ -368,3 +417,17 @@ def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Probl
                 problems.append(Problem(questions_dir / "items", 0, f"{where} has no {band} item"))
         if not any(i.kind == "knowledge" for i in mine):
             problems.append(Problem(questions_dir / "items", 0, f"{where} has no knowledge check"))
+        slots: dict[str, list[Item]] = {}
+        for item in mine:
+            if item.rotation:
+                slots.setdefault(item.rotation, []).append(item)
+        for slot, variants in slots.items():
+            if len({(i.band, i.kind) for i in variants}) > 1:
+                problems.append(
+                    Problem(
+                        questions_dir / "items",
+                        0,
+                        f"{where}: the variants of rotation '{slot}' must have the same band "
+                        f"and kind ({', '.join(i.id for i in variants)})",
+                    )
+                )

@@ -9,8 +9,8 @@ translated differently:
 
 * `areas.toml`: name, you_can_basic, you_can_above_basic, next_from_none,
   next_from_basic, with msgctxt `area-N`;
-* `items/*.toml`: the item `text` and each option `text`, msgctxt = item id, with
-  translator comments (area, competence, kind, band, the item's `note`);
+* `items/*.toml`: the item `text`, its `skill` and each option `text`, msgctxt =
+  item id, with translator comments (area, competence, kind, band, the item's `note`);
 * `initiatives.toml`: offer, audience, where of each `[[initiatives]]` entry with
   msgctxt = its id and its name as a comment; the `[help_desk]` table also has
   its `name` translated (it is ordinary words, not a proper name).
@@ -39,6 +39,10 @@ KIND_HINTS = {
     "knowledge": "knowledge check: a situation with one right answer",
 }
 INITIATIVE_KEYS = ("offer", "audience", "where")
+SKILL_HINT = (
+    "Skill: result screen, completes 'You can already: …' and 'Learn next: …' "
+    "(in Dutch and French: an infinitive phrase, no capital, no full stop)."
+)
 
 # (lineno, funcname, messages, comments), as Babel's extract() expects.
 Extracted = tuple[int, str | None, str | tuple[str, str], list[str]]
@@ -132,6 +136,11 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
         if isinstance(text, str) and text.strip():
             line = finder.find("text", text, start, end)
             yield _message(keywords, line, context, text.strip(), base + notes)
+        skill = item.get("skill")
+        if isinstance(skill, str) and skill.strip():
+            line = finder.find("skill", skill, start, end)
+            hint = [SKILL_HINT]
+            yield _message(keywords, line, context, skill.strip(), base + hint + notes)
         options = item.get("options")
         if not isinstance(options, list):
             continue

@@ -72,9 +72,11 @@ def area_level(items: Iterable[Item], answers: Mapping[str, str]) -> str:
     return "basic"
 
 
-def area_levels(bank: Bank, answers: Mapping[str, str]) -> dict[int, str]:
-    """The level of each of the five areas."""
-    return {area: area_level(bank.items_in(area), answers) for area in AREAS}
+def area_levels(
+    bank: Bank, answers: Mapping[str, str], variants: frozenset[str] = frozenset()
+) -> dict[int, str]:
+    """The level of each of the five areas, from the items a visit with `variants` asks."""
+    return {area: area_level(bank.visit_items(area, variants), answers) for area in AREAS}
 
 
 def overall_category(levels: Mapping[int, str]) -> str:

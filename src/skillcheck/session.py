@@ -6,8 +6,9 @@ can drop a person's whole visit by dropping one reference.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from types import MappingProxyType
 
 from skillcheck.bank import Bank, Item
@@ -37,11 +38,26 @@ def _frozen(answers: Mapping[str, str]) -> Mapping[str, str]:
 
 @dataclass(frozen=True)
 class Session:
-    """Where one person is in the bank and what they answered so far."""
+    """Where one person is in the bank and what they answered so far.
+
+    `variants`: the ids of the rotating items this visit asks (one per slot), drawn
+    with `rng` when the visit starts (a fresh `random.Random()` unless one is
+    injected, e.g. seeded in tests); never a counter, which would store arrival order.
+    """
 
     bank: Bank
     given: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     position: int = 0
+    variants: frozenset[str] | None = None
+    rng: InitVar[random.Random | None] = None
+
+    def __post_init__(self, rng: random.Random | None) -> None:
+        if self.variants is None:
+            chosen = self.bank.choose_variants(rng or random.Random())
+            object.__setattr__(self, "variants", chosen)
+
+    def _next(self, given: Mapping[str, str], position: int) -> Session:
+        return Session(self.bank, given, position, self.variants)
 
     @property
     def path(self) -> tuple[Item, ...]:
@@ -53,12 +69,12 @@ class Session:
         """
         path: list[Item] = []
         for area in AREAS:
-            basic = self.bank.items_in(area, "basic")
+            basic = self.bank.visit_items(area, self.variants, "basic")
             path += basic
             all_answered = all(item.id in self.given for item in basic)
             if all_answered and not reaches_basic(basic, self.given):
                 continue
-            path += self.bank.items_in(area, "above_basic")
+            path += self.bank.visit_items(area, self.variants, "above_basic")
         return tuple(path)
 
     @property
@@ -106,13 +122,13 @@ class Session:
             raise ValueError(f"{code!r} is not an answer to {current.id}")
         given = dict(self.given)
         given[current.id] = code
-        return Session(self.bank, _frozen(given), self.position + 1)
+        return self._next(_frozen(given), self.position + 1)
 
     def back(self) -> Session:
         """Go back one question; answers are kept and shown again."""
-        return Session(self.bank, self.given, max(0, self.position - 1))
+        return self._next(self.given, max(0, self.position - 1))
 
     def result(self) -> Result:
         """The levels and category; only meaningful once finished."""
-        levels = area_levels(self.bank, self.answers)
+        levels = area_levels(self.bank, self.answers, self.variants)
         return Result(levels=MappingProxyType(levels), category=overall_category(levels))
