@@ -573,9 +573,10 @@ def test_extractor_gives_msgctxt_comments_and_real_lines() -> None:
         assert any(c.startswith("Area 4: Safety. Competence 4.") for c in comments)
         assert any("Band: " in c for c in comments)
     https = [f for f in found if f[3] == "safety-https"]
-    assert len(https) == 5  # the question and its four answers
-    assert any("the right answer" in c for c in https[2][2])
-    assert not any("the right answer" in c for f in https[3:] for c in f[2])
+    assert len(https) == 6  # the question, its skill and its four answers
+    assert any(c.startswith("Skill: ") for c in https[1][2])
+    right = [f[1] for f in https if any("the right answer" in c for c in f[2])]
+    assert right == ["What you send is scrambled, but the site can still be a scam."]
     noted = [f for f in found if f[3] == "safety-fake-bpost-sms"]
     assert all(any(c.startswith("Note: ") for c in f[2]) for f in noted)
 
