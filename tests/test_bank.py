@@ -133,3 +133,82 @@ def test_an_area_with_too_few_items_is_refused(questions_copy: Path) -> None:
     path.write_text(text[:second])
     problems = problems_of(questions_copy)
     assert any("area 2 has fewer than 4 items" in p for p in problems)
+
+
+# --- bank format 2026.2: skill and rotation ---------------------------------------------
+
+
+def add_to_item(path: Path, item_id: str, lines: str) -> int:
+    """Insert key lines right after an item's id line; return the first inserted line."""
+    return replace_in(path, f'id = "{item_id}"\n', f'id = "{item_id}"\n{lines}') + 1
+
+
+def item_ids(path: Path, band: str, kind: str) -> list[str]:
+    """Ids of the file's items with this band and kind, in file order."""
+    ids = []
+    for block in path.read_text().split("[[items]]")[1:]:
+        if f'band = "{band}"' in block and f'kind = "{kind}"' in block:
+            ids.append(block.split('id = "')[1].split('"')[0])
+    return ids
+
+
+def test_skill_and_rotation_are_read(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "2-communication.toml"
+    first, second = item_ids(path, "basic", "can_do")[:2]
+    add_to_item(path, first, 'skill = "do the first thing"\nrotation = "comm-slot"\n')
+    add_to_item(path, second, 'rotation = "comm-slot"\n')
+    bank = load_bank(questions_copy)
+    assert bank.item(first).skill == "do the first thing"
+    assert bank.item(second).skill is None
+    slot = next(s for s in bank.slots_in(2, "basic") if len(s) > 1)
+    assert [i.id for i in slot] == [first, second]
+    # one slot per rotation; every other item is a slot of its own
+    assert sum(len(s) for s in bank.slots_in(2, "basic")) == len(bank.items_in(2, "basic"))
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ('skill = "  "\n', "'skill' must be non-empty text"),
+        ("skill = 3\n", "'skill' must be non-empty text"),
+        ('rotation = ""\n', "'rotation' must be a slot name"),
+        ("rotation = 1\n", "'rotation' must be a slot name"),
+        ('colour = "red"\n', "unknown key 'colour'"),
+    ],
+)
+def test_bad_skill_or_rotation_is_named_with_file_and_line(
+    questions_copy: Path, lines: str, message: str
+) -> None:
+    path = questions_copy / "items" / "1-information.toml"
+    item_id = item_ids(path, "basic", "can_do")[0]
+    line = add_to_item(path, item_id, lines)
+    problems = problems_of(questions_copy)
+    assert any(p.startswith(f"{path}:{line}:") and message in p for p in problems), problems
+
+
+@pytest.mark.parametrize("differs", ["band", "kind"])
+def test_variants_of_a_slot_share_band_and_kind(questions_copy: Path, differs: str) -> None:
+    path = questions_copy / "items" / "4-safety.toml"
+    first = item_ids(path, "basic", "can_do")[0]
+    other = (
+        item_ids(path, "above_basic", "can_do")[0]
+        if differs == "band"
+        else item_ids(path, "basic", "knowledge")[0]
+    )
+    add_to_item(path, first, 'rotation = "slot"\n')
+    add_to_item(path, other, 'rotation = "slot"\n')
+    problems = problems_of(questions_copy)
+    assert any(
+        f"rotation 'slot': item '{other}' has {differs}" in p and p.startswith(f"{path}:")
+        for p in problems
+    ), problems
+
+
+def test_a_slot_of_one_variant_is_a_warning(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "4-safety.toml"
+    first = item_ids(path, "basic", "can_do")[0]
+    add_to_item(path, first, 'rotation = "alone"\n')
+    bank, problems = check_bank(questions_copy)
+    assert bank is not None
+    assert [p.severity for p in problems] == ["warning"]
+    assert "rotation 'alone' has one variant only" in str(problems[0])
