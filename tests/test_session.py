@@ -7,13 +7,22 @@ import random
 import pytest
 
 from skillcheck.bank import DONT_KNOW, Bank
-from skillcheck.session import Session
+from skillcheck.session import Session, visit_items
 
 
 def per_visit(bank: Bank) -> int:
     """Items one visit can be asked: the fixed ones and one variant per rotating slot."""
-    fixed = sum(1 for i in bank.items if i.rotation is None)
-    return fixed + sum(len(bank.slots(area)) for area in range(1, 6))
+    return sum(len(bank.slots_in(a, b)) for a in range(1, 6) for b in ("basic", "above_basic"))
+
+
+def rotating_slots(bank: Bank) -> list[tuple]:
+    return [
+        slot
+        for area in range(1, 6)
+        for band in ("basic", "above_basic")
+        for slot in bank.slots_in(area, band)
+        if len(slot) > 1
+    ]
 
 
 def run(bank: Bank, choose, rng: random.Random | None = None) -> Session:
@@ -62,7 +71,7 @@ def test_progress_at_most_shrinks_when_an_area_is_skipped(bank: Bank) -> None:
     basics = len(bank.items_in(1, "basic"))
     for _ in range(basics):
         session = session.answer(lowest(session.current))
-    above = bank.visit_items(1, session.variants, "above_basic")
+    above = visit_items(bank, 1, "above_basic", session.variants)
     assert session.progress.at_most == per_visit(bank) - len(above)
     assert session.progress.number == basics + 1
     assert session.current.area == 2
@@ -85,7 +94,9 @@ def test_back_keeps_answers_and_changing_them_re_evaluates_skipping(bank: Bank) 
 
 def test_answers_to_items_that_became_skipped_drop_out(bank: Bank) -> None:
     session = Session(bank)
-    area_1 = bank.visit_items(1, session.variants)
+    area_1 = visit_items(bank, 1, "basic", session.variants) + visit_items(
+        bank, 1, "above_basic", session.variants
+    )
     for _ in range(len(area_1)):
         session = session.answer(best(session.current))
     assert len(session.answers) == len(area_1)
@@ -119,17 +130,15 @@ def test_each_visit_asks_one_variant_per_slot_chosen_by_the_injected_random(bank
     for seed in range(200):
         session = run(bank, best, random.Random(seed))
         asked = set(session.answers)
-        for area in range(1, 6):
-            for slot, variants in bank.slots(area).items():
-                chosen = asked & {v.id for v in variants}
-                assert len(chosen) == 1, (seed, slot, chosen)
-                seen.setdefault(slot, set()).update(chosen)
+        for variants in rotating_slots(bank):
+            chosen = asked & {v.id for v in variants}
+            assert len(chosen) == 1, (seed, variants, chosen)
+            seen.setdefault(variants[0].rotation, set()).update(chosen)
         # the same seed gives the same visit: the choice is the injected source's alone
         assert run(bank, best, random.Random(seed)).answers == session.answers
     # across visits every variant is asked
-    for area in range(1, 6):
-        for slot, variants in bank.slots(area).items():
-            assert seen[slot] == {v.id for v in variants}, slot
+    for variants in rotating_slots(bank):
+        assert seen[variants[0].rotation] == {v.id for v in variants}
 
 
 def test_the_variant_asked_is_what_is_stored_and_scored(bank: Bank) -> None:

@@ -47,10 +47,10 @@ def test_every_rotating_variant_fits(tmp_path, language):
             shown = set()
             for item in [i for i in app.bank.items if i.rotation]:
                 variants = frozenset({item.id}) | {
-                    v[0].id
+                    slot[0].id
                     for a in range(1, 6)
-                    for v in app.bank.slots(a).values()
-                    if item not in v
+                    for slot in app.bank.slots_in(a, "above_basic")
+                    if len(slot) > 1 and item not in slot
                 }
                 session = Session(app.bank, variants=variants)
                 while session.current != item:  # the expert path up to the variant

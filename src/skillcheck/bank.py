@@ -5,18 +5,15 @@ Layout of the data (English source text, translated through gettext):
 * `questions/areas.toml` — the bank `version` and one `[[areas]]` table per
   DigComp area with the plain-words texts shown on the result screen;
 * `questions/items/*.toml` — one file per area: `area = N` at the top, then
-  `[[items]]` tables (id, competence, kind, band, skill, text, options, note,
-  rotation).
-
-Items of one area with the same `rotation` value are variants of one slot: each
-visit asks one of them (`Bank.choose_variants`), so the bank can cover more
-competences than one visit asks, without making anyone's path longer.
+  `[[items]]` tables (id, competence, kind, band, text, skill, rotation, options,
+  note). Bank format 2026.2: `skill` is the short phrase the result screen shows
+  ("You can already: …" / "Learn next: …"); items of one area with the same
+  `rotation` are variants of one slot, and each visit asks one of them.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +42,9 @@ CAN_DO_STEPS: tuple[tuple[str, str], ...] = (
     ("3", N_("I can do this and could help someone else")),
 )
 CAN_DO_MASTERED = frozenset({"2", "3"})
+ITEM_KEYS = frozenset(
+    {"id", "competence", "kind", "band", "text", "skill", "rotation", "options", "note"}
+)
 DONT_KNOW = "dont_know"
 DONT_KNOW_TEXT = N_("I don't know")
 
@@ -83,11 +83,16 @@ class Item:
     text: str
     options: tuple[Option, ...] = ()
     note: str | None = None
-    # What the item asks, as a short phrase that completes "You can already: …" and
-    # "Learn next: …" (infinitive without "to").
-    skill: str = ""
-    # The slot this item is a variant of (None: asked on every visit).
+    # What the item asks, as an infinitive phrase without "to" ("make a video call
+    # with someone"); None only in a bank from before format 2026.2.
+    skill: str | None = None
+    # The slot this item is one variant of (None: asked on every visit).
     rotation: str | None = None
+
+    @property
+    def slot(self) -> str:
+        """The slot key: its rotation group, or the item's own id when it does not rotate."""
+        return f"rotation:{self.rotation}" if self.rotation else self.id
 
     @property
     def answers(self) -> tuple[Answer, ...]:
@@ -143,30 +148,21 @@ class Bank:
         """The item with this id."""
         return next(i for i in self.items if i.id == item_id)
 
+    def slots_in(self, area: int, band: str) -> tuple[tuple[Item, ...], ...]:
+        """The slots of one area and band in bank order: each the tuple of its variants.
+
+        An item without `rotation` is a slot of one; the variants of a rotating
+        slot stand where the first of them stands in the bank.
+        """
+        slots: dict[str, list[Item]] = {}
+        for item in self.items_in(area, band):
+            slots.setdefault(item.slot, []).append(item)
+        return tuple(tuple(variants) for variants in slots.values())
+
     @property
     def competences(self) -> frozenset[str]:
-        """The DigComp competences the bank covers, across all variants of the rotation."""
+        """The DigComp competences the bank covers."""
         return frozenset(i.competence for i in self.items)
-
-    def slots(self, area: int) -> dict[str, tuple[Item, ...]]:
-        """The rotating slots of one area: slot name -> its variants, in bank order."""
-        found: dict[str, list[Item]] = {}
-        for item in self.items_in(area):
-            if item.rotation:
-                found.setdefault(item.rotation, []).append(item)
-        return {slot: tuple(variants) for slot, variants in found.items()}
-
-    def choose_variants(self, rng: random.Random) -> frozenset[str]:
-        """The ids of the variants one visit asks: one per slot of every area, at random."""
-        return frozenset(
-            rng.choice(variants).id for area in AREAS for variants in self.slots(area).values()
-        )
-
-    def visit_items(
-        self, area: int, variants: frozenset[str], band: str | None = None
-    ) -> tuple[Item, ...]:
-        """The items of one area (optionally one band) that a visit with `variants` asks."""
-        return tuple(i for i in self.items_in(area, band) if i.rotation is None or i.id in variants)
 
 
 def load_bank(questions_dir: Path) -> Bank:
@@ -197,7 +193,7 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
             items += _items(data_file, seen_ids, problems)
 
     if not any(p.severity == "error" for p in problems):
-        _check_coverage(questions_dir, items, problems)
+        _check_coverage(questions_dir, items, problems, seen_ids)
     if any(p.severity == "error" for p in problems):
         return None, problems
     order = {n: i for i, n in enumerate(AREAS)}
@@ -321,21 +317,6 @@ def _item(
             )
         )
     text = _text(entry, "text", path, problems, where)
-    skill = _text(entry, "skill", path, problems, where)
-    if skill and (skill.lower().startswith("to ") or skill.endswith(".")):
-        problems.append(
-            Problem(
-                path,
-                entry.line_of("skill"),
-                f"{where}: 'skill' completes \"You can already: …\": no 'to' before it, "
-                "no full stop after it",
-            )
-        )
-    rotation = data.get("rotation")
-    if rotation is not None and (not isinstance(rotation, str) or not rotation.strip()):
-        problems.append(
-            Problem(path, entry.line_of("rotation"), f"{where}: 'rotation' must be a slot name")
-        )
     note = data.get("note")
     if note is not None and not isinstance(note, str):
         problems.append(Problem(path, entry.line_of("note"), f"{where}: 'note' must be text"))
@@ -349,8 +330,25 @@ def _item(
         problems.append(
             Problem(path, entry.line_of("options"), f"{where}: a can_do item has no 'options'")
         )
-    known = {"id", "competence", "kind", "band", "skill", "text", "options", "note", "rotation"}
-    unknown = set(data) - known
+    skill = data.get("skill")
+    if skill is not None and (not isinstance(skill, str) or not skill.strip()):
+        problems.append(
+            Problem(path, entry.line_of("skill"), f"{where}: 'skill' must be non-empty text")
+        )
+        skill = None
+    rotation = data.get("rotation")
+    if rotation is not None and (
+        not isinstance(rotation, str) or not rotation.strip() or rotation != rotation.strip()
+    ):
+        problems.append(
+            Problem(
+                path,
+                entry.line_of("rotation"),
+                f"{where}: 'rotation' must be a slot name such as \"safety-above\"",
+            )
+        )
+        rotation = None
+    unknown = set(data) - ITEM_KEYS
     for key in sorted(unknown):
         problems.append(Problem(path, entry.line_of(key), f"{where}: unknown key '{key}'"))
     if len(problems) > before:
@@ -364,8 +362,8 @@ def _item(
         text=text,
         options=tuple(options),
         note=note.strip() if note else None,
-        skill=skill,
-        rotation=rotation.strip() if rotation else None,
+        skill=skill.strip() if skill else None,
+        rotation=rotation,
     )
 
 
@@ -405,7 +403,12 @@ def _options(
     return options
 
 
-def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Problem]) -> None:
+def _check_coverage(
+    questions_dir: Path,
+    items: list[Item],
+    problems: list[Problem],
+    places: Mapping[str, tuple[Path, int]],
+) -> None:
     """The bank as a whole must let every area be scored fairly."""
     for area in AREAS:
         mine = [i for i in items if i.area == area]
@@ -417,17 +420,36 @@ def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Probl
                 problems.append(Problem(questions_dir / "items", 0, f"{where} has no {band} item"))
         if not any(i.kind == "knowledge" for i in mine):
             problems.append(Problem(questions_dir / "items", 0, f"{where} has no knowledge check"))
-        slots: dict[str, list[Item]] = {}
-        for item in mine:
-            if item.rotation:
-                slots.setdefault(item.rotation, []).append(item)
-        for slot, variants in slots.items():
-            if len({(i.band, i.kind) for i in variants}) > 1:
-                problems.append(
-                    Problem(
-                        questions_dir / "items",
-                        0,
-                        f"{where}: the variants of rotation '{slot}' must have the same band "
-                        f"and kind ({', '.join(i.id for i in variants)})",
+        _check_rotation(mine, problems, places)
+
+
+def _check_rotation(
+    items: list[Item], problems: list[Problem], places: Mapping[str, tuple[Path, int]]
+) -> None:
+    """The variants of one slot must be interchangeable: same band and kind."""
+    slots: dict[str, list[Item]] = {}
+    for item in items:
+        if item.rotation:
+            slots.setdefault(item.rotation, []).append(item)
+    for name, variants in slots.items():
+        first = variants[0]
+        for other in variants[1:]:
+            for key in ("band", "kind"):
+                if getattr(other, key) != getattr(first, key):
+                    problems.append(
+                        Problem(
+                            *places[other.id],
+                            f"area {first.area}: rotation '{name}': item '{other.id}' has "
+                            f"{key} {getattr(other, key)} but '{first.id}' has "
+                            f"{getattr(first, key)} (variants of a slot share band and kind)",
+                        )
                     )
+        if len(variants) == 1:
+            problems.append(
+                Problem(
+                    *places[first.id],
+                    f"area {first.area}: rotation '{name}' has one variant only "
+                    f"('{first.id}'); give it another or drop 'rotation'",
+                    severity="warning",
                 )
+            )

@@ -9,8 +9,9 @@ translated differently:
 
 * `areas.toml`: name, you_can_basic, you_can_above_basic, next_from_none,
   next_from_basic, with msgctxt `area-N`;
-* `items/*.toml`: the item `text`, its `skill` and each option `text`, msgctxt =
-  item id, with translator comments (area, competence, kind, band, the item's `note`);
+* `items/*.toml`: the item `text`, its `skill` phrase and each option `text`,
+  msgctxt = item id, with translator comments (area, competence, kind, band, the
+  item's `note`; for `skill`, the result-screen sentences it completes);
 * `initiatives.toml`: offer, audience, where of each `[[initiatives]]` entry with
   msgctxt = its id and its name as a comment; the `[help_desk]` table also has
   its `name` translated (it is ordinary words, not a proper name).
@@ -38,11 +39,12 @@ KIND_HINTS = {
     "can_do": "can-do statement: the person rates how well they can do this",
     "knowledge": "knowledge check: a situation with one right answer",
 }
-INITIATIVE_KEYS = ("offer", "audience", "where")
 SKILL_HINT = (
-    "Skill: result screen, completes 'You can already: …' and 'Learn next: …' "
-    "(in Dutch and French: an infinitive phrase, no capital, no full stop)."
+    "Skill: a short phrase for the result screen that completes 'You can already: …' "
+    "(when the person masters this item) and 'Learn next: …' (when not), listed with "
+    "other phrases; translate it so it fits after both, e.g. without 'to' in English."
 )
+INITIATIVE_KEYS = ("offer", "audience", "where")
 
 # (lineno, funcname, messages, comments), as Babel's extract() expects.
 Extracted = tuple[int, str | None, str | tuple[str, str], list[str]]
@@ -139,8 +141,7 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
         skill = item.get("skill")
         if isinstance(skill, str) and skill.strip():
             line = finder.find("skill", skill, start, end)
-            hint = [SKILL_HINT]
-            yield _message(keywords, line, context, skill.strip(), base + hint + notes)
+            yield _message(keywords, line, context, skill.strip(), base + [SKILL_HINT] + notes)
         options = item.get("options")
         if not isinstance(options, list):
             continue

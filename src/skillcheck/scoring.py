@@ -75,8 +75,16 @@ def area_level(items: Iterable[Item], answers: Mapping[str, str]) -> str:
 def area_levels(
     bank: Bank, answers: Mapping[str, str], variants: frozenset[str] = frozenset()
 ) -> dict[int, str]:
-    """The level of each of the five areas, from the items a visit with `variants` asks."""
-    return {area: area_level(bank.visit_items(area, variants), answers) for area in AREAS}
+    """The level of each of the five areas, from the items a visit with `variants` asks.
+
+    An item that rotates counts only for the visit that asked it.
+    """
+    return {
+        area: area_level(
+            [i for i in bank.items_in(area) if i.rotation is None or i.id in variants], answers
+        )
+        for area in AREAS
+    }
 
 
 def overall_category(levels: Mapping[int, str]) -> str:

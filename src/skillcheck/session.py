@@ -12,7 +12,7 @@ from dataclasses import InitVar, dataclass, field
 from types import MappingProxyType
 
 from skillcheck.bank import Bank, Item
-from skillcheck.digcomp import AREAS
+from skillcheck.digcomp import AREAS, BANDS
 from skillcheck.scoring import area_levels, overall_category, reaches_basic
 
 
@@ -36,6 +36,25 @@ def _frozen(answers: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(answers))
 
 
+def choose_variants(bank: Bank, rng: random.Random) -> frozenset[str]:
+    """The ids of the variants one visit asks: one per rotating slot, drawn from `rng`."""
+    return frozenset(
+        rng.choice(slot).id
+        for area in AREAS
+        for band in BANDS
+        for slot in bank.slots_in(area, band)
+        if len(slot) > 1
+    )
+
+
+def visit_items(bank: Bank, area: int, band: str, variants: frozenset[str]) -> tuple[Item, ...]:
+    """The items of one area and band a visit asks: each slot's chosen variant, in order."""
+    return tuple(
+        slot[0] if len(slot) == 1 else next(i for i in slot if i.id in variants)
+        for slot in bank.slots_in(area, band)
+    )
+
+
 @dataclass(frozen=True)
 class Session:
     """Where one person is in the bank and what they answered so far.
@@ -53,7 +72,7 @@ class Session:
 
     def __post_init__(self, rng: random.Random | None) -> None:
         if self.variants is None:
-            chosen = self.bank.choose_variants(rng or random.Random())
+            chosen = choose_variants(self.bank, rng or random.Random())
             object.__setattr__(self, "variants", chosen)
 
     def _next(self, given: Mapping[str, str], position: int) -> Session:
@@ -69,12 +88,12 @@ class Session:
         """
         path: list[Item] = []
         for area in AREAS:
-            basic = self.bank.visit_items(area, self.variants, "basic")
+            basic = visit_items(self.bank, area, "basic", self.variants)
             path += basic
             all_answered = all(item.id in self.given for item in basic)
             if all_answered and not reaches_basic(basic, self.given):
                 continue
-            path += self.bank.visit_items(area, self.variants, "above_basic")
+            path += visit_items(self.bank, area, "above_basic", self.variants)
         return tuple(path)
 
     @property
