@@ -74,17 +74,21 @@ async def main():
     app = build_app(config=default_config(), questions_dir=QUESTIONS_DIR,
                     locales_dir=LOCALES_DIR, database=sys.argv[1], idle_seconds=0)
     key_times, switch_times, result_times = [], [], []
-    original = app.action_choose
+    original = QuestionScreen.action_choose
 
-    def timed_choose(number):
+    def timed_choose(screen, number):
         started = time.perf_counter()
-        was_question = isinstance(app.screen, QuestionScreen)
-        original(number)
-        still = was_question and isinstance(app.screen, QuestionScreen)
-        target = key_times if still else result_times
-        app.call_after_refresh(lambda: target.append(time.perf_counter() - started))
 
-    app.action_choose = timed_choose
+        def painted():
+            still = isinstance(app.screen, QuestionScreen)
+            target = key_times if still else result_times
+            target.append(time.perf_counter() - started)
+
+        original(screen, number)
+        # The answer travels as a message to the App, which updates the screen.
+        app.call_after_refresh(lambda: app.call_after_refresh(painted))
+
+    QuestionScreen.action_choose = timed_choose
     async with app.run_test(size=(80, 24)) as pilot:
         for visit in range(int(sys.argv[2])):
             await pilot.press(str(1 + visit % 3))

@@ -7,22 +7,16 @@ import random
 import pytest
 
 from skillcheck.bank import DONT_KNOW, Bank
-from skillcheck.session import Session, visit_items
+from skillcheck.session import Session
 
 
 def per_visit(bank: Bank) -> int:
     """Items one visit can be asked: the fixed ones and one variant per rotating slot."""
-    return sum(len(bank.slots_in(a, b)) for a in range(1, 6) for b in ("basic", "above_basic"))
+    return sum(1 for i in bank.items if not i.rotation) + len(bank.slots())
 
 
 def rotating_slots(bank: Bank) -> list[tuple]:
-    return [
-        slot
-        for area in range(1, 6)
-        for band in ("basic", "above_basic")
-        for slot in bank.slots_in(area, band)
-        if len(slot) > 1
-    ]
+    return list(bank.slots().values())
 
 
 def run(bank: Bank, choose, rng: random.Random | None = None) -> Session:
@@ -71,7 +65,7 @@ def test_progress_at_most_shrinks_when_an_area_is_skipped(bank: Bank) -> None:
     basics = len(bank.items_in(1, "basic"))
     for _ in range(basics):
         session = session.answer(lowest(session.current))
-    above = visit_items(bank, 1, "above_basic", session.variants)
+    above = [i for i in session.form if i.area == 1 and i.band == "above_basic"]
     assert session.progress.at_most == per_visit(bank) - len(above)
     assert session.progress.number == basics + 1
     assert session.current.area == 2
@@ -94,9 +88,7 @@ def test_back_keeps_answers_and_changing_them_re_evaluates_skipping(bank: Bank) 
 
 def test_answers_to_items_that_became_skipped_drop_out(bank: Bank) -> None:
     session = Session(bank)
-    area_1 = visit_items(bank, 1, "basic", session.variants) + visit_items(
-        bank, 1, "above_basic", session.variants
-    )
+    area_1 = [i for i in session.form if i.area == 1]
     for _ in range(len(area_1)):
         session = session.answer(best(session.current))
     assert len(session.answers) == len(area_1)
@@ -144,10 +136,10 @@ def test_each_visit_asks_one_variant_per_slot_chosen_by_the_injected_random(bank
 def test_the_variant_asked_is_what_is_stored_and_scored(bank: Bank) -> None:
     session = run(bank, best, random.Random(3))
     chosen = {i.id for i in bank.items if i.rotation} & set(session.answers)
-    assert chosen == set(session.variants)
+    assert chosen == {i.id for i in session.form if i.rotation}
     assert session.result().category == "above_basic"
     # a variant's wrong answer holds its area back like any other knowledge check
-    knowledge = next(bank.item(i) for i in session.variants if bank.item(i).kind == "knowledge")
+    knowledge = next(i for i in session.form if i.rotation and i.kind == "knowledge")
     wrong = next(o.code for o in knowledge.options if not o.correct)
     session = run(bank, lambda item: wrong if item == knowledge else best(item), random.Random(3))
     assert session.result().levels[knowledge.area] == "basic"

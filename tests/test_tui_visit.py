@@ -396,7 +396,9 @@ def test_mouse_alone_does_a_whole_visit(tmp_path):
 
 
 def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
-    def broken(self):
+    from skillcheck.tui.crash import KioskError
+
+    def broken(self, session):
         raise RuntimeError("boom")
 
     async def scenario():
@@ -404,14 +406,16 @@ def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
         async with app.run_test(size=(80, 24)) as pilot:
             await start_visit(pilot, "en")
             await pilot.press("3")
-            monkeypatch.setattr(QuestionScreen, "show_current", broken)
+            monkeypatch.setattr(QuestionScreen, "show", broken)
             await pilot.press("3")
             await pilot.pause()
         return app
 
     with caplog.at_level(logging.ERROR, logger="skillcheck.tui"):
-        with pytest.raises(RuntimeError, match="boom"):  # Pilot re-raises for the test
+        # Pilot re-raises for the test what Textual was given: one line, no locals.
+        with pytest.raises(KioskError, match="RuntimeError: boom") as raised:
             run(scenario())
+    assert isinstance(raised.value.error, RuntimeError)
     assert "unexpected error in the kiosk" in caplog.text
     assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 2)]
 
@@ -470,5 +474,51 @@ def test_the_sites_theme_is_applied_from_the_first_screen(tmp_path):
             await pilot.pause()
             assert "-theme-skillcheck" in app.classes
             assert app.screen.styles.background.hex.upper() == "#FAF8F2"
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("how", ["exit", "ExitApp", "staff leaves"])
+def test_a_visit_ended_by_the_app_ending_is_recorded_as_abandoned(tmp_path, how):
+    """The browser's tab closed (textual-serve sends ExitApp), the app told to exit,
+    staff leaving mid-visit: the visit is recorded, without answers."""
+    from textual.messages import ExitApp
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "fr")
+            await pilot.press("3", "2", "4")
+            if how == "exit":
+                app.exit()
+            elif how == "ExitApp":
+                app.post_message(ExitApp())
+            else:
+                await pilot.press("f12")  # no PIN in practice mode
+                await pilot.pause()
+                assert isinstance(app.screen, FacilitatorScreen)
+                await app.workers.wait_for_complete()
+                await pilot.click("#leave")
+            await pilot.pause()
+
+    run(scenario())
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 3)]
+    assert rows(tmp_path, "SELECT count(*) FROM answers") == [(0,)]
+
+
+def test_enter_after_back_keeps_the_marked_answer_and_goes_on(tmp_path):
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "nl")
+            first = app.session.current
+            await pilot.press("enter")  # nothing marked yet: Enter picks nothing
+            assert app.session.current == first and not app.session.given
+            await pilot.press("3", "backspace")
+            assert app.session.current == first
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.session.given[first.id] == first.answers[2].code
+            assert app.session.progress.number == 2
 
     run(scenario())

@@ -5,15 +5,13 @@ Layout of the data (English source text, translated through gettext):
 * `questions/areas.toml` — the bank `version` and one `[[areas]]` table per
   DigComp area with the plain-words texts shown on the result screen;
 * `questions/items/*.toml` — one file per area: `area = N` at the top, then
-  `[[items]]` tables (id, competence, kind, band, text, skill, rotation, options,
-  note). Bank format 2026.2: `skill` is the short phrase the result screen shows
-  ("You can already: …" / "Learn next: …"); items of one area with the same
-  `rotation` are variants of one slot, and each visit asks one of them.
+  `[[items]]` tables (id, competence, kind, band, text, options, note).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +40,6 @@ CAN_DO_STEPS: tuple[tuple[str, str], ...] = (
     ("3", N_("I can do this and could help someone else")),
 )
 CAN_DO_MASTERED = frozenset({"2", "3"})
-ITEM_KEYS = frozenset(
-    {"id", "competence", "kind", "band", "text", "skill", "rotation", "options", "note"}
-)
 DONT_KNOW = "dont_know"
 DONT_KNOW_TEXT = N_("I don't know")
 
@@ -83,16 +78,16 @@ class Item:
     text: str
     options: tuple[Option, ...] = ()
     note: str | None = None
-    # What the item asks, as an infinitive phrase without "to" ("make a video call
-    # with someone"); None only in a bank from before format 2026.2.
+    # What the item shows the person can do, completing "You can already: …" and
+    # "Learn next: …" on the result screen (bank format 2026.2); the text when absent.
     skill: str | None = None
-    # The slot this item is one variant of (None: asked on every visit).
+    # Items of one area with the same rotation are variants of one slot: a visit asks one.
     rotation: str | None = None
 
     @property
-    def slot(self) -> str:
-        """The slot key: its rotation group, or the item's own id when it does not rotate."""
-        return f"rotation:{self.rotation}" if self.rotation else self.id
+    def skill_text(self) -> str:
+        """The phrase the result screen uses for this item (translate with its id)."""
+        return self.skill or self.text
 
     @property
     def answers(self) -> tuple[Answer, ...]:
@@ -117,10 +112,6 @@ class Area:
 
     number: int
     name: str
-    you_can_basic: str
-    you_can_above_basic: str
-    next_from_none: str
-    next_from_basic: str
 
     @property
     def context(self) -> str:
@@ -148,16 +139,22 @@ class Bank:
         """The item with this id."""
         return next(i for i in self.items if i.id == item_id)
 
-    def slots_in(self, area: int, band: str) -> tuple[tuple[Item, ...], ...]:
-        """The slots of one area and band in bank order: each the tuple of its variants.
+    def slots(self) -> dict[str, tuple[Item, ...]]:
+        """Each rotation slot with its variants, in bank order."""
+        found: dict[str, list[Item]] = {}
+        for item in self.items:
+            if item.rotation:
+                found.setdefault(f"{item.area}:{item.rotation}", []).append(item)
+        return {slot: tuple(variants) for slot, variants in found.items()}
 
-        An item without `rotation` is a slot of one; the variants of a rotating
-        slot stand where the first of them stands in the bank.
+    def form(self, rng: random.Random) -> tuple[Item, ...]:
+        """The items one visit can be asked: one variant of each slot, chosen with `rng`.
+
+        The chosen variant keeps its place in bank order, so every form has the same
+        length and order of bands as any other.
         """
-        slots: dict[str, list[Item]] = {}
-        for item in self.items_in(area, band):
-            slots.setdefault(item.slot, []).append(item)
-        return tuple(tuple(variants) for variants in slots.values())
+        chosen = {rng.choice(variants).id for variants in self.slots().values()}
+        return tuple(i for i in self.items if not i.rotation or i.id in chosen)
 
     @property
     def competences(self) -> frozenset[str]:
@@ -193,7 +190,7 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
             items += _items(data_file, seen_ids, problems)
 
     if not any(p.severity == "error" for p in problems):
-        _check_coverage(questions_dir, items, problems, seen_ids)
+        _check_coverage(questions_dir, items, problems)
     if any(p.severity == "error" for p in problems):
         return None, problems
     order = {n: i for i, n in enumerate(AREAS)}
@@ -332,23 +329,16 @@ def _item(
         )
     skill = data.get("skill")
     if skill is not None and (not isinstance(skill, str) or not skill.strip()):
-        problems.append(
-            Problem(path, entry.line_of("skill"), f"{where}: 'skill' must be non-empty text")
-        )
+        problems.append(Problem(path, entry.line_of("skill"), f"{where}: 'skill' must be text"))
         skill = None
     rotation = data.get("rotation")
-    if rotation is not None and (
-        not isinstance(rotation, str) or not rotation.strip() or rotation != rotation.strip()
-    ):
+    if rotation is not None and (not isinstance(rotation, str) or not rotation.strip()):
         problems.append(
-            Problem(
-                path,
-                entry.line_of("rotation"),
-                f"{where}: 'rotation' must be a slot name such as \"safety-above\"",
-            )
+            Problem(path, entry.line_of("rotation"), f"{where}: 'rotation' must be a slot name")
         )
         rotation = None
-    unknown = set(data) - ITEM_KEYS
+    known = {"id", "competence", "kind", "band", "text", "options", "note", "skill", "rotation"}
+    unknown = set(data) - known
     for key in sorted(unknown):
         problems.append(Problem(path, entry.line_of(key), f"{where}: unknown key '{key}'"))
     if len(problems) > before:
@@ -363,7 +353,7 @@ def _item(
         options=tuple(options),
         note=note.strip() if note else None,
         skill=skill.strip() if skill else None,
-        rotation=rotation,
+        rotation=rotation.strip() if rotation else None,
     )
 
 
@@ -403,13 +393,30 @@ def _options(
     return options
 
 
-def _check_coverage(
-    questions_dir: Path,
-    items: list[Item],
-    problems: list[Problem],
-    places: Mapping[str, tuple[Path, int]],
-) -> None:
+def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Problem]) -> None:
     """The bank as a whole must let every area be scored fairly."""
+    slots: dict[tuple[int, str], list[Item]] = {}
+    for item in items:
+        if item.rotation:
+            slots.setdefault((item.area, item.rotation), []).append(item)
+    for (area, slot), variants in slots.items():
+        first = variants[0]
+        where = f"area {area}, rotation '{slot}'"
+        if len(variants) < 2:
+            problems.append(
+                Problem(questions_dir / "items", 0, f"{where}: a slot needs at least 2 variants")
+            )
+        for other in variants[1:]:
+            if (other.band, other.kind) != (first.band, first.kind):
+                problems.append(
+                    Problem(
+                        questions_dir / "items",
+                        0,
+                        f"{where}: variant '{other.id}' is {other.kind}/{other.band}, "
+                        f"'{first.id}' is {first.kind}/{first.band}; variants of a slot "
+                        "share kind and band",
+                    )
+                )
     for area in AREAS:
         mine = [i for i in items if i.area == area]
         where = f"area {area}"
@@ -420,36 +427,9 @@ def _check_coverage(
                 problems.append(Problem(questions_dir / "items", 0, f"{where} has no {band} item"))
         if not any(i.kind == "knowledge" for i in mine):
             problems.append(Problem(questions_dir / "items", 0, f"{where} has no knowledge check"))
-        _check_rotation(mine, problems, places)
-
-
-def _check_rotation(
-    items: list[Item], problems: list[Problem], places: Mapping[str, tuple[Path, int]]
-) -> None:
-    """The variants of one slot must be interchangeable: same band and kind."""
-    slots: dict[str, list[Item]] = {}
-    for item in items:
-        if item.rotation:
-            slots.setdefault(item.rotation, []).append(item)
-    for name, variants in slots.items():
-        first = variants[0]
-        for other in variants[1:]:
-            for key in ("band", "kind"):
-                if getattr(other, key) != getattr(first, key):
-                    problems.append(
-                        Problem(
-                            *places[other.id],
-                            f"area {first.area}: rotation '{name}': item '{other.id}' has "
-                            f"{key} {getattr(other, key)} but '{first.id}' has "
-                            f"{getattr(first, key)} (variants of a slot share band and kind)",
-                        )
-                    )
-        if len(variants) == 1:
-            problems.append(
-                Problem(
-                    *places[first.id],
-                    f"area {first.area}: rotation '{name}' has one variant only "
-                    f"('{first.id}'); give it another or drop 'rotation'",
-                    severity="warning",
+        for band in BANDS:
+            # Scoring rule 2: each level needs a can-do item of its band mastered.
+            if not any(i.band == band and i.kind == "can_do" for i in mine):
+                problems.append(
+                    Problem(questions_dir / "items", 0, f"{where} has no {band} can_do item")
                 )
-            )

@@ -9,9 +9,8 @@ translated differently:
 
 * `areas.toml`: name, you_can_basic, you_can_above_basic, next_from_none,
   next_from_basic, with msgctxt `area-N`;
-* `items/*.toml`: the item `text`, its `skill` phrase and each option `text`,
-  msgctxt = item id, with translator comments (area, competence, kind, band, the
-  item's `note`; for `skill`, the result-screen sentences it completes);
+* `items/*.toml`: the item `text` and each option `text`, msgctxt = item id, with
+  translator comments (area, competence, kind, band, the item's `note`);
 * `initiatives.toml`: offer, audience, where of each `[[initiatives]]` entry with
   msgctxt = its id and its name as a comment; the `[help_desk]` table also has
   its `name` translated (it is ordinary words, not a proper name).
@@ -30,20 +29,11 @@ from skillcheck.digcomp import AREA_TEXT_KEYS, DIGCOMP_AREAS
 
 AREA_KEY_HINTS = {
     "name": "the area's name, a heading on the result screen",
-    "you_can_basic": "result screen, shown when the person is at the basic level",
-    "you_can_above_basic": "result screen, shown when the person is above basic",
-    "next_from_none": "result screen: the first step for someone starting out",
-    "next_from_basic": "result screen: the next step for someone at the basic level",
 }
 KIND_HINTS = {
     "can_do": "can-do statement: the person rates how well they can do this",
     "knowledge": "knowledge check: a situation with one right answer",
 }
-SKILL_HINT = (
-    "Skill: a short phrase for the result screen that completes 'You can already: …' "
-    "(when the person masters this item) and 'Learn next: …' (when not), listed with "
-    "other phrases; translate it so it fits after both, e.g. without 'to' in English."
-)
 INITIATIVE_KEYS = ("offer", "audience", "where")
 
 # (lineno, funcname, messages, comments), as Babel's extract() expects.
@@ -141,7 +131,11 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
         skill = item.get("skill")
         if isinstance(skill, str) and skill.strip():
             line = finder.find("skill", skill, start, end)
-            yield _message(keywords, line, context, skill.strip(), base + [SKILL_HINT] + notes)
+            hint = (
+                "Skill: a short phrase (no 'to') that completes 'You can already: …' and "
+                "'Learn next: …' on the result screen. Translate it so it fits both."
+            )
+            yield _message(keywords, line, context, skill.strip(), base + [hint])
         options = item.get("options")
         if not isinstance(options, list):
             continue

@@ -12,8 +12,14 @@ from dataclasses import InitVar, dataclass, field
 from types import MappingProxyType
 
 from skillcheck.bank import Bank, Item
-from skillcheck.digcomp import AREAS, BANDS
-from skillcheck.scoring import area_levels, overall_category, reaches_basic
+from skillcheck.digcomp import AREAS
+from skillcheck.scoring import (
+    AreaStatement,
+    area_levels,
+    area_statements,
+    overall_category,
+    reaches_basic,
+)
 
 
 @dataclass(frozen=True)
@@ -30,53 +36,33 @@ class Result:
 
     levels: Mapping[int, str]
     category: str
+    # Per area, the items answered as mastered and not: the only source of the
+    # result's "You can already" and "Learn next" lines.
+    statements: Mapping[int, AreaStatement] = field(default_factory=dict)
 
 
 def _frozen(answers: Mapping[str, str]) -> Mapping[str, str]:
     return MappingProxyType(dict(answers))
 
 
-def choose_variants(bank: Bank, rng: random.Random) -> frozenset[str]:
-    """The ids of the variants one visit asks: one per rotating slot, drawn from `rng`."""
-    return frozenset(
-        rng.choice(slot).id
-        for area in AREAS
-        for band in BANDS
-        for slot in bank.slots_in(area, band)
-        if len(slot) > 1
-    )
-
-
-def visit_items(bank: Bank, area: int, band: str, variants: frozenset[str]) -> tuple[Item, ...]:
-    """The items of one area and band a visit asks: each slot's chosen variant, in order."""
-    return tuple(
-        slot[0] if len(slot) == 1 else next(i for i in slot if i.id in variants)
-        for slot in bank.slots_in(area, band)
-    )
-
-
 @dataclass(frozen=True)
 class Session:
-    """Where one person is in the bank and what they answered so far.
-
-    `variants`: the ids of the rotating items this visit asks (one per slot), drawn
-    with `rng` when the visit starts (a fresh `random.Random()` unless one is
-    injected, e.g. seeded in tests); never a counter, which would store arrival order.
-    """
+    """Where one person is in the bank and what they answered so far."""
 
     bank: Bank
     given: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     position: int = 0
-    variants: frozenset[str] | None = None
+    # The items this visit can be asked: one variant of each rotation slot, chosen
+    # once per visit at random (never a counter: that would store arrival order).
+    form: tuple[Item, ...] | None = None
     rng: InitVar[random.Random | None] = None
 
     def __post_init__(self, rng: random.Random | None) -> None:
-        if self.variants is None:
-            chosen = choose_variants(self.bank, rng or random.Random())
-            object.__setattr__(self, "variants", chosen)
+        if self.form is None:
+            object.__setattr__(self, "form", self.bank.form(rng or random.SystemRandom()))
 
-    def _next(self, given: Mapping[str, str], position: int) -> Session:
-        return Session(self.bank, given, position, self.variants)
+    def _items_in(self, area: int, band: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.form if i.area == area and i.band == band)
 
     @property
     def path(self) -> tuple[Item, ...]:
@@ -88,12 +74,12 @@ class Session:
         """
         path: list[Item] = []
         for area in AREAS:
-            basic = visit_items(self.bank, area, "basic", self.variants)
+            basic = self._items_in(area, "basic")
             path += basic
             all_answered = all(item.id in self.given for item in basic)
             if all_answered and not reaches_basic(basic, self.given):
                 continue
-            path += visit_items(self.bank, area, "above_basic", self.variants)
+            path += self._items_in(area, "above_basic")
         return tuple(path)
 
     @property
@@ -141,13 +127,18 @@ class Session:
             raise ValueError(f"{code!r} is not an answer to {current.id}")
         given = dict(self.given)
         given[current.id] = code
-        return self._next(_frozen(given), self.position + 1)
+        return Session(self.bank, _frozen(given), self.position + 1, self.form)
 
     def back(self) -> Session:
         """Go back one question; answers are kept and shown again."""
-        return self._next(self.given, max(0, self.position - 1))
+        return Session(self.bank, self.given, max(0, self.position - 1), self.form)
 
     def result(self) -> Result:
         """The levels and category; only meaningful once finished."""
-        levels = area_levels(self.bank, self.answers, self.variants)
-        return Result(levels=MappingProxyType(levels), category=overall_category(levels))
+        answers = self.answers
+        levels = area_levels(self.form, answers)
+        return Result(
+            levels=MappingProxyType(levels),
+            category=overall_category(levels),
+            statements=MappingProxyType(area_statements(self.path, answers, levels)),
+        )

@@ -12,7 +12,7 @@ from skillcheck.bank import Bank, Item, check_bank
 from skillcheck.catalogues import check_locales
 from skillcheck.config import check_config
 from skillcheck.datafile import Problem
-from skillcheck.digcomp import BANDS, COMPETENCES
+from skillcheck.digcomp import COMPETENCES
 from skillcheck.i18n import SOURCE_LANGUAGE, discover_languages
 from skillcheck.initiatives import check_initiatives
 
@@ -67,7 +67,7 @@ def check_all(
 
 def _per_visit(bank: Bank) -> int:
     """How many items one visit can be asked: one per slot (a fixed item is a slot of one)."""
-    return sum(len(bank.slots_in(area.number, band)) for area in bank.areas for band in BANDS)
+    return sum(1 for item in bank.items if not item.rotation) + len(bank.slots())
 
 
 def longest_is_keyed(texts: Mapping[str, str], keyed: str) -> bool:

@@ -1,22 +1,25 @@
-"""The kiosk App: the one place for its key bindings, the visit, idle and safety.
+"""The kiosk App: owns the visit, switches screens, keeps the kiosk locked down.
 
-Screens render; this class forwards a key to the current screen's `do_*` method,
-holds the single reference to the person's visit, and drops it on every reset.
+Screens bind their own keys and post messages (`skillcheck.tui.messages`); the
+handlers below move the visit on. The App holds the single reference to the
+person's visit and drops it on every reset. Its own bindings only lock the
+kiosk: nothing a person types quits, suspends, opens the command palette or
+takes a screenshot.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import threading
 import time
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
-from textual import events
-from textual.app import App
+from textual import events, on
 from textual.binding import Binding
-from textual.widgets import Input
 
 from skillcheck.bank import Bank
 from skillcheck.config import PinLock, SiteConfig
@@ -24,7 +27,23 @@ from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative
 from skillcheck.session import Session
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
-from skillcheck.tui.screens.base import KioskModal, KioskScreen
+from skillcheck.tui.crash import CrashAdapter
+from skillcheck.tui.messages import (
+    Answered,
+    BackRequested,
+    Finished,
+    FromScreen,
+    LanguageChanged,
+    LanguageChosen,
+    LanguagePicked,
+    LeaveRequested,
+    StaffRequested,
+    StartOver,
+    StartRequested,
+    StopRequested,
+    ThemeChanged,
+)
+from skillcheck.tui.screens.base import KioskScreen
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
 from skillcheck.tui.screens.intro import IntroScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
@@ -33,15 +52,21 @@ from skillcheck.tui.visit import Visit, make_record
 
 log = logging.getLogger("skillcheck.tui")
 
-# The key a facilitator presses to reach the PIN (docs/deploy.md).
-FACILITATOR_KEY = "f12"
-# Keys that must do nothing in kiosk mode (and never leave the app in any mode):
-# quit/interrupt, suspend, SIGQUIT, command palette, screenshot/save.
+# Keys that must never leave the app (in practice mode Ctrl+Q quits): interrupt,
+# suspend, SIGQUIT, command palette, screenshot/save, end of input, help.
 SWALLOWED_KEYS = "ctrl+c,ctrl+z,ctrl+backslash,ctrl+p,ctrl+s,ctrl+d,f1"
-SCREEN_ACTIONS = ("choose", "back", "stop", "confirm")
+# Input that shows someone is there (it resets the idle timer).
+PRESENCE = (
+    events.Key,
+    events.MouseDown,
+    events.MouseUp,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+    events.Paste,
+)
 
 
-class SkillcheckApp(App[None], inherit_bindings=False):
+class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     """The skillcheck kiosk (practice mode unless `kiosk=True`)."""
 
     CSS_PATH = "skillcheck.tcss"
@@ -50,13 +75,6 @@ class SkillcheckApp(App[None], inherit_bindings=False):
     BINDINGS = [
         Binding("ctrl+q", "quit_practice", show=False, priority=True),
         Binding(SWALLOWED_KEYS, "nothing", show=False, priority=True),
-        *(Binding(str(n), f"choose({n})", show=False, priority=True) for n in range(1, 10)),
-        Binding("backspace", "back", show=False, priority=True),
-        Binding("escape", "stop", show=False, priority=True),
-        Binding("enter", "confirm", show=False, priority=True),
-        Binding("l,f3", "language", show=False, priority=True),
-        Binding("c,f2", "contrast", show=False, priority=True),
-        Binding(FACILITATOR_KEY, "facilitator", show=False, priority=True),
     ]
 
     def __init__(
@@ -73,6 +91,7 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         idle_seconds: float | None = None,
         warning_seconds: float | None = None,
         thanks_seconds: float = 8.0,
+        crash_for_test: bool = False,
     ) -> None:
         super().__init__()
         self.config = config
@@ -94,15 +113,20 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         self.visit: Visit | None = None
         self.pin_lock = PinLock()
         self.last_input = time.monotonic()
-        self.crashed = False
+        self.crashed_with: BaseException | None = None
+        # The kiosk screen shown (under any dialog), and the question screen of the
+        # visit, which is updated in place on each answer.
+        self.base: KioskScreen | None = None
+        self.questions: KioskScreen | None = None
+        self.idle_warning_open = False
+        self.crash_for_test = crash_for_test
         self._store = None
         self._store_lock = threading.Lock()
-        self._swallow_mouse_up = False
         for theme in THEMES.values():
             self.register_theme(theme)
-        self.theme = THEMES.get(config.theme, THEMES["default"]).name
+        self.theme = self.site_theme()
 
-    # --- start ------------------------------------------------------------------
+    # --- start and end ------------------------------------------------------------
 
     def default_language(self) -> str:
         if self.start_language:
@@ -111,50 +135,48 @@ class SkillcheckApp(App[None], inherit_bindings=False):
             return self.config.default_language
         return next(iter(self.translators))
 
+    def site_theme(self) -> str:
+        return THEMES.get(self.config.theme, THEMES["default"]).name
+
+    def start_screen(self) -> KioskScreen:
+        return IntroScreen() if self.start_language else WelcomeScreen()
+
     def on_mount(self) -> None:
         # Every kiosk screen sits on the (blank) default screen, so a reset can
         # replace whatever is on top with a fresh welcome screen.
-        self.push_screen(IntroScreen() if self.start_language else WelcomeScreen())
+        self.base = self.start_screen()
+        self.push_screen(self.base)
         if self.idle_seconds:
             self.set_interval(1.0, self.check_inactivity)
+        # SIGTERM (shutdown, `systemctl stop`) and SIGHUP (terminal closed) end the
+        # app the normal way, so an interrupted visit is recorded (on_unmount).
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(number, self.exit)
         # Open the database (and write any spooled sessions) once the screen is up.
         self.call_after_refresh(self.run_worker, self.store, thread=True, group="store")
+        if self.crash_for_test:
+            self.call_after_refresh(self.crash_now)
+
+    def crash_now(self) -> None:
+        """Test-only (launch.TEST_CRASHES): an unexpected error, as a bug would raise."""
+        raise RuntimeError("crash requested for a test")
+
+    def on_unmount(self) -> None:
+        """The app ends (Ctrl+Q in practice, a signal, a closed browser tab, leaving
+        through the staff screen): a visit in progress is recorded as abandoned."""
+        self.record_interrupted()
 
     @property
     def session(self) -> Session | None:
         return self.visit.session if self.visit else None
 
-    def extra_hints(self) -> list[str]:
-        """Hints every screen shows: how to quit, in practice mode only."""
-        if self.kiosk_mode:
-            return []
-        return [self.t.gettext("Ctrl+Q: quit (practice)")]
-
-    # --- keys: one table above, forwarded to the screen here ---------------------
+    # --- the App's own keys: the kiosk lock-down ------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        typing = isinstance(self.focused, Input)
-        if action in SCREEN_ACTIONS:
-            if typing and action != "stop":
-                return False  # the PIN / export field gets its digits and Enter
-            return hasattr(self.screen, f"do_{action}")
-        if action in ("language", "contrast"):
-            return not typing
         if action == "quit_practice":
             return not self.kiosk_mode
         return True
-
-    def action_choose(self, number: int) -> None:
-        self.screen.do_choose(number)  # type: ignore[attr-defined]
-
-    def action_back(self) -> None:
-        self.screen.do_back()  # type: ignore[attr-defined]
-
-    def action_stop(self) -> None:
-        self.screen.do_stop()  # type: ignore[attr-defined]
-
-    def action_confirm(self) -> None:
-        self.screen.do_confirm()  # type: ignore[attr-defined]
 
     def action_nothing(self) -> None:
         """Swallowed: nothing a person types leaves the app."""
@@ -163,83 +185,126 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         self.exit()
 
     def action_contrast(self) -> None:
+        """Switch between the site's theme and high contrast (key C, top bar button)."""
         high = THEMES["high-contrast"].name
-        self.theme = THEMES["default"].name if self.theme == high else high
+        self.set_theme(THEMES["default"].name if self.theme == high else high)
 
-    def action_language(self) -> None:
-        if isinstance(self.screen, (WelcomeScreen, KioskModal)) or len(self.translators) < 2:
+    def set_theme(self, name: str) -> None:
+        if name != self.theme:
+            self.theme = name
+            for screen in self.screen_stack:
+                screen.post_message(ThemeChanged())
+
+    # --- what the screens say --------------------------------------------------------
+
+    def is_stale(self, message: FromScreen) -> bool:
+        """A message from a screen that is no longer shown (or no longer the visit's)."""
+        return message.screen is not self.base
+
+    @on(LanguagePicked)
+    def language_picked(self, message: LanguagePicked) -> None:
+        if self.is_stale(message) or self.visit is not None:
             return
-        from skillcheck.tui.screens.language import LanguageModal
+        self.set_language(message.code)
+        self.show(IntroScreen())
 
-        self.push_screen(LanguageModal(), self.set_language)
+    @on(LanguageChosen)
+    def language_chosen(self, message: LanguageChosen) -> None:
+        if not self.is_stale(message):
+            self.set_language(message.code)
 
-    def action_facilitator(self) -> None:
+    @on(StartRequested)
+    def start_questions(self, message: StartRequested) -> None:
+        if self.is_stale(message) or self.visit is not None:
+            return
+        # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
+        from skillcheck.tui.screens.question import QuestionScreen
+
+        self.visit = Visit(Session(self.bank), self.language)
+        self.questions = QuestionScreen()
+        self.show(self.questions)
+
+    @on(Answered)
+    def answered(self, message: Answered) -> None:
+        visit = self.visit
+        if self.is_stale(message) or visit is None:
+            return
+        current = visit.session.current
+        if current is None or current.id != message.item_id:
+            return  # a second key for a question already answered
+        self.visit = visit.with_session(visit.session.answer(message.code))
+        if self.visit.session.finished:
+            self.show_result()
+        else:
+            self.show_question()
+
+    @on(BackRequested)
+    def went_back(self, message: BackRequested) -> None:
+        visit = self.visit
+        if self.is_stale(message) or visit is None or not visit.session.can_go_back:
+            return
+        self.visit = visit.with_session(visit.session.back())
+        self.show_question()
+
+    @on(StopRequested)
+    @on(StartOver)
+    def start_over(self, message: FromScreen) -> None:
+        if not self.is_stale(message):
+            self.reset_to_welcome()
+
+    @on(Finished)
+    def finished(self, message: Finished) -> None:
+        if self.is_stale(message):
+            return
+        from skillcheck.tui.screens.thanks import ThanksScreen
+
+        self.visit = None
+        self.show(ThanksScreen())
+
+    @on(StaffRequested)
+    def staff_requested(self, message: StaffRequested) -> None:
+        if self.is_stale(message):
+            return
         from skillcheck.tui.screens.pin import PinModal
 
-        if isinstance(self.screen, PinModal):
-            return
         if self.config.pin_hash:
-            self.push_screen(PinModal(), lambda ok: self.open_facilitator() if ok else None)
+            self.push_screen(PinModal(), self.pin_given)
         elif not self.kiosk_mode:
             self.open_facilitator()
 
+    @on(LeaveRequested)
+    def leave(self, message: LeaveRequested) -> None:
+        if not self.is_stale(message):
+            self.exit()
+
     # --- the visit ----------------------------------------------------------------
 
-    def choose_language(self, code: str) -> None:
-        """From the welcome screen: this language, then "Before you start"."""
-        self.set_language(code, rebuild=False)
-        self.switch_screen(IntroScreen())
+    def show(self, screen: KioskScreen) -> None:
+        """Replace whatever is shown (dialogs included) with `screen`."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.idle_warning_open = False
+        self.base = screen
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
 
-    def set_language(self, code: str | None, rebuild: bool = True) -> None:
+    def show_question(self) -> None:
+        """The visit moved on: the question screen shows it in place."""
+        if self.questions is not None and self.session is not None:
+            self.questions.show(self.session)  # type: ignore[attr-defined]
+
+    def set_language(self, code: str) -> None:
         """Switch the language; answers stay in the session, screens are rebuilt."""
-        if code is None or code not in self.translators or code == self.language:
+        if code not in self.translators or code == self.language:
             return
         self.language = code
         self.t = self.translators[code]
         if self.visit:
             self.visit = Visit(self.visit.session, code, self.visit.started, self.visit.saved)
-        if rebuild:
-            for screen in self.screen_stack:
-                if isinstance(screen, (KioskScreen, KioskModal)):
-                    screen.retranslate()
-
-    def start_questions(self) -> None:
-        # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
-        from skillcheck.tui.screens.question import QuestionScreen
-
-        self.visit = Visit(Session(self.bank), self.language)
-        self.switch_screen(QuestionScreen())
-
-    def answer(self, code: str) -> None:
-        visit = self.visit
-        if visit is None or visit.session.finished:
-            return
-        self.visit = visit.with_session(visit.session.answer(code))
-        from skillcheck.tui.screens.question import QuestionScreen
-
-        if self.visit.session.finished:
-            self.show_result()
-        elif isinstance(self.screen, QuestionScreen):
-            self.screen.show_current()
-
-    def go_back(self) -> None:
-        visit = self.visit
-        if visit is None or not visit.session.can_go_back:
-            return
-        self.visit = visit.with_session(visit.session.back())
-        from skillcheck.tui.screens.question import QuestionScreen
-
-        if isinstance(self.screen, QuestionScreen):
-            self.screen.show_current()
-
-    def ask_stop(self) -> None:
-        from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
-
-        def stop(confirmed: bool | None) -> None:
-            if confirmed:
-                self.reset_to_welcome()
-
-        self.push_screen(ConfirmStopModal(), stop)
+        for screen in self.screen_stack:
+            screen.post_message(LanguageChanged())
 
     def show_result(self) -> None:
         """Show the result, then save it (so walking away still counts)."""
@@ -249,71 +314,66 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         assert visit is not None
         result = visit.session.result()
         self.visit = Visit(visit.session, visit.language, visit.started, saved=True)
-        self.switch_screen(ResultScreen(result))
+        self.questions = None
+        self.show(ResultScreen(result))
         self.save(make_record(visit, self.config, self.bank, "completed"))
-
-    def finish(self) -> None:
-        """Finish on the result: drop the visit, say thank you."""
-        from skillcheck.tui.screens.thanks import ThanksScreen
-
-        self.visit = None
-        self._clear_to_bottom()
-        self.switch_screen(ThanksScreen())
 
     def reset_to_welcome(self) -> None:
         """Drop everything of the person and show a new welcome screen."""
-        visit, self.visit = self.visit, None
-        if visit is not None and not visit.saved:
-            self.save(make_record(visit, self.config, self.bank, "abandoned"))
+        self.record_interrupted(wait=False)
         self.language = self.default_language()
         self.t = self.translators[self.language]
-        self.theme = THEMES.get(self.config.theme, THEMES["default"]).name
-        self._clear_to_bottom()
-        self.switch_screen(IntroScreen() if self.start_language else WelcomeScreen())
+        self.set_theme(self.site_theme())
+        self.show(self.start_screen())
+
+    def record_interrupted(self, *, wait: bool = True) -> None:
+        """Drop the visit; one that did not finish is recorded as abandoned (no
+        answers kept). `wait`: save now, not in a worker (the app is ending)."""
+        visit, self.visit = self.visit, None
+        self.questions = None
+        if visit is None or visit.saved:
+            return
+        record = make_record(visit, self.config, self.bank, "abandoned")
+        if not wait:
+            self.save(record)
+            return
+        try:
+            self.store().save(record)
+        except Exception as error:  # already ending: keep the log only
+            log.error("could not record the interrupted session: %r", error)
+
+    def pin_given(self, right: bool | None) -> None:
+        if right:
+            self.open_facilitator()
 
     def open_facilitator(self) -> None:
         from skillcheck.tui.screens.facilitator import FacilitatorScreen
 
-        visit, self.visit = self.visit, None
-        if visit is not None and not visit.saved:
-            self.save(make_record(visit, self.config, self.bank, "abandoned"))
-        self._clear_to_bottom()
-        self.switch_screen(FacilitatorScreen())
-
-    def _clear_to_bottom(self) -> None:
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self.record_interrupted(wait=False)
+        self.show(FacilitatorScreen())
 
     # --- idle ---------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown, events.MouseUp, events.Paste)) or (
-            isinstance(event, (events.MouseScrollDown, events.MouseScrollUp))
-        ):
+        # events.Idle is not user inactivity: any key, touch or wheel is presence.
+        if isinstance(event, PRESENCE):
             self.last_input = time.monotonic()
-            if isinstance(event, events.MouseUp) and self._swallow_mouse_up:
-                self._swallow_mouse_up = False
-                return
-            if isinstance(self.screen, IdleWarningModal) and isinstance(
-                event, (events.Key, events.MouseDown)
-            ):
-                # Any key or touch continues; it does nothing else.
-                self._swallow_mouse_up = isinstance(event, events.MouseDown)
-                self.pop_screen()
-                return
         await super().on_event(event)
 
     def check_inactivity(self) -> None:
-        screen = self.screen
-        if isinstance(screen, IdleWarningModal) or not self.idle_seconds:
+        base = self.base
+        if self.idle_warning_open or not self.idle_seconds or base is None:
             return
-        if len(self.screen_stack) < 2 or not getattr(self.screen_stack[1], "IDLE_RESET", True):
+        if not base.IDLE_RESET:
             return  # the welcome and thank-you screens hold nothing of anyone
         if time.monotonic() - self.last_input >= self.idle_seconds:
             self.show_idle_warning()
 
     def show_idle_warning(self) -> None:
-        self.push_screen(IdleWarningModal(self.warning_seconds, self.answers_at_stake))
+        self.idle_warning_open = True
+        self.push_screen(
+            IdleWarningModal(self.warning_seconds, self.answers_at_stake), self.idle_answered
+        )
 
     @property
     def answers_at_stake(self) -> bool:
@@ -321,9 +381,11 @@ class SkillcheckApp(App[None], inherit_bindings=False):
         visit = self.visit
         return visit is not None and not visit.saved and bool(visit.session.given)
 
-    def idle_timeout(self) -> None:
-        """The warning reached zero: the session is abandoned, the kiosk starts over."""
-        self.reset_to_welcome()
+    def idle_answered(self, timed_out: bool | None) -> None:
+        self.idle_warning_open = False
+        self.last_input = time.monotonic()
+        if timed_out:
+            self.reset_to_welcome()
 
     # --- storage (in a thread: never blocks the screen) ---------------------------
 
@@ -342,36 +404,14 @@ class SkillcheckApp(App[None], inherit_bindings=False):
     def _save(self, record) -> None:
         self.store().save(record)
 
-    def default_export_path(self) -> Path:
-        return Path.home() / "skillcheck-export.csv"
-
-    def export_figures(self, path: Path) -> Path:
-        """Write the aggregate figures (small cells suppressed) to `path`."""
-        from skillcheck.reports import export_database, write_export
-
-        table = export_database(self.database)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            write_export(table, out)
-        return path
-
     # --- errors never reach the screen --------------------------------------------
 
     def log_error(self, what: str, error: BaseException) -> None:
         log.error("%s: %r", what, error, exc_info=error)
 
-    def _handle_exception(self, error: Exception) -> None:
-        """Log the error (never show a traceback) and end; `skillcheck run` restarts."""
+    def handle_crash(self, error: BaseException) -> None:
+        """An unexpected error: log it, record the visit; the app then ends and
+        `skillcheck run` starts it again (tui/crash.py)."""
         self.log_error("unexpected error in the kiosk", error)
-        visit, self.visit = self.visit, None
-        if visit is not None and not visit.saved:
-            try:
-                self.store().save(make_record(visit, self.config, self.bank, "abandoned"))
-            except Exception as save_error:  # already failing: keep the log only
-                log.error("could not record the interrupted session: %r", save_error)
-        self.crashed = True
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
-        self._close_messages_no_wait()
+        self.crashed_with = error
+        self.record_interrupted()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import termios
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from skillcheck.bank import load_bank
@@ -27,6 +31,60 @@ def setup_logging(path: Path | None = None) -> Path:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path
+
+
+# The signals a terminal sends for Ctrl+C, Ctrl+\\ and Ctrl+Z.
+KEYBOARD_SIGNALS = (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP)
+# Test-only: the first N starts of `run_kiosk` end in an unexpected error once the
+# welcome screen is painted (tests/test_tui_restart.py); never set it on a kiosk.
+TEST_CRASHES = "SKILLCHECK_TEST_CRASHES"
+
+
+def ignore_keyboard_signals() -> None:
+    """Ctrl+C, Ctrl+\\ and Ctrl+Z do nothing to the process (kiosk mode).
+
+    Textual's driver installs its own Ctrl+Z (SIGTSTP) handler, which suspends the
+    app; between two runs the terminal is in its normal mode, where these keys send
+    signals, so this is set again after every run.
+    """
+    for number in KEYBOARD_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
+def terminal() -> int | None:
+    """stdin's file descriptor when it is a terminal."""
+    try:
+        fd = sys.stdin.fileno()
+        termios.tcgetattr(fd)
+    except (OSError, ValueError, termios.error):
+        return None  # a service, a test: the ignored signals suffice
+    return fd
+
+
+@contextmanager
+def keys_without_signals() -> Iterator[None]:
+    """While the kiosk runs, the terminal sends no signal for Ctrl+C, Ctrl+\\ or
+    Ctrl+Z and echoes nothing, also between two runs of the app (Textual restores
+    these settings when it stops, and its Ctrl+Z handler would suspend the app)."""
+    fd = terminal()
+    if fd is None:
+        yield
+        return
+    saved = termios.tcgetattr(fd)
+    quiet = list(saved)
+    quiet[3] &= ~(termios.ISIG | termios.ECHO)  # the local modes
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+
+def drop_typed() -> None:
+    """Forget what was typed during the restart pause: it is not for the next run."""
+    fd = terminal()
+    if fd is not None:
+        termios.tcflush(fd, termios.TCIFLUSH)
 
 
 def build_app(
@@ -81,20 +139,31 @@ def run_kiosk(
     if kiosk:
         # Ctrl+C, Ctrl+Z and Ctrl+\ reach the app as keys (and do nothing there).
         os.environ.pop("TEXTUAL_ALLOW_SIGNALS", None)
-    warning = max(MIN_WARNING_SECONDS, config.warning_seconds)
+    options = dict(
+        config=config,
+        questions_dir=questions_dir,
+        locales_dir=locales_dir,
+        database=database,
+        kiosk=kiosk,
+        language=language,
+        warning_seconds=max(MIN_WARNING_SECONDS, config.warning_seconds),
+    )
+    if not kiosk:
+        return run_until_done(options, kiosk=False, log_path=log_path)
+    ignore_keyboard_signals()
+    with keys_without_signals():
+        return run_until_done(options, kiosk=True, log_path=log_path)
+
+
+def run_until_done(options: dict, *, kiosk: bool, log_path: Path) -> int:
+    """Run the app; after an unexpected error start it again (in practice mode,
+    give up after three errors within a minute)."""
     crashes: list[float] = []
+    test_crashes = int(os.environ.get(TEST_CRASHES, "0") or 0)
     while True:
-        app = build_app(
-            config=config,
-            questions_dir=questions_dir,
-            locales_dir=locales_dir,
-            database=database,
-            kiosk=kiosk,
-            language=language,
-            warning_seconds=warning,
-        )
+        app = build_app(**options, crash_for_test=len(crashes) < test_crashes)
         app.run()
-        if not app.crashed:
+        if app.crashed_with is None:
             return 0
         # The error is in the log; start again at the welcome screen.
         now = time.monotonic()
@@ -102,4 +171,9 @@ def run_kiosk(
         if not kiosk and len(crashes) >= 3:
             print(f"skillcheck stopped after repeated errors; see {log_path}", file=sys.stderr)
             return 1
-        time.sleep(min(len(crashes), 5))
+        pause = min(len(crashes), 5)
+        log.info("starting again in %d s", pause)
+        if kiosk:
+            ignore_keyboard_signals()  # Textual's driver set its own Ctrl+Z handler
+        time.sleep(pause)
+        drop_typed()

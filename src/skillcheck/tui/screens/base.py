@@ -1,18 +1,31 @@
-"""What every kiosk screen shares: the top bar, the key hints, re-translation.
+"""What every kiosk screen shares: the top bar, a paged body, an actions row, key hints.
 
-Keys are bound once, in the App; it calls the `do_*` methods a screen has
-(`do_choose(n)`, `do_back()`, `do_stop()`, `do_confirm()`). A screen without
-the method simply ignores the key.
+Each screen binds its own keys (`BINDINGS` + `action_*`) and posts messages
+(`skillcheck.tui.messages`) that the App handles; dialogs are `ModalScreen[T]`
+and return their answer with `dismiss`.
+
+    ┌ TopBar: where you are · [read aloud] · L: language · C: contrast ┐
+    │ PagedBody: the screen's text (scrolls; paged by the ↑ / More ↓ buttons) │
+    │ actions: the screen's buttons (Back, Stop …), then ↑ / More ↓ when needed │
+    └ KeyBar: the keys of this screen (or of the open dialog), one line ┘
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
+from textual import on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Button
 
+from skillcheck.tui.messages import LanguageChanged, LanguageChosen, StaffRequested, ThemeChanged
 from skillcheck.tui.widgets.bars import KeyBar, TopBar
+from skillcheck.tui.widgets.paging import PagedBody
 
 if TYPE_CHECKING:
     from skillcheck.i18n import Translator
@@ -22,7 +35,7 @@ T = TypeVar("T")
 
 
 class KioskParts:
-    """What screens and dialogs share: the kiosk App, its translator, re-translation."""
+    """What screens and dialogs share: the kiosk App (read only) and its translator."""
 
     app: SkillcheckApp
 
@@ -34,34 +47,197 @@ class KioskParts:
     def t(self) -> Translator:
         return self.kiosk.t
 
-    def retranslate(self) -> None:
-        """The language changed: build it again (answers live in the session)."""
-        self.refresh(recompose=True)  # type: ignore[attr-defined]
+    def practice_hints(self) -> list[str]:
+        """The quit hint, in practice mode only (kiosk mode has no way out)."""
+        return [] if self.kiosk.kiosk_mode else [self.t.gettext("Ctrl+Q: quit (practice)")]
 
 
 class KioskScreen(KioskParts, Screen[None]):
-    """A full screen with the top bar and the key hints."""
+    """A full screen: top bar, paged body, actions row, key hints."""
+
+    DEFAULT_CSS = """
+    KioskScreen {
+        layout: vertical;
+    }
+    KioskScreen .title {
+        text-style: bold;
+        margin: 1 0 1 0;
+        width: 100%;
+    }
+    KioskScreen .text {
+        width: 100%;
+        margin: 0 0 1 0;
+    }
+    KioskScreen #actions {
+        height: auto;
+        width: 100%;
+        padding: 0 2;
+    }
+    KioskScreen #actions Button {
+        width: 1fr;
+        margin: 0 1 0 0;
+    }
+    KioskScreen #actions Button.page {
+        width: auto;
+        min-width: 8;
+        display: none;
+    }
+    KioskScreen #actions Button.page.-shown {
+        display: block;
+    }
+    """
+
+    BINDINGS = [
+        Binding("c,f2", "app.contrast", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+    ]
 
     # Whether inactivity here shows the idle warning and then starts over.
     IDLE_RESET = True
-    SHOW_LANGUAGE = True
+    # Whether the top bar offers the language dialog (not before a language is chosen).
+    OFFERS_LANGUAGE = True
 
     def where(self) -> str:
         """The text at the top left."""
         return self.kiosk.config.site
 
     def key_hints(self) -> list[str]:
-        """The key hints at the bottom; the App adds its own (quit in practice)."""
+        """The keys of this screen, in the person's language."""
         return []
 
     def compose(self) -> ComposeResult:
-        yield TopBar(self.where(), language=self.SHOW_LANGUAGE)
-        yield from self.compose_body()
-        yield KeyBar(self.key_hints() + self.kiosk.extra_hints())
+        t = self.t
+        yield TopBar(self.where(), language=self.OFFERS_LANGUAGE)
+        with PagedBody(id="body"):
+            yield from self.compose_body()
+        with Horizontal(id="actions"):
+            yield from self.compose_actions()
+            yield Button(Content(t.gettext("↑ Back up")), id="page-up", classes="page")
+            yield Button(Content(t.gettext("More ↓")), id="page-down", classes="page")
+        yield KeyBar(self.key_hints() + self.practice_hints())
 
     def compose_body(self) -> ComposeResult:
+        """The screen's text (scrolls)."""
         yield from ()
+
+    def compose_actions(self) -> ComposeResult:
+        """The screen's buttons, always in view below the body."""
+        yield from ()
+
+    # --- paging: large buttons, because touch screens have no wheel ---------------
+
+    @on(PagedBody.Reach)
+    def show_page_buttons(self, event: PagedBody.Reach) -> None:
+        self.query_one("#page-up", Button).set_class(event.up, "-shown")
+        self.query_one("#page-down", Button).set_class(event.down, "-shown")
+
+    def action_page(self, direction: int) -> None:
+        self.query_one(PagedBody).page(direction)
+
+    @on(Button.Pressed, "#page-up")
+    def page_up(self) -> None:
+        self.action_page(-1)
+
+    @on(Button.Pressed, "#page-down")
+    def page_down(self) -> None:
+        self.action_page(1)
+
+    # --- told by the App -----------------------------------------------------------
+
+    @on(LanguageChanged)
+    async def language_changed(self) -> None:
+        await self.retranslate()
+
+    async def retranslate(self) -> None:
+        """The language changed: build the screen again (answers live in the visit)."""
+        await self.recompose()
+
+    @on(ThemeChanged)
+    def contrast_changed(self) -> None:
+        for bar in self.query(TopBar):
+            bar.show_contrast()
+
+
+class VisitorScreen(KioskScreen):
+    """A screen of the visit: the language dialog and the facilitator key work here."""
+
+    BINDINGS = [
+        Binding("l,f3", "language", show=False),
+        Binding("f12", "staff", show=False),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "language":
+            return self.OFFERS_LANGUAGE and len(self.kiosk.translators) > 1
+        return True
+
+    def action_language(self) -> None:
+        from skillcheck.tui.screens.language import LanguageModal
+
+        def chosen(code: str | None) -> None:
+            if code is not None:
+                self.post_message(LanguageChosen(self, code))
+
+        self.app.push_screen(LanguageModal(), chosen)
+
+    def action_staff(self) -> None:
+        self.post_message(StaffRequested(self))
 
 
 class KioskModal(KioskParts, ModalScreen[T], Generic[T]):
-    """A dialog over a screen; Escape means "no" / "cancel"."""
+    """A dialog over a screen, with its own key hints at the bottom."""
+
+    DEFAULT_CSS = """
+    KioskModal {
+        align: center middle;
+        background: $background 70%;
+    }
+    KioskModal .dialog {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        max-height: 1fr;
+        border: thick $primary;
+        background: $background;
+        padding: 0 2;
+    }
+    KioskModal .title {
+        text-style: bold;
+        margin: 1 0 0 0;
+        width: 100%;
+    }
+    KioskModal .text {
+        width: 100%;
+        margin: 1 0 0 0;
+    }
+    KioskModal .dialog Button {
+        width: 100%;
+        margin: 1 0 0 0;
+    }
+    KioskModal .dialog Input {
+        width: 100%;
+        margin: 1 0 0 0;
+    }
+    KioskModal KeyBar {
+        dock: bottom;
+    }
+    """
+
+    def key_hints(self) -> list[str]:
+        """The keys of this dialog (shown instead of the screen's while it is open)."""
+        return []
+
+    def dismiss(self, result: T | None = None) -> AwaitComplete:
+        """Close with `result`, once: Textual's `dismiss` pops whatever screen is on
+        top, so a second key or a late timer must not close the screen below."""
+        if self.app.screen is not self:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+    def compose_hints(self) -> ComposeResult:
+        yield KeyBar(self.key_hints())
+
+    @on(LanguageChanged)
+    async def language_changed(self) -> None:
+        await self.recompose()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
@@ -13,6 +15,11 @@ from skillcheck.tui.screens.base import KioskModal
 class ConfirmStopModal(KioskModal[bool]):
     """Dismisses with True to stop, False to go on."""
 
+    BINDINGS = [
+        Binding("1", "stop", show=False),
+        Binding("2,escape", "go_on", show=False),
+    ]
+
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="dialog"):
@@ -22,17 +29,19 @@ class ConfirmStopModal(KioskModal[bool]):
             )
             yield Button(Content(t.gettext("1   Yes, stop")), id="yes")
             yield Button(Content(t.gettext("2   No, go on (Esc)")), id="no")
+        yield from self.compose_hints()
+
+    def key_hints(self) -> list[str]:
+        t = self.t
+        return [t.gettext("1: stop"), t.gettext("2 or Esc: go on")]
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
 
-    def do_choose(self, number: int) -> None:
-        if number in (1, 2):
-            self.dismiss(number == 1)
+    @on(Button.Pressed, "#yes")
+    def action_stop(self) -> None:
+        self.dismiss(True)
 
-    def do_stop(self) -> None:
+    @on(Button.Pressed, "#no")
+    def action_go_on(self) -> None:
         self.dismiss(False)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "yes")

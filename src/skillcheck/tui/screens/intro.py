@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from skillcheck.tui.screens.base import KioskScreen
+from skillcheck.tui.messages import StartRequested, StopRequested
+from skillcheck.tui.screens.base import VisitorScreen
 
 
-class IntroScreen(KioskScreen):
+class IntroScreen(VisitorScreen):
     """Enter or the Start button begins; Escape goes back to the languages."""
+
+    BINDINGS = [
+        Binding("enter", "start", show=False),
+        Binding("escape", "back_to_languages", show=False),
+    ]
 
     def where(self) -> str:
         return self.t.gettext("Before you start")
@@ -41,13 +48,14 @@ class IntroScreen(KioskScreen):
                 "Nobody can see them later on this screen."
             ),
         ]
-        with VerticalScroll(classes="body"):
-            yield Static(Content(t.gettext("Before you start")), classes="title")
-            for text in paragraphs:
-                yield Static(Content(text), classes="text")
-            with Horizontal(classes="row"):
-                yield Button(Content(t.gettext("Start (Enter)")), id="start")
-                yield Button(Content(t.gettext("Back to languages (Esc)")), id="cancel")
+        yield Static(Content(t.gettext("Before you start")), classes="title")
+        for text in paragraphs:
+            yield Static(Content(text), classes="text")
+
+    def compose_actions(self) -> ComposeResult:
+        t = self.t
+        yield Button(Content(t.gettext("Start (Enter)")), id="start")
+        yield Button(Content(t.gettext("Back to languages (Esc)")), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
@@ -56,14 +64,10 @@ class IntroScreen(KioskScreen):
         t = self.t
         return [t.gettext("Enter: start"), t.gettext("Esc: back to languages")]
 
-    def do_confirm(self) -> None:
-        self.kiosk.start_questions()
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        self.post_message(StartRequested(self))
 
-    def do_stop(self) -> None:
-        self.kiosk.reset_to_welcome()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self.do_confirm()
-        elif event.button.id == "cancel":
-            self.do_stop()
+    @on(Button.Pressed, "#cancel")
+    def action_back_to_languages(self) -> None:
+        self.post_message(StopRequested(self))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from time import monotonic
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Static
@@ -16,6 +18,8 @@ from skillcheck.tui.screens.base import KioskModal
 class PinModal(KioskModal[bool]):
     """Dismisses with True after the right PIN; Escape cancels."""
 
+    BINDINGS = [Binding("escape", "cancel", show=False)]
+
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="dialog"):
@@ -24,6 +28,11 @@ class PinModal(KioskModal[bool]):
             yield Static(id="pin-message", classes="text")
             yield Button(Content(t.gettext("OK")), id="ok")
             yield Button(Content(t.gettext("Cancel (Esc)")), id="cancel")
+        yield from self.compose_hints()
+
+    def key_hints(self) -> list[str]:
+        t = self.t
+        return [t.gettext("Enter: OK"), t.gettext("Esc: cancel")]
 
     def on_mount(self) -> None:
         self.show_lock()
@@ -51,6 +60,8 @@ class PinModal(KioskModal[bool]):
         elif self.focused is None:
             pin_input.focus()
 
+    @on(Input.Submitted, "#pin")
+    @on(Button.Pressed, "#ok")
     def try_pin(self) -> None:
         now = monotonic()
         kiosk = self.kiosk
@@ -66,16 +77,6 @@ class PinModal(KioskModal[bool]):
         kiosk.pin_lock = kiosk.pin_lock.after_failure(now)
         self.show_lock()
 
-    def do_stop(self) -> None:
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
         self.dismiss(False)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.try_pin()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self.try_pin()
-        else:
-            self.dismiss(False)

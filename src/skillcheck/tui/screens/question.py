@@ -1,59 +1,101 @@
 """The questions: one screen for the whole visit, updated in place on every answer.
 
 Updating the widgets takes ~3 ms; rebuilding them ~40 ms (docs/performance.md),
-so the screen is rebuilt only when the language changes.
+so the screen is rebuilt only when the language changes. The App calls `show`
+with the session after each answer; the screen posts what the person does.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, ProgressBar, Static
 
-from skillcheck.tui.screens.base import KioskScreen
+from skillcheck.tui.messages import Answered, BackRequested, StopRequested
+from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.answer import AnswerButton
+from skillcheck.tui.widgets.paging import PagedBody
+
+if TYPE_CHECKING:
+    from skillcheck.session import Session
 
 
-class QuestionScreen(KioskScreen):
+class QuestionScreen(VisitorScreen):
     """Area name, "Question 4 of at most N", the question and numbered answers."""
 
-    AUTO_FOCUS = None  # nothing pre-selected: Enter alone never answers
+    DEFAULT_CSS = """
+    QuestionScreen #area {
+        text-style: bold;
+        width: 100%;
+        margin: 1 0 0 0;
+    }
+    QuestionScreen #progress-row {
+        height: 1;
+        width: 100%;
+    }
+    QuestionScreen #progress-text {
+        width: auto;
+        padding: 0 2 0 0;
+    }
+    QuestionScreen #progress-row ProgressBar, QuestionScreen #progress-row Bar {
+        width: 1fr;
+    }
+    QuestionScreen #question {
+        text-style: bold;
+        width: 100%;
+        margin: 1 0 1 0;
+    }
+    QuestionScreen #actions Button {
+        height: auto;
+        min-height: 1;
+        padding: 0 1;
+    }
+    """
 
-    def area_name(self) -> str:
-        session = self.kiosk.session
-        item = session.current if session else None
-        if item is None:
-            return ""
-        area = self.kiosk.bank.area(item.area)
-        return self.t.pgettext(area.context, area.name)
+    BINDINGS = [
+        *(Binding(str(n), f"choose({n})", show=False) for n in range(1, 10)),
+        Binding("enter", "confirm", show=False),
+        Binding("backspace", "back", show=False),
+        Binding("escape", "stop", show=False),
+    ]
+
+    AUTO_FOCUS = None  # nothing pre-selected: Enter alone never picks a new answer
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item_id: str | None = None
+        # The answer given before to this question (after Back): Enter keeps it.
+        self.marked: str | None = None
 
     def compose_body(self) -> ComposeResult:
-        t = self.t
         most = max(len(item.answers) for item in self.kiosk.bank.items)
-        with VerticalScroll(classes="body", id="question-body"):
-            yield Static(id="area")
-            with Horizontal(id="progress-row"):
-                yield Static(id="progress-text")
-                yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
-            yield Static(id="question")
-            for number in range(1, most + 1):
-                yield AnswerButton(number)
-            with Horizontal(classes="row"):
-                yield Button(Content(t.gettext("Back (Backspace)")), id="back")
-                yield Button(Content(t.gettext("Stop (Esc)")), id="stop")
+        yield Static(id="area")
+        with Horizontal(id="progress-row"):
+            yield Static(id="progress-text")
+            yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
+        yield Static(id="question")
+        for number in range(1, most + 1):
+            yield AnswerButton(number)
+
+    def compose_actions(self) -> ComposeResult:
+        t = self.t
+        yield Button(Content(t.gettext("Back (Backspace)")), id="back", compact=True)
+        yield Button(Content(t.gettext("Stop (Esc)")), id="stop", compact=True)
 
     def on_mount(self) -> None:
-        self.show_current()
+        if self.kiosk.session is not None:
+            self.show(self.kiosk.session)
 
-    def retranslate(self) -> None:
+    async def retranslate(self) -> None:
         """The one time this screen is rebuilt: a new language."""
-
-        async def rebuild() -> None:
-            await self.recompose()
-            self.show_current()
-
-        self.call_later(rebuild)
+        await self.recompose()
+        if self.kiosk.session is not None:
+            self.show(self.kiosk.session)
 
     def key_hints(self) -> list[str]:
         t = self.t
@@ -63,15 +105,17 @@ class QuestionScreen(KioskScreen):
             t.gettext("Esc: stop"),
         ]
 
-    def show_current(self) -> None:
+    def show(self, session: Session) -> None:
         """Show the session's current item in place (the fast path on each answer)."""
-        session = self.kiosk.session
-        item = session.current if session else None
-        if session is None or item is None:
+        item = session.current
+        if item is None:
             return
         t = self.t
+        area = self.kiosk.bank.area(item.area)
         progress = session.progress
-        self.query_one("#area", Static).update(Content(self.area_name()))
+        self.item_id = item.id
+        self.marked = session.previous_answer()
+        self.query_one("#area", Static).update(Content(t.pgettext(area.context, area.name)))
         self.query_one("#progress-text", Static).update(
             Content(
                 t.ngettext(
@@ -85,7 +129,6 @@ class QuestionScreen(KioskScreen):
             total=progress.at_most, progress=progress.number - 1
         )
         self.query_one("#question", Static).update(Content(t.pgettext(item.id, item.text)))
-        previous = session.previous_answer()
         answers = item.answers
         for button in self.query(AnswerButton):
             if button.number <= len(answers):
@@ -95,32 +138,43 @@ class QuestionScreen(KioskScreen):
                     if answer.context
                     else t.gettext(answer.text)
                 )
-                note = t.gettext("your previous answer") if answer.code == previous else None
+                note = t.gettext("your previous answer") if answer.code == self.marked else None
                 button.show_answer(answer.code, text, note)
             else:
                 button.hide()
         self.query_one("#back", Button).disabled = not session.can_go_back
         self.set_focus(None)
-        self.query_one("#question-body").scroll_home(animate=False)
+        self.query_one(PagedBody).scroll_home(animate=False)
 
-    def do_choose(self, number: int) -> None:
+    def answer(self, code: str | None) -> None:
+        if code is not None and self.item_id is not None:
+            self.post_message(Answered(self, self.item_id, code))
+
+    def action_choose(self, number: int) -> None:
         for button in self.query(AnswerButton):
-            if button.number == number and button.code is not None:
-                self.kiosk.answer(button.code)
+            if button.number == number:
+                self.answer(button.code)
                 return
 
-    def do_back(self) -> None:
-        self.kiosk.go_back()
+    def action_confirm(self) -> None:
+        """Enter: keep the marked earlier answer and go on (nothing when none is marked)."""
+        self.answer(self.marked)
 
-    def do_stop(self) -> None:
-        self.kiosk.ask_stop()
+    @on(Button.Pressed, "AnswerButton")
+    def answer_pressed(self, event: Button.Pressed) -> None:
+        assert isinstance(event.button, AnswerButton)
+        self.answer(event.button.code)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if isinstance(event.button, AnswerButton):
-            if event.button.code is not None:
-                self.kiosk.answer(event.button.code)
-        elif event.button.id == "back":
-            self.do_back()
-        elif event.button.id == "stop":
-            self.do_stop()
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.post_message(BackRequested(self))
+
+    @on(Button.Pressed, "#stop")
+    def action_stop(self) -> None:
+        from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
+
+        def stop(confirmed: bool | None) -> None:
+            if confirmed:
+                self.post_message(StopRequested(self))
+
+        self.app.push_screen(ConfirmStopModal(), stop)

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, Static
 
 from skillcheck.i18n import language_name
 from skillcheck.initiatives import initiative_text, recommend
-from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, area_advice
+from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS
 from skillcheck.session import Result
-from skillcheck.tui.screens.base import KioskScreen
+from skillcheck.tui.messages import Finished
+from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.area_bar import AreaBar
 from skillcheck.tui.widgets.initiative_card import InitiativeCard
 
 
-class ResultScreen(KioskScreen):
-    """Scrolls when needed; Finish (Enter) ends the visit."""
+class ResultScreen(VisitorScreen):
+    """Paged by the ↑ / More ↓ buttons when long; Finish (Enter) ends the visit."""
+
+    BINDINGS = [Binding("enter", "finish", show=False)]
 
     def __init__(self, result: Result) -> None:
         super().__init__()
@@ -28,47 +32,43 @@ class ResultScreen(KioskScreen):
 
     def compose_body(self) -> ComposeResult:
         t = self.t
-        kiosk = self.kiosk
-        bank = kiosk.bank
+        bank = self.kiosk.bank
         result = self.result
-        with VerticalScroll(classes="body", id="result-body"):
-            yield Static(Content(t.gettext("Your result")), classes="title")
-            yield Static(Content(t.gettext(CATEGORY_WORDS[result.category])), classes="text")
-            for area in bank.areas:
-                level = result.levels[area.number]
-                can, learn = area_advice(bank, area.number, level)
-                yield AreaBar(
-                    t.pgettext(area.context, area.name),
-                    level,
-                    t.gettext(LEVEL_WORDS[level]),
-                    t.pgettext(area.context, can) if can else None,
-                    t.pgettext(area.context, learn) if learn else None,
-                )
-            yield Static(Content(t.gettext("Where you can learn more")), classes="title")
-            recommendations = self.recommendations()
-            if any(initiative.url for initiative in recommendations):
-                yield Static(
-                    Content(t.gettext("Scan a QR code with your phone to take the address home.")),
-                    classes="text",
-                )
-            for initiative in recommendations:
-                lines = [initiative_text(initiative, "offer", t)]
-                for field in ("audience", "where"):
-                    text = initiative_text(initiative, field, t)
-                    if text:
-                        lines.append(text)
-                if initiative.address:
-                    lines.append(t.gettext("Address: {address}").format(address=initiative.address))
-                if initiative.languages:
-                    names = ", ".join(self.language_names(initiative.languages))
-                    lines.append(t.gettext("Languages: {names}").format(names=names))
-                if initiative.url:
-                    lines.append(initiative.url)
-                yield InitiativeCard(
-                    initiative_text(initiative, "name", t), lines, initiative.url, qr=True
-                )
-            with Horizontal(classes="row"):
-                yield Button(Content(t.gettext("Finish (Enter)")), id="finish")
+        yield Static(Content(t.gettext("Your result")), classes="title")
+        yield Static(Content(t.gettext(CATEGORY_WORDS[result.category])), classes="text")
+        for area in bank.areas:
+            level = result.levels[area.number]
+            statement = result.statements[area.number]
+            # Only what this person answered: each line is one of their answers.
+            yield AreaBar(
+                t.pgettext(area.context, area.name),
+                level,
+                t.gettext(LEVEL_WORDS[level]),
+                [t.pgettext(item.id, item.skill_text) for item in statement.can],
+                [t.pgettext(item.id, item.skill_text) for item in statement.learn],
+            )
+        yield Static(Content(t.gettext("Where you can learn more")), classes="title")
+        recommendations = self.recommendations()
+        if any(initiative.url for initiative in recommendations):
+            yield Static(
+                Content(t.gettext("Scan a QR code with your phone to take the address home.")),
+                classes="text",
+            )
+        for initiative in recommendations:
+            lines = [initiative_text(initiative, "offer", t)]
+            for field in ("audience", "where"):
+                text = initiative_text(initiative, field, t)
+                if text:
+                    lines.append(text)
+            if initiative.address:
+                lines.append(t.gettext("Address: {address}").format(address=initiative.address))
+            if initiative.languages:
+                names = ", ".join(language_name(code) for code in initiative.languages)
+                lines.append(t.gettext("Languages: {names}").format(names=names))
+            yield InitiativeCard(initiative_text(initiative, "name", t), lines, initiative.url)
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button(Content(self.t.gettext("Finish (Enter)")), id="finish")
 
     def recommendations(self):
         kiosk = self.kiosk
@@ -80,19 +80,12 @@ class ResultScreen(KioskScreen):
             kiosk.help_desk,
         )
 
-    def language_names(self, codes: tuple[str, ...]) -> list[str]:
-        return [language_name(code) for code in codes]
-
     def on_mount(self) -> None:
         self.query_one("#finish", Button).focus(scroll_visible=False)
 
     def key_hints(self) -> list[str]:
-        t = self.t
-        return [t.gettext("Arrow keys: scroll"), t.gettext("Enter: finish")]
+        return [self.t.gettext("Enter: finish")]
 
-    def do_confirm(self) -> None:
-        self.kiosk.finish()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "finish":
-            self.do_confirm()
+    @on(Button.Pressed, "#finish")
+    def action_finish(self) -> None:
+        self.post_message(Finished(self))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from skillcheck.tui.screens.base import KioskScreen
+from skillcheck.tui.messages import StartOver
+from skillcheck.tui.screens.base import VisitorScreen
 
-THANKS_SECONDS = 8
 
-
-class ThanksScreen(KioskScreen):
+class ThanksScreen(VisitorScreen):
     """Nothing of the visit is shown here; the session is already dropped."""
+
+    BINDINGS = [Binding("enter", "start_over", show=False)]
 
     IDLE_RESET = False
 
@@ -22,25 +24,22 @@ class ThanksScreen(KioskScreen):
 
     def compose_body(self) -> ComposeResult:
         t = self.t
-        with VerticalScroll(classes="body"):
-            yield Static(Content(t.gettext("Thank you!")), classes="title")
-            yield Static(
-                Content(t.gettext("Good luck with your next step. It is never too late to learn.")),
-                classes="text",
-            )
-            yield Static(
-                Content(t.gettext("This screen goes back to the start in a few seconds.")),
-                classes="text",
-            )
-            with Horizontal(classes="row"):
-                yield Button(Content(t.gettext("Back to the start (Enter)")), id="home")
+        yield Static(Content(t.gettext("Thank you!")), classes="title")
+        yield Static(
+            Content(t.gettext("Good luck with your next step. It is never too late to learn.")),
+            classes="text",
+        )
+        yield Static(
+            Content(t.gettext("This screen goes back to the start in a few seconds.")),
+            classes="text",
+        )
+
+    def compose_actions(self) -> ComposeResult:
+        yield Button(Content(self.t.gettext("Back to the start (Enter)")), id="home")
 
     def on_mount(self) -> None:
-        self.set_timer(self.kiosk.thanks_seconds, self.kiosk.reset_to_welcome)
+        self.set_timer(self.kiosk.thanks_seconds, self.action_start_over)
 
-    def do_confirm(self) -> None:
-        self.kiosk.reset_to_welcome()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "home":
-            self.do_confirm()
+    @on(Button.Pressed, "#home")
+    def action_start_over(self) -> None:
+        self.post_message(StartOver(self))

@@ -2,61 +2,118 @@
 
 from __future__ import annotations
 
+import math
+
+from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.widgets import Button, Static
 
-from skillcheck.tui.screens.base import KioskScreen
+from skillcheck.tui.messages import LanguagePicked
+from skillcheck.tui.screens.base import VisitorScreen
+
+# A column narrower than this wraps the invitation a word per line.
+COLUMN_WIDTH = 22
 
 
-class WelcomeScreen(KioskScreen):
-    """Pick a language with 1, 2, 3 … or a touch; nothing of anyone before is here."""
+def columns_for(languages: int, width: int) -> int:
+    """How many languages side by side at this width, balanced over the rows."""
+    most = max(1, min(languages, width // COLUMN_WIDTH))
+    rows = math.ceil(languages / most)
+    return math.ceil(languages / rows)
+
+
+class WelcomeScreen(VisitorScreen):
+    """Pick a language with 1, 2, 3 … or a touch; nothing of anyone before is here.
+
+    The invitations scroll (paged by buttons when they do not fit); the language
+    buttons stay in view below them, in the same columns.
+    """
+
+    DEFAULT_CSS = """
+    WelcomeScreen #site {
+        width: 100%;
+        text-align: center;
+        text-style: bold;
+        margin: 1 0 1 0;
+    }
+    WelcomeScreen #languages, WelcomeScreen #language-buttons {
+        height: auto;
+        width: 100%;
+        grid-gutter: 0 2;
+    }
+    WelcomeScreen #language-buttons {
+        width: 1fr;
+    }
+    WelcomeScreen .language {
+        height: auto;
+        width: 100%;
+    }
+    WelcomeScreen .invite-title {
+        text-style: bold;
+        width: 100%;
+    }
+    WelcomeScreen .invite {
+        width: 100%;
+        margin: 1 0 0 0;
+    }
+    WelcomeScreen #language-buttons Button {
+        width: 100%;
+        margin: 0;
+    }
+    """
+
+    BINDINGS = [Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
 
     IDLE_RESET = False
-    SHOW_LANGUAGE = False
+    OFFERS_LANGUAGE = False
 
     def compose_body(self) -> ComposeResult:
-        translators = list(self.kiosk.translators.items())
-        with VerticalScroll(classes="body"):
-            yield Static(Content(self.kiosk.config.site), id="site")
-            grid = Vertical(id="languages")
-            grid.styles.grid_size_columns = len(translators)
-            # All invitations first, then all buttons: the grid puts the buttons in
-            # one row, so they line up however long each language's text is.
-            with grid:
-                for number, (_code, t) in enumerate(translators, start=1):
-                    with Vertical(classes="language"):
-                        yield Static(
-                            Content(t.gettext("How good are you with computers and phones?")),
-                            classes="invite-title",
-                        )
-                        yield Static(
-                            Content(
-                                t.gettext(
-                                    "Find out in 5 to 8 minutes, and where you can learn more. "
-                                    "Free, and we do not ask your name."
-                                )
-                            ),
-                            classes="invite",
-                        )
-                        yield Static(
-                            Content(
-                                t.gettext("Press {key} or touch the button.").format(key=number)
-                            ),
-                            classes="invite",
-                        )
-                for number, (code, t) in enumerate(translators, start=1):
-                    yield Button(Content(f"{number}  {t.name}"), id=f"lang-{code}")
+        yield Static(Content(self.kiosk.config.site), id="site")
+        with Grid(id="languages"):
+            for number, t in enumerate(self.kiosk.translators.values(), start=1):
+                with Vertical(classes="language"):
+                    yield Static(
+                        Content(t.gettext("How good are you with computers and phones?")),
+                        classes="invite-title",
+                    )
+                    yield Static(
+                        Content(
+                            t.gettext(
+                                "Find out in 5 to 8 minutes, and where you can learn more. "
+                                "Free, and we do not ask your name."
+                            )
+                        ),
+                        classes="invite",
+                    )
+                    yield Static(
+                        Content(t.gettext("Press {key} or touch the button.").format(key=number)),
+                        classes="invite",
+                    )
 
-    def key_hints(self) -> list[str]:
-        return []
+    def compose_actions(self) -> ComposeResult:
+        with Grid(id="language-buttons"):
+            for number, (code, t) in enumerate(self.kiosk.translators.items(), start=1):
+                yield Button(Content(f"{number}  {t.name}"), id=f"lang-{code}")
 
-    def do_choose(self, number: int) -> None:
+    def on_resize(self, event: events.Resize) -> None:
+        self.arrange_columns(event.size.width)
+
+    def on_mount(self) -> None:
+        self.arrange_columns(self.app.size.width)
+
+    def arrange_columns(self, width: int) -> None:
+        columns = columns_for(len(self.kiosk.translators), width - 4)
+        for grid in self.query(Grid):
+            grid.styles.grid_size_columns = columns
+
+    def action_pick(self, number: int) -> None:
         codes = list(self.kiosk.translators)
         if 1 <= number <= len(codes):
-            self.kiosk.choose_language(codes[number - 1])
+            self.post_message(LanguagePicked(self, codes[number - 1]))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id and event.button.id.startswith("lang-"):
-            self.kiosk.choose_language(event.button.id.removeprefix("lang-"))
+    @on(Button.Pressed, "#language-buttons Button")
+    def picked(self, event: Button.Pressed) -> None:
+        self.post_message(LanguagePicked(self, (event.button.id or "").removeprefix("lang-")))

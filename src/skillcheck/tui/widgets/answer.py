@@ -9,8 +9,20 @@ from textual.widgets import Button
 class AnswerButton(Button):
     """One answer; `code` is what the session stores, `number` the key that picks it."""
 
+    DEFAULT_CSS = """
+    AnswerButton.answer {
+        width: 100%;
+        height: auto;
+        min-height: 1;
+        padding: 0 1;
+        text-align: left;
+        content-align: left middle;
+        margin: 0 0 1 0;
+    }
+    """
+
     def __init__(self, number: int) -> None:
-        super().__init__("", id=f"answer-{number}")
+        super().__init__("", id=f"answer-{number}", classes="answer", compact=True)
         self.number = number
         self.code: str | None = None
 

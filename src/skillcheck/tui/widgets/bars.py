@@ -11,7 +11,38 @@ from skillcheck.tui.themes import THEMES
 
 
 class TopBar(Horizontal):
-    """Where you are, and two buttons that work on every screen: language and contrast."""
+    """Where you are, and small buttons that work on every screen (language, contrast).
+
+    The buttons do what a key does (`action=`), so they never take the focus. A new
+    small button (read aloud, say) goes between `#where` and the language button,
+    with `classes="top-button"`.
+
+    The contrast words are updated by the screen (`show_contrast`) when the App
+    announces a theme change: the bar never watches the App (a watcher on the App
+    would keep every closed screen's bar alive, issue 9 finding 7).
+    """
+
+    DEFAULT_CSS = """
+    TopBar {
+        height: auto;
+        background: $panel;
+        color: $foreground;
+    }
+    TopBar #where {
+        width: 1fr;
+        min-width: 10;
+        height: auto;
+        padding: 0 1;
+        text-style: bold;
+    }
+    TopBar .top-button {
+        height: 1;
+        min-width: 0;
+        width: auto;
+        padding: 0 1;
+        margin: 0 0 0 1;
+    }
+    """
 
     def __init__(self, where: str, *, language: bool = True) -> None:
         super().__init__()
@@ -25,19 +56,23 @@ class TopBar(Horizontal):
         if self.show_language and len(app.translators) > 1:
             # "Language" in every offered language, so a person lost in a language
             # they cannot read still finds the way back.
-            words = " · ".join(other.gettext("Language") for other in app.translators.values())
+            words = " · ".join(
+                dict.fromkeys(other.gettext("Language") for other in app.translators.values())
+            )
             label = t.gettext("{key}: {words}").format(key="L", words=words)
-            button = Button(Content(label), id="language-button", action="app.language")
-            button.can_focus = False  # the L key does this; clicks still work
-            yield button
-        button = Button(self.contrast_label(), id="contrast-button", action="app.contrast")
-        button.can_focus = False  # the C key does this; clicks still work
-        yield button
+            yield self.top_button(label, "language-button", "screen.language")
+        yield self.top_button(self.contrast_label(), "contrast-button", "app.contrast")
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", self.theme_changed, init=False)
+    @staticmethod
+    def top_button(label: str | Content, button_id: str, action: str) -> Button:
+        """A one-line button doing what its key does; clicks work, Tab skips it."""
+        content = Content(label) if isinstance(label, str) else label
+        button = Button(content, id=button_id, action=action, classes="top-button", compact=True)
+        button.can_focus = False
+        return button
 
-    def theme_changed(self, _theme: str) -> None:
+    def show_contrast(self) -> None:
+        """The theme changed: say what C does now."""
         self.query_one("#contrast-button", Button).label = self.contrast_label()
 
     def contrast_label(self) -> Content:
@@ -57,7 +92,17 @@ class TopBar(Horizontal):
 
 
 class KeyBar(Static):
-    """Which key does what on this screen, in the person's language."""
+    """Which key does what on this screen (or dialog), in the person's language."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        height: auto;
+        width: 100%;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+    }
+    """
 
     def __init__(self, hints: list[str]) -> None:
         super().__init__(Content("   ".join(hints)))

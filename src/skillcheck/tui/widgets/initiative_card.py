@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+# ISO/IEC 18004 asks for a light margin of 4 modules around a QR code.
+QUIET_ZONE = 4
+
 
 def qr_text(url: str) -> str:
-    """The QR code of `url` as text: two modules per character with half blocks."""
+    """The QR code of `url` as text: two modules per character with half blocks,
+    dark on light, with a quiet zone of 4 modules on every side."""
     import segno  # only when a result is shown: keeps the start fast
 
-    rows = [list(row) for row in segno.make(url, error="m").matrix_iter(scale=1, border=2)]
+    matrix = segno.make(url, error="m").matrix_iter(scale=1, border=QUIET_ZONE)
+    rows = [list(row) for row in matrix]
     if len(rows) % 2:
         rows.append([0] * len(rows[0]))
     glyphs = {(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}
@@ -22,28 +31,106 @@ def qr_text(url: str) -> str:
     return "\n".join(lines)
 
 
+def shown_url(url: str) -> str:
+    """The address as a person types it: no scheme, no trailing slash."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return url
+    return (parts.netloc + parts.path).rstrip("/") + (f"?{parts.query}" if parts.query else "")
+
+
 class QrCode(Static):
     """Dark modules on white, whatever the theme, so phones can read it."""
+
+    DEFAULT_CSS = """
+    QrCode {
+        width: auto;
+        height: auto;
+        background: #FFFFFF;
+        color: #000000;
+        margin: 0 0 0 2;
+    }
+    """
 
     def __init__(self, url: str) -> None:
         super().__init__(Content(qr_text(url)))
         self.url = url
 
 
+class UrlLine(Static):
+    """A web address as plain text (never a link), on its own line, never broken
+    in the middle: when the whole address does not fit, only the site is shown
+    (the QR code beside it carries the whole address)."""
+
+    DEFAULT_CSS = """
+    UrlLine {
+        width: 100%;
+        height: 1;
+        text-wrap: nowrap;
+    }
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+    def render(self) -> Content:
+        full = shown_url(self.url)
+        width = self.content_region.width or self.size.width
+        if cell_len(full) <= width:
+            return Content(full)
+        return Content(urlsplit(self.url).netloc or full)
+
+
 class InitiativeCard(Horizontal):
     """One recommended initiative, with the lines already in the person's language."""
 
-    def __init__(self, name: str, lines: list[str], url: str | None, qr: bool) -> None:
+    DEFAULT_CSS = """
+    InitiativeCard {
+        height: auto;
+        width: 100%;
+        border: round $foreground 70%;
+        padding: 0 1;
+        margin: 0 0 1 0;
+    }
+    InitiativeCard .card-text {
+        width: 1fr;
+        height: auto;
+    }
+    InitiativeCard .card-name {
+        text-style: bold;
+        width: 100%;
+    }
+    InitiativeCard .card-line {
+        width: 100%;
+    }
+    /* Too narrow for the QR code beside the text: below it. */
+    InitiativeCard.-narrow {
+        layout: vertical;
+    }
+    InitiativeCard.-narrow QrCode {
+        margin: 1 0 0 0;
+    }
+    """
+
+    # Below this width the text beside a QR code would be a word per line.
+    NARROW = 76
+
+    def __init__(self, name: str, lines: list[str], url: str | None) -> None:
         super().__init__()
         self.initiative_name = name
         self.lines = lines
         self.url = url
-        self.qr = qr
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="card-text"):
             yield Static(Content(self.initiative_name), classes="card-name")
             for line in self.lines:
                 yield Static(Content(line), classes="card-line")
-        if self.url and self.qr:
+            if self.url:
+                yield UrlLine(self.url)
+        if self.url:
             yield QrCode(self.url)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")

@@ -1,0 +1,150 @@
+"""Outside-in timings: what a person at the terminal waits for.
+
+Runs a command in a pseudo-terminal of a given size, feeds everything it writes to a
+terminal emulator (pyte), and measures from outside the process:
+
+- start: spawn -> the emulated screen first shows a marker (a regex);
+- keys: each key written to the terminal -> the screen shows the next marker;
+- peak RSS of the process tree, sampled every few milliseconds.
+
+In-process timers miss the interpreter's start, the imports, the terminal's own
+parsing and the last write; a person waits for all of them. Used by
+`benchmarks/outside_in.py` (part of `make bench`); needs the `bench` extra (pyte, psutil).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+from dataclasses import dataclass, field
+
+import psutil
+import pyte
+
+KEYS = {"Enter": b"\r", "Escape": b"\x1b", "BSpace": b"\x7f", "Tab": b"\t"}
+# Textual asks the terminal for its device attributes; a real terminal answers.
+_DEVICE_ATTRIBUTES_QUERY = b"\x1b[c"
+_DEVICE_ATTRIBUTES_REPLY = b"\x1b[?62;22c"
+
+
+@dataclass
+class Run:
+    """One run: seconds to the first marker, milliseconds per key, peak memory."""
+
+    start_s: float | None
+    keys_ms: list[float | None] = field(default_factory=list)
+    peak_rss_mib: float = 0.0
+    screen: str = ""
+
+
+class Terminal:
+    """A program in a pseudo-terminal, its output rendered by pyte."""
+
+    def __init__(self, command: list[str], cols: int, rows: int, env: dict[str, str]):
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
+        os.close(slave)
+        self.fd = master
+        self.peak_rss = 0
+        self._ps = psutil.Process(self.process.pid)
+
+    def _sample_rss(self) -> None:
+        try:
+            processes = [self._ps, *self._ps.children(recursive=True)]
+            self.peak_rss = max(self.peak_rss, sum(p.memory_info().rss for p in processes))
+        except psutil.Error:
+            pass
+
+    def text(self) -> str:
+        """The emulated screen as lines of text."""
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, pattern: re.Pattern[str], timeout: float) -> float | None:
+        """Seconds from now until the screen matches `pattern`, or None."""
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([self.fd], [], [], 0.005)
+            if ready:
+                try:
+                    data = os.read(self.fd, 65536)
+                except OSError:
+                    return None
+                self.stream.feed(data)
+                if _DEVICE_ATTRIBUTES_QUERY in data:
+                    os.write(self.fd, _DEVICE_ATTRIBUTES_REPLY)
+                if pattern.search(self.text()):
+                    return time.perf_counter() - start
+            self._sample_rss()
+            if self.process.poll() is not None:
+                return None
+        return None
+
+    def drain(self) -> None:
+        """Read whatever is pending without waiting for anything."""
+        self.wait_for(re.compile(r"(?!x)x"), 0.0)
+
+    def send(self, key: str) -> None:
+        """Type one key (a character, or Enter, Escape, BSpace, Tab)."""
+        os.write(self.fd, KEYS.get(key, key.encode()))
+
+    def close(self) -> None:
+        """Kill the program and its children."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        os.close(self.fd)
+
+
+def measure(
+    command: list[str],
+    marker: str,
+    steps: list[tuple[str, str]] = (),
+    *,
+    size: tuple[int, int] = (80, 24),
+    settle: float = 0.05,
+    timeout: float = 30.0,
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Start `command`, wait for `marker`, then for each (key, expected regex) time the key."""
+    cols, rows = size
+    environment = {
+        **(env or os.environ),
+        "TERM": "xterm-256color",
+        "COLUMNS": str(cols),
+        "LINES": str(rows),
+    }
+    terminal = Terminal(command, cols, rows, environment)
+    try:
+        first = terminal.wait_for(re.compile(marker), timeout)
+        run = Run(start_s=None if first is None else time.perf_counter() - terminal.started)
+        if first is not None:
+            for key, expected in steps:
+                time.sleep(settle)
+                terminal.drain()
+                terminal.send(key)
+                waited = terminal.wait_for(re.compile(expected), timeout)
+                run.keys_ms.append(None if waited is None else waited * 1000)
+                if waited is None:
+                    break
+        terminal._sample_rss()
+        run.peak_rss_mib = terminal.peak_rss / 2**20
+        run.screen = terminal.text()
+        return run
+    finally:
+        terminal.close()
