@@ -65,7 +65,7 @@ def build(path: Path, visits: int, seed: int = 1) -> None:
                 continue
             slots: dict[str, list] = {}
             for item in bank.items_in(area.number, "above_basic"):
-                slot = getattr(item, "rotation", None)
+                slot = item.rotation
                 if slot:
                     slots.setdefault(slot, []).append(item)
                 else:

@@ -174,3 +174,57 @@ def test_no_wrong_answers_share_a_form_the_right_answer_lacks(bank: Bank) -> Non
                 item.id,
                 word,
             )
+
+
+def test_every_competence_is_asked_across_the_rotation(bank: Bank) -> None:
+    assert bank.competences == set(COMPETENCES)
+    rotating = {i.competence for i in bank.items if i.rotation}
+    assert {"2.5", "4.2", "4.3", "4.4"} <= {i.competence for i in bank.items}
+    assert {"2.5", "4.3", "4.4"} <= rotating  # only there, so only through the rotation
+
+
+def test_one_rotating_above_basic_slot_per_area(bank: Bank) -> None:
+    for area in AREAS:
+        rotating = [v for v in bank.slots().values() if v[0].area == area]
+        assert len(rotating) == 1, area
+        (variants,) = rotating
+        assert len(variants) >= 2, area
+        assert {v.band for v in variants} == {"above_basic"}, area
+        assert len({v.kind for v in variants}) == 1, area
+    # the beginner's path (basic items only) never rotates: still at most 12
+    assert not any(i.rotation for i in bank.items if i.band == "basic")
+
+
+def test_every_item_has_a_skill_that_completes_the_result_sentence(bank: Bank) -> None:
+    skills = [i.skill for i in bank.items]
+    assert all(skills) and len(set(skills)) == len(skills)
+    for item in bank.items:
+        phrase = f"You can already: {item.skill}."
+        assert item.skill[0].islower() and not item.skill.endswith("."), phrase
+        assert not item.skill.startswith("to "), phrase
+        assert len(item.skill) <= 70, phrase
+
+
+# --- bank format 2026.2: rotation checks ---------------------------------------------
+
+
+def test_variants_of_a_slot_share_kind_and_band(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "5-problem-solving.toml"
+    replace_in(
+        path,
+        'id = "problem-frozen-app"\n',
+        'id = "problem-frozen-app"\nrotation = "everyday-tools"\n',
+    )
+    problems = problems_of(questions_copy)
+    assert any(
+        "area 5, rotation 'everyday-tools'" in p and "share kind and band" in p for p in problems
+    ), problems
+
+
+def test_a_slot_needs_two_variants(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "5-problem-solving.toml"
+    replace_in(path, 'rotation = "everyday-tools"\n', "", count=1)
+    problems = problems_of(questions_copy)
+    assert any(
+        "area 5, rotation 'everyday-tools': a slot needs at least 2 variants" in p for p in problems
+    ), problems

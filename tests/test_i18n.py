@@ -573,9 +573,10 @@ def test_extractor_gives_msgctxt_comments_and_real_lines() -> None:
         assert any(c.startswith("Area 4: Safety. Competence 4.") for c in comments)
         assert any("Band: " in c for c in comments)
     https = [f for f in found if f[3] == "safety-https"]
-    assert len(https) == 5  # the question and its four answers
-    assert any("the right answer" in c for c in https[2][2])
-    assert not any("the right answer" in c for f in https[3:] for c in f[2])
+    assert len(https) == 6  # the question, its skill and its four answers
+    assert any(c.startswith("Skill: ") for c in https[1][2])
+    right = [f[1] for f in https if any("the right answer" in c for c in f[2])]
+    assert right == ["What you send is scrambled, but the site can still be a scam."]
     noted = [f for f in found if f[3] == "safety-fake-bpost-sms"]
     assert all(any(c.startswith("Note: ") for c in f[2]) for f in noted)
 
@@ -672,3 +673,19 @@ def test_the_fast_language_names_agree_with_babel() -> None:
     for code, name in _OWN_NAMES.items():
         babel_name = Locale.parse(code).get_display_name(code)
         assert name == babel_name[:1].upper() + babel_name[1:], code
+
+
+def test_extractor_gives_skill_with_the_item_id_and_its_sentences() -> None:
+    source = (
+        'area = 2\n\n[[items]]\nid = "comm-video-call"\ncompetence = "2.1"\nkind = "can_do"\n'
+        'band = "basic"\ntext = "Make a video call."\nskill = "make a video call with someone"\n'
+    )
+    found = list(
+        extract(extract_toml, io.BytesIO(source.encode()), keywords={"pgettext": ((1, "c"), 2)})
+    )
+    skill = [f for f in found if f[1] == "make a video call with someone"]
+    assert len(skill) == 1
+    lineno, _message, comments, context = skill[0]
+    assert context == "comm-video-call"
+    assert lineno == 9
+    assert any("You can already: …" in c and "Learn next: …" in c for c in comments)

@@ -39,7 +39,7 @@ VISITS = 3000
 
 def not_rotating(bank: Bank, item_id: str) -> Item:
     item = bank.item(item_id)
-    assert not getattr(item, "rotation", None), "plant faults in items every visit gets"
+    assert not item.rotation, "plant faults in items every visit gets"
     return item
 
 
@@ -53,7 +53,7 @@ def simulate(bank: Bank, seed: int = 7) -> list[tuple[str, dict[str, str], Sessi
     for _ in range(VISITS):
         language = rng.choices(["nl", "fr", "en"], weights=[45, 45, 10])[0]
         ability = rng.gauss(0, 1.2)
-        session = new_session(bank, rng)
+        session = Session(bank, rng=rng)
         while not session.finished:
             item = session.current
             if item.id == ZERO_DISCRIMINATION:
@@ -64,13 +64,6 @@ def simulate(bank: Bank, seed: int = 7) -> list[tuple[str, dict[str, str], Sessi
             session = session.answer(answer_code(item, rng.random() < p, rng))
         visits.append((language, dict(session.answers), session))
     return visits
-
-
-def new_session(bank: Bank, rng: random.Random) -> Session:
-    try:
-        return Session(bank, rng=rng)  # bank format 2026.2: the rotation's random source
-    except TypeError:
-        return Session(bank)
 
 
 def answer_code(item: Item, mastered: bool, rng: random.Random) -> str:

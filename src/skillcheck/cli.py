@@ -438,7 +438,7 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
                 continue
             alpha = "–" if consistency.alpha is None else f"{consistency.alpha:.2f}"
             cases = f"{consistency.complete_cases:,} complete cases"
-            variants = [i for i in consistency.items if getattr(bank.item(i), "rotation", None)]
+            variants = [i for i in consistency.items if bank.item(i).rotation]
             echo(
                 f"  Cronbach's alpha {alpha} (all languages) on {cases}"
                 + (f", with {', '.join(variants)}" if variants else "")

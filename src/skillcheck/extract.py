@@ -135,7 +135,7 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
                 "Skill: a short phrase (no 'to') that completes 'You can already: …' and "
                 "'Learn next: …' on the result screen. Translate it so it fits both."
             )
-            yield _message(keywords, line, context, skill.strip(), base + [hint])
+            yield _message(keywords, line, context, skill.strip(), base + [hint] + notes)
         options = item.get("options")
         if not isinstance(options, list):
             continue

@@ -220,10 +220,10 @@ class _AlphaSums:
 
 def _complete_sets(bank: Bank, area: int) -> list[tuple[Item, ...]]:
     """Every variant set of an area: the fixed items plus one variant per rotating slot."""
-    fixed = [i for i in bank.items_in(area) if not getattr(i, "rotation", None)]
+    fixed = [i for i in bank.items_in(area) if not i.rotation]
     slots: dict[str, list[Item]] = defaultdict(list)
     for item in bank.items_in(area):
-        slot = getattr(item, "rotation", None)
+        slot = item.rotation
         if slot:
             slots[slot].append(item)
     sets: list[list[Item]] = [fixed]
