@@ -16,6 +16,14 @@ from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
 os.environ["SKILLCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="skillcheck-cache-")
 
 
+@pytest.fixture(autouse=True)
+def state_folder(tmp_path_factory, monkeypatch) -> Path:
+    """Each test its own state folder: no PIN lock-out leaks from one test to the next."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def bank() -> Bank:
     """The shipped question bank."""

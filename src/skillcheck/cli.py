@@ -557,30 +557,84 @@ def run(
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The site config to store the PIN's hash in (created when missing).",
+    help="The site config; the hash goes into the pin file beside it (site.pin).",
 )
 def set_pin(config_path: Path) -> None:
-    """Ask for the facilitator PIN twice (hidden) and store its salted scrypt hash."""
-    from skillcheck.config import hash_pin, valid_pin, write_pin_hash
+    """Ask for the facilitator PIN twice (hidden) and store its salted scrypt hash.
 
-    def four_to_twelve_digits(value: str) -> str:
+    The hash goes into a file beside the config that only its owner can read (mode
+    0600); run this as the kiosk's user, or as root (the files keep their owner).
+    """
+    import tomllib
+
+    from skillcheck.pin import (
+        MAX_PIN_DIGITS,
+        MIN_PIN_DIGITS,
+        drop_config_hash,
+        hash_pin,
+        pin_file_for,
+        valid_pin,
+        write_pin_file,
+    )
+
+    digits = f"{MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits"
+    # Before the PIN is asked: a config that is not valid TOML is not touched.
+    if config_path.exists():
+        try:
+            tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            _fail(f"{config_path}: not UTF-8 text; nothing was changed")
+        except tomllib.TOMLDecodeError as error:
+            _fail(f"{config_path}: not valid TOML ({error}); nothing was changed")
+        except OSError as error:
+            _fail(f"{config_path}: cannot be read ({error.strerror}); nothing was changed")
+    elif not config_path.parent.is_dir():
+        _fail(f"{config_path}: the folder {config_path.parent} does not exist")
+
+    def check_digits(value: str) -> str:
         if not valid_pin(value):
-            raise click.BadParameter("use four to twelve digits; try again")
+            raise click.BadParameter(f"use {digits}; try again")
         return value
 
     # Checked before the confirmation, so a short PIN is refused at once.
     pin = click.prompt(
-        "New PIN (4 to 12 digits)",
-        hide_input=True,
-        confirmation_prompt=True,
-        value_proc=four_to_twelve_digits,
+        f"New PIN ({digits})", hide_input=True, confirmation_prompt=True, value_proc=check_digits
     )
-    with _FacilitatorErrors():
-        try:
-            write_pin_hash(config_path, hash_pin(pin))
-        except UnicodeDecodeError:
-            _fail(f"{config_path}: not UTF-8 text; nothing was changed")
-    click.echo(f"PIN hash written to {config_path}. The PIN itself is not stored anywhere.")
+    pin_file = pin_file_for(config_path)
+    try:
+        if not config_path.exists():
+            config_path.write_text(
+                "# A skillcheck site config: see examples/site.toml for every key.\n",
+                encoding="utf-8",
+            )
+        write_pin_file(pin_file, hash_pin(pin), owner_of=config_path)
+        moved = drop_config_hash(config_path)
+    except OSError as error:
+        _fail(f"{pin_file}: cannot be written ({error.strerror}); the PIN was not changed")
+    click.echo(f"PIN hash written to {pin_file} (readable only by its owner).")
+    if moved:
+        click.echo(f"The old pin_hash line was removed from {config_path}.")
+    click.echo("The PIN itself is not stored anywhere.")
+
+
+@cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The site config whose PIN lock-out to clear (default: the practice settings).",
+)
+def unlock(config_path: Path | None) -> None:
+    """Clear the wrong-PIN lock-out at once (run as the kiosk's user, on the terminal)."""
+    from skillcheck.pin import lock_file_for
+    from skillcheck.pin import unlock as clear_lock
+
+    try:
+        had = clear_lock(config_path)
+    except OSError as error:
+        _fail(f"{lock_file_for(config_path)}: {error.strerror}")
+    click.echo("Lock-out cleared." if had else "There was no lock-out.")
 
 
 # --- browser mode ---------------------------------------------------------------

@@ -9,12 +9,12 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from skillcheck.bank import Bank, Item, check_bank
-from skillcheck.catalogues import check_locales
 from skillcheck.config import check_config
 from skillcheck.datafile import Problem
 from skillcheck.digcomp import COMPETENCES
 from skillcheck.i18n import SOURCE_LANGUAGE, discover_languages
 from skillcheck.initiatives import check_initiatives
+from skillcheck.translation_checks import check_locales
 
 
 @dataclass(frozen=True)
