@@ -133,3 +133,98 @@ def test_an_area_with_too_few_items_is_refused(questions_copy: Path) -> None:
     path.write_text(text[:second])
     problems = problems_of(questions_copy)
     assert any("area 2 has fewer than 4 items" in p for p in problems)
+
+
+def test_bank_2026_2_content(bank: Bank) -> None:
+    """The changes of issue 10 item 3 that a later edit must not undo by accident."""
+    assert bank.version == "2026.2"
+    ids = {i.id for i in bank.items}
+    assert "safety-padlock" not in ids and "info-train-time" not in ids
+    assert bank.item("safety-strong-password").competence == "4.1"
+    assert bank.item("safety-two-step").competence == "4.1"
+    https = bank.item("safety-https")
+    assert "https" in https.text and "padlock" not in https.text.lower()
+    assert next(o for o in https.options if o.correct).text.endswith("can still be a scam.")
+    assert not any(
+        "padlock" in getattr(a, key) for a in bank.areas for key in vars(a) if key != "number"
+    )
+    sms = bank.item("safety-fake-bpost-sms")
+    right = next(o.text for o in sms.options if o.correct)
+    assert right == "Don't click. Delete it, or send a screenshot to suspicious@safeonweb.be."
+    assert any("bpost logo" in o.text and not o.correct for o in sms.options)
+    assert "not expecting" not in sms.text  # the stem does not spell out every warning sign
+    assert "tax return" not in bank.item("comm-myminfin").text
+    assert "contacts" not in bank.item("problem-restore-backup").text
+    assert "family" not in bank.item("comm-video-call").text
+    assert "costs" not in bank.item("content-spreadsheet-total").text
+
+
+def test_no_wrong_answers_share_a_form_the_right_answer_lacks(bank: Bank) -> None:
+    """No give-away by form: the wrong answers do not all begin with the same word
+    while the right one does not (2026.1 had three wrong answers starting "Only")."""
+    for item in bank.items:
+        if item.kind != "knowledge":
+            continue
+        first = {o.code: o.text.split()[0].strip(",:").lower() for o in item.options}
+        right = next(o.code for o in item.options if o.correct)
+        wrong_words = [w for code, w in first.items() if code != right]
+        for word in set(wrong_words):
+            shared = wrong_words.count(word)
+            assert not (shared >= 2 and word != first[right] and shared == len(wrong_words)), (
+                item.id,
+                word,
+            )
+
+
+def test_every_competence_is_asked_across_the_rotation(bank: Bank) -> None:
+    assert bank.competences == set(COMPETENCES)
+    rotating = {i.competence for i in bank.items if i.rotation}
+    assert {"2.5", "4.2", "4.3", "4.4"} <= {i.competence for i in bank.items}
+    assert {"2.5", "4.3", "4.4"} <= rotating  # only there, so only through the rotation
+
+
+def test_one_rotating_above_basic_slot_per_area(bank: Bank) -> None:
+    for area in AREAS:
+        rotating = [v for v in bank.slots().values() if v[0].area == area]
+        assert len(rotating) == 1, area
+        (variants,) = rotating
+        assert len(variants) >= 2, area
+        assert {v.band for v in variants} == {"above_basic"}, area
+        assert len({v.kind for v in variants}) == 1, area
+    # the beginner's path (basic items only) never rotates: still at most 12
+    assert not any(i.rotation for i in bank.items if i.band == "basic")
+
+
+def test_every_item_has_a_skill_that_completes_the_result_sentence(bank: Bank) -> None:
+    skills = [i.skill for i in bank.items]
+    assert all(skills) and len(set(skills)) == len(skills)
+    for item in bank.items:
+        phrase = f"You can already: {item.skill}."
+        assert item.skill[0].islower() and not item.skill.endswith("."), phrase
+        assert not item.skill.startswith("to "), phrase
+        assert len(item.skill) <= 70, phrase
+
+
+# --- bank format 2026.2: rotation checks ---------------------------------------------
+
+
+def test_variants_of_a_slot_share_kind_and_band(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "5-problem-solving.toml"
+    replace_in(
+        path,
+        'id = "problem-frozen-app"\n',
+        'id = "problem-frozen-app"\nrotation = "everyday-tools"\n',
+    )
+    problems = problems_of(questions_copy)
+    assert any(
+        "area 5, rotation 'everyday-tools'" in p and "share kind and band" in p for p in problems
+    ), problems
+
+
+def test_a_slot_needs_two_variants(questions_copy: Path) -> None:
+    path = questions_copy / "items" / "5-problem-solving.toml"
+    replace_in(path, 'rotation = "everyday-tools"\n', "", count=1)
+    problems = problems_of(questions_copy)
+    assert any(
+        "area 5, rotation 'everyday-tools': a slot needs at least 2 variants" in p for p in problems
+    ), problems

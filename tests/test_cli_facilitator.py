@@ -61,6 +61,14 @@ def test_stats(runner, db):
     assert result.exit_code == 0 and "Sessions 0" in result.output
 
 
+def test_stats_carries_the_dsi_caveat(runner, db):
+    from skillcheck.digcomp import DSI_CAVEAT
+
+    result = runner.invoke(cli, ["stats", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert " ".join(DSI_CAVEAT.split()) in " ".join(result.output.split())
+
+
 def test_export_csv_json_excel(runner, db, tmp_path):
     result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "--by", "month"])
     assert result.exit_code == 0, result.output

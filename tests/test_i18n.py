@@ -568,9 +568,11 @@ def test_extractor_gives_msgctxt_comments_and_real_lines() -> None:
         assert message[:20] in lines[lineno - 1].replace('\\"', '"'), (lineno, message)
         assert any(c.startswith("Area 4: Safety. Competence 4.") for c in comments)
         assert any("Band: " in c for c in comments)
-    padlock = [f for f in found if f[3] == "safety-padlock"]
-    assert len(padlock) == 5  # the question and its four answers
-    assert any("the right answer" in c for c in padlock[1][2])
+    https = [f for f in found if f[3] == "safety-https"]
+    assert len(https) == 6  # the question, its skill and its four answers
+    assert any(c.startswith("Skill: ") for c in https[1][2])
+    right = [f[1] for f in https if any("the right answer" in c for c in f[2])]
+    assert right == ["What you send is scrambled, but the site can still be a scam."]
     noted = [f for f in found if f[3] == "safety-fake-bpost-sms"]
     assert all(any(c.startswith("Note: ") for c in f[2]) for f in noted)
 
@@ -579,7 +581,7 @@ def test_extractor_on_areas_and_initiatives() -> None:
     with (QUESTIONS_DIR / "areas.toml").open("rb") as fileobj:
         areas = list(extract(extract_toml, fileobj))
     assert {f[3] for f in areas} == {f"area-{n}" for n in range(1, 6)}
-    assert len(areas) == 25
+    assert len(areas) == 5  # one name per area; what a person can do comes from items
     with (QUESTIONS_DIR / "initiatives.toml").open("rb") as fileobj:
         initiatives = list(extract(extract_toml, fileobj))
     becentral = [f for f in initiatives if f[3] == "becentral"]
@@ -688,6 +690,22 @@ def test_shipped_german_plural_rule_and_typography() -> None:
             assert "”" not in text and "«" not in text, text
             quoted += text.count("„")
     assert quoted >= 4  # the quoted search result, news message, Facebook word, SMS
+
+
+def test_extractor_gives_skill_with_the_item_id_and_its_sentences() -> None:
+    source = (
+        'area = 2\n\n[[items]]\nid = "comm-video-call"\ncompetence = "2.1"\nkind = "can_do"\n'
+        'band = "basic"\ntext = "Make a video call."\nskill = "make a video call with someone"\n'
+    )
+    found = list(
+        extract(extract_toml, io.BytesIO(source.encode()), keywords={"pgettext": ((1, "c"), 2)})
+    )
+    skill = [f for f in found if f[1] == "make a video call with someone"]
+    assert len(skill) == 1
+    lineno, _message, comments, context = skill[0]
+    assert context == "comm-video-call"
+    assert lineno == 9
+    assert any("You can already: …" in c and "Learn next: …" in c for c in comments)
 
 
 # --- reading without Babel's private parser hooks ---------------------------------------

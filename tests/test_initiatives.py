@@ -17,6 +17,7 @@ from skillcheck.initiatives import (
     recommend,
 )
 from skillcheck.paths import QUESTIONS_DIR
+from skillcheck.scoring import weakest_areas
 
 CATALOGUE_PATH = QUESTIONS_DIR / "initiatives.toml"
 
@@ -85,35 +86,63 @@ def make(id_: str, **kw) -> Initiative:
     return Initiative(id=id_, name=kw.pop("name", id_), offer="x", **kw)
 
 
-def test_ranking_order_region_then_language_then_weak_areas() -> None:
+def test_ranking_language_then_weak_areas_then_own_region() -> None:
     weak_safety = levels("basic", "basic", "basic", "none", "basic")
     catalogue = [
-        make("national-fr", region="national", languages=("fr",)),
-        make("local-nl", region="flanders", languages=("nl",)),
+        make("national-fr-safety", region="national", languages=("fr",), areas=(4,)),
+        make("local-nl-safety", region="flanders", languages=("nl",), areas=(4,)),
         make("local-fr-safety", region="flanders", languages=("fr",), areas=(4,)),
         make("local-fr-other", region="flanders", languages=("fr",), areas=(1,)),
-        make("far-away", region="wallonia", languages=("fr",)),
+        make("far-away", region="wallonia", languages=("fr",), areas=(4,)),
     ]
     chosen = recommend(catalogue, weak_safety, "flanders", "fr", limit=5)
-    assert [i.id for i in chosen] == [
-        "local-fr-safety",
-        "local-fr-other",
-        "local-nl",
-        "national-fr",
+    assert [i.id for i in chosen] == ["local-fr-safety", "national-fr-safety", "local-fr-other"]
+
+
+def test_another_language_only_when_nothing_speaks_the_visits() -> None:
+    catalogue = [make("nl-only", region="flanders", languages=("nl",))]
+    assert [i.id for i in recommend(catalogue, BEGINNER, "flanders", "en")] == ["nl-only"]
+    catalogue.append(make("en-too", region="national", languages=("nl", "en")))
+    assert [i.id for i in recommend(catalogue, BEGINNER, "flanders", "en")] == ["en-too"]
+
+
+def test_another_level_or_region_is_never_shown() -> None:
+    catalogue = [
+        make("coding-next-door", region="wallonia", levels=("above_basic",)),
+        make("beginners-in-brussels", region="brussels", levels=("none",)),
     ]
+    desk = make("desk")
+    assert recommend(catalogue, BEGINNER, "wallonia", "fr", desk) == [desk]
+    assert recommend(catalogue, BEGINNER, "wallonia", "fr") == []
 
 
-def test_level_misfits_only_when_nothing_fits() -> None:
-    catalogue = [make("coding", region="brussels", levels=("above_basic",))]
-    assert [i.id for i in recommend(catalogue, BEGINNER, "brussels", "fr")] == ["coding"]
-    catalogue.append(make("start", region="brussels", levels=("none",)))
-    assert [i.id for i in recommend(catalogue, BEGINNER, "brussels", "fr")] == ["start"]
-
-
-def test_always_at_least_one_result() -> None:
+def test_always_at_least_one_result_with_the_help_desk() -> None:
     desk = make("desk")
     assert recommend([], BEGINNER, "brussels", "nl", desk) == [desk]
-    assert recommend([make("x", region="wallonia")], BEGINNER, "flanders", "nl")[0].id == "x"
+
+
+@pytest.mark.parametrize("region", ["brussels", "flanders", "wallonia", "unknown"])
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+@pytest.mark.parametrize("person", [BEGINNER, BASIC, EXPERT], ids=["none", "basic", "above"])
+def test_every_region_language_and_level(catalogue, help_desk, region, language, person) -> None:
+    """The shipped catalogue: the rule of docs/scoring.md, checked against all of it."""
+    chosen = recommend(catalogue, person, region, language, help_desk)
+    assert chosen[-1] is help_desk and 1 <= len(chosen) <= 3
+    wanted = person_level(person)
+    fitting = [i for i in catalogue if wanted in i.levels and i.region in (region, "national")]
+    speaking = [i for i in fitting if language in i.languages]
+    places = chosen[:-1]
+    assert all(i in fitting for i in places)
+    assert len(places) == min(2, len(speaking or fitting))
+    if speaking:
+        assert all(language in i.languages for i in places), [i.id for i in places]
+    # nothing better left out: no unshown place of the same pool ranks above a shown one
+    weak = set(weakest_areas(person))
+    pool = speaking or fitting
+    for shown in places:
+        for other in pool:
+            if other not in places:
+                assert len(weak & set(other.areas)) <= len(weak & set(shown.areas))
 
 
 def test_site_texts_per_language_and_catalogue_texts_through_the_translator(help_desk) -> None:
@@ -140,12 +169,3 @@ def test_broken_catalogue_names_file_and_line(tmp_path: Path) -> None:
         messages
     )
     assert any(m.startswith(f"{path}:6:") and "unknown region 'mars'" in m for m in messages)
-
-
-def test_level_comes_before_region() -> None:
-    catalogue = [
-        make("coding-next-door", region="wallonia", levels=("above_basic",)),
-        make("beginners-in-brussels", region="brussels", levels=("none",)),
-    ]
-    chosen = recommend(catalogue, BEGINNER, "wallonia", "fr")
-    assert [i.id for i in chosen] == ["beginners-in-brussels"]

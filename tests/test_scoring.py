@@ -50,7 +50,9 @@ AREA = [
         # above basic: basic + at least half (1 of 2) above items + no knowledge miss
         ({"b1": "2", "b2": "2", "bk": "a", "a1": "2", "ak": "a"}, "above_basic"),
         ({"b1": "2", "b2": "2", "bk": "a", "a1": "3", "ak": "dont_know"}, "basic"),
-        ({"b1": "2", "b2": "2", "bk": "a", "a1": "1", "ak": "a"}, "above_basic"),
+        # rule 2: a knowledge answer never lifts alone; above basic needs an
+        # above-basic can-do item mastered
+        ({"b1": "2", "b2": "2", "bk": "a", "a1": "1", "ak": "a"}, "basic"),
         ({"b1": "2", "b2": "2", "bk": "a", "a1": "1", "ak": "c"}, "basic"),
         # a wrong basic knowledge answer keeps the area from above basic
         ({"b1": "3", "b2": "3", "bk": "b", "a1": "3", "ak": "a"}, "basic"),
@@ -70,6 +72,14 @@ def test_area_level_table(answers: dict[str, str], expected: str) -> None:
 def test_two_basic_items_need_one(basic_answers: tuple[str, str], expected: str) -> None:
     items = [can_do("b1", "basic"), can_do("b2", "basic"), can_do("a1", "above_basic")]
     assert area_level(items, dict(zip(("b1", "b2"), basic_answers, strict=True))) == expected
+
+
+def test_a_knowledge_answer_alone_never_gives_basic() -> None:
+    """Rule 2: two basic items, one a knowledge check answered right, the can-do denied."""
+    items = [can_do("b1", "basic"), knowledge("bk", "basic"), can_do("a1", "above_basic")]
+    assert area_level(items, {"b1": "0", "bk": "a"}) == "none"
+    assert area_level(items, {"b1": "1", "bk": "a"}) == "none"
+    assert area_level(items, {"b1": "2", "bk": "b"}) == "basic"
 
 
 def expected_category(levels: tuple[str, ...]) -> str:
@@ -119,3 +129,23 @@ def test_weakest_areas() -> None:
     levels = {1: "basic", 2: "none", 3: "above_basic", 4: "none", 5: "basic"}
     assert weakest_areas(levels) == (2, 4)
     assert weakest_areas(dict.fromkeys(range(1, 6), "basic")) == (1, 2, 3, 4, 5)
+
+
+def test_the_boundary_table_of_docs_scoring_md() -> None:
+    """Every row of the page's boundary table is what area_level gives."""
+    from skillcheck.paths import QUESTIONS_DIR
+
+    page = (QUESTIONS_DIR.parent / "docs" / "scoring.md").read_text(encoding="utf-8")
+    table = page.split("### Boundary table")[1].split("\n\n")[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
+    knowledge_code = {"right": "a", "wrong": "b", "don't know": "dont_know"}
+    assert len(rows) >= 8
+    for row in rows:
+        basic, above, level = (cell.strip() for cell in row.strip("|").split("|"))
+        b1, b2, bk = (part.strip() for part in basic.split(","))
+        answers = {"b1": b1, "b2": b2, "bk": knowledge_code[bk]}
+        if "skipped" not in above:
+            a1, ak = (part.strip() for part in above.split(","))
+            answers |= {"a1": a1, "ak": knowledge_code[ak]}
+        expected = level.split("`")[1]
+        assert area_level(AREA, answers) == expected, row

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from skillcheck.bank import DONT_KNOW, Bank
 from skillcheck.session import Session
 
 
-def run(bank: Bank, choose) -> Session:
-    session = Session(bank)
+def per_visit(bank: Bank) -> int:
+    """Items one visit can be asked: the fixed ones and one variant per rotating slot."""
+    return sum(1 for i in bank.items if not i.rotation) + len(bank.slots())
+
+
+def rotating_slots(bank: Bank) -> list[tuple]:
+    return list(bank.slots().values())
+
+
+def run(bank: Bank, choose, rng: random.Random | None = None) -> Session:
+    session = Session(bank, rng=rng)
     while not session.finished:
         session = session.answer(choose(session.current))
     return session
@@ -28,7 +39,7 @@ def best(item) -> str:
 def test_full_path_asks_at_most_25(bank: Bank) -> None:
     session = run(bank, best)
     assert len(session.answers) <= 25
-    assert len(session.answers) == len(bank.items)
+    assert len(session.answers) == per_visit(bank) == 25  # the rotation adds none
     assert session.result().category == "above_basic"
 
 
@@ -50,11 +61,12 @@ def test_order_is_areas_then_bands(bank: Bank) -> None:
 def test_progress_at_most_shrinks_when_an_area_is_skipped(bank: Bank) -> None:
     session = Session(bank)
     assert session.progress.number == 1
-    assert session.progress.at_most == len(bank.items)
+    assert session.progress.at_most == per_visit(bank)
     basics = len(bank.items_in(1, "basic"))
     for _ in range(basics):
         session = session.answer(lowest(session.current))
-    assert session.progress.at_most == len(bank.items) - len(bank.items_in(1, "above_basic"))
+    above = [i for i in session.form if i.area == 1 and i.band == "above_basic"]
+    assert session.progress.at_most == per_visit(bank) - len(above)
     assert session.progress.number == basics + 1
     assert session.current.area == 2
 
@@ -76,9 +88,10 @@ def test_back_keeps_answers_and_changing_them_re_evaluates_skipping(bank: Bank) 
 
 def test_answers_to_items_that_became_skipped_drop_out(bank: Bank) -> None:
     session = Session(bank)
-    for _ in range(len(bank.items_in(1))):
+    area_1 = [i for i in session.form if i.area == 1]
+    for _ in range(len(area_1)):
         session = session.answer(best(session.current))
-    assert len(session.answers) == len(bank.items_in(1))
+    assert len(session.answers) == len(area_1)
     while session.position > 0:
         session = session.back()
     for _ in bank.items_in(1, "basic"):
@@ -102,3 +115,31 @@ def test_sessions_are_immutable(bank: Bank) -> None:
     after = session.answer(lowest(session.current))
     assert session.position == 0 and dict(session.given) == {}
     assert after.position == 1
+
+
+def test_each_visit_asks_one_variant_per_slot_chosen_by_the_injected_random(bank: Bank) -> None:
+    seen: dict[str, set[str]] = {}
+    for seed in range(200):
+        session = run(bank, best, random.Random(seed))
+        asked = set(session.answers)
+        for variants in rotating_slots(bank):
+            chosen = asked & {v.id for v in variants}
+            assert len(chosen) == 1, (seed, variants, chosen)
+            seen.setdefault(variants[0].rotation, set()).update(chosen)
+        # the same seed gives the same visit: the choice is the injected source's alone
+        assert run(bank, best, random.Random(seed)).answers == session.answers
+    # across visits every variant is asked
+    for variants in rotating_slots(bank):
+        assert seen[variants[0].rotation] == {v.id for v in variants}
+
+
+def test_the_variant_asked_is_what_is_stored_and_scored(bank: Bank) -> None:
+    session = run(bank, best, random.Random(3))
+    chosen = {i.id for i in bank.items if i.rotation} & set(session.answers)
+    assert chosen == {i.id for i in session.form if i.rotation}
+    assert session.result().category == "above_basic"
+    # a variant's wrong answer holds its area back like any other knowledge check
+    knowledge = next(i for i in session.form if i.rotation and i.kind == "knowledge")
+    wrong = next(o.code for o in knowledge.options if not o.correct)
+    session = run(bank, lambda item: wrong if item == knowledge else best(item), random.Random(3))
+    assert session.result().levels[knowledge.area] == "basic"

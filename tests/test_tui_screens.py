@@ -31,6 +31,42 @@ LANGUAGES = ["nl", "fr", "en", "de"]
 FOUR = ("nl", "fr", "de", "en")
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_rotating_variant_fits(tmp_path, language):
+    """Each variant of the rotation, on the question screen at 80x24, painted whole."""
+    from skillcheck.session import Session
+    from skillcheck.tui.visit import Visit
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(str(list(app.translators).index(language) + 1))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, QuestionScreen)
+            shown = set()
+            for item in [i for i in app.bank.items if i.rotation]:
+                chosen = {item.id} | {
+                    slot[0].id for slot in app.bank.slots().values() if item not in slot
+                }
+                form = tuple(i for i in app.bank.items if not i.rotation or i.id in chosen)
+                session = Session(app.bank, form=form)
+                while session.current != item:  # the expert path up to the variant
+                    now = session.current
+                    session = session.answer(now.answers[mastered_number(now) - 1].code)
+                app.visit = Visit(session, language)
+                screen.show(session)
+                await pilot.pause()
+                painted = " ".join(" ".join(t.split()) for t in assert_fully_visible(app))
+                assert " ".join(app.t.pgettext(item.id, item.text).split()) in painted
+                shown.add(item.id)
+            assert shown == {i.id for i in app.bank.items if i.rotation}
+
+    run(scenario())
+
+
 def _t_in(app, *messages: str) -> None:
     """The screen is in the app's language: these UI strings appear translated."""
     painted = " ".join(" ".join(t.split()) for t in assert_fully_visible(app))
@@ -77,7 +113,8 @@ def test_every_screen_fits(tmp_path, language, size):
             await pilot.press("space")
             await pilot.pause()
 
-            # Every question of the bank (the expert path asks them all).
+            # Every question of this visit (the expert path asks them all; the other
+            # variants of the rotation: test_every_rotating_variant_fits).
             seen = 0
             while isinstance(app.screen, QuestionScreen):
                 await pilot.pause()
@@ -85,7 +122,7 @@ def test_every_screen_fits(tmp_path, language, size):
                 item = app.session.current
                 await pilot.press(str(mastered_number(item)))
                 seen += 1
-            assert seen == len(app.bank.items)
+            assert seen == len(app.session.path) == 25
             await pilot.pause()
             assert isinstance(app.screen, ResultScreen)
             _t_in(app, "Your result", "Where you can learn more", "Finish (Enter)")

@@ -82,7 +82,7 @@ def test_expert_visit_sees_every_question_and_is_above_basic(tmp_path):
         async with app.run_test(size=(120, 40)) as pilot:
             await start_visit(pilot, "en")
             answered = await answer_all(pilot, mastered_number)
-            assert answered == len(app.bank.items)
+            assert answered == len(app.session.path) == 25  # one variant per rotating slot
             assert app.screen.result.category == "above_basic"
             assert "Above basic" in joined(app)
             await app.workers.wait_for_complete()
@@ -155,6 +155,47 @@ def test_idle_warning_then_any_key_continues_and_does_nothing_else(tmp_path):
             await pilot.click(offset=(1, 1))  # a touch continues too
             await pilot.pause()
             assert isinstance(app.screen, QuestionScreen)
+
+    run(scenario())
+
+
+def test_idle_warning_says_answers_are_deleted_only_when_there_are_some(tmp_path):
+    """Before the first answer and on the result nothing would be deleted: say so."""
+
+    async def scenario():
+        app = make_app(tmp_path, warning_seconds=20)
+        seen = []
+        async with app.run_test(size=(80, 24)) as pilot:
+
+            async def warning_text() -> str:
+                app.show_idle_warning()
+                await pilot.pause()
+                assert isinstance(app.screen, IdleWarningModal)
+                text = app.screen.countdown_text()
+                await pilot.press("space")  # continue
+                await pilot.pause()
+                return text
+
+            await start_visit(pilot, "fr")
+            seen.append(await warning_text())  # first question, nothing answered yet
+            await pilot.press("3")
+            seen.append(await warning_text())  # one answer given
+            await answer_all(pilot, beginner_number)
+            assert isinstance(app.screen, ResultScreen)
+            seen.append(await warning_text())  # saved already: nothing to delete
+            t = app.translators["fr"]
+        back = t.ngettext(
+            "The screen goes back to the start in {count} second.",
+            "The screen goes back to the start in {count} seconds.",
+            20,
+        ).format(count=20)
+        deleted = t.ngettext(
+            "The test stops in {count} second and your answers are deleted.",
+            "The test stops in {count} seconds and your answers are deleted.",
+            20,
+        ).format(count=20)
+        assert seen == [back, deleted, back]
+        assert "effacées" in deleted and "effacé" not in back
 
     run(scenario())
 

@@ -10,6 +10,7 @@ Layout of the data (English source text, translated through gettext):
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,16 @@ class Item:
     text: str
     options: tuple[Option, ...] = ()
     note: str | None = None
+    # What the item shows the person can do, completing "You can already: …" and
+    # "Learn next: …" on the result screen (bank format 2026.2); the text when absent.
+    skill: str | None = None
+    # Items of one area with the same rotation are variants of one slot: a visit asks one.
+    rotation: str | None = None
+
+    @property
+    def skill_text(self) -> str:
+        """The phrase the result screen uses for this item (translate with its id)."""
+        return self.skill or self.text
 
     @property
     def answers(self) -> tuple[Answer, ...]:
@@ -101,10 +112,6 @@ class Area:
 
     number: int
     name: str
-    you_can_basic: str
-    you_can_above_basic: str
-    next_from_none: str
-    next_from_basic: str
 
     @property
     def context(self) -> str:
@@ -131,6 +138,23 @@ class Bank:
     def item(self, item_id: str) -> Item:
         """The item with this id."""
         return next(i for i in self.items if i.id == item_id)
+
+    def slots(self) -> dict[str, tuple[Item, ...]]:
+        """Each rotation slot with its variants, in bank order."""
+        found: dict[str, list[Item]] = {}
+        for item in self.items:
+            if item.rotation:
+                found.setdefault(f"{item.area}:{item.rotation}", []).append(item)
+        return {slot: tuple(variants) for slot, variants in found.items()}
+
+    def form(self, rng: random.Random) -> tuple[Item, ...]:
+        """The items one visit can be asked: one variant of each slot, chosen with `rng`.
+
+        The chosen variant keeps its place in bank order, so every form has the same
+        length and order of bands as any other.
+        """
+        chosen = {rng.choice(variants).id for variants in self.slots().values()}
+        return tuple(i for i in self.items if not i.rotation or i.id in chosen)
 
     @property
     def competences(self) -> frozenset[str]:
@@ -307,7 +331,18 @@ def _item(
         problems.append(
             Problem(path, entry.line_of("options"), f"{where}: a can_do item has no 'options'")
         )
-    unknown = set(data) - {"id", "competence", "kind", "band", "text", "options", "note"}
+    skill = data.get("skill")
+    if skill is not None and (not isinstance(skill, str) or not skill.strip()):
+        problems.append(Problem(path, entry.line_of("skill"), f"{where}: 'skill' must be text"))
+        skill = None
+    rotation = data.get("rotation")
+    if rotation is not None and (not isinstance(rotation, str) or not rotation.strip()):
+        problems.append(
+            Problem(path, entry.line_of("rotation"), f"{where}: 'rotation' must be a slot name")
+        )
+        rotation = None
+    known = {"id", "competence", "kind", "band", "text", "options", "note", "skill", "rotation"}
+    unknown = set(data) - known
     for key in sorted(unknown):
         problems.append(Problem(path, entry.line_of(key), f"{where}: unknown key '{key}'"))
     if len(problems) > before:
@@ -321,6 +356,8 @@ def _item(
         text=text,
         options=tuple(options),
         note=note.strip() if note else None,
+        skill=skill.strip() if skill else None,
+        rotation=rotation.strip() if rotation else None,
     )
 
 
@@ -362,6 +399,28 @@ def _options(
 
 def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Problem]) -> None:
     """The bank as a whole must let every area be scored fairly."""
+    slots: dict[tuple[int, str], list[Item]] = {}
+    for item in items:
+        if item.rotation:
+            slots.setdefault((item.area, item.rotation), []).append(item)
+    for (area, slot), variants in slots.items():
+        first = variants[0]
+        where = f"area {area}, rotation '{slot}'"
+        if len(variants) < 2:
+            problems.append(
+                Problem(questions_dir / "items", 0, f"{where}: a slot needs at least 2 variants")
+            )
+        for other in variants[1:]:
+            if (other.band, other.kind) != (first.band, first.kind):
+                problems.append(
+                    Problem(
+                        questions_dir / "items",
+                        0,
+                        f"{where}: variant '{other.id}' is {other.kind}/{other.band}, "
+                        f"'{first.id}' is {first.kind}/{first.band}; variants of a slot "
+                        "share kind and band",
+                    )
+                )
     for area in AREAS:
         mine = [i for i in items if i.area == area]
         where = f"area {area}"
@@ -372,3 +431,9 @@ def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Probl
                 problems.append(Problem(questions_dir / "items", 0, f"{where} has no {band} item"))
         if not any(i.kind == "knowledge" for i in mine):
             problems.append(Problem(questions_dir / "items", 0, f"{where} has no knowledge check"))
+        for band in BANDS:
+            # Scoring rule 2: each level needs a can-do item of its band mastered.
+            if not any(i.band == band and i.kind == "can_do" for i in mine):
+                problems.append(
+                    Problem(questions_dir / "items", 0, f"{where} has no {band} can_do item")
+                )

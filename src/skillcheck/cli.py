@@ -498,6 +498,117 @@ class _progress:
 
 
 @cli.command()
+@_db_options
+@_since
+@_until
+@click.option("--lang", "language", default=None, help="Show the items of this language only.")
+@questions_option
+def items(
+    db_path: Path | None,
+    config_path: Path | None,
+    since: str | None,
+    until: str | None,
+    language: str | None,
+    questions_dir: Path,
+) -> None:
+    """Item statistics for test designers, in the terminal (docs/content.md).
+
+    Reads the completed visits of the bank version in --questions, read-only.
+    """
+    from skillcheck.bank import load_bank
+    from skillcheck.item_statistics import item_report, read_visits
+
+    with _FacilitatorErrors():
+        since, until = _day(since, "--since"), _day(until, "--until")
+        if since and until and since > until:
+            raise click.UsageError(f"--since {since} is after --until {until}")
+        bank = load_bank(questions_dir)
+        path = _database(db_path, config_path)
+        report = item_report(bank, read_visits(path, bank.version, since, until))
+        if language is not None and language not in report.visits:
+            known = ", ".join(report.visits) or "none"
+            _fail(f"--lang {language}: no completed visits in that language (found: {known})")
+        _print_items(path, bank, report, since, until, language)
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+def _print_items(path: Path, bank, report, since, until, language) -> None:
+    """Plain lines within 80 columns: one row per item and language, then the flags."""
+    from skillcheck.bank import DONT_KNOW
+    from skillcheck.digcomp import AREA_SHORT_NAMES
+    from skillcheck.item_statistics import DIF_POINTS, LOW_ITEM_REST, MIN_ANSWERS
+
+    echo = click.echo
+    total = sum(report.visits.values())
+    echo(f"skillcheck items · {path}")
+    period = f"{since or '…'} … {until or '…'}" if since or until else "all days"
+    echo(f"Bank {report.bank_version} · {period}")
+    by_language = ", ".join(f"{k} {v:,}" for k, v in report.visits.items())
+    echo(f"Completed visits {total:,}" + (f" ({by_language})" if total else ""))
+    if not total:
+        return
+    wanted = (None, *report.visits) if language is None else (language,)
+    rows = {(f.item_id, f.language): f for f in report.items}
+    width = max(len(i.id) for i in bank.items)
+    header = f"  {'item':<{width}} {'lang':<4} {'answers':>8} {'mastered':>9} "
+    header += "{:>11} {:>10}".format("don't know", "item-rest")
+    for area in bank.areas:
+        echo("")
+        echo(f"Area {area.number}: {AREA_SHORT_NAMES[area.number]}")
+        echo(header)
+        for item in bank.items_in(area.number):
+            shown = [rows[(item.id, w)] for w in wanted if (item.id, w) in rows]
+            for index, figures in enumerate(shown):
+                rest = "–" if figures.item_rest is None else f"{figures.item_rest:.2f}"
+                name = item.id if index == 0 else ""
+                echo(
+                    f"  {name:<{width}} {figures.language or 'all':<4} {figures.answers:>8,} "
+                    f"{_percent(figures.mastered):>9} {_percent(figures.dont_know):>11} "
+                    f"{rest:>10}"
+                )
+            if item.kind == "knowledge" and shown:
+                first = shown[0]
+                # Wrong answers by their number on screen.
+                chosen = " · ".join(
+                    f"{number}: {first.choices.get(answer.code, 0) / first.answers:.0%}"
+                    for number, answer in enumerate(item.answers, start=1)
+                    if not item.is_mastered(answer.code) and answer.code != DONT_KNOW
+                )
+                echo(f"  {'':<{width}} wrong answers chosen ({first.language or 'all'}): {chosen}")
+        for consistency in report.areas:
+            if consistency.area != area.number or not consistency.complete_cases:
+                continue
+            alpha = "–" if consistency.alpha is None else f"{consistency.alpha:.2f}"
+            cases = f"{consistency.complete_cases:,} complete cases"
+            variants = [i for i in consistency.items if bank.item(i).rotation]
+            echo(
+                f"  Cronbach's alpha {alpha} (all languages) on {cases}"
+                + (f", with {', '.join(variants)}" if variants else "")
+            )
+    echo("")
+    echo(f"Flags (at least {MIN_ANSWERS} answers): item-rest below {LOW_ITEM_REST:.2f};")
+    echo(f"  languages more than {DIF_POINTS:.0f} points apart at equal basic score of the area")
+    flags = 0
+    for figures in report.low_discrimination:
+        rest = "–" if figures.item_rest is None else f"{figures.item_rest:.2f}"
+        echo(f"  {figures.item_id}: item-rest {rest}, it hardly tells stronger from weaker")
+        flags += 1
+    for difference in report.language_flags:
+        if language and language not in (difference.language, difference.other):
+            continue
+        echo(
+            f"  {difference.item_id}: {difference.language} {-difference.points:.0f} points below "
+            f"{difference.other} ({difference.answers[0]:,} and {difference.answers[1]:,} answers)"
+        )
+        flags += 1
+    if not flags:
+        echo("  none")
+
+
+@cli.command()
 @click.option(
     "--into",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -57,14 +57,9 @@ COMPETENCES: dict[str, str] = {
     "5.4": "Identifying digital competence gaps",
 }
 
-# The plain-words texts of each area in questions/areas.toml.
-AREA_TEXT_KEYS: tuple[str, ...] = (
-    "name",
-    "you_can_basic",
-    "you_can_above_basic",
-    "next_from_none",
-    "next_from_basic",
-)
+# The plain-words texts of each area in questions/areas.toml (what a person can do
+# and should learn next comes from their own answers, item by item: `Item.skill`).
+AREA_TEXT_KEYS: tuple[str, ...] = ("name",)
 
 # Item kinds and bands in the question bank.
 KINDS: tuple[str, ...] = ("can_do", "knowledge")

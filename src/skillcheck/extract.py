@@ -7,8 +7,7 @@ calls it in-process to see whether `locales/skillcheck.pot` is up to date.
 Every string gets a msgctxt, so that two items with the same English text can be
 translated differently:
 
-* `areas.toml`: name, you_can_basic, you_can_above_basic, next_from_none,
-  next_from_basic, with msgctxt `area-N`;
+* `areas.toml`: each area's name, with msgctxt `area-N`;
 * `items/*.toml`: the item `text` and each option `text`, msgctxt = item id, with
   translator comments (area, competence, kind, band, the item's `note`);
 * `initiatives.toml`: offer, audience, where of each `[[initiatives]]` entry with
@@ -29,10 +28,6 @@ from skillcheck.digcomp import AREA_TEXT_KEYS, DIGCOMP_AREAS
 
 AREA_KEY_HINTS = {
     "name": "the area's name, a heading on the result screen",
-    "you_can_basic": "result screen, shown when the person is at the basic level",
-    "you_can_above_basic": "result screen, shown when the person is above basic",
-    "next_from_none": "result screen: the first step for someone starting out",
-    "next_from_basic": "result screen: the next step for someone at the basic level",
 }
 KIND_HINTS = {
     "can_do": "can-do statement: the person rates how well they can do this",
@@ -132,6 +127,14 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
         if isinstance(text, str) and text.strip():
             line = finder.find("text", text, start, end)
             yield _message(keywords, line, context, text.strip(), base + notes)
+        skill = item.get("skill")
+        if isinstance(skill, str) and skill.strip():
+            line = finder.find("skill", skill, start, end)
+            hint = (
+                "Skill: a short phrase (no 'to') that completes 'You can already: …' and "
+                "'Learn next: …' on the result screen. Translate it so it fits both."
+            )
+            yield _message(keywords, line, context, skill.strip(), base + [hint] + notes)
         options = item.get("options")
         if not isinstance(options, list):
             continue

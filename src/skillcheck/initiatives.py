@@ -243,40 +243,33 @@ def recommend(
     help_desk: Initiative | None = None,
     limit: int = 3,
 ) -> list[Initiative]:
-    """The 1–3 initiatives to show a person, best first, the help desk last.
+    """The initiatives to show a person (at most `limit`), best first, the help desk last.
 
-    Initiatives that serve the person's level and are in the terminal's region
-    or national come first (a person in Ghent is not sent to Charleroi when
-    Ghent has what they need). They are ranked by region (own region before
-    national), then the session's language, then how many of the person's
-    weakest areas they train, then name. When nothing nearby serves the level,
-    initiatives elsewhere that do are offered; only when none does, nearby ones
-    for other levels. The site's help desk always comes last, so there is
-    always one.
+    A place must serve the person's level and be in the terminal's region or
+    national; a place elsewhere or for another level is never shown. Among those,
+    places that work in the visit's language come first, and a place that does
+    not appears only when none of them does (the result screen shows every
+    place's languages). Then the places that train more of the person's weakest
+    areas, then the terminal's own region before national ones, then name. The
+    site's help desk always comes last, so there is always at least one.
     """
     wanted = person_level(levels)
     weak = set(weakest_areas(levels))
-    nearby = [i for i in catalogue if i.region in (region, "national")]
-    # Level first, as the brief asks: a beginner is better served by a beginners'
-    # place further away than by a coding school next door.
-    fitting = (
-        [i for i in nearby if wanted in i.levels]
-        or [i for i in catalogue if wanted in i.levels]
-        or nearby
-        or list(catalogue)
-    )
+    fitting = [i for i in catalogue if wanted in i.levels and i.region in (region, "national")]
+    # A beginners' class in a language the person did not choose is no door for
+    # them: only when no fitting place speaks their language.
+    speaking = [i for i in fitting if language in i.languages]
 
-    def rank(initiative: Initiative) -> tuple[int, int, int, str, str]:
+    def rank(initiative: Initiative) -> tuple[int, int, str, str]:
         return (
-            0 if initiative.region == region else 1,
-            0 if language in initiative.languages else 1,
             -len(weak.intersection(initiative.areas)),
+            0 if initiative.region == region else 1,
             initiative.name.casefold(),
             initiative.id,
         )
 
     room = limit - 1 if help_desk else limit
-    chosen = sorted(fitting, key=rank)[:room]
+    chosen = sorted(speaking or fitting, key=rank)[:room]
     if help_desk:
         chosen.append(help_desk)
     return chosen

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
 
 from skillcheck.bank import Bank, Item
 from skillcheck.digcomp import AREAS, LEVELS, N_
+from skillcheck.i18n import Translator
 
 # Which rule of docs/scoring.md produced a level; stored with each session so reports
 # never mix the results of two rules without saying so.
-SCORING_VERSION = 1
+SCORING_VERSION = 2
 
 # Plain words for a person; codes stay in the database and exports.
 LEVEL_WORDS: dict[str, str] = {
@@ -30,31 +33,46 @@ CATEGORY_WORDS: dict[str, str] = {
     "none": N_("You are starting out: there is a lot you can learn, step by step."),
 }
 
+# The result's own QR code: a short text, never a web address (issue 10 item 8).
+SUMMARY_HINT = N_("Scan this code to take your result home as text, to show to a helper.")
+SUMMARY_TITLE = N_("My digital skills (skillcheck, {date})")
+SUMMARY_LINE = N_("{area}: {level}")
+
 
 def enough(mastered: int, asked: int) -> bool:
     """At least half of the items were mastered (and at least one was asked)."""
     return asked > 0 and mastered >= math.ceil(asked / 2)
 
 
-def reaches_basic(basic_items: Iterable[Item], answers: Mapping[str, str]) -> bool:
-    """Whether the basic items of one area show at least basic skills.
+def _can_do_evidence(items: Iterable[Item], answers: Mapping[str, str]) -> bool:
+    """At least one can-do item of these was mastered: the person says they can."""
+    return any(i.kind == "can_do" and i.is_mastered(answers.get(i.id)) for i in items)
 
-    Used by scoring and by the session's adaptive rule, so both always agree.
+
+def reaches_basic(basic_items: Iterable[Item], answers: Mapping[str, str]) -> bool:
+    """Whether the basic items of one area show at least basic skills (rule 2).
+
+    At least half of them mastered, and at least one of the mastered ones a can-do
+    item: a knowledge answer alone never lifts an area. Used by scoring and by the
+    session's adaptive rule, so both always agree.
     """
     items = list(basic_items)
     mastered = sum(item.is_mastered(answers.get(item.id)) for item in items)
-    return enough(mastered, len(items))
+    return enough(mastered, len(items)) and _can_do_evidence(items, answers)
 
 
 def area_level(items: Iterable[Item], answers: Mapping[str, str]) -> str:
-    """The level of one area from the answers to its items.
+    """The level of one area from the answers to the items it was asked (rule 2).
 
-    * `basic` when at least half of the area's basic items are mastered
-      (can-do "on my own" or better, or a knowledge check answered right);
-    * `above_basic` when, on top of that, at least half of its above-basic items
-      are mastered and no knowledge check of the area was answered wrong or
-      with "I don't know";
+    * `basic`: at least half of the area's basic items mastered (can-do "on my
+      own" or better, or a knowledge check answered right), at least one of them
+      a basic can-do item;
+    * `above_basic`: basic, and at least half of the above-basic items mastered,
+      at least one of them an above-basic can-do item, and no knowledge check of
+      the area answered wrong or with "I don't know";
     * `none` otherwise. Unanswered (skipped) items count as not mastered.
+
+    A knowledge check can hold a level back, never lift it alone.
     """
     items = list(items)
     basic = [i for i in items if i.band == "basic"]
@@ -67,14 +85,46 @@ def area_level(items: Iterable[Item], answers: Mapping[str, str]) -> str:
         if item.kind == "knowledge" and item.id in answers
     )
     above_mastered = sum(item.is_mastered(answers.get(item.id)) for item in above)
-    if knowledge_ok and enough(above_mastered, len(above)):
+    if knowledge_ok and enough(above_mastered, len(above)) and _can_do_evidence(above, answers):
         return "above_basic"
     return "basic"
 
 
-def area_levels(bank: Bank, answers: Mapping[str, str]) -> dict[int, str]:
-    """The level of each of the five areas."""
-    return {area: area_level(bank.items_in(area), answers) for area in AREAS}
+def area_levels(items: Iterable[Item], answers: Mapping[str, str]) -> dict[int, str]:
+    """The level of each of the five areas, from the items this visit could be asked."""
+    items = tuple(items)
+    return {area: area_level([i for i in items if i.area == area], answers) for area in AREAS}
+
+
+@dataclass(frozen=True)
+class AreaStatement:
+    """What the result says about one area, built only from the person's answers.
+
+    `can` holds the items they said they can do (on their own or better) or answered
+    right; `learn` the items they were asked and did not master. The screen shows
+    each item's `skill_text`, so no sentence claims more than an answer backs.
+    """
+
+    area: int
+    level: str
+    can: tuple[Item, ...]
+    learn: tuple[Item, ...]
+
+
+def area_statements(
+    asked: Iterable[Item], answers: Mapping[str, str], levels: Mapping[int, str]
+) -> dict[int, AreaStatement]:
+    """Per area, the mastered and not-mastered items among those answered."""
+    answered = [i for i in asked if i.id in answers]
+    return {
+        area: AreaStatement(
+            area=area,
+            level=levels[area],
+            can=tuple(i for i in answered if i.area == area and i.is_mastered(answers[i.id])),
+            learn=tuple(i for i in answered if i.area == area and not i.is_mastered(answers[i.id])),
+        )
+        for area in AREAS
+    }
 
 
 def overall_category(levels: Mapping[int, str]) -> str:
@@ -100,14 +150,18 @@ def weakest_areas(levels: Mapping[int, str]) -> tuple[int, ...]:
     return tuple(sorted(a for a, level in levels.items() if LEVELS.index(level) == lowest))
 
 
-def area_advice(bank: Bank, area: int, level: str) -> tuple[str | None, str | None]:
-    """English source of (what you can already do, what to learn next) for one area.
+def summary_text(bank: Bank, levels: Mapping[int, str], translator: Translator, day: date) -> str:
+    """The plain text of the result's QR code: the day, then a level per area.
 
-    Translate both with `translator.pgettext(bank.area(area).context, text)`.
+    In the visit's language; text only (no web address, no answers), so nothing
+    points to a stored record and a helper can read it on the person's phone.
     """
-    texts = bank.area(area)
-    if level == "none":
-        return None, texts.next_from_none
-    if level == "basic":
-        return texts.you_can_basic, texts.next_from_basic
-    return texts.you_can_above_basic, None
+    lines = [translator.gettext(SUMMARY_TITLE).format(date=translator.format_date(day))]
+    for area in bank.areas:
+        lines.append(
+            translator.gettext(SUMMARY_LINE).format(
+                area=translator.pgettext(area.context, area.name),
+                level=translator.gettext(LEVEL_WORDS[levels[area.number]]),
+            )
+        )
+    return "\n".join(lines)

@@ -6,13 +6,20 @@ can drop a person's whole visit by dropping one reference.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from types import MappingProxyType
 
 from skillcheck.bank import Bank, Item
 from skillcheck.digcomp import AREAS
-from skillcheck.scoring import area_levels, overall_category, reaches_basic
+from skillcheck.scoring import (
+    AreaStatement,
+    area_levels,
+    area_statements,
+    overall_category,
+    reaches_basic,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,9 @@ class Result:
 
     levels: Mapping[int, str]
     category: str
+    # Per area, the items answered as mastered and not: the only source of the
+    # result's "You can already" and "Learn next" lines.
+    statements: Mapping[int, AreaStatement] = field(default_factory=dict)
 
 
 def _frozen(answers: Mapping[str, str]) -> Mapping[str, str]:
@@ -42,6 +52,17 @@ class Session:
     bank: Bank
     given: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     position: int = 0
+    # The items this visit can be asked: one variant of each rotation slot, chosen
+    # once per visit at random (never a counter: that would store arrival order).
+    form: tuple[Item, ...] | None = None
+    rng: InitVar[random.Random | None] = None
+
+    def __post_init__(self, rng: random.Random | None) -> None:
+        if self.form is None:
+            object.__setattr__(self, "form", self.bank.form(rng or random.SystemRandom()))
+
+    def _items_in(self, area: int, band: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.form if i.area == area and i.band == band)
 
     @property
     def path(self) -> tuple[Item, ...]:
@@ -53,12 +74,12 @@ class Session:
         """
         path: list[Item] = []
         for area in AREAS:
-            basic = self.bank.items_in(area, "basic")
+            basic = self._items_in(area, "basic")
             path += basic
             all_answered = all(item.id in self.given for item in basic)
             if all_answered and not reaches_basic(basic, self.given):
                 continue
-            path += self.bank.items_in(area, "above_basic")
+            path += self._items_in(area, "above_basic")
         return tuple(path)
 
     @property
@@ -106,13 +127,18 @@ class Session:
             raise ValueError(f"{code!r} is not an answer to {current.id}")
         given = dict(self.given)
         given[current.id] = code
-        return Session(self.bank, _frozen(given), self.position + 1)
+        return Session(self.bank, _frozen(given), self.position + 1, self.form)
 
     def back(self) -> Session:
         """Go back one question; answers are kept and shown again."""
-        return Session(self.bank, self.given, max(0, self.position - 1))
+        return Session(self.bank, self.given, max(0, self.position - 1), self.form)
 
     def result(self) -> Result:
         """The levels and category; only meaningful once finished."""
-        levels = area_levels(self.bank, self.answers)
-        return Result(levels=MappingProxyType(levels), category=overall_category(levels))
+        answers = self.answers
+        levels = area_levels(self.form, answers)
+        return Result(
+            levels=MappingProxyType(levels),
+            category=overall_category(levels),
+            statements=MappingProxyType(area_statements(self.path, answers, levels)),
+        )

@@ -27,7 +27,7 @@ from skillcheck.bank import Answer, Bank
 from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative, initiative_text, place_lines
 from skillcheck.pronunciation import Pronunciation
-from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, area_advice
+from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS
 from skillcheck.session import Result, Session
 
 log = logging.getLogger(__name__)
@@ -142,13 +142,15 @@ def result_speech(
         parts.append(
             t.gettext("{area}: {level}").format(area=name, level=t.gettext(LEVEL_WORDS[level]))
         )
-        can, learn = area_advice(bank, area.number, level)
-        if can:
-            can_text = t.pgettext(area.context, can)
-            parts.append(t.gettext("What you can do: {text}").format(text=can_text))
-        if learn:
-            learn_text = t.pgettext(area.context, learn)
-            parts.append(t.gettext("What to learn next: {text}").format(text=learn_text))
+        # The same lines as the screen: only what this person's answers back.
+        statement = result.statements[area.number]
+        for label, items in (
+            (t.gettext("You can already:"), statement.can),
+            (t.gettext("Learn next:"), statement.learn),
+        ):
+            if items:
+                parts.append(label)
+                parts += [t.pgettext(item.id, item.skill_text) for item in items]
     parts.append(t.gettext("Where you can learn more"))
     for place in places:
         parts.append(initiative_text(place, "name", t))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillcheck.bank import check_bank
+from babel.messages.catalog import Catalog
+
+from skillcheck.bank import Bank, Item, check_bank
 from skillcheck.config import SiteConfig, check_config
 from skillcheck.datafile import Problem
 from skillcheck.digcomp import COMPETENCES
+from skillcheck.i18n import SOURCE_LANGUAGE, discover_languages
 from skillcheck.initiatives import check_initiatives
 from skillcheck.pronunciation import check_pronunciations
 from skillcheck.translation_checks import check_locales
@@ -40,6 +44,8 @@ def check_all(
     initiatives, found = check_initiatives(questions_dir / "initiatives.toml")
     problems += found
     problems += check_locales(locales_dir, questions_dir, allow_incomplete=allow_incomplete)
+    if bank is not None:
+        problems += check_cues(bank, questions_dir, locales_dir)
     languages = sorted(
         p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/skillcheck.po")
     )
@@ -54,12 +60,102 @@ def check_all(
     summary = ""
     if bank is not None:
         summary = (
-            f"OK: {len(bank.items)} items in {len(bank.areas)} areas, "
+            f"OK: {len(bank.items)} items in {len(bank.areas)} areas "
+            f"({_per_visit(bank)} per visit), "
             f"{len(bank.competences)} of {len(COMPETENCES)} competences, "
             f"{len(initiatives)} initiatives, languages: {', '.join(languages) or 'none'}"
             + (f", config {config_path}" if config_path else "")
         )
     return Report(problems=tuple(problems), summary=summary)
+
+
+def _per_visit(bank: Bank) -> int:
+    """How many items one visit can be asked: one per slot (a fixed item is a slot of one)."""
+    return sum(1 for item in bank.items if not item.rotation) + len(bank.slots())
+
+
+def longest_is_keyed(texts: Mapping[str, str], keyed: str) -> bool:
+    """Whether the keyed answer is strictly the longest (in characters) of the options.
+
+    `texts` maps each option's code to its text as shown. A test-wise person picks
+    the longest, most careful-sounding answer; it must not be the right one by rule.
+    """
+    longest = max(len(text) for code, text in texts.items() if code != keyed)
+    return len(texts[keyed]) > longest
+
+
+def check_cues(bank: Bank, questions_dir: Path, locales_dir: Path) -> list[Problem]:
+    """A warning per language and knowledge item whose right answer is the longest option.
+
+    The text compared is what the kiosk shows: the translation when there is one
+    (not empty, not fuzzy), otherwise the English source.
+    """
+    knowledge = [item for item in bank.items if item.kind == "knowledge"]
+    problems: list[Problem] = []
+    for item in knowledge:
+        texts = {o.code: o.text for o in item.options}
+        if longest_is_keyed(texts, _keyed(item)):
+            path, line = _item_line(questions_dir, item.id)
+            problems.append(_cue_problem(path, line, item, SOURCE_LANGUAGE))
+    for language, path in discover_languages(locales_dir).items():
+        if language == SOURCE_LANGUAGE:
+            continue
+        catalog = _read_catalog(path)
+        if catalog is None:
+            continue  # check_locales reports why
+        for item in knowledge:
+            shown, lines = _shown_options(catalog, item)
+            keyed = _keyed(item)
+            if longest_is_keyed(shown, keyed):
+                problems.append(_cue_problem(path, lines[keyed], item, language))
+    return problems
+
+
+def _keyed(item: Item) -> str:
+    return next(o.code for o in item.options if o.correct)
+
+
+def _cue_problem(path: Path, line: int, item: Item, language: str) -> Problem:
+    return Problem(
+        path,
+        line,
+        f"{language}: the right answer of '{item.id}' is the longest of its options "
+        "(a give-away cue: shorten it or lengthen a wrong one)",
+        "warning",
+    )
+
+
+def _read_catalog(path: Path) -> Catalog | None:
+    from babel.messages.pofile import read_po
+
+    try:
+        with path.open("rb") as fileobj:
+            return read_po(fileobj)
+    except Exception:  # noqa: BLE001 - a broken file is check_locales' finding
+        return None
+
+
+def _shown_options(catalog: Catalog, item: Item) -> tuple[dict[str, str], dict[str, int]]:
+    """Each option's text as the kiosk shows it in this language, and its .po line."""
+    texts: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for option in item.options:
+        message = catalog.get(option.text, context=item.id)
+        translated = message is not None and message.string and not message.fuzzy
+        texts[option.code] = message.string if translated else option.text
+        lines[option.code] = message.lineno if message is not None else 1
+    return texts, lines
+
+
+def _item_line(questions_dir: Path, item_id: str) -> tuple[Path, int]:
+    """The file and line of `id = "<item_id>"` in the bank (for a warning's location)."""
+    wanted = f'id = "{item_id}"'
+    files: Iterable[Path] = sorted((questions_dir / "items").glob("*.toml"))
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip() == wanted:
+                return path, number
+    return questions_dir / "items", 0
 
 
 def _check_database(config_path: Path, database: Path) -> list[Problem]:

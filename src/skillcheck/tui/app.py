@@ -404,7 +404,15 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def show_idle_warning(self) -> None:
         self.idle_warning_open = True
-        self.push_screen(IdleWarningModal(self.warning_seconds), self.idle_answered)
+        self.push_screen(
+            IdleWarningModal(self.warning_seconds, self.answers_at_stake), self.idle_answered
+        )
+
+    @property
+    def answers_at_stake(self) -> bool:
+        """Whether starting over now deletes answers: a visit with answers, not yet saved."""
+        visit = self.visit
+        return visit is not None and not visit.saved and bool(visit.session.given)
 
     def idle_answered(self, timed_out: bool | None) -> None:
         self.idle_warning_open = False

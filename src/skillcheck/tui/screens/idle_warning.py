@@ -12,7 +12,11 @@ from skillcheck.tui.screens.base import KioskModal
 
 
 class IdleWarningModal(KioskModal[bool]):
-    """Dismisses with True at zero (the App starts over), False when someone is there."""
+    """Dismisses with True at zero (the App starts over), False when someone is there.
+
+    `answers_at_stake`: whether answers would be deleted (a visit under way). Before
+    the first answer and on the result nothing is deleted, and the warning says so.
+    """
 
     DEFAULT_CSS = """
     IdleWarningModal #countdown {
@@ -25,9 +29,10 @@ class IdleWarningModal(KioskModal[bool]):
     }
     """
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, answers_at_stake: bool = True) -> None:
         super().__init__()
         self.seconds_left = max(1, round(seconds))
+        self.answers_at_stake = answers_at_stake
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -44,11 +49,19 @@ class IdleWarningModal(KioskModal[bool]):
         return [self.t.gettext("Any key: go on")]
 
     def countdown_text(self) -> str:
-        return self.t.ngettext(
-            "The test stops in {count} second and your answers are deleted.",
-            "The test stops in {count} seconds and your answers are deleted.",
-            self.seconds_left,
-        ).format(count=self.seconds_left)
+        if self.answers_at_stake:
+            text = self.t.ngettext(
+                "The test stops in {count} second and your answers are deleted.",
+                "The test stops in {count} seconds and your answers are deleted.",
+                self.seconds_left,
+            )
+        else:
+            text = self.t.ngettext(
+                "The screen goes back to the start in {count} second.",
+                "The screen goes back to the start in {count} seconds.",
+                self.seconds_left,
+            )
+        return text.format(count=self.seconds_left)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick)

@@ -127,7 +127,7 @@ class QuestionScreen(VisitorScreen):
             if button.number <= len(answers):
                 answer = answers[button.number - 1]
                 text = answer_text(answer, t)
-                note = t.gettext("your answer before") if answer.code == self.marked else None
+                note = t.gettext("your previous answer") if answer.code == self.marked else None
                 button.show_answer(answer.code, text, note)
             else:
                 button.hide()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,13 +11,13 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from skillcheck.initiatives import initiative_text, place_lines, recommend
-from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, area_advice
+from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, SUMMARY_HINT, summary_text
 from skillcheck.session import Result
 from skillcheck.speech import Speech, result_speech
 from skillcheck.tui.messages import Finished
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.area_bar import AreaBar
-from skillcheck.tui.widgets.initiative_card import InitiativeCard
+from skillcheck.tui.widgets.initiative_card import InitiativeCard, QrCode
 
 
 class ResultScreen(VisitorScreen):
@@ -38,14 +40,19 @@ class ResultScreen(VisitorScreen):
         yield Static(Content(t.gettext(CATEGORY_WORDS[result.category])), classes="text")
         for area in bank.areas:
             level = result.levels[area.number]
-            can, learn = area_advice(bank, area.number, level)
+            statement = result.statements[area.number]
+            # Only what this person answered: each line is one of their answers.
             yield AreaBar(
                 t.pgettext(area.context, area.name),
                 level,
                 t.gettext(LEVEL_WORDS[level]),
-                t.pgettext(area.context, can) if can else None,
-                t.pgettext(area.context, learn) if learn else None,
+                [t.pgettext(item.id, item.skill_text) for item in statement.can],
+                [t.pgettext(item.id, item.skill_text) for item in statement.learn],
             )
+        yield Static(Content(t.gettext(SUMMARY_HINT)), classes="text")
+        # Read from a screen, never printed or worn: the lowest error correction keeps
+        # the five area lines within 80 columns.
+        yield QrCode(summary_text(bank, result.levels, t, date.today()), error="l")
         yield Static(Content(t.gettext("Where you can learn more")), classes="title")
         recommendations = self.recommendations()
         if any(initiative.url for initiative in recommendations):

@@ -26,7 +26,7 @@ class ThanksScreen(VisitorScreen):
         t = self.t
         yield Static(Content(t.gettext("Thank you!")), classes="title")
         yield Static(
-            Content(t.gettext("Good luck with your next step. Learning is never too late.")),
+            Content(t.gettext("Good luck with your next step. It is never too late to learn.")),
             classes="text",
         )
         yield Static(

@@ -37,7 +37,12 @@ class AreaBar(Vertical):
     """
 
     def __init__(
-        self, name: str, level: str, level_words: str, can: str | None, learn: str | None
+        self,
+        name: str,
+        level: str,
+        level_words: str,
+        can: list[str],
+        learn: list[str],
     ) -> None:
         super().__init__()
         self.area_name = name
@@ -52,9 +57,11 @@ class AreaBar(Vertical):
         # on a small screen; a long translation wraps, it is never cut.
         head = t.gettext("{area}: {level}").format(area=self.area_name, level=self.level_words)
         yield Static(Content(f"{level_bar(self.level)}  {head}"), classes="area-head")
-        if self.can:
-            text = t.gettext("What you can do: {text}").format(text=self.can)
-            yield Static(Content(text), classes="area-text")
-        if self.learn:
-            text = t.gettext("What to learn next: {text}").format(text=self.learn)
-            yield Static(Content(text), classes="area-text")
+        # One line per answer, so each claim can be traced to one question.
+        for label, skills in (
+            (t.gettext("You can already:"), self.can),
+            (t.gettext("Learn next:"), self.learn),
+        ):
+            if skills:
+                lines = [label, *(f"• {skill}" for skill in skills)]
+                yield Static(Content("\n".join(lines)), classes="area-text")

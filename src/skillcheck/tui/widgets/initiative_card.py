@@ -15,12 +15,13 @@ from textual.widgets import Static
 QUIET_ZONE = 4
 
 
-def qr_text(url: str) -> str:
+def qr_text(url: str, error: str = "m") -> str:
     """The QR code of `url` as text: two modules per character with half blocks,
-    dark on light, with a quiet zone of 4 modules on every side."""
+    dark on light, with a quiet zone of 4 modules on every side. `error` is segno's
+    error correction level ("l" lets a longer text fit in 80 columns)."""
     import segno  # only when a result is shown: keeps the start fast
 
-    matrix = segno.make(url, error="m").matrix_iter(scale=1, border=QUIET_ZONE)
+    matrix = segno.make(url, error=error).matrix_iter(scale=1, border=QUIET_ZONE)
     rows = [list(row) for row in matrix]
     if len(rows) % 2:
         rows.append([0] * len(rows[0]))
@@ -52,8 +53,8 @@ class QrCode(Static):
     }
     """
 
-    def __init__(self, url: str) -> None:
-        super().__init__(Content(qr_text(url)))
+    def __init__(self, url: str, error: str = "m") -> None:
+        super().__init__(Content(qr_text(url, error)))
         self.url = url
 
 
