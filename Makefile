@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench i18n check lint clean
+.PHONY: run test quick bench i18n check lint clean wheelhouse
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/skillcheck run
 
+# In parallel on every core (pytest-xdist); CI runs this, slow groups included.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
+
+# The core, CLI and Pilot tests without the slow groups (-m slow): while you work.
+quick: $(STAMP)
+	$(BIN)/pytest -n auto -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -25,7 +30,8 @@ bench: $(STAMP)
 check: $(STAMP)
 	$(BIN)/skillcheck check
 
-# Translations (docs/translating.md): extract every string into locales/skillcheck.pot,
+# Translations (docs/translating.md): extract every string into locales/skillcheck.pot
+# (the keywords come from skillcheck.translation_checks.KEYWORDS, which `check` uses too),
 # then merge it into each locales/<lang>/LC_MESSAGES/skillcheck.po. Existing
 # translations are kept; no fuzzy matching, so nothing silently gets a wrong
 # translation; obsolete entries stay as #~ for the translator to reuse or delete.
@@ -34,8 +40,8 @@ I18N_WIDTH = 79
 
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o locales/skillcheck.pot.new \
-		--no-default-keywords -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
-		-k npgettext:1c,2,3 -k N_ --add-comments=Translators: --sort-by-file \
+		--no-default-keywords $$($(BIN)/python -m skillcheck.translation_checks --pybabel-keywords) \
+		--add-comments=Translators: --sort-by-file \
 		--width=$(I18N_WIDTH) --project=skillcheck \
 		--version=$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("skillcheck"))') \
 		--copyright-holder="skillcheck contributors" --msgid-bugs-address="" .
@@ -50,6 +56,12 @@ i18n: $(STAMP)
 			--width=$(I18N_WIDTH) || exit 1; \
 	done
 	$(BIN)/skillcheck check --allow-incomplete || true
+
+# Every wheel the kiosk needs, for an install on a terminal without internet:
+#   pip install --no-index --find-links wheelhouse skillcheck   (docs/deploy.md)
+WHEELHOUSE ?= wheelhouse
+wheelhouse: $(STAMP)
+	$(BIN)/pip wheel --quiet --wheel-dir $(WHEELHOUSE) .
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

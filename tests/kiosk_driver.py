@@ -14,12 +14,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from skillcheck.bank import Item
-from skillcheck.config import SiteConfig, hash_pin
+from skillcheck.config import SiteConfig
 from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+from skillcheck.pin import hash_pin
 from skillcheck.tui.launch import build_app
 from skillcheck.tui.screens.question import QuestionScreen
 
-PIN = "4321"
+PIN = "432100"
 PIN_HASH = hash_pin(PIN)
 SIZES = [(80, 24), (120, 40)]
 

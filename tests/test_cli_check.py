@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from skillcheck.bank import check_bank
 from skillcheck.cli import cli
 
 CORE = ["bank", "session", "scoring", "initiatives", "i18n", "store", "reports", "config"]
@@ -74,32 +75,6 @@ def test_python_dash_m_lists_the_commands() -> None:
     assert "check" in result.stdout
 
 
-def test_set_pin_refuses_a_short_pin_at_once_and_stores_only_a_hash(tmp_path: Path) -> None:
-    from skillcheck.config import load_config, verify_pin
-    from skillcheck.paths import PROJECT_ROOT
-
-    config = tmp_path / "site.toml"
-    config.write_text((PROJECT_ROOT / "examples" / "site.toml").read_text(encoding="utf-8"))
-    result = CliRunner().invoke(cli, ["set-pin", "--config", str(config)], input="12\n4711\n4711\n")
-    assert result.exit_code == 0, result.output
-    assert "four to twelve digits" in result.output
-    text = config.read_text(encoding="utf-8")
-    assert "4711" not in text
-    assert verify_pin("4711", load_config(config).pin_hash)
-    # the hash goes above the comments that describe the first table
-    before_table = text[: text.index("\n[")]
-    assert "pin_hash = " in before_table
-    assert text.index("pin_hash = ") < text.index("# The site's own help desk")
-
-
-def test_set_pin_into_a_missing_folder_is_one_line_not_a_traceback(tmp_path: Path) -> None:
-    config = tmp_path / "no-such-folder" / "site.toml"
-    result = CliRunner().invoke(cli, ["set-pin", "--config", str(config)], input="4711\n4711\n")
-    assert result.exit_code == 2
-    assert "Traceback" not in result.output
-    assert result.output.strip().splitlines()[-1].startswith("skillcheck: ")
-
-
 def test_check_config_names_a_database_that_is_not_skillchecks(tmp_path: Path) -> None:
     database = tmp_path / "notes.db"
     database.write_text("not a database")
@@ -108,3 +83,36 @@ def test_check_config_names_a_database_that_is_not_skillchecks(tmp_path: Path) -
     result = run_check("--config", str(config))
     assert result.exit_code == 1
     assert f"{config}:2: database: {database}: not an SQLite database" in result.output
+
+
+def test_check_config_names_a_foreign_database_with_a_skillcheck_version_number(
+    tmp_path: Path,
+) -> None:
+    """Recognised by its tables, not user_version; and left byte for byte unchanged."""
+    import hashlib
+    import sqlite3
+
+    database = tmp_path / "other.db"
+    conn = sqlite3.connect(database)
+    conn.execute("CREATE TABLE birds (name)")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    config = tmp_path / "site.toml"
+    config.write_text(f'site = "Bib"\ndatabase = "{database}"\n')
+    result = run_check("--config", str(config))
+    assert result.exit_code == 1
+    assert "not a skillcheck database" in result.output
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+
+
+def test_an_empty_item_file_says_what_is_missing(questions_copy) -> None:
+    """Reliability review, finding 10: an empty item file read "unknown area None"."""
+    empty = questions_copy / "items" / "1-information.toml"
+    empty.write_text("")
+    bank, problems = check_bank(questions_copy)
+    assert bank is None
+    messages = [str(p) for p in problems if p.path == empty]
+    assert any("no 'area = N'" in m for m in messages), messages
+    assert not any("None" in m for m in messages)

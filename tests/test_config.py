@@ -1,19 +1,12 @@
-"""Site config validation and the facilitator PIN."""
+"""Site config validation (the PIN is tests/test_pin.py's)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from skillcheck.config import (
-    PinLock,
-    check_config,
-    default_config,
-    hash_pin,
-    load_config,
-    valid_pin,
-    verify_pin,
-    write_pin_hash,
-)
+import pytest
+
+from skillcheck.config import check_config, default_config, load_config
 
 EXAMPLE = """\
 # Bibliotheek Gent
@@ -66,42 +59,6 @@ def test_config_errors_name_the_line(tmp_path: Path) -> None:
     assert any("unknown key 'colour'" in m for m in messages)
 
 
-def test_pin_hash_round_trip_and_salt() -> None:
-    first, second = hash_pin("4711"), hash_pin("4711")
-    assert first != second  # salted
-    assert first.startswith("scrypt$") and "4711" not in first
-    assert verify_pin("4711", first) and verify_pin("4711", second)
-    assert not verify_pin("4712", first)
-    assert not verify_pin("4711", None) and not verify_pin("4711", "plain")
-    assert valid_pin("0000") and not valid_pin("12") and not valid_pin("12ab")
-
-
-def test_write_pin_hash_keeps_the_rest_of_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "site.toml"
-    path.write_text(EXAMPLE)
-    write_pin_hash(path, hash_pin("2468"))
-    config = load_config(path)
-    assert verify_pin("2468", config.pin_hash)
-    assert "# Bibliotheek Gent" in path.read_text()
-    write_pin_hash(path, hash_pin("1357"))
-    text = path.read_text()
-    assert text.count("pin_hash") == 1
-    assert verify_pin("1357", load_config(path).pin_hash)
-
-
-def test_lock_out_grows() -> None:
-    lock = PinLock()
-    assert lock.seconds_left(100.0) == 0
-    lock = lock.after_failure(100.0)
-    assert lock.seconds_left(100.0) == 30
-    lock = lock.after_failure(130.0)
-    assert lock.seconds_left(130.0) == 60
-    lock = lock.after_failure(190.0)
-    assert lock.seconds_left(190.0) == 120
-    assert lock.seconds_left(400.0) == 0
-    assert lock.after_success().failures == 0
-
-
 def test_site_texts_missing_an_offered_language_are_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "site.toml"
     path.write_text(EXAMPLE)
@@ -116,15 +73,51 @@ def test_site_texts_missing_an_offered_language_are_a_warning(tmp_path: Path) ->
     assert all(p.severity == "warning" for p in problems)
 
 
-def test_a_hand_edited_hash_with_impossible_costs_is_refused_not_a_crash(tmp_path: Path) -> None:
-    for stored in (
-        "scrypt$3$8$1$00112233$aabb",  # n not a power of 2: scrypt would raise
-        "scrypt$1073741824$8$1$00112233$aabb",  # n = 2**30: gigabytes at every try
-        "scrypt$16384$8$1$$aabb",  # no salt
-    ):
-        assert not verify_pin("1234", stored)
-        path = tmp_path / "site.toml"
-        path.write_text(f'site = "x"\npin_hash = "{stored}"\n')
+RANGES = [("idle_seconds", 15, 3600), ("warning_seconds", 20, 300)]
+
+
+@pytest.mark.parametrize(("key", "low", "high"), RANGES)
+def test_every_config_range_holds_at_both_edges(tmp_path: Path, key: str, low: int, high: int):
+    path = tmp_path / "site.toml"
+    for value, accepted in ((low - 1, False), (low, True), (high, True), (high + 1, False)):
+        path.write_text(f'site = "x"\n{key} = {value}\n')
         config, problems = check_config(path)
-        assert config is None
-        assert [p.line for p in problems] == [2]
+        if accepted:
+            assert config is not None and getattr(config, key) == value, problems
+        else:
+            assert config is None
+            assert [(p.line, p.severity) for p in problems] == [(2, "error")]
+            assert f"'{key}' must be between {low} and {high}" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('region = "limburg"', "unknown region 'limburg'"),
+        ('theme = "dark"', "unknown theme 'dark'"),
+        ("idle_seconds = true", "'idle_seconds' must be int"),
+        ("kiosk = 1", "'kiosk' must be bool"),
+        ("languages = []", "'languages' must be a list of codes"),
+        ('languages = ["nl", "x"]', "'languages' must be a list of codes"),
+        ('default_language = "de"', "'default_language' 'de' is not in languages"),
+    ],
+)
+def test_every_other_config_value_is_checked(tmp_path: Path, line: str, message: str) -> None:
+    path = tmp_path / "site.toml"
+    path.write_text(f'site = "x"\n{line}\n')
+    config, problems = check_config(path)
+    assert config is None
+    assert any(p.line == 2 and message in p.message for p in problems), problems
+
+
+def test_spool_folders_are_read_from_the_config_folder(tmp_path):
+    from skillcheck.config import load_config
+
+    config = tmp_path / "site.toml"
+    config.write_text('spool_folders = ["spool", "/run/x"]\n', encoding="utf-8")
+    assert load_config(config).spool_folders == (tmp_path / "spool", Path("/run/x"))
+    config.write_text('spool_folders = "spool"\n', encoding="utf-8")
+    from skillcheck.config import check_config
+
+    _, problems = check_config(config)
+    assert any("spool_folders" in str(p) for p in problems)

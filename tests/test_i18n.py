@@ -12,18 +12,12 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract
 
-from skillcheck.catalogues import (
-    SOURCES_DIR,
-    brace_placeholders,
-    check_locales,
-    extract_sources,
-    percent_placeholders,
-    read_po_file,
-)
+from skillcheck.catalogues import brace_placeholders, percent_placeholders, read_po_file
 from skillcheck.datafile import Problem
 from skillcheck.extract import extract_toml
 from skillcheck.i18n import Translator, load_translators
 from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+from skillcheck.translation_checks import SOURCES_DIR, check_locales, extract_sources
 
 PLURALS = {
     "nl": "nplurals=2; plural=(n != 1);",
@@ -689,3 +683,71 @@ def test_extractor_gives_skill_with_the_item_id_and_its_sentences() -> None:
     assert context == "comm-video-call"
     assert lineno == 9
     assert any("You can already: …" in c and "Learn next: …" in c for c in comments)
+
+
+# --- reading without Babel's private parser hooks ---------------------------------------
+
+
+PO_WITH_MISTAKES = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: nl\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgid "Hello"
+msgstr "Hallo"
+
+msgctxt "menu"
+msgid "Hello"
+msgstr "Hoi"
+
+msgid "Hello"
+msgstr "Dag"
+
+msgid "Lonely"
+
+#-#-#-#-# conflict
+msgid "Start"
+msgstr "Beginnen"
+"""
+
+
+def test_reading_reports_duplicates_missing_msgstr_and_conflicts_with_lines(
+    tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "nl.po"
+    path.write_text(PO_WITH_MISTAKES, encoding="utf-8")
+    parsed = read_po_file(path)
+    errors = dict(parsed.syntax_errors)
+    assert errors[14] == "duplicate message (first defined at line 7)"  # same context only
+    assert 11 not in errors  # msgctxt "menu" makes it another message
+    assert "msgid without a msgstr" in errors[17]
+    assert "conflict" in errors[19]
+    assert parsed.header["language"] == "nl" and parsed.header_line == 1
+    assert parsed.catalog.get("Start").string == "Beginnen"
+    assert capsys.readouterr().out == ""  # Babel's own printout never reaches the screen
+
+
+def test_reading_finds_a_fuzzy_header_and_its_multi_line_text(tmp_path: Path) -> None:
+    path = tmp_path / "fr.po"
+    path.write_text(
+        '# comment\n#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: fr\\n"\n"Plural-Forms: '
+        'nplurals=2; plural=(n > 1);\\n"\n\nmsgid "Yes"\nmsgstr "Oui"\n',
+        encoding="utf-8",
+    )
+    parsed = read_po_file(path)
+    assert parsed.syntax_errors == []
+    assert parsed.header_fuzzy and parsed.header_line == 3
+    assert parsed.header["plural-forms"] == "nplurals=2; plural=(n > 1);"
+
+
+def test_make_i18n_and_check_use_the_same_keywords() -> None:
+    from babel.messages.frontend import parse_keywords
+
+    from skillcheck.translation_checks import KEYWORDS, pybabel_keyword_args
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    assert "--pybabel-keywords" in makefile and " -k N_" not in makefile
+    options = [arg.removeprefix("-k ") for arg in pybabel_keyword_args()]
+    assert parse_keywords(options) == KEYWORDS

@@ -212,3 +212,33 @@ def test_high_contrast_theme_reaches_7_to_1_on_every_screen(tmp_path):
             assert lowest_text_contrast(app) >= 7
 
     run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("line", "theme"), [('theme = "high-contrast"', "skillcheck-high-contrast"), ("", "skillcheck")]
+)
+def test_a_sites_theme_is_applied_from_the_first_screen(tmp_path, line, theme):
+    from skillcheck.config import load_config
+    from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+    from skillcheck.tui.launch import build_app
+
+    config_path = tmp_path / "site.toml"
+    config_path.write_text(f'site = "Bib"\n{line}\n', encoding="utf-8")
+
+    async def scenario():
+        app = build_app(
+            config=load_config(config_path),
+            questions_dir=QUESTIONS_DIR,
+            locales_dir=LOCALES_DIR,
+            database=tmp_path / "s.db",
+            idle_seconds=0,
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.theme == theme
+            if theme == "skillcheck-high-contrast":
+                assert lowest_text_contrast(app) >= 7
+                background = app.screen.styles.background
+                assert (background.r, background.g, background.b) == (0, 0, 0)
+
+    run(scenario())

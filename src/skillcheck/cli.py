@@ -117,7 +117,12 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 class _FacilitatorErrors:
-    """Turn every expected failure into one line on stderr and an exit code."""
+    """Turn every expected failure into one line on stderr and an exit code.
+
+    Bad input (errors.InputError: a database or path that cannot be used, a broken
+    content file) exits 2; a busy or broken database exits 1; a file-system error
+    names its file. Anything else is a bug and keeps its traceback.
+    """
 
     def __enter__(self) -> None:
         return None
@@ -128,16 +133,22 @@ class _FacilitatorErrors:
         import sqlite3
 
         from skillcheck.datafile import ContentError
-        from skillcheck.store import StoreError
+        from skillcheck.errors import InputError
 
         if isinstance(error, ContentError):
             first = error.problems[0] if error.problems else error
             _fail(str(first).splitlines()[0])
-        if isinstance(error, StoreError | ValueError | FileNotFoundError):
+        if isinstance(error, InputError):
             _fail(str(error))
-        if isinstance(error, sqlite3.Error | OSError):
-            # Not the facilitator's input: a busy or broken disk. Still one line.
+        if isinstance(error, sqlite3.Error):
+            # Not the facilitator's input: a busy or broken database. Still one line.
             _fail(f"database error: {error}", code=1)
+        if isinstance(error, OSError):
+            # A path that does not exist (or is not a folder) was given by the person:
+            # bad input. A full, read-only or failing disk is not.
+            given = isinstance(error, FileNotFoundError | NotADirectoryError | IsADirectoryError)
+            where = f"{error.filename}: " if error.filename else ""
+            _fail(f"{where}{error.strerror or error}", code=2 if given else 1)
         return False
 
 
@@ -186,12 +197,25 @@ def stats(
     with _FacilitatorErrors():
         filters = _filters(since, until, site)
         path = _database(db_path, config_path)
-        db = open_database(path, create=False)
+        db = open_database(path, read_only=True)
         try:
             summary = summarise(db, filters)
         finally:
             db.close()
         _print_summary(path, filters, summary)
+        _print_spool_status(path)
+
+
+def _print_spool_status(path: Path) -> None:
+    from skillcheck.spool import spool_status
+
+    status = spool_status(path)
+    if status.waiting or status.last_error:
+        click.echo(
+            f"Sessions waiting in the spool: {status.waiting:,}"
+            + (f" · last error: {status.last_error}" if status.last_error else "")
+            + (f" ({status.updated})" if status.updated else "")
+        )
 
 
 def _bar(share: float, width: int = 24) -> str:
@@ -326,6 +350,11 @@ def export(
         if excel and fmt != "csv":
             raise click.UsageError("--excel goes with --format csv")
         groups = [g.strip() for g in group.split(",") if g.strip()]
+        from skillcheck.reports import GROUPS
+
+        unknown = [g for g in groups if g not in GROUPS]
+        if unknown:
+            raise click.UsageError(f"unknown group {unknown[0]!r}: use {', '.join(GROUPS)}")
         filters = _filters(since, until, site)
         database = _database(db_path, config_path)
         if output is not None:
@@ -465,12 +494,12 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
     "--into",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The combined database (created when missing).",
+    help="The combined database (created when missing, in an existing folder).",
 )
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 def merge(into: Path, sources: tuple[Path, ...]) -> None:
     """Combine several terminals' databases into one; merging twice changes nothing."""
-    from skillcheck.reports import merge_databases
+    from skillcheck.copies import merge_databases
 
     with _FacilitatorErrors():
         for result in merge_databases(into, list(sources)):
@@ -491,11 +520,60 @@ def merge(into: Path, sources: tuple[Path, ...]) -> None:
 )
 def backup(db_path: Path | None, config_path: Path | None, destination: Path) -> None:
     """A consistent copy of the database, safe while the kiosk is running (VACUUM INTO)."""
-    from skillcheck.reports import backup_database
+    from skillcheck.copies import backup_database
 
     with _FacilitatorErrors():
         count = backup_database(_database(db_path, config_path), destination)
         click.echo(f"{count:,} sessions backed up to {destination}")
+
+
+@cli.command()
+@_db_options
+@click.option(
+    "--before",
+    required=True,
+    metavar="YYYY-MM-DD",
+    help="Delete every session of an earlier day (this day is kept).",
+)
+def purge(db_path: Path | None, config_path: Path | None, before: str) -> None:
+    """Delete old sessions (retention); the daily count tables stay right."""
+    from skillcheck.copies import purge_sessions
+
+    with _FacilitatorErrors():
+        day = _day(before, "--before")
+        result = purge_sessions(_database(db_path, config_path), day)
+        click.echo(
+            f"{result.sessions:,} sessions before {result.before} removed "
+            f"({result.area_results:,} area results, {result.answers:,} answers)"
+        )
+
+
+@cli.command()
+@_db_options
+@click.option(
+    "--region",
+    type=click.Choice(["brussels", "flanders", "wallonia"]),
+    default=None,
+    help="The terminal's region, for its old sessions [default: the site config's].",
+)
+def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) -> None:
+    """Bring a database of an older skillcheck to this version's schema (backup first)."""
+    from skillcheck.store import SCHEMA_VERSION, upgrade_database
+
+    with _FacilitatorErrors():
+        if region is None and config_path is not None:
+            from skillcheck.config import load_config
+
+            region = load_config(config_path).region
+        path = _database(db_path, config_path)
+        old = upgrade_database(path, region)
+        if old == SCHEMA_VERSION:
+            click.echo(f"{path}: already at schema version {SCHEMA_VERSION}")
+        else:
+            click.echo(
+                f"{path}: upgraded from schema version {old} to {SCHEMA_VERSION} "
+                f"(old sessions' region: {region or 'unknown'}); the old file is kept beside it"
+            )
 
 
 # --- kiosk --------------------------------------------------------------------
@@ -554,30 +632,84 @@ def run(
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The site config to store the PIN's hash in (created when missing).",
+    help="The site config; the hash goes into the pin file beside it (site.pin).",
 )
 def set_pin(config_path: Path) -> None:
-    """Ask for the facilitator PIN twice (hidden) and store its salted scrypt hash."""
-    from skillcheck.config import hash_pin, valid_pin, write_pin_hash
+    """Ask for the facilitator PIN twice (hidden) and store its salted scrypt hash.
 
-    def four_to_twelve_digits(value: str) -> str:
+    The hash goes into a file beside the config that only its owner can read (mode
+    0600); run this as the kiosk's user, or as root (the files keep their owner).
+    """
+    import tomllib
+
+    from skillcheck.pin import (
+        MAX_PIN_DIGITS,
+        MIN_PIN_DIGITS,
+        drop_config_hash,
+        hash_pin,
+        pin_file_for,
+        valid_pin,
+        write_pin_file,
+    )
+
+    digits = f"{MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits"
+    # Before the PIN is asked: a config that is not valid TOML is not touched.
+    if config_path.exists():
+        try:
+            tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            _fail(f"{config_path}: not UTF-8 text; nothing was changed")
+        except tomllib.TOMLDecodeError as error:
+            _fail(f"{config_path}: not valid TOML ({error}); nothing was changed")
+        except OSError as error:
+            _fail(f"{config_path}: cannot be read ({error.strerror}); nothing was changed")
+    elif not config_path.parent.is_dir():
+        _fail(f"{config_path}: the folder {config_path.parent} does not exist")
+
+    def check_digits(value: str) -> str:
         if not valid_pin(value):
-            raise click.BadParameter("use four to twelve digits; try again")
+            raise click.BadParameter(f"use {digits}; try again")
         return value
 
     # Checked before the confirmation, so a short PIN is refused at once.
     pin = click.prompt(
-        "New PIN (4 to 12 digits)",
-        hide_input=True,
-        confirmation_prompt=True,
-        value_proc=four_to_twelve_digits,
+        f"New PIN ({digits})", hide_input=True, confirmation_prompt=True, value_proc=check_digits
     )
-    with _FacilitatorErrors():
-        try:
-            write_pin_hash(config_path, hash_pin(pin))
-        except UnicodeDecodeError:
-            _fail(f"{config_path}: not UTF-8 text; nothing was changed")
-    click.echo(f"PIN hash written to {config_path}. The PIN itself is not stored anywhere.")
+    pin_file = pin_file_for(config_path)
+    try:
+        if not config_path.exists():
+            config_path.write_text(
+                "# A skillcheck site config: see examples/site.toml for every key.\n",
+                encoding="utf-8",
+            )
+        write_pin_file(pin_file, hash_pin(pin), owner_of=config_path)
+        moved = drop_config_hash(config_path)
+    except OSError as error:
+        _fail(f"{pin_file}: cannot be written ({error.strerror}); the PIN was not changed")
+    click.echo(f"PIN hash written to {pin_file} (readable only by its owner).")
+    if moved:
+        click.echo(f"The old pin_hash line was removed from {config_path}.")
+    click.echo("The PIN itself is not stored anywhere.")
+
+
+@cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The site config whose PIN lock-out to clear (default: the practice settings).",
+)
+def unlock(config_path: Path | None) -> None:
+    """Clear the wrong-PIN lock-out at once (run as the kiosk's user, on the terminal)."""
+    from skillcheck.pin import lock_file_for
+    from skillcheck.pin import unlock as clear_lock
+
+    try:
+        had = clear_lock(config_path)
+    except OSError as error:
+        _fail(f"{lock_file_for(config_path)}: {error.strerror}")
+    click.echo("Lock-out cleared." if had else "There was no lock-out.")
 
 
 # --- browser mode ---------------------------------------------------------------
@@ -590,19 +722,45 @@ def set_pin(config_path: Path) -> None:
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="Site config (TOML) for the kiosk each browser gets.",
+    required=True,
+    help="Site config (TOML) with a facilitator PIN (`skillcheck set-pin`).",
 )
-def serve(host: str, port: int, config_path: Path | None) -> None:
-    """Serve the kiosk to a web browser (each visitor gets their own kiosk)."""
-    import shlex
+@click.option(
+    "--db",
+    "database",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="SQLite file for the sessions (default: the config's, else the data folder).",
+)
+@locales_option
+def serve(
+    host: str, port: int, config_path: Path, database: Path | None, locales_dir: Path
+) -> None:
+    """Serve the kiosk to a web browser: always kiosk mode, one kiosk per tab."""
+    from skillcheck.config import load_config
+    from skillcheck.datafile import ContentError
+    from skillcheck.i18n import load_translators
+    from skillcheck.serve import ServeError
+    from skillcheck.serve import serve as serve_kiosk
 
-    from textual_serve.server import Server
-
-    command = [sys.executable, "-m", "skillcheck", "run"]
-    if config_path is not None:
-        command += ["--config", str(config_path.resolve())]
-    Server(shlex.join(command), host=host, port=port, title="skillcheck").serve()
+    try:
+        config = load_config(config_path)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)
+    found = load_translators(locales_dir)
+    translators = {code: found[code] for code in config.languages if code in found}
+    try:
+        serve_kiosk(
+            config=config,
+            translators=translators or {"en": found["en"]},
+            host=host,
+            port=port,
+            database=database,
+        )
+    except ServeError as error:
+        _fail(str(error))
 
 
 def main() -> None:

@@ -1,27 +1,21 @@
-"""A terminal's site configuration (TOML) and the facilitator PIN.
+"""A terminal's site configuration (TOML).
 
-The PIN is stored only as a salted scrypt hash (`pin_hash` in the config, written
-by `skillcheck set-pin`); wrong tries lock the facilitator screen for a growing time.
+The facilitator PIN's hash is not part of it: it lives in the pin file beside the
+config (see `skillcheck.pin`); `load_config` reads it into `SiteConfig.pin_hash`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from skillcheck.datafile import Entry, Problem, read_data_file, value_or_raise
 from skillcheck.digcomp import REGIONS
 from skillcheck.initiatives import Initiative, parse_initiative
+from skillcheck.pin import parse_hash, pin_file_for, read_pin_file
 
 THEMES = ("default", "high-contrast")
 MIN_WARNING_SECONDS = 20
-
-# scrypt cost: n=2**14, r=8, p=1 takes ~50 ms and 16 MiB, fine for one PIN check.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 
 
 @dataclass(frozen=True)
@@ -38,7 +32,10 @@ class SiteConfig:
     kiosk: bool = False
     theme: str = "default"
     database: Path | None = None
+    # Where sessions wait when the database cannot take them (spool.py); () = the default.
+    spool_folders: tuple[Path, ...] = ()
     pin_hash: str | None = None
+    max_visitors: int = 4
     initiatives: tuple[Initiative, ...] = ()
     help_desk: Initiative | None = None
     path: Path | None = field(default=None, compare=False)
@@ -65,6 +62,7 @@ _SIMPLE_KEYS: dict[str, type] = {
     "theme": str,
     "database": str,
     "pin_hash": str,
+    "max_visitors": int,
 }
 
 
@@ -100,8 +98,40 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
         problem(
             "warning_seconds", f"'warning_seconds' must be between {MIN_WARNING_SECONDS} and 300"
         )
-    if "pin_hash" in values and not _parse_hash(values["pin_hash"]):
+    if "max_visitors" in values and not 1 <= values["max_visitors"] <= 64:
+        problem("max_visitors", "'max_visitors' must be between 1 and 64")
+    if "pin_hash" in values and not parse_hash(values["pin_hash"]):
         problem("pin_hash", "'pin_hash' is not a hash written by `skillcheck set-pin`")
+    elif "pin_hash" in values:
+        problem_text = (
+            f"'pin_hash' in the config can be read by whoever reads the config: run "
+            f"`skillcheck set-pin --config {path}` to move it to {pin_file_for(path).name} "
+            "(mode 0600)"
+        )
+        problems.append(Problem(path, data_file.top_line("pin_hash"), problem_text, "warning"))
+    pin_file = pin_file_for(path)
+    try:
+        stored = read_pin_file(pin_file)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not a hash"
+        problems.append(
+            Problem(pin_file, 0, f"cannot be read ({reason}): run this as the kiosk's user")
+        )
+    else:
+        if stored is not None and not parse_hash(stored):
+            problems.append(Problem(pin_file, 1, "not a hash written by `skillcheck set-pin`"))
+        elif stored is not None:
+            values["pin_hash"] = stored
+            if pin_file.stat().st_mode & 0o077:
+                problems.append(
+                    Problem(
+                        pin_file,
+                        0,
+                        "readable by other users: anyone who can read it can search the PIN "
+                        f"offline; run `chmod 600 {pin_file}`",
+                        "warning",
+                    )
+                )
     if "languages" in data:
         languages = data["languages"]
         if (
@@ -119,6 +149,19 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
     values["default_language"] = default_language
     if "database" in values:
         values["database"] = Path(str(values["database"])).expanduser()
+    if "spool_folders" in data:
+        folders = data["spool_folders"]
+        if not isinstance(folders, list) or not all(isinstance(f, str) and f for f in folders):
+            problem("spool_folders", "'spool_folders' must be a list of folder paths")
+        else:
+            # A relative folder is read from the config file's folder, not wherever the
+            # kiosk happens to be started.
+            values["spool_folders"] = tuple(
+                path.parent / Path(f).expanduser()
+                if not Path(f).expanduser().is_absolute()
+                else Path(f).expanduser()
+                for f in folders
+            )
 
     offered = values.get("languages", SiteConfig.languages)
     initiatives = []
@@ -140,7 +183,7 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
             problems.append(
                 Problem(path, data_file.top_line("help_desk"), "'help_desk' must be a table")
             )
-    known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk"}
+    known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk", "spool_folders"}
     for key in sorted(set(data) - known):
         problem(key, f"unknown key '{key}'")
     if any(p.severity == "error" for p in problems):
@@ -166,98 +209,3 @@ def _missing_languages(
                 )
             )
     return problems
-
-
-# --- the facilitator PIN --------------------------------------------------------
-
-
-def hash_pin(pin: str) -> str:
-    """A salted scrypt hash of the PIN, as stored in the config."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${salt.hex()}${digest.hex()}"
-
-
-def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
-    parts = stored.split("$")
-    if len(parts) != 6 or parts[0] != "scrypt":
-        return None
-    try:
-        n, r, p = (int(x) for x in parts[1:4])
-        salt, digest = bytes.fromhex(parts[4]), bytes.fromhex(parts[5])
-    except ValueError:
-        return None
-    # Costs a hand-edited hash could make impossible (scrypt refuses an n that is not
-    # a power of 2) or ruinous (a huge n exhausts memory at every PIN try).
-    if not (2**10 <= n <= 2**20 and n & (n - 1) == 0 and 1 <= r <= 32 and 1 <= p <= 4):
-        return None
-    if not salt or not digest:
-        return None
-    return n, r, p, salt, digest
-
-
-def verify_pin(pin: str, stored: str | None) -> bool:
-    """Whether `pin` matches the stored hash (constant-time compare)."""
-    parsed = _parse_hash(stored) if stored else None
-    if parsed is None:
-        return False
-    n, r, p, salt, expected = parsed
-    try:
-        digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=len(expected))
-    except (ValueError, MemoryError):
-        return False  # a hash this machine cannot compute never matches
-    return hmac.compare_digest(digest, expected)
-
-
-def valid_pin(pin: str) -> bool:
-    """A PIN is 4 to 12 digits: typed on any keyboard, hard to guess with lock-out."""
-    return pin.isdigit() and 4 <= len(pin) <= 12
-
-
-@dataclass(frozen=True)
-class PinLock:
-    """Wrong-PIN lock-out: 30 s after the first wrong try, then 60 s, 120 s …"""
-
-    failures: int = 0
-    locked_until: float = 0.0
-
-    def seconds_left(self, now: float) -> int:
-        """Seconds until a PIN may be tried again (0 when it may)."""
-        return max(0, int(self.locked_until - now + 0.999))
-
-    def after_failure(self, now: float) -> PinLock:
-        """The lock after one more wrong PIN at time `now` (monotonic seconds)."""
-        failures = self.failures + 1
-        delay = 30 * 2 ** (failures - 1)
-        return replace(self, failures=failures, locked_until=now + delay)
-
-    def after_success(self) -> PinLock:
-        """A right PIN resets the lock-out."""
-        return PinLock()
-
-
-def write_pin_hash(path: Path, pin_hash: str) -> None:
-    """Store `pin_hash` in the config file, replacing an existing one.
-
-    The file is edited as text so the facilitator's comments and layout stay;
-    the key goes before the first table (a TOML top-level key must).
-    """
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    line = f'pin_hash = "{pin_hash}"'
-    pattern = re.compile(r"^\s*pin_hash\s*=.*$", re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(line, text, count=1)
-    else:
-        lines = text.splitlines(keepends=True)
-        table = next((n for n, t in enumerate(lines) if t.lstrip().startswith("[")), None)
-        at = len(lines) if table is None else table
-        # Comments right above the first table describe that table: go above them.
-        while at > 0 and table is not None and lines[at - 1].lstrip().startswith("#"):
-            at -= 1
-        before = "".join(lines[:at])
-        if before and not before.endswith("\n"):
-            before += "\n"
-        text = before + line + "\n" + ("\n" if table is not None else "") + "".join(lines[at:])
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

@@ -9,12 +9,12 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from skillcheck.bank import Bank, Item, check_bank
-from skillcheck.catalogues import check_locales
 from skillcheck.config import check_config
 from skillcheck.datafile import Problem
 from skillcheck.digcomp import COMPETENCES
 from skillcheck.i18n import SOURCE_LANGUAGE, discover_languages
 from skillcheck.initiatives import check_initiatives
+from skillcheck.translation_checks import check_locales
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def _check_database(config_path: Path, database: Path) -> list[Problem]:
     data_file, _ = read_data_file(config_path)
     line = data_file.top_line("database") if data_file else 1
     try:
-        open_database(database, create=False, migrate=False).close()
+        open_database(database, read_only=True, require_current=False).close()
     except StoreError as error:
         return [Problem(config_path, line, f"database: {error}")]
     except Exception as error:  # noqa: BLE001 - locked, unreadable …: report, never raise

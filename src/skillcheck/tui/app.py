@@ -22,9 +22,10 @@ from textual import events, on
 from textual.binding import Binding
 
 from skillcheck.bank import Bank
-from skillcheck.config import PinLock, SiteConfig
+from skillcheck.config import SiteConfig
 from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative
+from skillcheck.pin import guard_for
 from skillcheck.session import Session
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.crash import CrashAdapter
@@ -111,7 +112,8 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.language = self.default_language()
         self.t = translators[self.language]
         self.visit: Visit | None = None
-        self.pin_lock = PinLock()
+        # The PIN and its lock-out on disk, shared with other kiosk processes.
+        self.pin = guard_for(config.path, config.pin_hash)
         self.last_input = time.monotonic()
         self.crashed_with: BaseException | None = None
         # The kiosk screen shown (under any dialog), and the question screen of the
@@ -267,7 +269,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             return
         from skillcheck.tui.screens.pin import PinModal
 
-        if self.config.pin_hash:
+        if self.pin.is_set:
             self.push_screen(PinModal(), self.pin_given)
         elif not self.kiosk_mode:
             self.open_facilitator()
@@ -395,7 +397,11 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             if self._store is None:
                 from skillcheck.store import Store
 
-                self._store = Store(self.database)
+                self._store = Store(
+                    self.database,
+                    spool_folders=self.config.spool_folders or None,
+                    region=self.config.region,
+                )
             return self._store
 
     def save(self, record) -> None:

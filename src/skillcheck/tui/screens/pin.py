@@ -1,17 +1,15 @@
-"""The facilitator PIN, with a growing lock-out after wrong tries (config.PinLock)."""
+"""The facilitator PIN dialog; the check and its lock-out are `skillcheck.pin.PinGuard`'s."""
 
 from __future__ import annotations
 
-from time import monotonic
-
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
-from skillcheck.config import verify_pin
+from skillcheck.pin import MAX_PIN_DIGITS, Attempt
 from skillcheck.tui.screens.base import KioskModal
 
 
@@ -20,11 +18,13 @@ class PinModal(KioskModal[bool]):
 
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
+    checking = False
+
     def compose(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="dialog"):
             yield Static(Content(t.gettext("For staff: enter the PIN")), classes="title")
-            yield Input(password=True, max_length=12, id="pin", restrict=r"[0-9]*")
+            yield Input(password=True, max_length=MAX_PIN_DIGITS, id="pin", restrict=r"[0-9]*")
             yield Static(id="pin-message", classes="text")
             yield Button(Content(t.gettext("OK")), id="ok")
             yield Button(Content(t.gettext("Cancel (Esc)")), id="cancel")
@@ -38,8 +38,12 @@ class PinModal(KioskModal[bool]):
         self.show_lock()
         self.set_interval(1.0, self.show_lock)
 
-    def show_lock(self) -> None:
-        left = self.kiosk.pin_lock.seconds_left(monotonic())
+    def show_lock(self, left: int | None = None) -> None:
+        """Show the lock-out read from disk (another tab's wrong PINs count too)."""
+        if self.checking:
+            return
+        if left is None:
+            left = self.kiosk.pin.seconds_left()
         pin_input = self.query_one("#pin", Input)
         message = self.query_one("#pin-message", Static)
         if left:
@@ -63,19 +67,30 @@ class PinModal(KioskModal[bool]):
     @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#ok")
     def try_pin(self) -> None:
-        now = monotonic()
-        kiosk = self.kiosk
-        if kiosk.pin_lock.seconds_left(now):
-            return
         pin_input = self.query_one("#pin", Input)
+        if self.checking or pin_input.disabled:
+            return
         pin = pin_input.value
         pin_input.value = ""
-        if verify_pin(pin, kiosk.config.pin_hash):
-            kiosk.pin_lock = kiosk.pin_lock.after_success()
+        self.checking = True
+        pin_input.disabled = True
+        self.query_one("#pin-message", Static).update(Content(self.t.gettext("Checking…")))
+        self.check_pin(pin)
+
+    @work(thread=True, exclusive=True)
+    def check_pin(self, pin: str) -> None:
+        """scrypt takes a moment: off the screen's thread, so the screen never freezes."""
+        attempt, left = self.kiosk.pin.try_pin(pin)
+        self.app.call_from_thread(self.pin_checked, attempt, left)
+
+    def pin_checked(self, attempt: Attempt, left: int) -> None:
+        self.checking = False
+        if self.app.screen is not self:
+            return  # cancelled while checking
+        if attempt is Attempt.RIGHT:
             self.dismiss(True)
             return
-        kiosk.pin_lock = kiosk.pin_lock.after_failure(now)
-        self.show_lock()
+        self.show_lock(left)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -1,0 +1,239 @@
+"""serve.py without a browser: the pin on textual-serve, who may connect, the page, the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+from importlib.metadata import version
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from click.testing import CliRunner
+
+from skillcheck import serve
+from skillcheck.cli import cli
+from skillcheck.config import SiteConfig, load_config
+from skillcheck.datafile import ContentError
+from skillcheck.i18n import load_translators
+from skillcheck.paths import LOCALES_DIR
+
+
+def test_textual_serve_is_the_version_the_page_was_checked_with():
+    assert version("textual-serve") == serve.TEXTUAL_SERVE_VERSION
+    serve.check_textual_serve()
+    script = serve.kiosk_page_script().decode()
+    # The one patch: the terminal class is reachable, right before the page's onload.
+    assert script.count(serve._JS_EXPORT) == 1
+    assert serve._JS_EXPORT + serve._JS_ANCHOR in script
+    # What kiosk.js relies on inside that class.
+    for name in ("this.weblinksAddon", "this.terminal=new", "this.socket=new WebSocket"):
+        assert name in script
+
+
+def test_another_textual_serve_is_refused(monkeypatch):
+    monkeypatch.setattr(serve, "TEXTUAL_SERVE_VERSION", "0.0.1")
+    with pytest.raises(serve.ServeError, match="textual-serve==0.0.1"):
+        serve.check_textual_serve()
+    monkeypatch.setattr(serve, "TEXTUAL_JS_SHA256", "0" * 64)
+    with pytest.raises(serve.ServeError, match="sha256"):
+        serve.kiosk_page_script()
+
+
+@pytest.mark.parametrize(
+    ("listening", "origin", "host", "allowed"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8000", "127.0.0.1:8000", True),
+        ("127.0.0.1", "http://localhost:8000", "localhost:8000", True),
+        ("127.0.0.1", "http://evil.example:8000", "evil.example:8000", False),  # rebinding
+        ("127.0.0.1", "http://evil.example", "127.0.0.1:8000", False),
+        ("127.0.0.1", "http://127.0.0.1:8001", "127.0.0.1:8000", False),
+        ("127.0.0.1", "https://127.0.0.1:8000", "127.0.0.1:8000", False),
+        ("127.0.0.1", "null", "127.0.0.1:8000", False),
+        ("127.0.0.1", None, "127.0.0.1:8000", False),
+        ("127.0.0.1", "http://127.0.0.1:8000", None, False),
+        ("127.0.0.1", "http://localhost:8000", "127.0.0.1:8000", False),  # not the same
+        ("192.168.1.5", "http://192.168.1.5:8000", "192.168.1.5:8000", True),
+        ("192.168.1.5", "http://localhost:8000", "localhost:8000", False),
+        ("0.0.0.0", "http://10.0.0.7:8000", "10.0.0.7:8000", True),
+        ("0.0.0.0", "http://kiosk.example:8000", "kiosk.example:8000", False),
+        ("::1", "http://[::1]:8000", "[::1]:8000", True),
+    ],
+)
+def test_only_the_served_address_may_connect(listening, origin, host, allowed):
+    address = serve.ServedAddress(listening, 8000)
+    assert address.allows_origin(origin, host) is allowed
+
+
+@pytest.mark.parametrize(("query", "size"), [(None, 16), ("24", 24), ("x", 16), ("999", 16)])
+def test_font_size_from_the_address(query, size):
+    assert serve.font_size_from(query) == size
+
+
+def _server(tmp_path, **settings) -> serve.KioskServer:
+    config = SiteConfig(site="Bib <Test>", pin_hash="x", path=tmp_path / "site.toml", **settings)
+    translators = {k: v for k, v in load_translators(LOCALES_DIR).items() if k in config.languages}
+    # A stand-in kiosk process that speaks no protocol and waits for its stdin to close.
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; print('__GANGLION__', flush=True); sys.stdin.read()",
+    ]
+    return serve.KioskServer(
+        config=config, translators=translators, command=command, host="127.0.0.1", port=80
+    )
+
+
+def _with_client(server: serve.KioskServer, check) -> None:
+    async def run():
+        async with TestClient(TestServer(server.make_app(), host="127.0.0.1", port=0)) as client:
+            # The test server's own port is not 80: let the checks see it as served.
+            server.address = serve.ServedAddress("127.0.0.1", client.port)
+            await check(client)
+
+    asyncio.run(run())
+
+
+def test_the_page_is_the_kiosks_own(tmp_path):
+    async def check(client):
+        response = await client.get("/?fontsize=24")
+        assert response.status == 200
+        page = await response.text()
+        assert "Bib &lt;Test&gt;" in page  # escaped
+        assert 'data-font-size="24"' in page
+        # No address outside the kiosk: no http(s)://, no protocol-relative //host.
+        assert not re.search(r"https?://|[\"'(]//", page)
+        css = await (await client.get("/kiosk/kiosk.css")).text()
+        assert not re.search(r"https?://|[\"'(]//", css)
+        assert "/static/fonts/RobotoMono" in css
+        for url in re.findall(r'(?:href|src)="([^"]+)"', page) + re.findall(r'url\("([^"]+)"', css):
+            assert (await client.get(url)).status == 200, url
+        assert "Content-Security-Policy" in response.headers
+        # The textual-serve page's texts are not there.
+        assert "Session ended" not in page and "Restart" not in page
+
+    _with_client(_server(tmp_path), check)
+
+
+def test_page_texts_are_in_each_site_language(tmp_path):
+    texts = serve.page_texts(load_translators(LOCALES_DIR))
+    for key in ("starting", "waiting", "busy"):
+        by_language = dict(texts[key])
+        assert len(set(by_language[code] for code in ("nl", "fr", "en"))) == 3, key
+
+
+def test_static_lists_nothing_and_foreign_origins_are_refused(tmp_path):
+    async def check(client):
+        for path in ("/static/", "/static/js/", "/kiosk/", "/static/../server.py"):
+            response = await client.get(path)
+            assert response.status in (403, 404), path
+            assert "server.py" not in await response.text()
+        response = await client.get("/download/abc")
+        assert response.status == 404
+        ws = await client.get(
+            "/ws",
+            headers={
+                "Origin": "http://evil.example",
+                "Connection": "Upgrade",
+                "Upgrade": "websocket",
+                "Sec-WebSocket-Version": "13",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+            },
+        )
+        assert ws.status == 403
+        response = await client.get("/", headers={"Host": "evil.example"})
+        assert response.status == 421
+
+    _with_client(_server(tmp_path), check)
+
+
+def test_no_more_kiosk_processes_than_max_visitors(tmp_path):
+    server = _server(tmp_path, max_visitors=2)
+
+    async def check(client):
+        origin = f"http://127.0.0.1:{client.port}"
+        sockets = []
+        for _ in range(2):
+            sockets.append(await client.ws_connect("/ws", origin=origin))
+        for _ in range(50):
+            if len(server.visitors) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert len(server.visitors) == 2
+        third = await client.ws_connect("/ws", origin=origin)
+        await third.receive()
+        assert third.close_code == serve.BUSY_CLOSE_CODE
+        assert (await (await client.get("/alive")).json()) == {"free": 0}
+        await sockets[0].close()
+        for _ in range(100):
+            if len(server.visitors) < 2:
+                break
+            await asyncio.sleep(0.05)
+        assert (await (await client.get("/alive")).json()) == {"free": 1}
+        await sockets[1].close()
+
+    _with_client(server, check)
+
+
+def test_max_visitors_in_the_config(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text("max_visitors = 3\n", encoding="utf-8")
+    assert load_config(path).max_visitors == 3
+    for bad in ("0", "65", '"4"', "true"):
+        path.write_text(f"max_visitors = {bad}\n", encoding="utf-8")
+        with pytest.raises(ContentError):
+            load_config(path)
+    assert SiteConfig().max_visitors == 4
+
+
+def test_serve_refuses_to_start_without_a_pin(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text("kiosk = false\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--config", str(path)])
+    assert result.exit_code == 2
+    assert "set-pin" in result.output
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 2
+
+
+def test_the_kiosk_command_is_always_kiosk_mode(tmp_path):
+    command = serve.kiosk_command(tmp_path / "site.toml")
+    assert command[2:5] == ["skillcheck", "run", "--kiosk"]
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "no such host.invalid"])
+def test_a_bad_host_is_one_line(tmp_path, host):
+    path = tmp_path / "site.toml"
+    path.write_text("", encoding="utf-8")
+    CliRunner().invoke(cli, ["set-pin", "--config", str(path)], input="246810\n246810\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "skillcheck", "serve", "--config", str(path), "--host", host],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("skillcheck: cannot listen on")
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_imports_no_textual():
+    code = "import sys, skillcheck.serve; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_kiosk_process_that_ends_closes_the_page(tmp_path):
+    server = _server(tmp_path)
+    # A kiosk that fails at once (as with a broken config): the page must hear of it.
+    server.command = f"{sys.executable} -c 'import sys; sys.exit(3)'"
+
+    async def check(client):
+        socket = await client.ws_connect("/ws", origin=f"http://127.0.0.1:{client.port}")
+        message = await asyncio.wait_for(socket.receive(), timeout=30)
+        assert message.type.name in ("CLOSE", "CLOSED", "CLOSING")
+        assert socket.closed
+
+    _with_client(server, check)
