@@ -32,14 +32,18 @@ class AnswerButton(Button):
         label = f"{self.number}   {text}"
         if chosen_note:
             label = f"{label}   ({chosen_note})"
+        self.set_class(bool(chosen_note), "-chosen")
+        self.display = True
+        if label == self.label.plain:
+            # The same scale as the last question (consecutive can-do items):
+            # nothing to redraw.
+            return
         self.label = Content(label)
         # Button caches its height per width: a longer answer at the same width
         # would otherwise keep the old height and be cut off (textual 8.2.8), and a
         # new label does not ask for a new layout by itself.
         self.clear_cached_dimensions()
         self.refresh(layout=True)
-        self.set_class(bool(chosen_note), "-chosen")
-        self.display = True
 
     def hide(self) -> None:
         """Not used by this question (it has fewer answers)."""
