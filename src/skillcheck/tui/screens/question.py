@@ -121,7 +121,13 @@ class QuestionScreen(VisitorScreen):
                 progress.number - 1,
                 progress.at_most,
             )
-            self.query_one("#question", Static).update(Content(t.pgettext(item.id, item.text)))
+            question = self.query_one("#question", Static)
+            text = Content(t.pgettext(item.id, item.text))
+            # A new layout only when the question wraps to another number of lines.
+            width, height = question.content_size
+            question.update(
+                text, layout=not width or text.get_height(question.styles, width) != height
+            )
             answers = item.answers
             for button in self.query(AnswerButton):
                 if button.number <= len(answers):
