@@ -35,6 +35,13 @@ SITES = {
     "Gare de Bruxelles-Midi": ({"fr": 50, "nl": 30, "en": 20}, 1),
     "Bibliotheek Hasselt": ({"nl": 90, "en": 7, "fr": 3}, 1),
 }
+SITE_REGIONS = {
+    site: "flanders" if "Bibliotheek" in site or "Brugge" in site else "wallonia" for site in SITES
+} | {
+    "Muntpunt Brussel": "brussels",
+    "Bibliothèque Molenbeek": "brussels",
+    "Gare de Bruxelles-Midi": "brussels",
+}
 LEVELS = ("none", "basic", "above_basic")
 ITEMS = [f"{area}.{n}-{band}" for area in range(1, 6) for n in range(1, 4) for band in "ba"]
 
@@ -49,26 +56,23 @@ def category(levels: dict[int, str]) -> str:
 
 def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) -> float:
     """Create `path` with `sessions` synthetic sessions; returns the seconds it took."""
-    from skillcheck.store import (
-        MIGRATIONS,
-        create_daily_triggers,
-        drop_daily_triggers,
-        fill_daily_tables,
-        open_database,
-    )
+    from skillcheck.migrations import new_cell_key
+    from skillcheck.records import band_of_minutes as band
+    from skillcheck.schema import create_daily_triggers, drop_daily_triggers, fill_daily_tables
+    from skillcheck.store import open_database, write_transaction
 
     started = time.perf_counter()
     rng = random.Random(seed)
     if path.exists():
         raise SystemExit(f"{path} exists; choose a new file")
     db = open_database(path)
+    conn = db.conn
     # Bulk load: no per-commit fsync, indexes built and daily tables filled once at
     # the end (by the migration's own backfill), no triggers meanwhile.
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA cache_size = -1000000")  # 1 GB: index inserts stay in memory
-    for index in ("sessions_by_day", "sessions_by_group", "area_results_by_level"):
-        db.execute(f"DROP INDEX IF EXISTS {index}")
-    drop_daily_triggers(db)
+    db.execute("DROP INDEX IF EXISTS sessions_by_day")
+    drop_daily_triggers(conn)
     first = dt.date.today() - dt.timedelta(days=730)
     days = [first + dt.timedelta(days=n) for n in range(730)]
     day_weights = [0.35 if d.weekday() >= 5 else 1.0 for d in days]
@@ -96,44 +100,37 @@ def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) 
                     day.isoformat(),
                     site,
                     terminal,
+                    SITE_REGIONS.get(site, "unknown"),
                     language,
                     "completed" if completed else "abandoned",
                     n_items,
-                    max(1, round(rng.gauss(6 if completed else 2, 2))),
+                    band(max(1, round(rng.gauss(6 if completed else 2, 2)))),
                     category(levels) if completed else None,
                     "2025.1",
+                    1,
+                    new_cell_key(),
                 ),
                 levels if completed else {},
                 rng.sample(ITEMS, min(n_items, len(ITEMS))) if completed and answers else [],
             )
 
-    session_columns = [
-        "id",
-        "day",
-        "site",
-        "terminal",
-        "language",
-        "status",
-        "items_answered",
-        "duration_minutes",
-        "category",
-        "bank_version",
-    ]
     batch = 20_000
     buffer = []
 
     def flush():
-        with db.atomic():
-            db["sessions"].insert_all([session_columns] + [s for s, _, _ in buffer])
-            db["area_results"].insert_all(
-                [["session_id", "area", "level"]]
-                + [[s[0], a, lvl] for s, levels, _ in buffer for a, lvl in levels.items()]
+        with write_transaction(conn):
+            conn.executemany(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [s for s, _, _ in buffer],
             )
-            answer_rows = [
-                [s[0], item, str(rng.randint(0, 3))] for s, _, items in buffer for item in items
-            ]
-            if answer_rows:
-                db["answers"].insert_all([["session_id", "item_id", "answer"], *answer_rows])
+            conn.executemany(
+                "INSERT INTO area_results VALUES (?, ?, ?)",
+                [(s[0], a, lvl) for s, levels, _ in buffer for a, lvl in levels.items()],
+            )
+            conn.executemany(
+                "INSERT INTO answers VALUES (?, ?, ?)",
+                [(s[0], item, str(rng.randint(0, 3))) for s, _, items in buffer for item in items],
+            )
         buffer.clear()
 
     for row in rows():
@@ -142,10 +139,10 @@ def build(path: Path, sessions: int, *, answers: bool = True, seed: int = 2025) 
             flush()
     if buffer:
         flush()
-    MIGRATIONS[1](db)  # the report indexes, built once over the loaded rows
-    with db.atomic():
-        fill_daily_tables(db)  # the same backfill as the version 3 migration
-        create_daily_triggers(db)
+    db.execute("CREATE INDEX sessions_by_day ON sessions (day)")  # built once, at the end
+    with write_transaction(conn):
+        fill_daily_tables(conn)  # the same backfill as the migrations'
+        create_daily_triggers(conn)
     db.execute("ANALYZE")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()

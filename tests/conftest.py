@@ -14,6 +14,10 @@ from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
 
 # Compiled catalogues go to a fresh folder: tests never read a cache from a past run.
 os.environ["SKILLCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="skillcheck-cache-")
+# The user data and state folders (fallback spool, spool status, log) likewise: a test
+# never reads or leaves files in the home folder of whoever runs it.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="skillcheck-data-")
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="skillcheck-state-")
 
 
 @pytest.fixture(autouse=True)

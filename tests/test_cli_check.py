@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from skillcheck.bank import check_bank
 from skillcheck.cli import cli
 
 CORE = ["bank", "session", "scoring", "initiatives", "i18n", "store", "reports", "config"]
@@ -82,3 +83,36 @@ def test_check_config_names_a_database_that_is_not_skillchecks(tmp_path: Path) -
     result = run_check("--config", str(config))
     assert result.exit_code == 1
     assert f"{config}:2: database: {database}: not an SQLite database" in result.output
+
+
+def test_check_config_names_a_foreign_database_with_a_skillcheck_version_number(
+    tmp_path: Path,
+) -> None:
+    """Recognised by its tables, not user_version; and left byte for byte unchanged."""
+    import hashlib
+    import sqlite3
+
+    database = tmp_path / "other.db"
+    conn = sqlite3.connect(database)
+    conn.execute("CREATE TABLE birds (name)")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    config = tmp_path / "site.toml"
+    config.write_text(f'site = "Bib"\ndatabase = "{database}"\n')
+    result = run_check("--config", str(config))
+    assert result.exit_code == 1
+    assert "not a skillcheck database" in result.output
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+
+
+def test_an_empty_item_file_says_what_is_missing(questions_copy) -> None:
+    """Reliability review, finding 10: an empty item file read "unknown area None"."""
+    empty = questions_copy / "items" / "1-information.toml"
+    empty.write_text("")
+    bank, problems = check_bank(questions_copy)
+    assert bank is None
+    messages = [str(p) for p in problems if p.path == empty]
+    assert any("no 'area = N'" in m for m in messages), messages
+    assert not any("None" in m for m in messages)

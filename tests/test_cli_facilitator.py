@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -22,12 +23,14 @@ def make_db(path, n=30, site="Gent", terminal="t1"):
                 day=f"2025-03-{1 + i % 28:02d}",
                 site=site,
                 terminal=terminal,
+                region="flanders",
                 language="nl" if i % 3 else "fr",
                 status="abandoned" if i % 10 == 0 else "completed",
                 items_answered=20,
-                duration_minutes=6,
+                duration_band="5_to_10",
                 category="basic" if i % 10 else None,
                 bank_version="1",
+                scoring_version=1,
                 levels={a: "basic" for a in range(1, 6)} if i % 10 else {},
                 answers={"x": "1"},
             ),
@@ -80,6 +83,10 @@ def test_merge_and_backup(runner, tmp_path):
     assert "0 of 5 sessions added" in result.output
     copy = tmp_path / "backup" / "copy.db"
     result = runner.invoke(cli, ["backup", "--db", str(into), "--to", str(copy)])
+    assert result.exit_code == 2 and "does not exist" in result.output  # no folder made
+    assert not copy.parent.exists()
+    copy.parent.mkdir()
+    result = runner.invoke(cli, ["backup", "--db", str(into), "--to", str(copy)])
     assert result.exit_code == 0 and "12 sessions backed up" in result.output
 
 
@@ -121,26 +128,38 @@ def test_bad_input_is_one_line_and_exit_2(runner, db, tmp_path, args, message):
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
 
 
-def test_v2_database_is_migrated_by_the_first_command(runner, db):
-    """A facilitator's first command after the update migrates a v2 file to v3 and
-    reports exactly what the daily tables held before the downgrade."""
-    commands = [
-        ["stats", "--db", str(db), "--since", "2025-03-10", "--site", "Gent"],
-        ["export", "--db", str(db), "--format", "csv", "--group", "area", "--min-count", "1"],
-        ["export", "--db", str(db), "--format", "csv", "--by", "week", "--group", "language"],
-    ]
-    before = [runner.invoke(cli, args).output for args in commands]
-    conn = open_database(db)
-    conn.execute("DROP TABLE daily_sessions")  # its triggers go with it
-    conn.execute("DROP TABLE daily_levels")
-    conn.execute("PRAGMA user_version = 2")
+def test_an_older_database_is_read_only_until_upgraded(runner, tmp_path):
+    """Facilitator commands never change a database: a v4 file is refused with the
+    command that upgrades it, unchanged; `upgrade` writes a backup and migrates."""
+    import hashlib
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from old_schemas import old_database
+
+    db = tmp_path / "k.db"
+    sessions = [
+        dict(id=uuid.uuid4().hex, day="2025-03-14", site="Gent", terminal="t1", language="nl",
+             status="completed", items_answered=20, duration_minutes=m, category="basic",
+             bank_version="1", levels={a: "basic" for a in range(1, 6)})
+        for m in (1, 7, 13)
+    ]  # fmt: skip
+    old_database(db, 4, sessions)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    result = runner.invoke(cli, ["stats", "--db", str(db)])
+    assert result.exit_code == 2 and "skillcheck upgrade --db" in result.output
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    result = runner.invoke(cli, ["upgrade", "--db", str(db), "--region", "flanders"])
+    assert result.exit_code == 0, result.output
+    assert "from schema version 4 to" in result.output
+    assert (tmp_path / "k.v4-backup.db").is_file()
+    result = runner.invoke(cli, ["stats", "--db", str(db)])
+    assert result.exit_code == 0 and "Sessions 3 · completed 3" in result.output
+    conn = open_database(db, read_only=True)
+    assert conn.execute("SELECT DISTINCT region FROM sessions").fetchall() == [("flanders",)]
     conn.close()
-    assert [runner.invoke(cli, args).output for args in commands] == before
-    conn = open_database(db, create=False, migrate=False)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert conn.execute("SELECT sum(sessions) FROM daily_sessions").fetchone()[0] == 30
-    conn.close()
-    assert "Sessions 19 · completed 17" in before[0]  # days 10-28 of 1-28, 1-2
+    result = runner.invoke(cli, ["upgrade", "--db", str(db)])
+    assert result.exit_code == 0 and f"already at schema version {SCHEMA_VERSION}" in result.output
 
 
 def test_stats_heading_names_the_period_asked_for(tmp_path):
@@ -159,9 +178,11 @@ def test_stats_heading_names_the_period_asked_for(tmp_path):
                 site="Bib",
                 terminal="t1",
                 language="nl",
+                region="unknown",
                 status="abandoned",
                 items_answered=3,
-                duration_minutes=1,
+                duration_band="under_5",
+                scoring_version=1,
                 category=None,
                 bank_version="test",
             )
@@ -220,3 +241,34 @@ def test_export_replaces_an_ordinary_file_whole(runner, db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "old figures" not in target.read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_stats_says_how_many_sessions_wait_in_the_spool(runner, db, tmp_path):
+    import sqlite3
+
+    from skillcheck.spool import Spool
+    from skillcheck.store import Store
+
+    kiosk = Store(db, spool_folders=[tmp_path / "spool"])
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    kiosk.busy_timeout = 0.05
+    record = make_record_like(site="Gent")
+    assert kiosk.save(record) is False
+    holder.execute("ROLLBACK")
+    holder.close()
+    result = runner.invoke(cli, ["stats", "--db", str(db)])
+    assert result.exit_code == 0
+    assert "Sessions waiting in the spool: 1 · last error: database is locked" in result.output
+    assert Spool(db).status_path == kiosk.spool.status_path
+
+
+def make_record_like(**changes):
+    return SessionRecord(
+        **{
+            "id": uuid.uuid4().hex, "day": "2025-03-02", "site": "Gent", "terminal": "t1",
+            "region": "flanders", "language": "nl", "status": "abandoned",
+            "items_answered": 3, "duration_band": "under_5", "category": None,
+            "bank_version": "1", "scoring_version": 1, **changes,
+        }
+    )  # fmt: skip

@@ -108,3 +108,16 @@ def test_every_other_config_value_is_checked(tmp_path: Path, line: str, message:
     config, problems = check_config(path)
     assert config is None
     assert any(p.line == 2 and message in p.message for p in problems), problems
+
+
+def test_spool_folders_are_read_from_the_config_folder(tmp_path):
+    from skillcheck.config import load_config
+
+    config = tmp_path / "site.toml"
+    config.write_text('spool_folders = ["spool", "/run/x"]\n', encoding="utf-8")
+    assert load_config(config).spool_folders == (tmp_path / "spool", Path("/run/x"))
+    config.write_text('spool_folders = "spool"\n', encoding="utf-8")
+    from skillcheck.config import check_config
+
+    _, problems = check_config(config)
+    assert any("spool_folders" in str(p) for p in problems)

@@ -13,19 +13,14 @@ import pytest
 
 from skillcheck.reports import (
     Filters,
-    backup_database,
     build_export,
-    merge_databases,
     summarise,
     suppress_small_cells,
     write_csv,
     write_json,
 )
 from skillcheck.store import (
-    SCHEMA_VERSION,
-    NewerSchemaError,
     SessionRecord,
-    StoreError,
     open_database,
     save_session,
 )
@@ -39,12 +34,14 @@ def session(day="2025-03-14", site="Gent", language="nl", status="completed", **
         day=day,
         site=site,
         terminal=kw.pop("terminal", "t1"),
+        region="flanders",
         language=language,
         status=status,
         items_answered=20 if status == "completed" else 3,
-        duration_minutes=6,
+        duration_band="5_to_10",
         category=kw.pop("category", "basic") if status == "completed" else None,
         bank_version="1",
+        scoring_version=1,
         levels=kw.pop("levels", LEVELS_ALL_BASIC),
         answers={"a": "1"},
     )
@@ -198,41 +195,6 @@ def test_json_marks_suppressed(db):
     assert doc["min_count"] == 10 and doc["rows"][-1]["total_row"] is True
 
 
-# --- merge and backup -------------------------------------------------------------
-
-
-def test_merge_is_idempotent(tmp_path):
-    a = fill(open_database(tmp_path / "a.db"), [session(terminal="a") for _ in range(4)])
-    b = fill(open_database(tmp_path / "b.db"), [session(terminal="b") for _ in range(2)])
-    a.close(), b.close()
-    into = tmp_path / "all.db"
-    first = merge_databases(into, [tmp_path / "a.db", tmp_path / "b.db"])
-    assert [r.sessions_added for r in first] == [4, 2]
-    again = merge_databases(into, [tmp_path / "a.db", tmp_path / "b.db"])
-    assert [r.sessions_added for r in again] == [0, 0]
-    merged = open_database(into)
-    assert merged["sessions"].count == 6 and merged["area_results"].count == 30
-
-
-def test_merge_refuses_newer_schema_before_writing(tmp_path):
-    newer = open_database(tmp_path / "newer.db")
-    newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    newer.close()
-    with pytest.raises(NewerSchemaError):
-        merge_databases(tmp_path / "all.db", [tmp_path / "newer.db"])
-    assert not (tmp_path / "all.db").exists()
-
-
-def test_backup_of_a_live_database(tmp_path):
-    live = fill(open_database(tmp_path / "live.db"), [session() for _ in range(5)])
-    # The kiosk holds an open transaction: the copy still gets the committed state.
-    live.execute("BEGIN")
-    save_session_rows = live["sessions"].count
-    assert backup_database(tmp_path / "live.db", tmp_path / "copy.db") == save_session_rows
-    with pytest.raises(StoreError, match="already exists"):
-        backup_database(tmp_path / "live.db", tmp_path / "copy.db")
-
-
 @pytest.mark.parametrize("seed", range(8))
 def test_real_exports_keep_the_property(tmp_path, seed):
     """The equations build_export publishes (row sums, total rows) never have exactly
@@ -274,81 +236,6 @@ def test_real_exports_keep_the_property(tmp_path, seed):
         rows = [r for r in table.rows if ("area" not in group or r.key[-1] == part)]
         for i in range(len(cols)):
             assert sum(r.counts[i] is None for r in rows) != 1
-
-
-# --- the daily tables (schema version 3) behind every report ----------------------
-
-
-def daily(db):
-    return (
-        set(db.execute("SELECT * FROM daily_sessions").fetchall()),
-        set(db.execute("SELECT * FROM daily_levels").fetchall()),
-    )
-
-
-def group_by_base_tables(db):
-    """What the daily tables must hold: a GROUP BY over sessions and area_results."""
-    return (
-        set(
-            db.execute(
-                "SELECT day, site, terminal, language, status, coalesce(category, ''), "
-                "count(*) FROM sessions GROUP BY 1, 2, 3, 4, 5, 6"
-            ).fetchall()
-        ),
-        set(
-            db.execute(
-                "SELECT s.day, s.site, s.terminal, s.language, a.area, a.level, count(*) "
-                "FROM sessions s JOIN area_results a ON a.session_id = s.id "
-                "GROUP BY 1, 2, 3, 4, 5, 6"
-            ).fetchall()
-        ),
-    )
-
-
-def test_merge_twice_counts_once_in_the_daily_tables(tmp_path):
-    a = fill(open_database(tmp_path / "a.db"), [session(terminal="a") for _ in range(4)])
-    b = fill(
-        open_database(tmp_path / "b.db"),
-        [session(terminal="a"), session(terminal="b", status="abandoned")],
-    )
-    a.close(), b.close()
-    into = tmp_path / "all.db"
-    fill(open_database(into), [session(terminal="a")]).close()  # same keys as a.db's rows
-    merge_databases(into, [tmp_path / "a.db", tmp_path / "b.db"])
-    merged = open_database(into)
-    first = daily(merged)
-    assert first == group_by_base_tables(merged)
-    assert ("2025-03-14", "Gent", "a", "nl", "completed", "basic", 6) in first[0]
-    assert sum(row[-1] for row in first[1]) == 6 * 5
-    merged.close()
-    merge_databases(into, [tmp_path / "a.db", tmp_path / "b.db", tmp_path / "a.db"])
-    merged = open_database(into)
-    assert daily(merged) == first
-    assert summarise(merged).sessions == 7
-
-
-def test_merge_from_a_v2_source(tmp_path):
-    """A terminal not yet updated (schema 2, no daily tables) merges into a v3 file."""
-    import sqlite_utils
-
-    from skillcheck import store
-
-    old = sqlite_utils.Database(tmp_path / "old.db")
-    store.MIGRATIONS[0](old), store.MIGRATIONS[1](old)
-    old.execute("PRAGMA user_version = 2")
-    for s in [session(), session(status="abandoned")]:
-        row, areas, answers = store._rows(s)
-        old["sessions"].insert(row)
-        old["area_results"].insert_all(areas)
-        old["answers"].insert_all(answers)
-    old.close()
-    [result] = merge_databases(tmp_path / "all.db", [tmp_path / "old.db"])
-    assert result.sessions_added == 2
-    merged = open_database(tmp_path / "all.db")
-    assert daily(merged) == group_by_base_tables(merged)
-    assert (summarise(merged).sessions, summarise(merged).completed) == (2, 1)
-    # The source was only read: still version 2.
-    assert store.schema_version(sqlite_utils.Database(tmp_path / "old.db")) == 2
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -16,7 +16,8 @@ import uuid
 import pytest
 import sqlite_utils
 
-from skillcheck import digcomp, store
+from skillcheck import digcomp, schema, spool, store
+from skillcheck.records import record_from_json, record_to_json
 from skillcheck.store import (
     SCHEMA_VERSION,
     NewerSchemaError,
@@ -25,6 +26,8 @@ from skillcheck.store import (
     StoreError,
     open_database,
     save_session,
+    save_sessions,
+    write_transaction,
 )
 
 
@@ -34,12 +37,14 @@ def record(**changes) -> SessionRecord:
         day="2025-03-14",
         site="Bibliotheek Gent",
         terminal="t1",
+        region="flanders",
         language="nl",
         status="completed",
         items_answered=18,
-        duration_minutes=6,
+        duration_band="5_to_10",
         category="low",
         bank_version="2025.1",
+        scoring_version=1,
         levels={1: "basic", 2: "basic", 3: "none", 4: "above_basic", 5: "basic"},
         answers={"1.1-search": "2", "4.2-phishing": "b"},
     )
@@ -62,7 +67,17 @@ def db_path(tmp_path):
 
 @pytest.fixture
 def kiosk_store(db_path, tmp_path):
-    return Store(db_path, busy_timeout=0.2, spool_fallback=tmp_path / "fallback" / "spool.jsonl")
+    return Store(db_path, busy_timeout=0.2, spool_folders=[db_path.parent, tmp_path / "fallback"])
+
+
+def beside(kiosk: Store):
+    """The spool file beside the database."""
+    return kiosk.spool.files[0]
+
+
+def fallback(kiosk: Store):
+    """The spool file in the second folder."""
+    return kiosk.spool.files[1]
 
 
 def test_open_sets_pragmas_creates_folder_and_schema(db_path):
@@ -118,32 +133,6 @@ def test_save_is_all_or_nothing(db_path):
     assert db["sessions"].count == 1 and db["area_results"].count == 5
 
 
-def test_older_database_is_migrated(db_path):
-    db_path.parent.mkdir(parents=True)
-    old = sqlite_utils.Database(db_path)
-    store.MIGRATIONS[0](old)
-    old.execute("PRAGMA user_version = 1")
-    old["sessions"].insert(
-        {
-            "id": "a" * 32,
-            "day": "2024-01-02",
-            "site": "s",
-            "terminal": "t",
-            "language": "fr",
-            "status": "abandoned",
-            "items_answered": 2,
-            "duration_minutes": 1,
-            "category": None,
-            "bank_version": "1",
-        }
-    )
-    old.close()
-    db = open_database(db_path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert "sessions_by_day" in {i.name for i in db["sessions"].indexes}
-    assert db["sessions"].count == 1
-
-
 def test_newer_database_is_refused(db_path):
     open_database(db_path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(NewerSchemaError, match="newer than this skillcheck"):
@@ -179,7 +168,7 @@ def test_held_write_lock_spools_then_flushes(kiosk_store, db_path, caplog):
     with caplog.at_level(logging.WARNING, logger="skillcheck.store"):
         assert kiosk_store.save(first) is False
     assert "spooled" in caplog.text
-    assert kiosk_store.spool_beside.is_file()
+    assert beside(kiosk_store).is_file()
     assert [r.id for r in kiosk_store.spooled()] == [first.id]
     assert kiosk_store.counts(dt.date(2025, 3, 14)).today == 1
     holder.execute("ROLLBACK")
@@ -188,7 +177,7 @@ def test_held_write_lock_spools_then_flushes(kiosk_store, db_path, caplog):
     assert kiosk_store.save(second) is True
     assert {r["id"] for r in rows(db_path, "sessions")} == {first.id, second.id}
     assert len(rows(db_path, "area_results")) == 10
-    assert not kiosk_store.spool_beside.exists()
+    assert not beside(kiosk_store).exists()
 
 
 def test_an_abandoned_session_is_spooled_as_anonymous_as_it_is_stored(kiosk_store, db_path):
@@ -199,7 +188,7 @@ def test_an_abandoned_session_is_spooled_as_anonymous_as_it_is_stored(kiosk_stor
     assert kiosk_store.save(abandoned) is False
     holder.execute("ROLLBACK")
     holder.close()
-    spooled = kiosk_store.spool_beside.read_text(encoding="utf-8")
+    spooled = beside(kiosk_store).read_text(encoding="utf-8")
     assert abandoned.id in spooled
     assert "4.2-phishing" not in spooled and "above_basic" not in spooled
     [again] = kiosk_store.spooled()
@@ -252,48 +241,50 @@ def test_disk_full_spools(kiosk_store, db_path, monkeypatch):
     assert len(rows(db_path, "answers")) == 202
 
 
-def test_missing_folder_spools_in_user_data_dir(kiosk_store, db_path):
+def test_missing_folder_spools_in_the_next_folder(kiosk_store, db_path):
     """Proves: when the database folder vanishes (an unmounted share), sessions go to
-    the fallback spool and reach the database once the folder is back."""
+    the next spool folder and reach the database once the folder is back; a folder
+    that comes back empty gets no new database over the facilitator's head."""
     import shutil
 
-    shutil.rmtree(db_path.parent)
+    away = db_path.parent.with_name("unmounted")
+    db_path.parent.rename(away)
     r = record()
     assert kiosk_store.save(r) is False
     assert not db_path.parent.exists()  # the store did not quietly recreate it
     assert [s.id for s in kiosk_store.spooled()] == [r.id]
-    assert kiosk_store.spool_fallback.is_file()
+    assert fallback(kiosk_store).is_file()
     db_path.parent.mkdir()
+    assert kiosk_store.save(record()) is False  # empty folder: still spooling
+    assert not db_path.exists()
+    beside(kiosk_store).rename(away / beside(kiosk_store).name)  # the spool travels along
+    shutil.rmtree(db_path.parent)
+    away.rename(db_path.parent)  # the share is back
     assert kiosk_store.save(record()) is True
     assert r.id in {s["id"] for s in rows(db_path, "sessions")}
-    assert not kiosk_store.spool_fallback.exists()
+    assert len(rows(db_path, "sessions")) == 3
+    assert not fallback(kiosk_store).exists()
 
 
 def test_spool_survives_a_torn_line_and_double_flush(kiosk_store, db_path):
     r = record()
-    kiosk_store.spool_beside.write_text(
-        store._to_json(r) + "\n" + store._to_json(r) + "\n" + '{"id": "cut sho', encoding="utf-8"
+    beside(kiosk_store).write_text(
+        record_to_json(r) + "\n" + record_to_json(r) + "\n" + '{"id": "cut sho', encoding="utf-8"
     )
     assert kiosk_store.save(record()) is True
     assert len(rows(db_path, "sessions")) == 2  # r once, not twice; the torn line kept aside
-    assert kiosk_store.spool_beside.with_name(kiosk_store.spool_beside.name + ".bad").is_file()
+    assert beside(kiosk_store).with_name(beside(kiosk_store).name + ".bad").is_file()
 
 
 def test_spool_round_trips_a_record():
     r = record()
-    assert store._from_json(store._to_json(r)) == r
+    assert record_from_json(record_to_json(r)) == r
 
 
 # --- the daily tables of version 3 ----------------------------------------------
 
-DAILY_SESSIONS_BY_GROUP = (
-    "SELECT day, site, terminal, language, status, coalesce(category, ''), count(*) "
-    "FROM sessions GROUP BY 1, 2, 3, 4, 5, 6"
-)
-DAILY_LEVELS_BY_GROUP = (
-    "SELECT s.day, s.site, s.terminal, s.language, a.area, a.level, count(*) "
-    "FROM sessions s JOIN area_results a ON a.session_id = s.id GROUP BY 1, 2, 3, 4, 5, 6"
-)
+DAILY_SESSIONS_BY_GROUP = schema.DAILY_SESSIONS_QUERY
+DAILY_LEVELS_BY_GROUP = schema.DAILY_LEVELS_QUERY
 
 
 def daily(db) -> tuple[set, set]:
@@ -313,69 +304,13 @@ def assert_daily_tables_match(db) -> None:
     assert daily(db) == by_group
 
 
-def v2_database(path, records) -> None:
-    """A database exactly as skillcheck 2 left it: two migrations, rows saved."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    old = sqlite_utils.Database(path)
-    store.MIGRATIONS[0](old)
-    store.MIGRATIONS[1](old)
-    old.execute("PRAGMA user_version = 2")
-    for r in records:
-        session, areas, answers = store._rows(r)
-        old["sessions"].insert(session)
-        old["area_results"].insert_all(areas)
-        old["answers"].insert_all(answers)
-    old.close()
-
-
-def test_v2_database_is_migrated_with_daily_counts(db_path):
-    records = [record(day="2025-03-14") for _ in range(3)]
-    records += [record(day="2025-03-14", status="abandoned", category=None)]
-    records += [record(day="2025-03-15", site="Muntpunt Brussel", language="fr")]
-    v2_database(db_path, records)
-    db = open_database(db_path)
-    assert store.schema_version(db) == SCHEMA_VERSION == 4
-    gent = ("2025-03-14", "Bibliotheek Gent", "t1", "nl")
-    sessions, levels = daily(db)
-    assert sessions == {
-        (*gent, "completed", "low", 3),
-        (*gent, "abandoned", store.NO_CATEGORY, 1),
-        ("2025-03-15", "Muntpunt Brussel", "t1", "fr", "completed", "low", 1),
-    }
-    assert (*gent, 3, "none", 3) in levels and (*gent, 4, "above_basic", 3) in levels
-    assert sum(row[-1] for row in levels) == 4 * 5
-    assert_daily_tables_match(db)
-    # The triggers exist after the migration: a new save is counted.
-    save_session(db, record(day="2025-03-14"))
-    assert (*gent, "completed", "low", 4) in daily(db)[0]
-    assert_daily_tables_match(db)
-
-
-def test_failed_migration_leaves_v2_intact(db_path, monkeypatch):
-    v2_database(db_path, [record()])
-
-    def broken(db):
-        db["daily_sessions"].create({"day": str}, pk="day")
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS[:2], broken))
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
-    with pytest.raises(sqlite3.OperationalError):
-        open_database(db_path)
-    monkeypatch.undo()
-    old = sqlite_utils.Database(db_path)
-    assert store.schema_version(old) == 2 and "daily_sessions" not in old.table_names()
-    old.close()
-    assert_daily_tables_match(open_database(db_path))
-
-
 def test_save_counts_in_the_daily_tables(db_path):
     db = open_database(db_path)
     save_session(db, record())
     save_session(db, record(status="abandoned", category="none"))
     sessions, levels = daily(db)
-    assert {row[4:] for row in sessions} == {("completed", "low", 1), ("abandoned", "", 1)}
-    assert len(levels) == 5 and {row[-1] for row in levels} == {1}
+    assert {row[6:9] for row in sessions} == {("completed", "low", 1), ("abandoned", "", 1)}
+    assert len(levels) == 5 and {row[-2] for row in levels} == {1}
     assert_daily_tables_match(db)
 
 
@@ -384,24 +319,23 @@ def test_insert_or_ignore_of_a_stored_row_is_not_counted(db_path):
     r = record()
     save_session(db, r)
     before = daily(db)
-    session, areas, answers = store._rows(r)
-    db["sessions"].insert(session, ignore=True)
-    db["area_results"].insert_all(areas, ignore=True)
+    db.execute("INSERT OR IGNORE INTO sessions SELECT * FROM sessions")
+    db.execute("INSERT OR IGNORE INTO area_results SELECT * FROM area_results")
     assert daily(db) == before
-    store._save_many(db, [r, r])  # the spool's duplicate check
+    save_sessions(db, [r, r])  # the spool's duplicate check
     assert daily(db) == before
 
 
 def test_spool_flush_counts_once(kiosk_store, db_path):
     r = record()
-    kiosk_store.spool_beside.write_text(
-        store._to_json(r) + "\n" + store._to_json(r) + "\n", encoding="utf-8"
+    beside(kiosk_store).write_text(
+        record_to_json(r) + "\n" + record_to_json(r) + "\n", encoding="utf-8"
     )
     assert kiosk_store.save(record(status="abandoned", category=None)) is True
     db = open_database(db_path)
     sessions, levels = daily(db)
-    assert {row[4:] for row in sessions} == {("completed", "low", 1), ("abandoned", "", 1)}
-    assert sum(row[-1] for row in levels) == 5
+    assert {row[6:9] for row in sessions} == {("completed", "low", 1), ("abandoned", "", 1)}
+    assert sum(row[-2] for row in levels) == 5
     assert_daily_tables_match(db)
 
 
@@ -411,13 +345,13 @@ def test_deleting_sessions_takes_them_off_the_daily_tables(db_path):
     keep, drop = record(), record(day="2025-03-15")
     for r in (keep, drop, record(status="abandoned", category=None)):
         save_session(db, r)
-    with db.atomic():
+    with write_transaction(db):
         for table in ("area_results", "answers"):
             db.execute(f"DELETE FROM {table} WHERE session_id = ?", [drop.id])
         db.execute("DELETE FROM sessions WHERE id = ? OR status = 'abandoned'", [drop.id])
     assert_daily_tables_match(db)
     assert {row[0] for row in daily(db)[0]} == {"2025-03-14"}
-    assert sum(row[-1] for row in daily(db)[1]) == 5
+    assert sum(row[-2] for row in daily(db)[1]) == 5
 
 
 @pytest.mark.parametrize("seed", range(25))
@@ -444,18 +378,18 @@ def test_daily_tables_equal_a_group_by_for_random_sessions(db_path, seed):
             },
         )
         batch = [r] + ([rng.choice(saved)] if saved and rng.random() < 0.2 else [])
-        store._save_many(db, batch)
+        save_sessions(db, batch)
         saved.append(r)
     for r in rng.sample(saved, rng.randint(0, len(saved) // 3)):
-        with db.atomic():
+        with write_transaction(db):
             for table in ("area_results", "answers", "sessions"):
                 column = "id" if table == "sessions" else "session_id"
                 db.execute(f"DELETE FROM {table} WHERE {column} = ?", [r.id])
     assert_daily_tables_match(db)
     # The migration's backfill computes the same tables from scratch.
     expected = daily(db)
-    with db.atomic():
-        store.fill_daily_tables(db)
+    with write_transaction(db):
+        schema.fill_daily_tables(db.conn)
     assert daily(db) == expected
 
 
@@ -465,14 +399,14 @@ def test_daily_tables_equal_a_group_by_for_random_sessions(db_path, seed):
 def test_unwritable_beside_spool_falls_back(kiosk_store, db_path, monkeypatch, caplog):
     """Proves: when the spool beside the database cannot be written (disk full on that
     share), the session goes to the fallback spool and is flushed on the next save."""
-    real_append = store._append_fsync
+    real_append = spool.append_line
 
     def beside_full(path, line):
-        if path == kiosk_store.spool_beside:
+        if path == beside(kiosk_store):
             raise OSError(28, "No space left on device")
         real_append(path, line)
 
-    monkeypatch.setattr(store, "_append_fsync", beside_full)
+    monkeypatch.setattr(spool, "append_line", beside_full)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     r = record()
@@ -481,8 +415,8 @@ def test_unwritable_beside_spool_falls_back(kiosk_store, db_path, monkeypatch, c
     holder.execute("ROLLBACK")
     holder.close()
     assert not [m for m in caplog.records if m.levelno >= logging.ERROR]
-    assert not kiosk_store.spool_beside.exists()
-    assert kiosk_store.spool_fallback.is_file()
+    assert not beside(kiosk_store).exists()
+    assert fallback(kiosk_store).is_file()
     assert [s.id for s in kiosk_store.spooled()] == [r.id]
     monkeypatch.undo()
     assert kiosk_store.save(record()) is True
@@ -494,7 +428,7 @@ def test_session_is_lost_only_when_both_spools_fail(kiosk_store, db_path, monkey
     def no_space(path, line):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store, "_append_fsync", no_space)
+    monkeypatch.setattr(spool, "append_line", no_space)
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     r = record()
@@ -504,8 +438,8 @@ def test_session_is_lost_only_when_both_spools_fail(kiosk_store, db_path, monkey
     holder.close()
     [lost] = [m for m in caplog.records if m.levelno >= logging.ERROR]
     assert f"session {r.id} lost" in lost.getMessage()
-    assert str(kiosk_store.spool_beside) in lost.getMessage()
-    assert str(kiosk_store.spool_fallback) in lost.getMessage()
+    assert str(beside(kiosk_store)) in lost.getMessage()
+    assert str(fallback(kiosk_store)) in lost.getMessage()
 
 
 @pytest.mark.parametrize("kind", ["not sqlite", "foreign", "newer"])
@@ -520,7 +454,7 @@ def test_unusable_database_spools_instead_of_raising(tmp_path, kind, caplog):
     else:
         open_database(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with caplog.at_level(logging.WARNING, logger="skillcheck.store"):
-        kiosk = Store(path, busy_timeout=0.2, spool_fallback=tmp_path / "fallback.jsonl")
+        kiosk = Store(path, busy_timeout=0.2, spool_folders=[tmp_path / "fallback"])
     assert any(m.levelno == logging.ERROR for m in caplog.records)
     r = record()
     assert kiosk.save(r) is False
@@ -530,11 +464,13 @@ def test_unusable_database_spools_instead_of_raising(tmp_path, kind, caplog):
 
 def test_append_after_a_torn_last_line_starts_a_new_line(kiosk_store, db_path):
     """Proves: a record spooled after a power cut left half a line is kept whole."""
-    kiosk_store.spool_beside.write_text('{"id": "cut sho', encoding="utf-8")
+    beside(kiosk_store).write_text('{"id": "cut sho', encoding="utf-8")
     r = record()
-    store._append_fsync(kiosk_store.spool_beside, store._to_json(r))
-    assert kiosk_store.spool_beside.read_text(encoding="utf-8").endswith(
-        '"cut sho\n' + store._to_json(r) + "\n"
+    spool.append_line(beside(kiosk_store), record_to_json(r))
+    assert (
+        beside(kiosk_store)
+        .read_text(encoding="utf-8")
+        .endswith('"cut sho\n' + record_to_json(r) + "\n")
     )
     assert [s.id for s in kiosk_store.spooled()] == [r.id]
     assert kiosk_store.save(record()) is True
@@ -557,19 +493,19 @@ def test_append_after_a_torn_last_line_starts_a_new_line(kiosk_store, db_path):
 )
 def test_spooled_line_that_is_not_a_valid_session_goes_aside(kiosk_store, db_path, line):
     good = record()
-    bad = store._to_json(good).replace(good.id, uuid.uuid4().hex)
+    bad = record_to_json(good).replace(good.id, uuid.uuid4().hex)
     line = {
         "BAD_DAY": bad.replace('"2025-03-14"', '"2025-02-30"'),
         "BAD_LEVELS": bad.replace('"levels": {', '"levels": [{').replace('}, "site"', '}], "site"'),
         "BAD_TYPE": bad.replace('"items_answered": 18', '"items_answered": "18"'),
     }.get(line, line)
-    kiosk_store.spool_beside.write_text(line + "\n" + store._to_json(good) + "\n", encoding="utf-8")
+    beside(kiosk_store).write_text(line + "\n" + record_to_json(good) + "\n", encoding="utf-8")
     assert [s.id for s in kiosk_store.spooled()] == [good.id]
     assert kiosk_store.save(record()) is True
     assert good.id in {s["id"] for s in rows(db_path, "sessions")}
-    bad_file = kiosk_store.spool_beside.with_name(kiosk_store.spool_beside.name + ".bad")
+    bad_file = beside(kiosk_store).with_name(beside(kiosk_store).name + ".bad")
     assert line in bad_file.read_text(encoding="utf-8").splitlines()
-    assert not kiosk_store.spool_beside.exists()
+    assert not beside(kiosk_store).exists()
 
 
 @pytest.mark.parametrize("second_store", [False, True], ids=["same store", "second store"])
@@ -584,16 +520,18 @@ def test_session_spooled_during_a_flush_is_not_lost(
     once saves are serialised, for at most a second).
     """
     other = (
-        Store(db_path, busy_timeout=0.2, spool_fallback=kiosk_store.spool_fallback)
+        Store(
+            db_path, busy_timeout=0.2, spool_folders=[f.parent for f in kiosk_store.spool.files[:2]]
+        )
         if second_store
         else kiosk_store
     )
     waiting, first, second = record(), record(), record()
-    kiosk_store.spool_beside.write_text(store._to_json(waiting) + "\n", encoding="utf-8")
+    beside(kiosk_store).write_text(record_to_json(waiting) + "\n", encoding="utf-8")
     holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
     in_flush, other_started = threading.Event(), threading.Event()
-    real_save_many = store._save_many
+    real_save_many = store.save_sessions
 
     def paused(db, records):
         if threading.current_thread().name == "first" and not in_flush.is_set():
@@ -603,7 +541,7 @@ def test_session_spooled_during_a_flush_is_not_lost(
             holder.execute("ROLLBACK")
         return real_save_many(db, records)
 
-    monkeypatch.setattr(store, "_save_many", paused)
+    monkeypatch.setattr(store, "save_sessions", paused)
     results = {}
     first_thread = threading.Thread(
         target=lambda: results.update(first=kiosk_store.save(first)), name="first"
@@ -631,20 +569,20 @@ def test_spool_left_by_an_interrupted_flush_is_counted_and_written(kiosk_store, 
     """A flush moves the spool to `.flushing` before reading it; one left behind (the
     kiosk stopped mid-flush) still counts as spooled and is written at the next save."""
     left, newer = record(), record()
-    store._taken(kiosk_store.spool_beside).write_text(store._to_json(left) + "\n")
-    store._append_fsync(kiosk_store.spool_beside, store._to_json(newer))
+    spool._taken(beside(kiosk_store)).write_text(record_to_json(left) + "\n")
+    spool.append_line(beside(kiosk_store), record_to_json(newer))
     assert [s.id for s in kiosk_store.spooled()] == [left.id, newer.id]
     assert kiosk_store.save(record()) is True
     assert {left.id, newer.id} <= {s["id"] for s in rows(db_path, "sessions")}
     assert kiosk_store.spooled() == []
-    assert not store._taken(kiosk_store.spool_beside).exists()
+    assert not spool._taken(beside(kiosk_store)).exists()
 
 
 def test_counts_do_not_copy_bad_spool_lines_again(kiosk_store):
-    kiosk_store.spool_beside.write_text('{"id": "cut sho\n', encoding="utf-8")
+    beside(kiosk_store).write_text('{"id": "cut sho\n', encoding="utf-8")
     for _ in range(3):
         assert kiosk_store.counts(dt.date(2025, 3, 14)).spooled == 0
-    assert not kiosk_store.spool_beside.with_name(kiosk_store.spool_beside.name + ".bad").exists()
+    assert not beside(kiosk_store).with_name(beside(kiosk_store).name + ".bad").exists()
 
 
 # --- version 4: WITHOUT ROWID base tables -----------------------------------------
@@ -668,57 +606,141 @@ def test_base_tables_keep_no_insertion_order(db_path):
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def v3_database(path, records) -> None:
-    """A database as skillcheck 3 left it: rowid tables, daily tables, triggers."""
-    v2_database(path, [])
-    old = sqlite_utils.Database(path)
-    with old.atomic():
-        store.MIGRATIONS[2](old)
-        old.execute("PRAGMA user_version = 3")
-    for r in records:
-        session, areas, answers = store._rows(r)
-        old["sessions"].insert(session)
-        old["area_results"].insert_all(areas)
-        old["answers"].insert_all(answers)
-    old.execute("PRAGMA foreign_keys = ON")
-    assert old.execute("SELECT count(*) FROM (SELECT rowid FROM sessions)").fetchone()[0]
-    old.close()
+# --- a database deleted, emptied or replaced while the kiosk runs (issue 9, finding 5) ---
 
 
-def test_v3_database_is_migrated_to_without_rowid(db_path):
-    records = [record() for _ in range(4)]
-    records += [record(day="2025-03-15", status="abandoned", category=None)]
-    v3_database(db_path, records)
-    old = sqlite_utils.Database(db_path)
-    before = {t: set(old.execute(f"SELECT * FROM {t}").fetchall()) for t in store._OUR_TABLES}
-    old.close()
-    db = open_database(db_path)
-    assert store.schema_version(db) == SCHEMA_VERSION == 4
-    after = {t: set(db.execute(f"SELECT * FROM {t}").fetchall()) for t in store._OUR_TABLES}
-    assert after == before  # every row kept, daily counts unchanged
-    for table in ("sessions", "area_results", "answers"):
-        assert (
-            "WITHOUT ROWID"
-            in db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
-        )
-    assert {i.name for i in db["sessions"].indexes} >= {"sessions_by_day", "sessions_by_group"}
-    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    # Triggers and foreign keys still work after the migration.
-    save_session(db, record())
-    assert_daily_tables_match(db)
-    assert ("2025-03-14", "Bibliotheek Gent", "t1", "nl", "completed", "low", 5) in daily(db)[0]
-    with pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO answers VALUES (?, 'x', 'y')", ["f" * 32])
+@pytest.mark.parametrize("replacement", ["deleted", "empty", "foreign", "not sqlite"])
+def test_a_vanished_database_is_not_re_created_and_sessions_wait(
+    kiosk_store, db_path, replacement, caplog
+):
+    """Proves: the kiosk never makes a fresh empty database where the facilitator's was;
+    it spools (and says why) until a valid skillcheck database is back, then flushes."""
+    import shutil
+
+    first = record()
+    assert kiosk_store.save(first) is True
+    keep = db_path.with_name("restore.db")
+    shutil.copy(db_path, keep)
+    db_path.unlink()
+    if replacement == "empty":
+        db_path.write_bytes(b"")
+    elif replacement == "foreign":
+        conn = sqlite3.connect(db_path)
+        conn.execute("CREATE TABLE birds (name)")
+        conn.close()
+    elif replacement == "not sqlite":
+        db_path.write_text("some notes" * 50)
+    before = db_path.read_bytes() if db_path.exists() else None
+    waiting = [record(), record()]
+    with caplog.at_level(logging.WARNING, logger="skillcheck.store"):
+        assert [kiosk_store.save(r) for r in waiting] == [False, False]
+    assert (db_path.read_bytes() if db_path.exists() else None) == before
+    assert {r.id for r in kiosk_store.spooled()} == {r.id for r in waiting}
+    counts = kiosk_store.counts(dt.date(2025, 3, 14))
+    assert counts.spooled == 2 and counts.last_error
+    status = spool.spool_status(db_path)
+    assert status.waiting == 2 and str(db_path) in status.last_error
+    # The facilitator restores the backup: the next save takes it and flushes the spool.
+    db_path.unlink(missing_ok=True)
+    shutil.copy(keep, db_path)
+    assert kiosk_store.save(record()) is True
+    stored = {s["id"] for s in rows(db_path, "sessions")}
+    assert {first.id, *(r.id for r in waiting)} <= stored and len(stored) == 4
+    assert kiosk_store.spooled() == []
+    assert spool.spool_status(db_path).waiting == 0
+    assert spool.spool_status(db_path).last_error is None
 
 
-def test_single_ignored_insert_into_a_without_rowid_table(db_path):
-    """sqlite-utils looks up the rowid of a single ignored row; the store's tables must
-    not (merge inserts with ignore=True, one row at a time at worst)."""
-    db = open_database(db_path)
-    r = record()
-    save_session(db, r)
-    session, areas, _ = store._rows(r)
-    db["sessions"].insert(session, ignore=True)
-    db["area_results"].insert_all(areas[:1], ignore=True)
-    assert db["sessions"].count == 1 and db["area_results"].count == 5
+def test_a_replacement_is_taken_by_a_second_process_too(db_path, tmp_path):
+    """Two Stores (two kiosk processes) on one path: both spool while it is gone and
+    both flush into the restored file."""
+    import shutil
+
+    folders = [db_path.parent, tmp_path / "fallback"]
+    one = Store(db_path, busy_timeout=0.2, spool_folders=folders)
+    two = Store(db_path, busy_timeout=0.2, spool_folders=folders)
+    assert one.save(record())
+    shutil.copy(db_path, tmp_path / "keep.db")
+    db_path.unlink()
+    a, b = record(), record()
+    assert (one.save(a), two.save(b)) == (False, False)
+    shutil.copy(tmp_path / "keep.db", db_path)
+    assert two.save(record()) is True
+    assert {a.id, b.id} <= {s["id"] for s in rows(db_path, "sessions")}
+
+
+def test_a_spooled_line_the_database_refuses_goes_aside_and_the_rest_is_written(
+    kiosk_store, db_path
+):
+    """Proves (finding 4): one line the database refuses (here a trigger stands in for
+    a NOT NULL rule check_record did not know) no longer blocks every later save."""
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "CREATE TRIGGER poison BEFORE INSERT ON sessions WHEN new.site = 'poison' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    conn.close()
+    poisoned, good = record(site="poison"), record()
+    beside(kiosk_store).write_text(
+        record_to_json(poisoned) + "\n" + record_to_json(good) + "\n", encoding="utf-8"
+    )
+    assert kiosk_store.save(record()) is True
+    stored = {s["id"] for s in rows(db_path, "sessions")}
+    assert good.id in stored and poisoned.id not in stored
+    assert poisoned.id in spool.bad_file(beside(kiosk_store)).read_text(encoding="utf-8")
+    assert kiosk_store.spooled() == []
+
+
+def test_a_null_site_line_goes_aside(kiosk_store, db_path):
+    """The spool line of finding 4 ("site": null) is refused before the database."""
+    good = record()
+    line = record_to_json(record()).replace('"site": "Bibliotheek Gent"', '"site": null')
+    beside(kiosk_store).write_text(line + "\n" + record_to_json(good) + "\n", encoding="utf-8")
+    assert kiosk_store.save(record()) is True
+    assert good.id in {s["id"] for s in rows(db_path, "sessions")}
+    assert line in spool.bad_file(beside(kiosk_store)).read_text(encoding="utf-8")
+
+
+def test_a_line_spooled_before_schema_5_is_still_written(kiosk_store, db_path):
+    """Sessions an older kiosk left in the spool survive the upgrade (band from minutes)."""
+    import json
+
+    old = json.loads(record_to_json(record()))
+    for key in ("region", "duration_band", "scoring_version"):
+        del old[key]
+    old["duration_minutes"] = 12
+    beside(kiosk_store).write_text(json.dumps(old) + "\n", encoding="utf-8")
+    assert kiosk_store.save(record()) is True
+    [(region, band, version)] = [
+        (s["region"], s["duration_band"], s["scoring_version"])
+        for s in rows(db_path, "sessions")
+        if s["id"] == old["id"]
+    ]
+    assert (region, band, version) == ("unknown", "over_10", 1)
+
+
+def test_duration_bands_at_their_edges():
+    from skillcheck.records import band_of_minutes, duration_band
+
+    assert [duration_band(s) for s in (0, 299.9, 300, 600, 600.1, 7200)] == [
+        "under_5", "under_5", "5_to_10", "5_to_10", "over_10", "over_10",
+    ]  # fmt: skip
+    assert [band_of_minutes(m) for m in (0, 4, 5, 10, 11)] == [
+        "under_5", "under_5", "5_to_10", "5_to_10", "over_10",
+    ]  # fmt: skip
+
+
+def test_make_record_keeps_a_band_the_region_and_the_scoring_version(bank):
+    from skillcheck.config import SiteConfig
+    from skillcheck.scoring import SCORING_VERSION
+    from skillcheck.session import Session
+    from skillcheck.tui.visit import Visit, make_record
+
+    visit = Visit(session=Session(bank), language="fr", started=100.0)
+    made = make_record(visit, SiteConfig(region="wallonia"), bank, "abandoned", now=100.0 + 420)
+    assert (made.region, made.duration_band, made.scoring_version) == (
+        "wallonia", "5_to_10", SCORING_VERSION,
+    )  # fmt: skip
+    national = make_record(visit, SiteConfig(region="national"), bank, "abandoned", now=100.0)
+    assert national.region == "unknown" and national.duration_band == "under_5"
+    assert "duration_minutes" not in made.__dataclass_fields__

@@ -373,6 +373,8 @@ def test_saved_rows_after_a_visit_hold_no_time_of_day(tmp_path):
     assert "nl" in row and "Bibliotheek Test" in row and "t1" in row
     assert not any(isinstance(v, str) and ":" in v for v in row)  # no time of day
     assert rows(tmp_path, "SELECT count(*) FROM answers") == [(answered,)]
+    # The terminal's configured region (SiteConfig's default) goes with the session.
+    assert rows(tmp_path, "SELECT region FROM sessions") == [("brussels",)]
 
 
 def test_mouse_alone_does_a_whole_visit(tmp_path):

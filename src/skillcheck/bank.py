@@ -214,6 +214,10 @@ def _items(
 ) -> Iterable[Item]:
     path = data_file.path
     area = data_file.data.get("area")
+    if area is None:
+        # An empty or half-written file: say what is missing, not "unknown area None".
+        problems.append(Problem(path, 1, "no 'area = N' at the top of this file (N is 1 to 5)"))
+        return []
     if area not in AREAS:
         problems.append(
             Problem(path, data_file.top_line("area"), f"unknown area {area!r} (use 1 to 5)")

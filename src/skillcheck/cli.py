@@ -117,7 +117,12 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 class _FacilitatorErrors:
-    """Turn every expected failure into one line on stderr and an exit code."""
+    """Turn every expected failure into one line on stderr and an exit code.
+
+    Bad input (errors.InputError: a database or path that cannot be used, a broken
+    content file) exits 2; a busy or broken database exits 1; a file-system error
+    names its file. Anything else is a bug and keeps its traceback.
+    """
 
     def __enter__(self) -> None:
         return None
@@ -128,16 +133,22 @@ class _FacilitatorErrors:
         import sqlite3
 
         from skillcheck.datafile import ContentError
-        from skillcheck.store import StoreError
+        from skillcheck.errors import InputError
 
         if isinstance(error, ContentError):
             first = error.problems[0] if error.problems else error
             _fail(str(first).splitlines()[0])
-        if isinstance(error, StoreError | ValueError | FileNotFoundError):
+        if isinstance(error, InputError):
             _fail(str(error))
-        if isinstance(error, sqlite3.Error | OSError):
-            # Not the facilitator's input: a busy or broken disk. Still one line.
+        if isinstance(error, sqlite3.Error):
+            # Not the facilitator's input: a busy or broken database. Still one line.
             _fail(f"database error: {error}", code=1)
+        if isinstance(error, OSError):
+            # A path that does not exist (or is not a folder) was given by the person:
+            # bad input. A full, read-only or failing disk is not.
+            given = isinstance(error, FileNotFoundError | NotADirectoryError | IsADirectoryError)
+            where = f"{error.filename}: " if error.filename else ""
+            _fail(f"{where}{error.strerror or error}", code=2 if given else 1)
         return False
 
 
@@ -186,12 +197,25 @@ def stats(
     with _FacilitatorErrors():
         filters = _filters(since, until, site)
         path = _database(db_path, config_path)
-        db = open_database(path, create=False)
+        db = open_database(path, read_only=True)
         try:
             summary = summarise(db, filters)
         finally:
             db.close()
         _print_summary(path, filters, summary)
+        _print_spool_status(path)
+
+
+def _print_spool_status(path: Path) -> None:
+    from skillcheck.spool import spool_status
+
+    status = spool_status(path)
+    if status.waiting or status.last_error:
+        click.echo(
+            f"Sessions waiting in the spool: {status.waiting:,}"
+            + (f" · last error: {status.last_error}" if status.last_error else "")
+            + (f" ({status.updated})" if status.updated else "")
+        )
 
 
 def _bar(share: float, width: int = 24) -> str:
@@ -326,6 +350,11 @@ def export(
         if excel and fmt != "csv":
             raise click.UsageError("--excel goes with --format csv")
         groups = [g.strip() for g in group.split(",") if g.strip()]
+        from skillcheck.reports import GROUPS
+
+        unknown = [g for g in groups if g not in GROUPS]
+        if unknown:
+            raise click.UsageError(f"unknown group {unknown[0]!r}: use {', '.join(GROUPS)}")
         filters = _filters(since, until, site)
         database = _database(db_path, config_path)
         if output is not None:
@@ -354,12 +383,12 @@ def export(
     "--into",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help="The combined database (created when missing).",
+    help="The combined database (created when missing, in an existing folder).",
 )
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 def merge(into: Path, sources: tuple[Path, ...]) -> None:
     """Combine several terminals' databases into one; merging twice changes nothing."""
-    from skillcheck.reports import merge_databases
+    from skillcheck.copies import merge_databases
 
     with _FacilitatorErrors():
         for result in merge_databases(into, list(sources)):
@@ -380,11 +409,60 @@ def merge(into: Path, sources: tuple[Path, ...]) -> None:
 )
 def backup(db_path: Path | None, config_path: Path | None, destination: Path) -> None:
     """A consistent copy of the database, safe while the kiosk is running (VACUUM INTO)."""
-    from skillcheck.reports import backup_database
+    from skillcheck.copies import backup_database
 
     with _FacilitatorErrors():
         count = backup_database(_database(db_path, config_path), destination)
         click.echo(f"{count:,} sessions backed up to {destination}")
+
+
+@cli.command()
+@_db_options
+@click.option(
+    "--before",
+    required=True,
+    metavar="YYYY-MM-DD",
+    help="Delete every session of an earlier day (this day is kept).",
+)
+def purge(db_path: Path | None, config_path: Path | None, before: str) -> None:
+    """Delete old sessions (retention); the daily count tables stay right."""
+    from skillcheck.copies import purge_sessions
+
+    with _FacilitatorErrors():
+        day = _day(before, "--before")
+        result = purge_sessions(_database(db_path, config_path), day)
+        click.echo(
+            f"{result.sessions:,} sessions before {result.before} removed "
+            f"({result.area_results:,} area results, {result.answers:,} answers)"
+        )
+
+
+@cli.command()
+@_db_options
+@click.option(
+    "--region",
+    type=click.Choice(["brussels", "flanders", "wallonia"]),
+    default=None,
+    help="The terminal's region, for its old sessions [default: the site config's].",
+)
+def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) -> None:
+    """Bring a database of an older skillcheck to this version's schema (backup first)."""
+    from skillcheck.store import SCHEMA_VERSION, upgrade_database
+
+    with _FacilitatorErrors():
+        if region is None and config_path is not None:
+            from skillcheck.config import load_config
+
+            region = load_config(config_path).region
+        path = _database(db_path, config_path)
+        old = upgrade_database(path, region)
+        if old == SCHEMA_VERSION:
+            click.echo(f"{path}: already at schema version {SCHEMA_VERSION}")
+        else:
+            click.echo(
+                f"{path}: upgraded from schema version {old} to {SCHEMA_VERSION} "
+                f"(old sessions' region: {region or 'unknown'}); the old file is kept beside it"
+            )
 
 
 # --- kiosk --------------------------------------------------------------------

@@ -32,6 +32,8 @@ class SiteConfig:
     kiosk: bool = False
     theme: str = "default"
     database: Path | None = None
+    # Where sessions wait when the database cannot take them (spool.py); () = the default.
+    spool_folders: tuple[Path, ...] = ()
     pin_hash: str | None = None
     max_visitors: int = 4
     initiatives: tuple[Initiative, ...] = ()
@@ -147,6 +149,19 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
     values["default_language"] = default_language
     if "database" in values:
         values["database"] = Path(str(values["database"])).expanduser()
+    if "spool_folders" in data:
+        folders = data["spool_folders"]
+        if not isinstance(folders, list) or not all(isinstance(f, str) and f for f in folders):
+            problem("spool_folders", "'spool_folders' must be a list of folder paths")
+        else:
+            # A relative folder is read from the config file's folder, not wherever the
+            # kiosk happens to be started.
+            values["spool_folders"] = tuple(
+                path.parent / Path(f).expanduser()
+                if not Path(f).expanduser().is_absolute()
+                else Path(f).expanduser()
+                for f in folders
+            )
 
     offered = values.get("languages", SiteConfig.languages)
     initiatives = []
@@ -168,7 +183,7 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
             problems.append(
                 Problem(path, data_file.top_line("help_desk"), "'help_desk' must be a table")
             )
-    known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk"}
+    known = set(_SIMPLE_KEYS) | {"languages", "initiatives", "help_desk", "spool_folders"}
     for key in sorted(set(data) - known):
         problem(key, f"unknown key '{key}'")
     if any(p.severity == "error" for p in problems):

@@ -12,10 +12,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from skillcheck.errors import InputError
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class OutputRefused(ValueError):
+class OutputRefused(InputError, ValueError):
     """The output path would overwrite something we were only asked to read."""
 
 
@@ -61,8 +63,11 @@ def write_output(output: Path, data: bytes, *, sources: tuple[Path, ...] = ()) -
     check_output_path(output, sources=sources)
     if output.exists() and not output.is_file():
         # A device or pipe (/dev/stdout, a FIFO): no rename possible; write straight to it.
-        with open(output, "wb") as file:
-            file.write(data)
+        try:
+            with open(output, "wb") as file:
+                file.write(data)
+        except OSError as error:  # /dev/full: name the output in the one-line error
+            raise OSError(error.errno, error.strerror, str(output)) from None
         return
     folder = output.parent
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")

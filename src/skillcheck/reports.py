@@ -1,5 +1,5 @@
 """Facilitator reporting: the terminal summary, aggregate exports for funders with
-small-cell suppression, CSV/JSON writers, merging terminals and backups.
+small-cell suppression, CSV/JSON writers (merge and backup: copies.py).
 
 Every count is summed in SQL from the per-day tables `daily_sessions` and
 `daily_levels` (schema version 3, kept up to date by triggers), never from the
@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ import sqlite_utils
 
 from skillcheck.digcomp import AREAS, LEVELS
 from skillcheck.digcomp import CATEGORIES_HIGH_FIRST as CATEGORIES
-from skillcheck.store import StoreError, open_database
+from skillcheck.store import open_database
 
 PERIODS = ("day", "week", "month")
 GROUPS = ("site", "terminal", "language", "area")
@@ -356,7 +355,7 @@ def _percent(columns: Sequence[str], shown: Sequence[int | None], with_area: boo
 
 def export_database(database: Path, **options) -> ExportTable:
     """`build_export` on a database file, opened and closed here (CLI and staff screen)."""
-    db = open_database(database, create=False)
+    db = open_database(database, read_only=True)
     try:
         return build_export(db, **options)
     finally:
@@ -419,80 +418,3 @@ def write_json(table: ExportTable, out: IO[bytes]) -> None:
         "rows": rows,
     }
     out.write(json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-
-
-# --- merge and backup ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    """How many sessions one source added (0 when merged before)."""
-
-    source: Path
-    sessions_added: int
-    sessions_in_source: int
-
-
-def merge_databases(into: Path, sources: Sequence[Path]) -> list[MergeResult]:
-    """Copy every session of each source into `into`, once, keyed by its random id.
-
-    One transaction per source with INSERT OR IGNORE semantics, so merging the same
-    file twice changes nothing. Sources are read without being migrated; a newer
-    schema on either side is refused before anything is written.
-    """
-    sources = [Path(source) for source in sources]
-    # Open every source first so a bad one is refused before anything is written.
-    opened = []
-    try:
-        for source in sources:
-            if Path(into).exists() and source.resolve() == Path(into).resolve():
-                raise StoreError(f"{source}: is the merge target itself")
-            opened.append(open_database(source, create=False, migrate=False))
-        target = open_database(into)
-        results = []
-        try:
-            for source, src in zip(sources, opened, strict=True):
-                before = target["sessions"].count
-                with target.atomic():
-                    target.execute("DELETE FROM sessions WHERE 0")  # take the write lock
-                    for table in ("sessions", "area_results", "answers"):
-                        target[table].insert_all(
-                            src.query(f"SELECT * FROM {table}"), ignore=True, batch_size=500
-                        )
-                results.append(
-                    MergeResult(source, target["sessions"].count - before, src["sessions"].count)
-                )
-        finally:
-            target.close()
-        return results
-    finally:
-        for src in opened:
-            src.close()
-
-
-def backup_database(source: Path, destination: Path) -> int:
-    """A consistent copy of a live database with VACUUM INTO; returns its session count.
-
-    Safe while the kiosk writes: VACUUM INTO reads one snapshot. Refuses to
-    overwrite an existing file.
-    """
-    destination = Path(destination)
-    if destination.exists():
-        raise StoreError(f"{destination}: already exists; choose a new file name")
-    db = open_database(source, create=False, migrate=False)
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        db.execute("VACUUM INTO ?", [str(destination)])
-    finally:
-        db.close()
-    copy = sqlite_utils.Database(destination)
-    try:
-        if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise StoreError(f"{destination}: the copy failed its integrity check")
-        count = copy["sessions"].count
-    finally:
-        copy.close()
-    # VACUUM INTO does not fsync the new file: make the backup durable ourselves.
-    with open(destination, "rb") as written:
-        os.fsync(written.fileno())
-    return count

@@ -1,64 +1,70 @@
 """The session store: the one place that opens the SQLite database.
 
-Anonymous by construction: a session is a random id, the day (never the time of
-day), where it happened, the language, how far it got and, for completed
-sessions, the answer codes, the level per area and the overall category.
+`open_database` is the only opener, for the kiosk (read-write: creates a new file
+with schema.SCHEMA, upgrades an older one after writing a backup beside it) and for
+every facilitator command that reads a database (`read_only=True`: never changes the
+file's journal mode, size or bytes). A file that is missing, empty, not SQLite or
+another program's database (recognised by its tables, not its `user_version`) is
+refused with StoreError and left as it was.
 
-When the database cannot be written (locked past the busy timeout, read-only,
-disk full, folder gone) a session goes to an fsync'd spool file and is written on
-the next successful save or start, so the citizen never sees an error and no
-session is lost.
+When the database cannot be written (locked past the busy timeout, read-only, disk
+full, folder gone, the file deleted or replaced by something else) a session goes to
+the spool (spool.py) and is written on the next successful save or start, so the
+citizen never sees an error and no session is lost.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import hashlib
-import json
 import logging
 import os
-import re
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+import urllib.parse
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
 import sqlite_utils
 
-from skillcheck.digcomp import AREAS, CATEGORIES, LEVELS, STATUSES
+from skillcheck import migrations, schema
+from skillcheck.errors import InputError
+from skillcheck.records import SessionRecord, anonymous_form, check_record
+from skillcheck.schema import SCHEMA_VERSION
+from skillcheck.spool import Spool, SpoolStatus
+
+__all__ = [
+    "NewerSchemaError",
+    "OlderSchemaError",
+    "SCHEMA_VERSION",
+    "SessionCounts",
+    "SessionRecord",
+    "Store",
+    "StoreError",
+    "anonymous_form",
+    "check_record",
+    "open_database",
+    "save_session",
+    "schema_version",
+    "write_transaction",
+]
 
 log = logging.getLogger(__name__)
 
+SQLITE_HEADER = b"SQLite format 3\x00"
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-
-class StoreError(Exception):
-    """A database that cannot be used: not SQLite, missing, newer schema, foreign."""
+class StoreError(InputError):
+    """A database that cannot be used: missing, empty, not SQLite, foreign, newer schema."""
 
 
 class NewerSchemaError(StoreError):
     """The database was written by a newer skillcheck than this one."""
 
 
-@dataclass(frozen=True)
-class SessionRecord:
-    """One citizen's session as the kiosk hands it over; nothing else is stored."""
-
-    id: str  # random, uuid4().hex
-    day: str  # "YYYY-MM-DD" (date only; never the time of day)
-    site: str
-    terminal: str
-    language: str  # "nl" | "fr" | "en" | ...
-    status: str  # "completed" | "abandoned"
-    items_answered: int
-    duration_minutes: int  # whole minutes, rounded
-    category: str | None  # overall category for completed sessions; None when abandoned
-    bank_version: str
-    levels: Mapping[int, str] = field(default_factory=dict)  # area 1..5 -> level
-    answers: Mapping[str, str] = field(default_factory=dict)  # item id -> answer code
+class OlderSchemaError(StoreError):
+    """A database of an older schema, opened read-only (it cannot be upgraded in place)."""
 
 
 @dataclass(frozen=True)
@@ -68,588 +74,373 @@ class SessionCounts:
     today: int
     this_month: int
     spooled: int
+    last_error: str | None = None  # why sessions are waiting, when they are
 
 
-# --- opening and schema ---------------------------------------------------------
+# --- recognising and opening ------------------------------------------------------
 
 
-def _create_tables(db: sqlite_utils.Database) -> None:
-    """Version 1: the three public tables (docs/facilitators.md)."""
-    db["sessions"].create(
-        {
-            "id": str,
-            "day": str,
-            "site": str,
-            "terminal": str,
-            "language": str,
-            "status": str,
-            "items_answered": int,
-            "duration_minutes": int,
-            "category": str,
-            "bank_version": str,
-        },
-        pk="id",
-        not_null=[
-            "day",
-            "site",
-            "terminal",
-            "language",
-            "status",
-            "items_answered",
-            "duration_minutes",
-            "bank_version",
-        ],
-    )
-    db["area_results"].create(
-        {"session_id": str, "area": int, "level": str},
-        pk=("session_id", "area"),
-        foreign_keys=[("session_id", "sessions", "id")],
-        not_null=["level"],
-    )
-    db["answers"].create(
-        {"session_id": str, "item_id": str, "answer": str},
-        pk=("session_id", "item_id"),
-        foreign_keys=[("session_id", "sessions", "id")],
-        not_null=["answer"],
-    )
-
-
-def _create_report_indexes(db: sqlite_utils.Database) -> None:
-    """Version 2: indexes that keep `stats` and `export` fast at a million sessions.
-
-    Each is a covering index whose column order matches a GROUP BY, so SQLite reads
-    a narrow index in order instead of the table, and needs no sort: by day first
-    for exports and date filters, by site/language/status/category for the summary,
-    and by area/level for levels per area.
-    """
-    db["sessions"].create_index(
-        ["day", "site", "terminal", "language", "status", "category"],
-        index_name="sessions_by_day",
-        if_not_exists=True,
-    )
-    db["sessions"].create_index(
-        ["site", "language", "status", "category", "day"],
-        index_name="sessions_by_group",
-        if_not_exists=True,
-    )
-    db["area_results"].create_index(
-        ["area", "level"], index_name="area_results_by_level", if_not_exists=True
-    )
-
-
-# The derived tables of version 3 (docs/facilitators.md). A key column is never NULL,
-# so an abandoned session (category NULL in sessions) counts under category ''
-# (NO_CATEGORY, the value readers of the daily tables compare with).
-NO_CATEGORY = ""
-DAILY_TABLES = ("daily_sessions", "daily_levels")
-
-# The session's key as daily_levels sees it, looked up by the area_results row's id.
-_SESSION_OF = "SELECT day, site, terminal, language FROM sessions WHERE id = {}.session_id"
-
-# AFTER INSERT only fires for a row that was inserted: INSERT OR IGNORE of a session
-# or level already stored adds nothing. "WHERE true" keeps SQLite's parser from
-# reading ON CONFLICT as a join constraint.
-DAILY_TRIGGERS = {
-    "daily_sessions_insert": """AFTER INSERT ON sessions BEGIN
-    INSERT INTO daily_sessions (day, site, terminal, language, status, category, sessions)
-    SELECT new.day, new.site, new.terminal, new.language, new.status,
-           coalesce(new.category, ''), 1 WHERE true
-    ON CONFLICT (day, site, terminal, language, status, category)
-    DO UPDATE SET sessions = sessions + 1;
-END""",
-    "daily_sessions_delete": """AFTER DELETE ON sessions BEGIN
-    UPDATE daily_sessions SET sessions = sessions - 1
-    WHERE day = old.day AND site = old.site AND terminal = old.terminal
-      AND language = old.language AND status = old.status
-      AND category = coalesce(old.category, '');
-    DELETE FROM daily_sessions
-    WHERE day = old.day AND site = old.site AND terminal = old.terminal
-      AND language = old.language AND status = old.status
-      AND category = coalesce(old.category, '') AND sessions <= 0;
-END""",
-    "daily_levels_insert": """AFTER INSERT ON area_results BEGIN
-    INSERT INTO daily_levels (day, site, terminal, language, area, level, sessions)
-    SELECT day, site, terminal, language, new.area, new.level, 1
-    FROM sessions WHERE id = new.session_id
-    ON CONFLICT (day, site, terminal, language, area, level)
-    DO UPDATE SET sessions = sessions + 1;
-END""",
-    # The foreign key makes a purge delete a session's levels before the session, so
-    # the session's day and site can still be looked up here.
-    "daily_levels_delete": f"""AFTER DELETE ON area_results BEGIN
-    UPDATE daily_levels SET sessions = sessions - 1
-    WHERE (day, site, terminal, language) IN ({_SESSION_OF.format("old")})
-      AND area = old.area AND level = old.level;
-    DELETE FROM daily_levels
-    WHERE (day, site, terminal, language) IN ({_SESSION_OF.format("old")})
-      AND area = old.area AND level = old.level AND sessions <= 0;
-END""",
-}
-
-
-def create_daily_triggers(db: sqlite_utils.Database) -> None:
-    """The triggers that keep daily_sessions and daily_levels equal to the base tables."""
-    for name, body in DAILY_TRIGGERS.items():
-        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
-
-
-def drop_daily_triggers(db: sqlite_utils.Database) -> None:
-    """For a bulk load only: follow it with fill_daily_tables and create_daily_triggers."""
-    for name in DAILY_TRIGGERS:
-        db.execute(f"DROP TRIGGER IF EXISTS {name}")
-
-
-def fill_daily_tables(db: sqlite_utils.Database) -> None:
-    """Recompute daily_sessions and daily_levels from sessions and area_results.
-
-    The backfill of the version 3 migration, and of a bulk load that ran without the
-    triggers (benchmarks/build_db.py); the caller holds the transaction.
-    """
-    db.execute("DELETE FROM daily_sessions")
-    db.execute("DELETE FROM daily_levels")
-    db.execute(
-        "INSERT INTO daily_sessions (day, site, terminal, language, status, category, sessions) "
-        "SELECT day, site, terminal, language, status, coalesce(category, ''), count(*) "
-        "FROM sessions GROUP BY 1, 2, 3, 4, 5, 6"
-    )
-    db.execute(
-        "INSERT INTO daily_levels (day, site, terminal, language, area, level, sessions) "
-        "SELECT s.day, s.site, s.terminal, s.language, a.area, a.level, count(*) "
-        "FROM sessions s JOIN area_results a ON a.session_id = s.id GROUP BY 1, 2, 3, 4, 5, 6"
-    )
-
-
-def _create_daily_tables(db: sqlite_utils.Database) -> None:
-    """Version 3: per-day counts that every report reads instead of millions of rows.
-
-    Derived data: filled from the existing rows here, then kept up to date by
-    triggers on every insert into and delete from sessions and area_results (the
-    kiosk's save, the spool, merge and the benchmark builder alike).
-    """
-    place = {"day": str, "site": str, "terminal": str, "language": str}
-    sessions_key = (*place, "status", "category")
-    db["daily_sessions"].create(
-        {**place, "status": str, "category": str, "sessions": int},
-        pk=sessions_key,
-        not_null=[*sessions_key, "sessions"],
-    )
-    levels_key = (*place, "area", "level")
-    db["daily_levels"].create(
-        {**place, "area": int, "level": str, "sessions": int},
-        pk=levels_key,
-        not_null=[*levels_key, "sessions"],
-    )
-    fill_daily_tables(db)
-    create_daily_triggers(db)
-
-
-# Version 4: the base tables as WITHOUT ROWID tables, by their primary keys. In a rowid
-# table the rowid keeps the order rows were inserted in, which stands in for the time of
-# day ("the 3rd visitor today") and links it to that visitor's levels and answers; a
-# WITHOUT ROWID table keeps its rows in primary key order (random ids) and has no rowid.
-# sqlite-utils cannot create WITHOUT ROWID tables, hence the plain CREATE TABLE here.
-# The columns are those of version 1 (the primary key columns now NOT NULL, which
-# WITHOUT ROWID enforces anyway).
-BASE_TABLES = {
-    "sessions": """(
-   "id" TEXT NOT NULL PRIMARY KEY,
-   "day" TEXT NOT NULL,
-   "site" TEXT NOT NULL,
-   "terminal" TEXT NOT NULL,
-   "language" TEXT NOT NULL,
-   "status" TEXT NOT NULL,
-   "items_answered" INTEGER NOT NULL,
-   "duration_minutes" INTEGER NOT NULL,
-   "category" TEXT,
-   "bank_version" TEXT NOT NULL
-) WITHOUT ROWID""",
-    "area_results": """(
-   "session_id" TEXT NOT NULL REFERENCES "sessions"("id"),
-   "area" INTEGER NOT NULL,
-   "level" TEXT NOT NULL,
-   PRIMARY KEY ("session_id", "area")
-) WITHOUT ROWID""",
-    "answers": """(
-   "session_id" TEXT NOT NULL REFERENCES "sessions"("id"),
-   "item_id" TEXT NOT NULL,
-   "answer" TEXT NOT NULL,
-   PRIMARY KEY ("session_id", "item_id")
-) WITHOUT ROWID""",
-}
-# The daily tables too: a rowid would show which (site, language, category …)
-# appeared first each day, on a quiet terminal the first visitor's result.
-DAILY_TABLES_WITHOUT_ROWID = {
-    "daily_sessions": """(
-   "day" TEXT NOT NULL, "site" TEXT NOT NULL, "terminal" TEXT NOT NULL,
-   "language" TEXT NOT NULL, "status" TEXT NOT NULL, "category" TEXT NOT NULL,
-   "sessions" INTEGER NOT NULL,
-   PRIMARY KEY ("day", "site", "terminal", "language", "status", "category")
-) WITHOUT ROWID""",
-    "daily_levels": """(
-   "day" TEXT NOT NULL, "site" TEXT NOT NULL, "terminal" TEXT NOT NULL,
-   "language" TEXT NOT NULL, "area" INTEGER NOT NULL, "level" TEXT NOT NULL,
-   "sessions" INTEGER NOT NULL,
-   PRIMARY KEY ("day", "site", "terminal", "language", "area", "level")
-) WITHOUT ROWID""",
-}
-_PRIMARY_KEYS = {
-    "sessions": "id",
-    "area_results": "session_id, area",
-    "answers": "session_id, item_id",
-}
-
-
-def _drop_rowids(db: sqlite_utils.Database) -> None:
-    """Version 4: rebuild sessions, area_results and answers WITHOUT ROWID.
-
-    Runs in the migration's transaction, with foreign keys on: the old sessions table
-    is renamed first (SQLite points the old children's REFERENCES at the new name),
-    the new tables are filled in primary key order, then the old ones dropped
-    children first, so no foreign key is ever broken. Triggers go first and come back
-    last; the report indexes go with the old tables and are made again. The daily
-    tables are rebuilt WITHOUT ROWID as well and refilled from the base tables
-    (the copy inserts with the triggers off, so nothing is counted twice).
-    """
-    drop_daily_triggers(db)
-    db.execute('ALTER TABLE "sessions" RENAME TO "sessions_v3"')
-    for table in ("area_results", "answers"):
-        db.execute(f'ALTER TABLE "{table}" RENAME TO "{table}_v3"')
-    for table, columns in BASE_TABLES.items():
-        db.execute(f'CREATE TABLE "{table}" {columns}')
-        db.execute(
-            f'INSERT INTO "{table}" SELECT * FROM "{table}_v3" ORDER BY {_PRIMARY_KEYS[table]}'
-        )
-    for table in ("answers", "area_results", "sessions"):
-        db.execute(f'DROP TABLE "{table}_v3"')
-    problems = db.execute("PRAGMA foreign_key_check").fetchall()
-    if problems:
-        raise StoreError(f"version 4 migration: foreign keys broken ({problems[:3]})")
-    for table, columns in DAILY_TABLES_WITHOUT_ROWID.items():
-        db.execute(f'DROP TABLE "{table}"')
-        db.execute(f'CREATE TABLE "{table}" {columns}')
-    fill_daily_tables(db)
-    _create_report_indexes(db)
-    create_daily_triggers(db)
-
-
-# MIGRATIONS[n] brings a database from user_version n to n + 1.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    _create_tables,
-    _create_report_indexes,
-    _create_daily_tables,
-    _drop_rowids,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-_OUR_TABLES = {"sessions", "area_results", "answers", *DAILY_TABLES}
-
-
-class _KeyedTable(sqlite_utils.db.Table):
-    """A base table whose inserts never look for a rowid.
-
-    After inserting (or ignoring) a single row, sqlite-utils runs `SELECT rowid` to
-    report it, which fails on a WITHOUT ROWID table. Inserts here are plain
-    `INSERT [OR IGNORE]` statements instead; anything else goes to sqlite-utils.
-    """
-
-    def insert_all(self, records, *, ignore: bool = False, batch_size: int = 100, **options):
-        if options or not self.exists():
-            return super().insert_all(records, ignore=ignore, batch_size=batch_size, **options)
-        records = iter(records)
-        first = next(records, None)
-        if first is None:
-            return self
-        if isinstance(first, dict):  # dicts, all with the first one's columns
-            columns = list(first)
-            rows = ([r[c] for c in columns] for r in _chain(first, records))
-        else:  # list mode: column names first, then one list per row
-            columns, rows = list(first), records
-        names = ", ".join(f'"{column}"' for column in columns)
-        marks = ", ".join("?" * len(columns))
-        verb = "INSERT OR IGNORE" if ignore else "INSERT"
-        self.db.conn.executemany(f'{verb} INTO "{self.name}" ({names}) VALUES ({marks})', rows)
-        return self
-
-    def insert(self, record, *, ignore: bool = False, **options):
-        return self.insert_all([record], ignore=ignore, **options)
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
-
-
-class Database(sqlite_utils.Database):
-    """sqlite-utils' Database, with the base tables' inserts made WITHOUT ROWID-safe."""
-
-    def table(self, table_name: str, **kwargs) -> sqlite_utils.db.Table:
-        if table_name in BASE_TABLES and not kwargs:
-            return _KeyedTable(self, table_name, strict=self.strict)
-        return super().table(table_name, **kwargs)
-
-
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """The schema version stored in PRAGMA user_version."""
     return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    names = [
+        name
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        name: tuple(row[1] for row in conn.execute(f'PRAGMA table_info("{name}")'))
+        for name in names
+    }
+
+
+def recognise(conn: sqlite3.Connection, path: Path) -> int:
+    """The schema version of a skillcheck database (0: empty); StoreError for anything else.
+
+    A file is skillcheck's when its tables and their columns are exactly those of the
+    version its `user_version` names: another program's database with the same
+    `user_version` is still foreign.
+    """
+    version = schema_version(conn)
+    tables = _tables(conn)
+    if version > SCHEMA_VERSION and "sessions" in tables:
+        raise NewerSchemaError(
+            f"{path}: database schema version {version} is newer than this skillcheck "
+            f"understands ({SCHEMA_VERSION}); update skillcheck"
+        )
+    if version == 0 and not tables:
+        return 0
+    if version == SCHEMA_VERSION:
+        expected = dict(schema.COLUMNS)
+    elif version in migrations.OLD_TABLES:
+        expected = {t: migrations.OLD_COLUMNS[t] for t in migrations.OLD_TABLES[version]}
+    else:
+        expected = None
+    if expected != tables:
+        names = ", ".join(sorted(tables)) or "none"
+        raise StoreError(f"{path}: not a skillcheck database (its tables: {names})")
+    return version
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, without opening it, what cannot be a database: missing, empty, not SQLite."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such database file") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a database file") from None
+    except PermissionError:
+        raise StoreError(f"{path}: not readable (permission denied)") from None
+    if not header:
+        raise StoreError(f"{path}: empty file (0 bytes), not a skillcheck database")
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path}: not an SQLite database")
+
+
+def sqlite_uri(path: Path, mode: str, immutable: bool = False) -> str:
+    uri = f"file:{urllib.parse.quote(str(path.absolute()))}?mode={mode}"
+    return uri + ("&immutable=1" if immutable else "")
+
+
+def writable_location(path: Path) -> bool:
+    # os.access sees chattr +i and read-only mounts even as root (chmod alone does not
+    # stop root, and is not what read-only media look like).
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def open_database(
     path: Path | str,
     *,
-    busy_timeout: float = 5.0,
+    read_only: bool = False,
     create: bool = True,
-    migrate: bool = True,
+    busy_timeout: float = 5.0,
+    region: str | None = None,
+    require_current: bool = True,
 ) -> sqlite_utils.Database:
-    """Open (and if needed create and migrate) a skillcheck database.
+    """Open a skillcheck database (the one opener for the kiosk and every command).
 
-    WAL, synchronous=FULL, foreign_keys=ON and a busy timeout in seconds on every
-    connection. With `create=False` a missing file is an error instead of a new
-    database (what the facilitator commands want). Raises StoreError for a file
-    that is missing, not SQLite, another program's database or a newer schema;
+    Read-write (the kiosk, `merge --into`): WAL, synchronous=FULL, foreign_keys=ON and
+    a busy timeout in seconds; a missing file is created with the current schema when
+    `create`, an older schema is upgraded (backup beside it first; old sessions get
+    `region`, see migrations.py). Transactions are explicit (`write_transaction`).
+
+    `read_only=True` (stats, export, merge sources, backup, check): SQLite's
+    `mode=ro`, and `immutable=1` when the file or its folder cannot be written
+    (read-only media, chattr +i), so the file is never changed. An older schema is
+    refused with OlderSchemaError unless `require_current=False`.
+
+    Raises StoreError for a file that is missing, empty, not SQLite, another
+    program's database or a newer schema, before anything is written to it;
     sqlite3/OS errors (locked, read-only, disk full) propagate for the caller.
     """
     path = Path(path)
-    if not create and not path.is_file():
-        raise StoreError(f"{path}: no such database file")
-    if create:
+    if read_only:
+        return _open_read_only(path, busy_timeout, require_current)
+    new = not path.exists() and create
+    if not new:
+        _check_file(path)
+    elif not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
+    # mode=rw never creates a file: a database deleted after the check stays deleted.
+    conn = sqlite3.connect(
+        sqlite_uri(path, "rwc" if new else "rw"),
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
     try:
-        _configure(db, busy_timeout)
-        version = schema_version(db)
-        if version > SCHEMA_VERSION:
-            raise NewerSchemaError(
-                f"{path}: database schema version {version} is newer than this skillcheck "
-                f"understands ({SCHEMA_VERSION}); update skillcheck"
-            )
-        if version == 0 and set(db.table_names()) - _OUR_TABLES:
-            raise StoreError(f"{path}: not a skillcheck database (it has other tables)")
-        if migrate and version < SCHEMA_VERSION:
-            _migrate(db, version)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        version = recognise(conn, path)  # before anything could change the file
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version == 0:
+            _create(conn, path)
+        elif version < SCHEMA_VERSION:
+            _upgrade(conn, path, version, region)
     except sqlite3.DatabaseError as error:
-        db.close()
+        conn.close()
         if "not a database" in str(error) or "malformed" in str(error):
-            raise StoreError(f"{path}: not an SQLite database") from None
+            raise StoreError(f"{path}: not an SQLite database ({error})") from None
         raise
     except BaseException:
-        db.close()
+        conn.close()
         raise
-    return db
+    return sqlite_utils.Database(conn)
 
 
-def _configure(db: sqlite_utils.Database, busy_timeout: float) -> None:
-    # The busy timeout first, so that even switching to WAL waits for a writer.
-    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-    db.enable_wal()
-    db.execute("PRAGMA synchronous = FULL")
-    db.execute("PRAGMA foreign_keys = ON")
+def _wal_is_empty(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size == 0
+    except FileNotFoundError:
+        return True
 
 
-def _migrate(db: sqlite_utils.Database, version: int) -> None:
-    for target, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        # One transaction per step: a failed migration leaves the previous version intact.
-        with db.atomic():
-            migration(db)
-            db.execute(f"PRAGMA user_version = {target}")
-
-
-def _take_write_lock(db: sqlite_utils.Database) -> None:
-    # db.atomic() issues a deferred BEGIN. If the first statement only reads (as
-    # sqlite-utils does when it checks that a table exists), the later upgrade to a
-    # writer fails at once with "database is locked" instead of honouring the busy
-    # timeout. A no-op write as the first statement takes the write lock while the
-    # busy timeout applies.
-    db.execute("DELETE FROM sessions WHERE 0")
-
-
-# --- saving --------------------------------------------------------------------
-
-
-def check_record(record: SessionRecord) -> None:
-    """Raise ValueError when a record breaks the schema's rules (a kiosk bug)."""
-    problems = []
-    if not record.id or not re.fullmatch(r"[0-9a-f]{32}", record.id):
-        problems.append("id must be uuid4().hex")
-    if not _DAY.fullmatch(record.day):
-        problems.append(f"day {record.day!r} is not YYYY-MM-DD")
-    else:
+def _open_read_only(path: Path, busy_timeout: float, require_current: bool):
+    _check_file(path)
+    immutable = not writable_location(path)
+    conn = sqlite3.connect(
+        sqlite_uri(path, "ro", immutable=immutable),
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        conn.execute("PRAGMA query_only = ON")
         try:
-            dt.date.fromisoformat(record.day)
-        except ValueError:
-            problems.append(f"day {record.day!r} is not a date")
-    if record.status not in STATUSES:
-        problems.append(f"status {record.status!r} is not one of {STATUSES}")
-    if record.status == "completed" and record.category not in CATEGORIES:
-        problems.append(f"category {record.category!r} is not one of {CATEGORIES}")
-    if record.items_answered < 0 or record.duration_minutes < 0:
-        problems.append("items_answered and duration_minutes must not be negative")
-    for area, level in record.levels.items():
-        if area not in AREAS or level not in LEVELS:
-            problems.append(f"level {area!r}: {level!r} is not area 1-5 with one of {LEVELS}")
-    if problems:
-        raise ValueError(f"session {record.id!r}: " + "; ".join(problems))
+            version = recognise(conn, path)
+        except sqlite3.OperationalError:
+            # A WAL database on a full disk: SQLite cannot create the -shm file a
+            # reader needs. With no WAL content the file alone is the whole database
+            # and nobody can write it meanwhile, so it is read as immutable.
+            if immutable or not _wal_is_empty(path):
+                raise
+            conn.close()
+            conn = sqlite3.connect(
+                sqlite_uri(path, "ro", immutable=True),
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute("PRAGMA query_only = ON")
+            version = recognise(conn, path)
+        if version == 0:
+            raise StoreError(f"{path}: an empty SQLite database, not a skillcheck database")
+        if require_current and version < SCHEMA_VERSION:
+            raise OlderSchemaError(
+                f"{path}: database schema version {version} is older than this skillcheck's "
+                f"({SCHEMA_VERSION}); upgrade it first with `skillcheck upgrade --db {path}` "
+                "(it writes a backup beside it)"
+            )
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        if "not a database" in str(error) or "malformed" in str(error):
+            raise StoreError(f"{path}: not an SQLite database ({error})") from None
+        raise
+    except BaseException:
+        conn.close()
+        raise
+    return sqlite_utils.Database(conn)
 
 
-def anonymous_form(record: SessionRecord) -> SessionRecord:
-    """The record as it may be kept anywhere, database or spool: the privacy rule.
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection | sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error).
 
-    An abandoned session keeps only how far it got: no category, levels, answers.
+    IMMEDIATE takes the write lock at BEGIN, honouring the busy timeout; a deferred
+    transaction whose first statement only reads would fail at once with "database
+    is locked" when it later needs to write.
     """
-    if record.status == "completed":
-        return record
-    return replace(record, category=None, levels={}, answers={})
+    conn = conn.conn if isinstance(conn, sqlite_utils.Database) else conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
-def _rows(record: SessionRecord) -> tuple[dict, list[dict], list[dict]]:
-    """The rows stored for a record, with the privacy rule applied."""
-    record = anonymous_form(record)
-    completed = record.status == "completed"
-    session = {
-        "id": record.id,
-        "day": record.day,
-        "site": record.site,
-        "terminal": record.terminal,
-        "language": record.language,
-        "status": record.status,
-        "items_answered": record.items_answered,
-        "duration_minutes": record.duration_minutes,
-        "category": record.category,
-        "bank_version": record.bank_version,
-    }
-    if not completed:
-        return session, [], []
-    areas = [
-        {"session_id": record.id, "area": int(area), "level": level}
-        for area, level in sorted(record.levels.items())
-    ]
-    answers = [
-        {"session_id": record.id, "item_id": item, "answer": code}
-        for item, code in sorted(record.answers.items())
-    ]
-    return session, areas, answers
+def _create(conn: sqlite3.Connection, path: Path) -> None:
+    with write_transaction(conn):
+        # Another process may have created it since we looked.
+        if recognise(conn, path) == 0:
+            schema.create_schema(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def save_session(db: sqlite_utils.Database, record: SessionRecord) -> None:
+def backup_path(path: Path, version: int) -> Path:
+    """A free name beside `path` for its copy before an upgrade: `<name>.v4-backup.db`."""
+    for number in range(1, 1000):
+        tail = "" if number == 1 else f"-{number}"
+        candidate = path.with_name(f"{path.stem}.v{version}-backup{tail}{path.suffix or '.db'}")
+        if not candidate.exists():
+            return candidate
+    raise StoreError(f"{path}: too many upgrade backups beside it; remove old ones")
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as written:
+        os.fsync(written.fileno())
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _upgrade(conn: sqlite3.Connection, path: Path, version: int, region: str | None) -> None:
+    """Back the file up beside itself, migrate it, and leave no old value in free pages."""
+    backup = backup_path(path, version)
+    conn.execute("VACUUM INTO ?", [str(backup)])
+    _fsync(backup)
+    # Pages freed by the migration are overwritten with zeros, and the VACUUM below
+    # rebuilds the file, so the exact durations of version 4 do not survive in it.
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        with write_transaction(conn):
+            current = recognise(conn, path)
+            if current == version:
+                migrations.migrate_to_current(conn, version, region)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        # Nothing changed (busy, disk full …): the copy is not needed, and retries at
+        # every save must not pile copies up beside the database.
+        backup.unlink(missing_ok=True)
+        raise
+    if current != version:  # another kiosk process upgraded it meanwhile, with its copy
+        backup.unlink(missing_ok=True)
+        return
+    log.warning(
+        "database %s: schema %d upgraded to %d; the old file is kept as %s",
+        path,
+        version,
+        SCHEMA_VERSION,
+        backup,
+    )
+    try:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError as error:  # busy: the zeroed pages still hold nothing
+        log.warning("database %s: VACUUM after the upgrade not done (%s)", path, error)
+
+
+def upgrade_database(path: Path, region: str | None) -> int:
+    """Upgrade a database of an older schema in place (backup first); returns the old version."""
+    probe = open_database(path, read_only=True, require_current=False)
+    try:
+        version = schema_version(probe)
+    finally:
+        probe.close()
+    open_database(path, create=False, region=region).close()
+    return version
+
+
+# --- saving ----------------------------------------------------------------------
+
+_INSERT_SESSION = (
+    "INSERT INTO sessions (id, day, site, terminal, region, language, status, "
+    "items_answered, duration_band, category, bank_version, scoring_version, cell_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+)
+_INSERT_LEVEL = "INSERT INTO area_results (session_id, area, level) VALUES (?, ?, ?)"
+_INSERT_ANSWER = "INSERT INTO answers (session_id, item_id, answer) VALUES (?, ?, ?)"
+
+
+def save_session(db: sqlite_utils.Database | sqlite3.Connection, record: SessionRecord) -> None:
     """Store one session in one transaction: all of its rows or none.
 
     Answers, levels and category of an abandoned session are dropped here, whatever
     the caller passed. Raises ValueError for an invalid record and sqlite3 errors
     when the database cannot be written.
     """
-    _save_many(db, [record])
+    save_sessions(db, [record])
 
 
-def _save_many(db: sqlite_utils.Database, records: list[SessionRecord]) -> int:
-    """Save records in one transaction, skipping ids already stored; returns how many."""
+def save_sessions(
+    db: sqlite_utils.Database | sqlite3.Connection, records: Sequence[SessionRecord]
+) -> int:
+    """Save records in one transaction, skipping ids already stored; returns how many.
+
+    Each session draws its secret `cell_key` here. A spooled session whose earlier
+    flush committed but whose spool file could not be removed is not stored twice.
+    """
     for record in records:
         check_record(record)
+    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
     saved = 0
-    with db.atomic():
-        _take_write_lock(db)
+    with write_transaction(conn):
         for record in records:
-            session, areas, answers = _rows(record)
-            # A spooled session whose earlier flush committed but whose spool file
-            # could not be removed must not be stored twice.
-            if db["sessions"].count_where("id = ?", [record.id]):
+            r = anonymous_form(record)
+            inserted = conn.execute(
+                _INSERT_SESSION,
+                (
+                    r.id, r.day, r.site, r.terminal, r.region, r.language, r.status,
+                    r.items_answered, r.duration_band, r.category, r.bank_version,
+                    r.scoring_version, migrations.new_cell_key(),
+                ),
+            ).rowcount  # fmt: skip
+            if not inserted:
                 continue
-            db["sessions"].insert(session)
-            db["area_results"].insert_all(areas, ignore=True)
-            db["answers"].insert_all(answers, ignore=True)
+            conn.executemany(
+                _INSERT_LEVEL, [(r.id, int(a), level) for a, level in sorted(r.levels.items())]
+            )
+            conn.executemany(
+                _INSERT_ANSWER, [(r.id, item, code) for item, code in sorted(r.answers.items())]
+            )
             saved += 1
     return saved
 
 
-# --- the spool -----------------------------------------------------------------
-
-
-def spool_paths(database: Path) -> tuple[Path, Path]:
-    """Where sessions wait: beside the database, else in the user data directory.
-
-    The fallback is used when the database's folder is missing; its name carries a
-    hash of the database path so two databases never share a spool.
-    """
-    database = Path(database)
-    beside = database.with_name(database.name + ".spool.jsonl")
-    digest = hashlib.sha256(str(database.resolve()).encode()).hexdigest()[:12]
-    fallback_dir = Path(platformdirs.user_data_dir("skillcheck", appauthor=False)) / "spool"
-    fallback = fallback_dir / f"{database.stem}-{digest}.jsonl"
-    return beside, fallback
-
-
-def _to_json(record: SessionRecord) -> str:
-    data = asdict(record)
-    data["levels"] = {str(area): level for area, level in record.levels.items()}
-    data["answers"] = dict(record.answers)
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-def _from_json(line: str) -> SessionRecord:
-    """A spooled line back as a record; ValueError for anything but a valid one."""
-    data = json.loads(line)
-    if not isinstance(data, dict):
-        raise ValueError(f"a JSON {type(data).__name__}, not an object")
-    try:
-        data["levels"] = {int(area): level for area, level in data.get("levels", {}).items()}
-        record = SessionRecord(**data)
-        check_record(record)
-    except (TypeError, AttributeError) as error:  # wrong fields or wrong types
-        raise ValueError(str(error)) from None
-    return record
-
-
-def _append_fsync(path: Path, line: str) -> None:
-    new = not path.exists()
-    with open(path, "a+b") as spool:
-        data = (line + "\n").encode("utf-8")
-        if spool.seek(0, os.SEEK_END) > 0:
-            spool.seek(-1, os.SEEK_END)
-            if spool.read(1) != b"\n":
-                # A power cut left the last line unfinished: end it, so this record
-                # gets a line of its own instead of being glued to the fragment.
-                data = b"\n" + data
-        spool.write(data)  # append mode: always at the end, whatever was read
-        spool.flush()
-        os.fsync(spool.fileno())
-    if new:
-        # A new file's directory entry must reach the disk too.
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def _taken(spool: Path) -> Path:
-    """Where a spool file is moved while its sessions are written to the database."""
-    return spool.with_name(spool.name + ".flushing")
-
-
-def _read_spool(path: Path, set_aside: Path | None = None) -> list[SessionRecord]:
-    """The valid sessions in a spool file; other lines are appended to `set_aside`."""
-    records = []
-    if not path.is_file():
-        return records
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            records.append(_from_json(line))
-        except ValueError as error:
-            # A line cut short by a power failure, or one that is not a valid session:
-            # keep it aside rather than lose the rest.
-            if set_aside is not None:
-                log.warning("%s:%d: unreadable spooled session skipped (%s)", path, number, error)
-                _append_fsync(set_aside, line)
-    return records
-
-
 # --- the Store the kiosk holds ----------------------------------------------------
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 class Store:
     """The kiosk's handle on the database; `save` never raises for disk trouble.
 
     Each operation opens its own connection: sqlite connections refuse use from a
-    second thread, and a fresh open notices a database that became writable again.
+    second thread, and a fresh open notices a database that became writable again,
+    or that was deleted or replaced: before each save the file must still be a
+    skillcheck database. A missing, empty or foreign file is never re-created over;
+    sessions are spooled and the log and the spool status say why. A valid
+    replacement (a restore from a backup) is taken and the spool flushed into it.
     """
 
     def __init__(
@@ -657,67 +448,80 @@ class Store:
         path: Path | str,
         *,
         busy_timeout: float = 5.0,
-        spool_fallback: Path | None = None,
+        spool_folders: Sequence[Path] | None = None,
+        region: str | None = None,
+        state_folder: Path | None = None,
     ) -> None:
-        """Remember the database, create its folder, and flush a waiting spool."""
+        """Remember the database, create it on the very first start, flush a waiting spool.
+
+        `region` is the terminal's configured region, given to the sessions of an
+        older database when it is upgraded.
+        """
         self.path = Path(path)
         self.busy_timeout = busy_timeout
-        self.spool_beside, default_fallback = spool_paths(self.path)
-        self.spool_fallback = spool_fallback or default_fallback
+        self.region = region
+        self.spool = Spool(self.path, spool_folders, state_folder=state_folder)
         # The kiosk saves from worker threads: one save (with its flush and spooling)
-        # at a time, so no thread appends to a spool while another is flushing it.
+        # at a time in this process; the spool's file lock covers other processes.
         self._lock = threading.Lock()
-        try:
-            db = open_database(self.path, busy_timeout=busy_timeout)
-        except StoreError as error:
-            # Not SQLite, another program's database or a newer schema: no save can
-            # succeed until someone replaces it, so sessions go to the spool meanwhile.
-            log.error("database %s unusable (%s); sessions will be spooled", self.path, error)
-            return
-        except (OSError, sqlite3.Error) as error:
-            log.warning("database %s not available at start (%s)", self.path, error)
-            return
-        try:
-            with self._lock:
-                self._flush(db)
-        except (OSError, sqlite3.Error, StoreError) as error:
-            log.warning("spooled sessions not written yet (%s)", error)
-        finally:
-            db.close()
+        # A database is created only when no file was ever seen at this path: one that
+        # disappears later (deleted, a share unmounted) is not replaced by an empty one.
+        self._may_create = not self.path.exists()
+        self._identity: tuple[int, int] | None = None
+        self._last_error: str | None = None
+        with self._lock:
+            try:
+                db = self._open(at_start=True)
+            except StoreError as error:
+                # Not SQLite, another program's database or a newer schema: no save can
+                # succeed until someone replaces it, so sessions go to the spool meanwhile.
+                log.error("database %s unusable (%s); sessions will be spooled", self.path, error)
+                self._note(str(error))
+                return
+            except (OSError, sqlite3.Error) as error:
+                log.warning("database %s not available at start (%s)", self.path, error)
+                self._note(str(error))
+                return
+            try:
+                self.spool.flush(lambda records: save_sessions(db, records))
+                self._note(None)
+            except (OSError, sqlite3.Error, StoreError) as error:
+                log.warning("spooled sessions not written yet (%s)", error)
+                self._note(str(error))
+            finally:
+                db.close()
 
-    def _open(self) -> sqlite_utils.Database:
-        # create=True would recreate a folder that vanished (an unmounted share); only
-        # the start creates it, later a missing folder means "spool".
+    def _open(self, at_start: bool = False) -> sqlite_utils.Database:
+        if at_start and self._may_create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Later, a missing folder means an unmounted share: spool, never re-create it.
         if not self.path.parent.is_dir():
             raise FileNotFoundError(f"database folder {self.path.parent} is missing")
-        return open_database(self.path, busy_timeout=self.busy_timeout)
+        create = self._may_create and not self.path.exists()
+        if not create and not self.path.exists():
+            raise StoreError(
+                f"{self.path}: the database file is gone; sessions are spooled until it is "
+                "restored (it is not re-created empty)"
+            )
+        db = open_database(
+            self.path, create=create, busy_timeout=self.busy_timeout, region=self.region
+        )
+        self._may_create = False
+        identity = _identity(self.path)
+        if self._identity is not None and identity != self._identity:
+            log.warning("database %s was replaced by another valid database; using it", self.path)
+        self._identity = identity
+        return db
 
-    def _flush(self, db: sqlite_utils.Database) -> int:
-        """Write the spooled sessions to the database; the caller holds self._lock."""
-        written = 0
-        for spool in (self.spool_beside, self.spool_fallback):
-            taken = _taken(spool)
-            # First what an interrupted flush left behind, then the spool itself.
-            for _ in range(2):
-                if not taken.exists():
-                    if not spool.exists():
-                        break
-                    # Sessions spooled from now on (by another process, say) go to a
-                    # fresh spool file, so removing `taken` removes only what was read
-                    # and saved here.
-                    os.replace(spool, taken)
-                records = _read_spool(taken, spool.with_name(spool.name + ".bad"))
-                if records:
-                    written += _save_many(db, records)
-                taken.unlink(missing_ok=True)
-        if written:
-            log.info("%d spooled session(s) written to %s", written, self.path)
-        return written
+    def _note(self, error: str | None) -> None:
+        self._last_error = error
+        self.spool.write_status(error)
 
     def save(self, record: SessionRecord) -> bool:
         """Store a session; on disk trouble spool it and log a warning.
 
-        Returns True when it reached the database, False when it was spooled. Raises
+        Returns True when it reached the database, False when it was spooled (or, when
+        no spool could be written either, lost: the log says so as an error). Raises
         ValueError only for an invalid record (a bug in the caller).
         """
         check_record(record)
@@ -726,43 +530,30 @@ class Store:
             try:
                 db = self._open()
                 try:
-                    self._flush(db)
+                    self.spool.flush(lambda records: save_sessions(db, records))
                     save_session(db, record)
                 finally:
                     db.close()
+                if self._last_error is not None:
+                    self._note(None)
                 return True
             except (OSError, sqlite3.Error, StoreError) as error:
                 log.warning("database %s not writable (%s); session spooled", self.path, error)
-                self._spool(record)
+                try:
+                    self.spool.append(record)
+                except OSError as spool_error:
+                    # Nowhere left to write: the log is the last trace of this session.
+                    log.error("session %s lost: %s", record.id, spool_error)
+                self._note(str(error))
                 return False
-
-    def _spool(self, record: SessionRecord) -> None:
-        line = _to_json(record)
-        # Beside the database when its folder is there; the fallback when that folder is
-        # missing or the spool beside it cannot be written (disk full, read-only).
-        targets = [self.spool_fallback]
-        if self.spool_beside.parent.is_dir():
-            targets.insert(0, self.spool_beside)
-        failures = []
-        for target in targets:
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _append_fsync(target, line)
-                return
-            except OSError as error:
-                log.warning("spool %s not writable (%s)", target, error)
-                failures.append(f"{target}: {error}")
-        # Nowhere left to write: the log is the last trace of this session.
-        log.error("session %s lost: no spool writable (%s)", record.id, "; ".join(failures))
 
     def spooled(self) -> list[SessionRecord]:
         """Sessions waiting in the spool files, oldest first (being flushed included)."""
-        return [
-            record
-            for spool in (self.spool_beside, self.spool_fallback)
-            for path in (_taken(spool), spool)
-            for record in _read_spool(path)
-        ]
+        return self.spool.waiting()
+
+    def spool_status(self) -> SpoolStatus:
+        """How many sessions wait and why (the last error), as the staff screen shows it."""
+        return SpoolStatus(len(self.spooled()), self._last_error, None)
 
     def counts(self, today: dt.date) -> SessionCounts:
         """Sessions today and this month (spooled ones included), never raising."""
@@ -771,11 +562,11 @@ class Store:
         waiting = self.spooled()
         stored_today = stored_month = 0
         try:
-            db = open_database(self.path, busy_timeout=self.busy_timeout, create=False)
+            db = open_database(self.path, read_only=True, busy_timeout=self.busy_timeout)
             try:
                 stored_month, stored_today = db.execute(
-                    "SELECT count(*), coalesce(sum(day = ?), 0) FROM sessions "
-                    "WHERE day BETWEEN ? AND ?",
+                    "SELECT coalesce(sum(sessions), 0), coalesce(sum(sessions * (day = ?)), 0) "
+                    "FROM daily_sessions WHERE day BETWEEN ? AND ?",
                     [day, month_start, day],
                 ).fetchone()
             finally:
@@ -786,4 +577,5 @@ class Store:
             today=stored_today + sum(r.day == day for r in waiting),
             this_month=stored_month + sum(month_start <= r.day <= day for r in waiting),
             spooled=len(waiting),
+            last_error=self._last_error,
         )

@@ -68,7 +68,7 @@ def _check_database(config_path: Path, database: Path) -> list[Problem]:
     data_file, _ = read_data_file(config_path)
     line = data_file.top_line("database") if data_file else 1
     try:
-        open_database(database, create=False, migrate=False).close()
+        open_database(database, read_only=True, require_current=False).close()
     except StoreError as error:
         return [Problem(config_path, line, f"database: {error}")]
     except Exception as error:  # noqa: BLE001 - locked, unreadable …: report, never raise

@@ -389,7 +389,11 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             if self._store is None:
                 from skillcheck.store import Store
 
-                self._store = Store(self.database)
+                self._store = Store(
+                    self.database,
+                    spool_folders=self.config.spool_folders or None,
+                    region=self.config.region,
+                )
             return self._store
 
     def save(self, record) -> None:

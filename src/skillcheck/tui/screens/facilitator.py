@@ -93,6 +93,11 @@ class FacilitatorScreen(KioskScreen):
             text += "\n" + t.gettext("Waiting to be written to the database: {count}").format(
                 count=t.format_number(counts.spooled)
             )
+        if counts.last_error:
+            # For staff: why sessions wait (a full disk, a replaced database …).
+            text += "\n" + t.gettext("Last problem with the database: {error}").format(
+                error=counts.last_error
+            )
         self.app.call_from_thread(self.query_one("#counts", Static).update, Content(text))
 
     @work(thread=True, exclusive=True, group="export")

@@ -1,0 +1,186 @@
+"""Copies of sessions between database files: merge terminals, back up, purge old ones.
+
+Sources are opened read-only (store.open_database(read_only=True)): a merge or a
+backup never changes the file it reads, even its journal mode, and works from a
+read-only USB stick. Each session keeps its random id and its secret `cell_key`, so a
+merged database publishes the same figures as the terminals' own.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillcheck import migrations, schema
+from skillcheck.store import (
+    StoreError,
+    open_database,
+    schema_version,
+    sqlite_uri,
+    writable_location,
+    write_transaction,
+)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """How many sessions one source added (0 when merged before)."""
+
+    source: Path
+    sessions_added: int
+    sessions_in_source: int
+
+
+def _check_target_folder(path: Path, what: str) -> None:
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise StoreError(f"{path}: the folder {folder} does not exist; {what}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+_SESSION_COLUMNS = ", ".join(schema.COLUMNS["sessions"])
+
+
+def merge_databases(
+    into: Path,
+    sources: Sequence[Path],
+    progress: Callable[[Path], None] | None = None,
+) -> list[MergeResult]:
+    """Copy every session of each source into `into`, once, keyed by its random id.
+
+    Every source is checked (readable, a skillcheck database, not newer, not the
+    target) before anything is written; the error names the bad file. Then one
+    transaction per source with INSERT … ON CONFLICT DO NOTHING, so merging the same
+    file twice changes nothing. A source of an older schema is read as it is (its
+    sessions get region "unknown", a duration band, scoring version 1 and a fresh
+    cell key); the target is created when missing, in an existing folder only.
+    """
+    into = Path(into)
+    sources = [Path(source) for source in sources]
+    versions = []
+    for source in sources:
+        if _same_file(source, into):
+            raise StoreError(f"{source}: is the merge target itself")
+        probe = open_database(source, read_only=True, require_current=False)
+        try:
+            versions.append(schema_version(probe))
+        finally:
+            probe.close()
+    _check_target_folder(into, "create it first, or choose another --into")
+    target = open_database(into)
+    conn = target.conn
+    migrations.add_cell_key_function(conn)
+    results = []
+    try:
+        for source, version in zip(sources, versions, strict=True):
+            if progress:
+                progress(source)
+            conn.execute(
+                "ATTACH DATABASE ? AS source",
+                [sqlite_uri(source, "ro", immutable=not writable_location(source))],
+            )
+            try:
+                with write_transaction(conn):
+                    if version == schema.SCHEMA_VERSION:
+                        select = f"SELECT {_SESSION_COLUMNS} FROM source.sessions ORDER BY id"
+                    else:
+                        select = migrations.old_sessions_select("source.sessions")
+                    added = conn.execute(
+                        f"INSERT INTO sessions ({_SESSION_COLUMNS}) {select} "
+                        "ON CONFLICT (id) DO NOTHING"
+                    ).rowcount
+                    for table in ("area_results", "answers"):
+                        columns = ", ".join(schema.COLUMNS[table])
+                        conn.execute(
+                            f"INSERT INTO {table} ({columns}) SELECT {columns} "
+                            f"FROM source.{table} ORDER BY 1, 2 ON CONFLICT DO NOTHING"
+                        )
+                    total = conn.execute("SELECT count(*) FROM source.sessions").fetchone()[0]
+            finally:
+                conn.execute("DETACH DATABASE source")
+            results.append(MergeResult(source, added, total))
+    finally:
+        target.close()
+    return results
+
+
+def backup_database(source: Path, destination: Path) -> int:
+    """A consistent copy of a live database with VACUUM INTO; returns its session count.
+
+    Safe while the kiosk writes: VACUUM INTO reads one snapshot. The source is opened
+    read-only. Refuses to overwrite an existing file or to create a folder.
+    """
+    destination = Path(destination)
+    if destination.exists():
+        raise StoreError(f"{destination}: already exists; choose a new file name")
+    _check_target_folder(destination, "create it first, or choose another --to")
+    db = open_database(source, read_only=True, require_current=False)
+    try:
+        # VACUUM INTO writes only the new file; the connection itself stays mode=ro.
+        db.execute("PRAGMA query_only = OFF")
+        try:
+            db.execute("VACUUM INTO ?", [str(destination)])
+        except BaseException:
+            destination.unlink(missing_ok=True)
+            raise
+    finally:
+        db.close()
+    copy = sqlite3.connect(sqlite_uri(destination, "ro"), uri=True)
+    try:
+        if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise StoreError(f"{destination}: the copy failed its integrity check")
+        count = copy.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    finally:
+        copy.close()
+    # VACUUM INTO does not fsync the new file: make the backup durable ourselves.
+    with open(destination, "rb") as written:
+        os.fsync(written.fileno())
+    return count
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What `purge` removed."""
+
+    before: str
+    sessions: int
+    area_results: int
+    answers: int
+
+
+def purge_sessions(database: Path, before: str) -> PurgeResult:
+    """Delete every session of a day before `before` (YYYY-MM-DD), in one transaction.
+
+    Answers and levels go first, then the sessions (the order the foreign keys and
+    the daily tables' triggers need), so the daily tables stay equal to the rest.
+    Deleted pages are overwritten (secure_delete) and the WAL is truncated after.
+    """
+    db = open_database(database, create=False)
+    conn = db.conn
+    try:
+        conn.execute("PRAGMA secure_delete = ON")
+        old = "SELECT id FROM sessions WHERE day < ?"
+        with write_transaction(conn):
+            answers = conn.execute(
+                f"DELETE FROM answers WHERE session_id IN ({old})", [before]
+            ).rowcount
+            levels = conn.execute(
+                f"DELETE FROM area_results WHERE session_id IN ({old})", [before]
+            ).rowcount
+            sessions = conn.execute("DELETE FROM sessions WHERE day < ?", [before]).rowcount
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:
+            pass  # a reader holds the WAL: the next checkpoint overwrites it
+    finally:
+        db.close()
+    return PurgeResult(before, sessions, levels, answers)

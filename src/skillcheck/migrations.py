@@ -1,0 +1,121 @@
+"""Bring a database written by an older skillcheck (schema 1 to 4) to the current schema.
+
+Versions 1 to 4 stored the same columns (version 2 added indexes, 3 the daily count
+tables, 4 made every table WITHOUT ROWID), so one step takes any of them to version 5:
+the base tables are copied into the tables of `schema.SCHEMA` (in primary key order,
+so no arrival order survives), each old session gaining
+
+- `region`: the terminal's region from its site config when it is given, else "unknown";
+- `duration_band` from `duration_minutes`, which is not kept (an exact duration singles
+  people out): under 5 minutes, 5 to 10, over 10;
+- `scoring_version` 1 (the only rule before version 5);
+- a fresh random `cell_key`;
+
+then the daily tables are rebuilt from them. The caller (store.open_database) writes a
+backup beside the file first and runs VACUUM afterwards so that the old exact values
+do not stay in free pages or the WAL.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+
+from skillcheck import schema
+from skillcheck.records import stored_region
+
+# The columns of `sessions` in versions 1 to 4.
+OLD_SESSION_COLUMNS = (
+    "id",
+    "day",
+    "site",
+    "terminal",
+    "language",
+    "status",
+    "items_answered",
+    "duration_minutes",
+    "category",
+    "bank_version",
+)
+OLD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sessions": OLD_SESSION_COLUMNS,
+    "area_results": ("session_id", "area", "level"),
+    "answers": ("session_id", "item_id", "answer"),
+    "daily_sessions": ("day", "site", "terminal", "language", "status", "category", "sessions"),
+    "daily_levels": ("day", "site", "terminal", "language", "area", "level", "sessions"),
+}
+# Tables each version has (the daily tables came with version 3).
+OLD_TABLES = {
+    1: schema.BASE_TABLES,
+    2: schema.BASE_TABLES,
+    3: schema.TABLES,
+    4: schema.TABLES,
+}
+OLD_INDEXES = ("sessions_by_day", "sessions_by_group", "area_results_by_level")
+
+# SQL for the band of a whole number of minutes (rounded, as versions 1-4 stored it).
+DURATION_BAND_SQL = (
+    "CASE WHEN duration_minutes < 5 THEN 'under_5' "
+    "WHEN duration_minutes <= 10 THEN '5_to_10' ELSE 'over_10' END"
+)
+CELL_KEY_FUNCTION = "skillcheck_cell_key"
+
+
+def new_cell_key() -> int:
+    """A session's secret key: uniform in [0, 2**32), from the OS's random source."""
+    return secrets.randbelow(schema.CELL_KEY_RANGE)
+
+
+def add_cell_key_function(conn: sqlite3.Connection) -> None:
+    """Make `skillcheck_cell_key()` callable in SQL on this connection (for copies)."""
+    conn.create_function(CELL_KEY_FUNCTION, 0, new_cell_key, deterministic=False)
+
+
+def old_sessions_select(table: str = "sessions", region: str | None = None) -> str:
+    """A SELECT giving rows of an old `sessions` table in the current column order.
+
+    For sources of merge as well as for the migration; needs add_cell_key_function.
+    """
+    region_sql = "'" + stored_region(region) + "'"
+    return (
+        f"SELECT id, day, site, terminal, {region_sql}, language, status, items_answered, "
+        f"{DURATION_BAND_SQL}, category, bank_version, 1, {CELL_KEY_FUNCTION}() "
+        f"FROM {table} ORDER BY id"
+    )
+
+
+def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | None) -> None:
+    """Rebuild a version 1-4 database as version 5; the caller holds the transaction.
+
+    Foreign keys stay on: the old sessions table is renamed first (SQLite points the
+    old children's REFERENCES at the new name), the new tables are filled, then the
+    old ones dropped children first, so no foreign key is ever broken.
+    """
+    if version not in OLD_TABLES:
+        raise ValueError(f"no migration from schema version {version}")
+    add_cell_key_function(conn)
+    schema.drop_daily_triggers(conn)
+    for index in OLD_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {index}")
+    for table in schema.DAILY_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for table in schema.BASE_TABLES:
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}_old")
+    schema.create_schema(conn)
+    schema.drop_daily_triggers(conn)  # filled once below instead of row by row
+    conn.execute(f"INSERT INTO sessions {old_sessions_select('sessions_old', region)}")
+    conn.execute(
+        "INSERT INTO area_results SELECT session_id, area, level FROM area_results_old "
+        "ORDER BY session_id, area"
+    )
+    conn.execute(
+        "INSERT INTO answers SELECT session_id, item_id, answer FROM answers_old "
+        "ORDER BY session_id, item_id"
+    )
+    for table in ("answers", "area_results", "sessions"):
+        conn.execute(f"DROP TABLE {table}_old")
+    problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise sqlite3.IntegrityError(f"migration broke foreign keys ({problems[:3]})")
+    schema.fill_daily_tables(conn)
+    schema.create_daily_triggers(conn)

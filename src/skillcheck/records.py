@@ -1,0 +1,173 @@
+"""A session as the kiosk hands it to the store, and the rules it must follow.
+
+Anonymous by construction: a random id, the day (never the time of day), where it
+happened, the language, how far it got, a coarse duration band and, for completed
+sessions, the answer codes, the level per area and the overall category.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from skillcheck.digcomp import (
+    AREAS,
+    CATEGORIES,
+    DURATION_BANDS,
+    LEVELS,
+    SESSION_REGIONS,
+    STATUSES,
+)
+
+_ID = re.compile(r"[0-9a-f]{32}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One citizen's session as the kiosk hands it over; nothing else is stored.
+
+    The session's secret `cell_key` is not part of it: the store draws one when it
+    writes the session (see docs/facilitators.md).
+    """
+
+    id: str  # random, uuid4().hex
+    day: str  # "YYYY-MM-DD" (date only; never the time of day)
+    site: str
+    terminal: str
+    region: str  # digcomp.SESSION_REGIONS
+    language: str  # "nl" | "fr" | "en" | ...
+    status: str  # "completed" | "abandoned"
+    items_answered: int
+    duration_band: str  # digcomp.DURATION_BANDS
+    category: str | None  # overall category for completed sessions; None when abandoned
+    bank_version: str
+    scoring_version: int  # scoring.SCORING_VERSION of the rule that gave the levels
+    levels: Mapping[int, str] = field(default_factory=dict)  # area 1..5 -> level
+    answers: Mapping[str, str] = field(default_factory=dict)  # item id -> answer code
+
+
+def duration_band(seconds: float) -> str:
+    """The band of a visit that took this many seconds: under 5, 5 to 10, over 10 minutes."""
+    if seconds < 5 * 60:
+        return "under_5"
+    if seconds <= 10 * 60:
+        return "5_to_10"
+    return "over_10"
+
+
+def band_of_minutes(minutes: int) -> str:
+    """The band of a duration stored before schema 5 as rounded whole minutes.
+
+    migrations.DURATION_BAND_SQL is the same rule in SQL: 0-4, 5-10, 11 and more.
+    """
+    return "under_5" if minutes < 5 else "5_to_10" if minutes <= 10 else "over_10"
+
+
+def stored_region(config_region: str | None) -> str:
+    """The region stored with a session for a terminal configured with this region."""
+    if config_region in SESSION_REGIONS:
+        return config_region
+    return "unknown"  # not configured, or "national" (no single region)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_record(record: SessionRecord) -> None:
+    """Raise ValueError when a record breaks the schema's rules (a kiosk bug, a bad spool line).
+
+    Everything the database would refuse is refused here first, so one bad record never
+    blocks a batch of good ones.
+    """
+    problems = []
+    for name in ("id", "day", "site", "terminal", "region", "language", "status"):
+        value = getattr(record, name)
+        if not isinstance(value, str) or not value:
+            problems.append(f"{name} must be non-empty text, not {value!r}")
+    for name in ("duration_band", "bank_version"):
+        if not isinstance(getattr(record, name), str):
+            problems.append(f"{name} must be text, not {getattr(record, name)!r}")
+    if isinstance(record.id, str) and not _ID.fullmatch(record.id):
+        problems.append("id must be uuid4().hex")
+    if isinstance(record.day, str):
+        if not _DAY.fullmatch(record.day):
+            problems.append(f"day {record.day!r} is not YYYY-MM-DD")
+        else:
+            try:
+                dt.date.fromisoformat(record.day)
+            except ValueError:
+                problems.append(f"day {record.day!r} is not a date")
+    if record.region not in SESSION_REGIONS:
+        problems.append(f"region {record.region!r} is not one of {SESSION_REGIONS}")
+    if record.status not in STATUSES:
+        problems.append(f"status {record.status!r} is not one of {STATUSES}")
+    if record.status == "completed" and record.category not in CATEGORIES:
+        problems.append(f"category {record.category!r} is not one of {CATEGORIES}")
+    if record.duration_band not in DURATION_BANDS:
+        problems.append(f"duration_band {record.duration_band!r} is not one of {DURATION_BANDS}")
+    if not _is_int(record.items_answered) or record.items_answered < 0:
+        problems.append("items_answered must be a whole number, not negative")
+    if not _is_int(record.scoring_version) or record.scoring_version < 1:
+        problems.append("scoring_version must be a whole number from 1")
+    if not isinstance(record.levels, Mapping) or not isinstance(record.answers, Mapping):
+        problems.append("levels and answers must be mappings")
+    else:
+        for area, level in record.levels.items():
+            if area not in AREAS or level not in LEVELS:
+                problems.append(f"level {area!r}: {level!r} is not area 1-5 with one of {LEVELS}")
+        for item, code in record.answers.items():
+            if not isinstance(item, str) or not item or not isinstance(code, str):
+                problems.append(f"answer {item!r}: {code!r} is not item id -> answer code")
+    if problems:
+        raise ValueError(f"session {record.id!r}: " + "; ".join(problems))
+
+
+def anonymous_form(record: SessionRecord) -> SessionRecord:
+    """The record as it may be kept anywhere, database or spool: the privacy rule.
+
+    An abandoned session keeps only how far it got: no category, levels, answers.
+    """
+    if record.status == "completed":
+        return record
+    return replace(record, category=None, levels={}, answers={})
+
+
+def record_to_json(record: SessionRecord) -> str:
+    """One spool line (without its newline)."""
+    data = asdict(record)
+    data["levels"] = {str(area): level for area, level in record.levels.items()}
+    data["answers"] = dict(record.answers)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+_FIELDS = {f.name for f in fields(SessionRecord)}
+
+
+def record_from_json(line: str) -> SessionRecord:
+    """A spooled line back as a record; ValueError for anything but a valid one."""
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError(f"a JSON {type(data).__name__}, not an object")
+    if "duration_minutes" in data and "duration_band" not in data:
+        # A line spooled by skillcheck before schema 5: same rules as the migration.
+        minutes = data.pop("duration_minutes")
+        if isinstance(minutes, int) and not isinstance(minutes, bool):
+            data["duration_band"] = band_of_minutes(minutes)
+        data.setdefault("region", "unknown")
+        data.setdefault("scoring_version", 1)
+    unknown = set(data) - _FIELDS
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    try:
+        levels = data.get("levels", {})
+        data["levels"] = {int(area): level for area, level in levels.items()}
+        record = SessionRecord(**data)
+    except (TypeError, AttributeError, ValueError) as error:  # wrong fields or types
+        raise ValueError(str(error)) from None
+    check_record(record)
+    return record

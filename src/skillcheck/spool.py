@@ -1,0 +1,309 @@
+"""Where sessions wait when the database cannot take them (docs/reliability.md).
+
+A session is appended as one JSON line to the first spool file that can be written,
+and synced to disk. The spool folders are, in order, the site config's
+`spool_folders`, or by default the database's folder and, when that is on another
+filesystem, `$XDG_RUNTIME_DIR/skillcheck` (a tmpfs: it survives a full or read-only
+data disk and loses its sessions only on power loss), and finally the user data
+folder's `spool/` (the place of older versions, on yet another disk when the database
+lives on a share).
+
+Several processes may save to one database (`serve` runs one per browser tab): every
+append and every flush of a spool file holds an OS file lock (`fcntl.flock` on
+`<spool>.lock`), so a flush never removes a line another process is writing. A flush
+renames the spool to `<spool>.flushing`, writes its sessions to the database, then
+removes it; a line that is not a valid session (half a line after a power cut, or one
+the database refuses) goes to `<spool>.bad` and the rest is written.
+
+The number of sessions waiting and the last error are kept in a small JSON file in the
+user state folder (`spool_status`), for `skillcheck stats` and the staff screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from skillcheck.records import SessionRecord, record_from_json, record_to_json
+
+log = logging.getLogger(__name__)
+
+
+def _device(path: Path) -> int | None:
+    """The filesystem (st_dev) a path is on, or would be on once created."""
+    for candidate in (path, *path.parents):
+        try:
+            return candidate.stat().st_dev
+        except OSError:
+            continue
+    return None
+
+
+def legacy_spool_folder() -> Path:
+    """The user data folder's spool/ (the fallback of earlier versions, still flushed)."""
+    return Path(platformdirs.user_data_dir("skillcheck", appauthor=False)) / "spool"
+
+
+def default_spool_folders(database: Path) -> tuple[Path, ...]:
+    """The database's folder, the runtime folder when on another filesystem, the data folder."""
+    folder = Path(database).absolute().parent
+    folders = [folder]
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_absolute():
+        runtime_folder = Path(runtime) / "skillcheck"
+        if _device(runtime_folder) != _device(folder):
+            folders.append(runtime_folder)
+    folders.append(legacy_spool_folder())
+    return tuple(dict.fromkeys(folders))
+
+
+def spool_file(database: Path, folder: Path) -> Path:
+    """The spool file for `database` in `folder`.
+
+    Beside the database it is `<database>.spool.jsonl`; elsewhere its name carries a
+    hash of the database's path, so two databases never share a spool.
+    """
+    database = Path(database).absolute()
+    if Path(folder).absolute() == database.parent:
+        return database.with_name(database.name + ".spool.jsonl")
+    digest = hashlib.sha256(str(database.resolve()).encode()).hexdigest()[:12]
+    return Path(folder) / f"{database.stem}-{digest}.jsonl"
+
+
+def _taken(spool: Path) -> Path:
+    """Where a spool file is moved while its sessions are written to the database."""
+    return spool.with_name(spool.name + ".flushing")
+
+
+def bad_file(spool: Path) -> Path:
+    """Where lines that are not valid sessions are kept for a person to look at."""
+    return spool.with_name(spool.name + ".bad")
+
+
+@contextlib.contextmanager
+def _locked(spool: Path, *, wait: bool = True, make_folder: bool = False) -> Iterator[bool]:
+    """Hold the spool's OS lock, shared by every process (False: busy, and not waiting)."""
+    if make_folder:
+        spool.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(spool.with_name(spool.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line and sync it (and a new file's directory entry) to disk."""
+    new = not path.exists()
+    with open(path, "a+b") as spool:
+        data = (line + "\n").encode("utf-8")
+        if spool.seek(0, os.SEEK_END) > 0:
+            spool.seek(-1, os.SEEK_END)
+            if spool.read(1) != b"\n":
+                # A power cut left the last line unfinished: end it, so this record
+                # gets a line of its own instead of being glued to the fragment.
+                data = b"\n" + data
+        spool.write(data)  # append mode: always at the end, whatever was read
+        spool.flush()
+        os.fsync(spool.fileno())
+    if new:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def read_spool(path: Path) -> tuple[list[tuple[SessionRecord, str]], list[tuple[str, str]]]:
+    """The valid sessions in a spool file (with their lines) and the bad lines (with why)."""
+    good: list[tuple[SessionRecord, str]] = []
+    bad: list[tuple[str, str]] = []
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return good, bad
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            good.append((record_from_json(line), line))
+        except ValueError as error:
+            bad.append((line, str(error)))
+    return good, bad
+
+
+@dataclass(frozen=True)
+class SpoolStatus:
+    """What the staff screen and `skillcheck stats` say about the spool."""
+
+    waiting: int  # sessions in the spool files, not yet in the database
+    last_error: str | None  # why the last save did not reach the database (None after one did)
+    updated: str | None  # when this was last written (ISO time, UTC)
+
+
+def status_file(database: Path, state_folder: Path | None = None) -> Path:
+    """The spool status file of a database, in the user state folder."""
+    state_folder = state_folder or Path(platformdirs.user_state_dir("skillcheck", appauthor=False))
+    database = Path(database).absolute()
+    digest = hashlib.sha256(str(database.resolve()).encode()).hexdigest()[:12]
+    return state_folder / "spool" / f"{database.stem}-{digest}.json"
+
+
+def spool_status(database: Path, state_folder: Path | None = None) -> SpoolStatus:
+    """The last status a kiosk wrote for this database (all zero when none was written)."""
+    try:
+        data = json.loads(status_file(database, state_folder).read_text(encoding="utf-8"))
+        return SpoolStatus(int(data["waiting"]), data.get("last_error"), data.get("updated"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return SpoolStatus(0, None, None)
+
+
+class Spool:
+    """The spool files of one database, in the order they are tried."""
+
+    def __init__(
+        self,
+        database: Path,
+        folders: Sequence[Path] | None = None,
+        *,
+        state_folder: Path | None = None,
+    ) -> None:
+        """`folders` as in the site config's `spool_folders` (default_spool_folders if None)."""
+        self.database = Path(database)
+        chosen = list(folders) if folders else list(default_spool_folders(self.database))
+        # The data folder's spool is always flushed: sessions of an earlier version wait there.
+        chosen.append(legacy_spool_folder())
+        self.files = tuple(dict.fromkeys(spool_file(self.database, f) for f in chosen))
+        self._writable = tuple(
+            dict.fromkeys(
+                spool_file(self.database, f) for f in (folders or default_spool_folders(database))
+            )
+        )
+        self.status_path = status_file(self.database, state_folder)
+
+    def append(self, record: SessionRecord) -> Path:
+        """Write the record to the first spool file that takes it; OSError if none does."""
+        line = record_to_json(record)
+        failures = []
+        beside = self.database.absolute().parent
+        for target in self._writable:
+            try:
+                # A missing database folder (an unmounted share) is never re-created.
+                with _locked(target, make_folder=target.parent != beside):
+                    append_line(target, line)
+                return target
+            except OSError as error:
+                log.warning("spool %s not writable (%s)", target, error)
+                failures.append(f"{target}: {error}")
+        raise OSError("no spool writable: " + "; ".join(failures))
+
+    def flush(self, write: Callable[[list[SessionRecord]], int]) -> int:
+        """Hand the waiting sessions to `write` (which stores them, skipping ids stored).
+
+        A file another process is flushing is left to it. When `write` raises an
+        integrity error for the batch, the sessions are written one by one and the
+        ones the database refuses go to `<spool>.bad`. Any other error leaves the
+        sessions where they are, for the next flush.
+        """
+        written = 0
+        for spool in self.files:
+            taken = _taken(spool)
+            if not spool.exists() and not taken.exists():
+                continue
+            try:
+                written += self._flush_one(spool, taken, write)
+            except OSError as error:
+                # This spool's folder is read-only or gone: the others are still flushed.
+                log.warning("spool %s not flushed (%s)", spool, error)
+        if written:
+            log.info("%d spooled session(s) written to %s", written, self.database)
+        return written
+
+    def _flush_one(
+        self, spool: Path, taken: Path, write: Callable[[list[SessionRecord]], int]
+    ) -> int:
+        written = 0
+        with _locked(spool, wait=False) as mine:
+            if not mine:
+                return 0  # another process is flushing this file
+            # First what an interrupted flush left behind, then the spool itself.
+            for _ in range(2):
+                if not taken.exists():
+                    if not spool.exists():
+                        break
+                    os.replace(spool, taken)
+                written += self._flush_file(taken, bad_file(spool), write)
+                taken.unlink(missing_ok=True)
+        return written
+
+    def _flush_file(
+        self, path: Path, bad: Path, write: Callable[[list[SessionRecord]], int]
+    ) -> int:
+        good, broken = read_spool(path)
+        for line, why in broken:
+            log.warning("%s: unreadable spooled session set aside in %s (%s)", path, bad, why)
+            append_line(bad, line)
+        if broken:
+            # Keep only the good lines, so a later retry does not set the bad ones aside twice.
+            rest = path.with_name(path.name + ".tmp")
+            rest.write_text("".join(line + "\n" for _, line in good), encoding="utf-8")
+            with open(rest, "rb") as synced:
+                os.fsync(synced.fileno())
+            os.replace(rest, path)
+        if not good:
+            return 0
+        try:
+            return write([record for record, _ in good])
+        except sqlite3.IntegrityError:
+            pass
+        written = 0
+        for record, line in good:
+            try:
+                written += write([record])
+            except sqlite3.IntegrityError as error:
+                log.warning(
+                    "%s: spooled session refused by the database, set aside (%s)", path, error
+                )
+                append_line(bad, line)
+        return written
+
+    def waiting(self) -> list[SessionRecord]:
+        """Sessions waiting in the spool files, oldest first (being flushed included)."""
+        return [
+            record
+            for spool in self.files
+            for path in (_taken(spool), spool)
+            for record, _ in read_spool(path)[0]
+        ]
+
+    def write_status(self, last_error: str | None) -> SpoolStatus:
+        """Record how many sessions wait and the last error; never raises."""
+        status = SpoolStatus(
+            waiting=len(self.waiting()),
+            last_error=last_error,
+            updated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        try:
+            self.status_path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.status_path.with_name(self.status_path.name + f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(status.__dict__, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, self.status_path)
+        except OSError as error:
+            log.warning("spool status %s not written (%s)", self.status_path, error)
+        return status

@@ -1,0 +1,57 @@
+"""The anonymous record a visit leaves: what the kiosk hands to the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from typing import Protocol
+
+from skillcheck.bank import Bank
+from skillcheck.config import SiteConfig
+from skillcheck.records import SessionRecord, duration_band, stored_region
+from skillcheck.scoring import SCORING_VERSION
+from skillcheck.session import Session
+
+
+class VisitLike(Protocol):
+    """What make_record reads of the kiosk's Visit (tui/visit.py)."""
+
+    session: Session
+    language: str
+    started: float  # time.monotonic() when the questions started
+
+
+def make_record(
+    visit: VisitLike,
+    config: SiteConfig,
+    bank: Bank,
+    status: str,
+    *,
+    today: dt.date | None = None,
+    now: float | None = None,
+) -> SessionRecord:
+    """The anonymous record of a visit: completed (with levels) or abandoned.
+
+    The duration is kept only as a band (under 5, 5 to 10, over 10 minutes).
+    """
+    session = visit.session
+    elapsed = (time.monotonic() if now is None else now) - visit.started
+    completed = status == "completed"
+    result = session.result() if completed else None
+    return SessionRecord(
+        id=uuid.uuid4().hex,
+        day=(today or dt.date.today()).isoformat(),
+        site=config.site,
+        terminal=config.terminal,
+        region=stored_region(config.region),
+        language=visit.language,
+        status=status,
+        items_answered=len(session.answers),
+        duration_band=duration_band(max(0.0, elapsed)),
+        category=result.category if result else None,
+        bank_version=bank.version,
+        scoring_version=SCORING_VERSION,
+        levels=dict(result.levels) if result else {},
+        answers=dict(session.answers) if completed else {},
+    )

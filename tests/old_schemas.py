@@ -1,0 +1,100 @@
+"""Databases exactly as skillcheck versions 1 to 4 left them, to test the upgrade.
+
+The DDL is copied from those versions (sqlite-utils' output for 1-3, raw DDL for 4).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+V1 = """
+CREATE TABLE [sessions] (
+   [id] TEXT PRIMARY KEY, [day] TEXT NOT NULL, [site] TEXT NOT NULL,
+   [terminal] TEXT NOT NULL, [language] TEXT NOT NULL, [status] TEXT NOT NULL,
+   [items_answered] INTEGER NOT NULL, [duration_minutes] INTEGER NOT NULL,
+   [category] TEXT, [bank_version] TEXT NOT NULL);
+CREATE TABLE [area_results] (
+   [session_id] TEXT REFERENCES [sessions]([id]), [area] INTEGER, [level] TEXT NOT NULL,
+   PRIMARY KEY ([session_id], [area]));
+CREATE TABLE [answers] (
+   [session_id] TEXT REFERENCES [sessions]([id]), [item_id] TEXT, [answer] TEXT NOT NULL,
+   PRIMARY KEY ([session_id], [item_id]));
+"""
+V2 = """
+CREATE INDEX [sessions_by_day] ON [sessions]
+    ([day], [site], [terminal], [language], [status], [category]);
+CREATE INDEX [sessions_by_group] ON [sessions] ([site], [language], [status], [category], [day]);
+CREATE INDEX [area_results_by_level] ON [area_results] ([area], [level]);
+"""
+V3 = """
+CREATE TABLE [daily_sessions] (
+   [day] TEXT NOT NULL, [site] TEXT NOT NULL, [terminal] TEXT NOT NULL,
+   [language] TEXT NOT NULL, [status] TEXT NOT NULL, [category] TEXT NOT NULL,
+   [sessions] INTEGER NOT NULL,
+   PRIMARY KEY ([day], [site], [terminal], [language], [status], [category]));
+CREATE TABLE [daily_levels] (
+   [day] TEXT NOT NULL, [site] TEXT NOT NULL, [terminal] TEXT NOT NULL,
+   [language] TEXT NOT NULL, [area] INTEGER NOT NULL, [level] TEXT NOT NULL,
+   [sessions] INTEGER NOT NULL,
+   PRIMARY KEY ([day], [site], [terminal], [language], [area], [level]));
+CREATE TRIGGER daily_sessions_insert AFTER INSERT ON sessions BEGIN
+    INSERT INTO daily_sessions (day, site, terminal, language, status, category, sessions)
+    SELECT new.day, new.site, new.terminal, new.language, new.status,
+           coalesce(new.category, ''), 1 WHERE true
+    ON CONFLICT (day, site, terminal, language, status, category)
+    DO UPDATE SET sessions = sessions + 1;
+END;
+CREATE TRIGGER daily_levels_insert AFTER INSERT ON area_results BEGIN
+    INSERT INTO daily_levels (day, site, terminal, language, area, level, sessions)
+    SELECT day, site, terminal, language, new.area, new.level, 1
+    FROM sessions WHERE id = new.session_id
+    ON CONFLICT (day, site, terminal, language, area, level)
+    DO UPDATE SET sessions = sessions + 1;
+END;
+"""
+V4_TABLES = """
+CREATE TABLE "sessions" (
+   "id" TEXT NOT NULL PRIMARY KEY, "day" TEXT NOT NULL, "site" TEXT NOT NULL,
+   "terminal" TEXT NOT NULL, "language" TEXT NOT NULL, "status" TEXT NOT NULL,
+   "items_answered" INTEGER NOT NULL, "duration_minutes" INTEGER NOT NULL,
+   "category" TEXT, "bank_version" TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE "area_results" (
+   "session_id" TEXT NOT NULL REFERENCES "sessions"("id"), "area" INTEGER NOT NULL,
+   "level" TEXT NOT NULL, PRIMARY KEY ("session_id", "area")) WITHOUT ROWID;
+CREATE TABLE "answers" (
+   "session_id" TEXT NOT NULL REFERENCES "sessions"("id"), "item_id" TEXT NOT NULL,
+   "answer" TEXT NOT NULL, PRIMARY KEY ("session_id", "item_id")) WITHOUT ROWID;
+CREATE TABLE "daily_sessions" (
+   "day" TEXT NOT NULL, "site" TEXT NOT NULL, "terminal" TEXT NOT NULL,
+   "language" TEXT NOT NULL, "status" TEXT NOT NULL, "category" TEXT NOT NULL,
+   "sessions" INTEGER NOT NULL,
+   PRIMARY KEY ("day", "site", "terminal", "language", "status", "category")) WITHOUT ROWID;
+CREATE TABLE "daily_levels" (
+   "day" TEXT NOT NULL, "site" TEXT NOT NULL, "terminal" TEXT NOT NULL,
+   "language" TEXT NOT NULL, "area" INTEGER NOT NULL, "level" TEXT NOT NULL,
+   "sessions" INTEGER NOT NULL,
+   PRIMARY KEY ("day", "site", "terminal", "language", "area", "level")) WITHOUT ROWID;
+"""
+DDL = {1: V1, 2: V1 + V2, 3: V1 + V2 + V3, 4: V4_TABLES + V2 + V3.split(");", 2)[2]}
+
+
+def old_database(path: Path, version: int, sessions: list[dict]) -> None:
+    """A version 1-4 database holding `sessions` (dicts with the old columns, and
+    optional "levels" {area: level} and "answers" {item: code})."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.executescript(DDL[version])
+    conn.execute(f"PRAGMA user_version = {version}")
+    for s in sessions:
+        columns = {k: v for k, v in s.items() if k not in ("levels", "answers")}
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
+        conn.execute(f"INSERT INTO sessions ({names}) VALUES ({marks})", list(columns.values()))
+        for area, level in s.get("levels", {}).items():
+            conn.execute("INSERT INTO area_results VALUES (?, ?, ?)", [s["id"], area, level])
+        for item, code in s.get("answers", {}).items():
+            conn.execute("INSERT INTO answers VALUES (?, ?, ?)", [s["id"], item, code])
+    conn.close()
