@@ -32,7 +32,13 @@ def make_app(tmp_path: Path, *, locales_dir: Path = LOCALES_DIR, **options):
     config_options = {
         key: options.pop(key)
         for key in (
-            "site", "pin_hash", "kiosk", "help_desk", "export_folder", "languages", "read_aloud"
+            "site",
+            "pin_hash",
+            "kiosk",
+            "help_desk",
+            "export_folder",
+            "languages",
+            "read_aloud",
         )
         if key in options
     }

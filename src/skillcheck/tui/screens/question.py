@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Button, ProgressBar, Static
+from textual.widgets import Button, Static
 
 from skillcheck.speech import Speech, answer_text, progress_text, question_speech
 from skillcheck.tui.messages import Answered, BackRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.answer import AnswerButton
 from skillcheck.tui.widgets.paging import PagedBody
+from skillcheck.tui.widgets.progress import ProgressLine
 
 if TYPE_CHECKING:
     from skillcheck.session import Session
@@ -34,17 +34,6 @@ class QuestionScreen(VisitorScreen):
         text-style: bold;
         width: 100%;
         margin: 1 0 0 0;
-    }
-    QuestionScreen #progress-row {
-        height: 1;
-        width: 100%;
-    }
-    QuestionScreen #progress-text {
-        width: auto;
-        padding: 0 2 0 0;
-    }
-    QuestionScreen #progress-row ProgressBar, QuestionScreen #progress-row Bar {
-        width: 1fr;
     }
     QuestionScreen #question {
         text-style: bold;
@@ -72,13 +61,12 @@ class QuestionScreen(VisitorScreen):
         self.item_id: str | None = None
         # The answer given before to this question (after Back): Enter keeps it.
         self.marked: str | None = None
+        self.area_name: str | None = None  # what #area shows
 
     def compose_body(self) -> ComposeResult:
         most = max(len(item.answers) for item in self.kiosk.bank.items)
         yield Static(id="area")
-        with Horizontal(id="progress-row"):
-            yield Static(id="progress-text")
-            yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
+        yield ProgressLine(id="progress")
         yield Static(id="question")
         for number in range(1, most + 1):
             yield AnswerButton(number)
@@ -95,6 +83,7 @@ class QuestionScreen(VisitorScreen):
     async def retranslate(self) -> None:
         """The one time this screen is rebuilt: a new language."""
         await self.recompose()
+        self.area_name = None
         if self.kiosk.session is not None:
             self.show(self.kiosk.session)
 
@@ -116,24 +105,40 @@ class QuestionScreen(VisitorScreen):
         progress = session.progress
         self.item_id = item.id
         self.marked = session.previous_answer()
-        self.query_one("#area", Static).update(Content(t.pgettext(area.context, area.name)))
-        self.query_one("#progress-text", Static).update(Content(progress_text(session, t)))
-        self.query_one("#progress", ProgressBar).update(
-            total=progress.at_most, progress=progress.number - 1
-        )
-        self.query_one("#question", Static).update(Content(t.pgettext(item.id, item.text)))
-        answers = item.answers
-        for button in self.query(AnswerButton):
-            if button.number <= len(answers):
-                answer = answers[button.number - 1]
-                text = answer_text(answer, t)
-                note = t.gettext("your previous answer") if answer.code == self.marked else None
-                button.show_answer(answer.code, text, note)
-            else:
-                button.hide()
-        self.query_one("#back", Button).disabled = not session.can_go_back
-        self.set_focus(None)
-        self.query_one(PagedBody).scroll_home(animate=False)
+        # Only what differs from the last question is touched (issue 8): the area
+        # and the answer scale often stay; the progress line is repainted without a
+        # new layout; everything lands in one frame.
+        with self.app.batch_update():
+            area_name = t.pgettext(area.context, area.name)
+            if area_name != self.area_name:
+                self.area_name = area_name
+                self.query_one("#area", Static).update(Content(area_name))
+            self.query_one("#progress", ProgressLine).show(
+                progress_text(session, t),
+                progress.number - 1,
+                progress.at_most,
+            )
+            question = self.query_one("#question", Static)
+            text = Content(t.pgettext(item.id, item.text))
+            # A new layout only when the question wraps to another number of lines.
+            width, height = question.content_size
+            question.update(
+                text, layout=not width or text.get_height(question.styles, width) != height
+            )
+            answers = item.answers
+            for button in self.query(AnswerButton):
+                if button.number <= len(answers):
+                    answer = answers[button.number - 1]
+                    text = answer_text(answer, t)
+                    note = t.gettext("your previous answer") if answer.code == self.marked else None
+                    button.show_answer(answer.code, text, note)
+                else:
+                    button.hide()
+            self.query_one("#back", Button).disabled = not session.can_go_back
+            self.set_focus(None)
+            body = self.query_one(PagedBody)
+            if body.scroll_y:
+                body.scroll_home(animate=False)
 
     def speech(self) -> Speech:
         """The question, then each answer with its spoken number (read aloud, R)."""

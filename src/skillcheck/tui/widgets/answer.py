@@ -32,14 +32,20 @@ class AnswerButton(Button):
         label = f"{self.number}   {text}"
         if chosen_note:
             label = f"{label}   ({chosen_note})"
-        self.label = Content(label)
-        # Button caches its height per width: a longer answer at the same width
-        # would otherwise keep the old height and be cut off (textual 8.2.8), and a
-        # new label does not ask for a new layout by itself.
-        self.clear_cached_dimensions()
-        self.refresh(layout=True)
         self.set_class(bool(chosen_note), "-chosen")
         self.display = True
+        if label == self.label.plain:
+            # The same scale as the last question (consecutive can-do items):
+            # nothing to redraw.
+            return
+        self.label = Content(label)
+        # Button caches its height per width and a new label does not ask for a new
+        # layout by itself (textual 8.2.8). A layout pass costs more than the repaint,
+        # so it is asked only when the new label wraps to another number of lines.
+        width, height = self.content_size
+        same_height = bool(width) and self.label.get_height(self.styles, width) == height
+        self.clear_cached_dimensions()
+        self.refresh(layout=not same_height)
 
     def hide(self) -> None:
         """Not used by this question (it has fewer answers)."""
