@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from skillcheck.cli import cli
+from skillcheck.pin import hash_pin
 from skillcheck.records import SessionRecord
 from skillcheck.store import SCHEMA_VERSION, Store
 
@@ -44,6 +45,10 @@ def make_files(folder: Path) -> None:
     conn.commit()
     conn.close()
     (folder / "bad.toml").write_text('site = "Gent\n')
+    # A kiosk config with a PIN, so `serve` gets as far as the address it is given.
+    (folder / "site.toml").write_text('site = "Gent"\nterminal = "t1"\nkiosk = true\n')
+    (folder / "site.pin").write_text(hash_pin("24681357") + "\n")
+    (folder / "site.pin").chmod(0o600)
     (folder / "out.csv").write_text("an earlier export\n")
 
 
@@ -90,7 +95,7 @@ CASES = [
     (["purge", "--db", "missing.db", "--before", "2026-01-01"], "missing.db: no such"),
     (["upgrade", "--db", "notes.db"], "notes.db: not an SQLite database"),
     (["stats", "--config", "bad.toml"], "bad.toml"),
-    (["serve", "--host", "999.1.1.1"], "999.1.1.1"),
+    (["serve", "--config", "site.toml", "--host", "999.1.1.1"], "999.1.1.1"),
     (["set-pin", "--config", "bad.toml"], "bad.toml: not valid TOML"),
     (["set-pin", "--config", "nofolder/x.toml"], "does not exist"),
 ]
