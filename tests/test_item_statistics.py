@@ -29,6 +29,7 @@ from skillcheck.item_statistics import (
     item_report,
     read_visits,
 )
+from skillcheck.scoring import SCORING_VERSION
 from skillcheck.session import Session
 from skillcheck.store import SessionRecord, open_database, save_session
 
@@ -89,12 +90,14 @@ def generated(bank: Bank, tmp_path_factory) -> tuple[Path, list[tuple[str, dict[
                 day=f"2026-03-{1 + number % 28:02d}",
                 site="Bib",
                 terminal="t1",
+                region="flanders",
                 language=language,
                 status="completed",
                 items_answered=len(answers),
-                duration_minutes=6,
+                duration_band="5_to_10",
                 category=result.category,
                 bank_version=bank.version,
+                scoring_version=SCORING_VERSION,
                 levels=dict(result.levels),
                 answers=answers,
             ),
@@ -107,12 +110,14 @@ def generated(bank: Bank, tmp_path_factory) -> tuple[Path, list[tuple[str, dict[
             day="2026-03-02",
             site="Bib",
             terminal="t1",
+            region="flanders",
             language="nl",
             status="abandoned",
             items_answered=3,
-            duration_minutes=1,
+            duration_band="under_5",
             category=None,
             bank_version=bank.version,
+            scoring_version=SCORING_VERSION,
         ),
     )
     db.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 import sysconfig
@@ -93,7 +94,7 @@ def test_the_wheel_carries_the_content_the_licences_and_the_dependencies(wheel: 
 
     assert f"\nVersion: {__version__}\n" in metadata_text
     declared = {
-        line.split(":", 1)[1].strip().split(";")[0].split("[")[0].split("<")[0].split(">")[0]
+        re.split(r"[\s<>=!~;\[(]", line.split(":", 1)[1].strip(), maxsplit=1)[0]
         for line in metadata_text.splitlines()
         if line.startswith("Requires-Dist:") and "extra ==" not in line
     }

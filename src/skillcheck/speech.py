@@ -122,7 +122,7 @@ def question_speech(
     for number, answer in enumerate(item.answers, start=1):
         text = answer_text(answer, t)
         if answer.code == previous:
-            text = f"{text} ({t.gettext('your answer before')})"
+            text = f"{text} ({t.gettext('your previous answer')})"
         parts.append(pronunciation.answer_text(number, text))
     return Speech((passage(parts, pronunciation),))
 
