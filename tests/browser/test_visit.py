@@ -84,6 +84,9 @@ def test_a_whole_visit_by_touch_stays_on_the_kiosk(page, kiosk, translators):
     shot(page, "result")
     # The result is paged by touch to its end (the tui branch's More ↓ button).
     more = nl.gettext("More ↓")
+    # The result is longer than the screen: More ↓ shows once it is laid out (the
+    # QR codes and cards come after the first frame).
+    wait_for_text(page, re.escape(more))
     pages = 0
     while more in screen(page) and pages < 30:
         before = screen(page)

@@ -56,6 +56,12 @@ class KioskParts:
         """ "R: read aloud", when this kiosk can read aloud."""
         return [self.t.gettext("R: read aloud")] if self.kiosk.reads_aloud else []
 
+    def key_bar(self, hints: list[str]) -> KeyBar:
+        """The key hints, one line: where that is too narrow (practice mode at 80
+        columns, say), the read-aloud hint gives way, since the top bar's "R ▶"
+        button stays in view; the screen's own keys and the way out never do."""
+        return KeyBar(hints, droppable=self.read_aloud_hints())
+
     def speech(self) -> Speech:
         """What R reads: the screen's texts in order (screens with more to say, such
         as the question, override this with the core's reading of the visit)."""
@@ -140,7 +146,7 @@ class KioskScreen(KioskParts, Screen[None]):
             yield from self.compose_actions()
             yield Button(Content(t.gettext("↑ Back up")), id="page-up", classes="page")
             yield Button(Content(t.gettext("More ↓")), id="page-down", classes="page")
-        yield KeyBar(self.key_hints() + self.read_aloud_hints() + self.practice_hints())
+        yield self.key_bar(self.key_hints() + self.read_aloud_hints() + self.practice_hints())
 
     def compose_body(self) -> ComposeResult:
         """The screen's text (scrolls)."""
@@ -263,7 +269,7 @@ class KioskModal(KioskParts, ModalScreen[T], Generic[T]):
         return super().dismiss(result)
 
     def compose_hints(self) -> ComposeResult:
-        yield KeyBar(self.key_hints() + self.read_aloud_hints())
+        yield self.key_bar(self.key_hints() + self.read_aloud_hints())
 
     @on(LanguageChanged)
     async def language_changed(self) -> None:

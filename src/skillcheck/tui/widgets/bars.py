@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -58,7 +61,8 @@ class TopBar(Horizontal):
         yield Static(Content(self.where), id="where")
         if app.reads_aloud:
             # Key and a play sign only: it must fit beside the language and contrast
-            # buttons in every language at 60 columns; the key bar says "R: read aloud".
+            # buttons in every language at 60 columns; the key bar says "R: read aloud"
+            # when it has room (KeyBar drops that hint first).
             yield self.top_button("R ▶", "read-aloud-button", "app.read_aloud")
         if self.show_language and len(app.translators) > 1:
             # "Language" in every offered language, so a person lost in a language
@@ -103,7 +107,13 @@ class TopBar(Horizontal):
 
 
 class KeyBar(Static):
-    """Which key does what on this screen (or dialog), in the person's language."""
+    """Which key does what on this screen (or dialog), in the person's language.
+
+    One line whenever it can be: hints in `droppable` (the read-aloud hint, whose
+    key the top bar's "R ▶" button already shows) are left out when the line is
+    too narrow for all of them, the last first. If the other hints still do not fit,
+    the bar wraps rather than cut a hint off.
+    """
 
     DEFAULT_CSS = """
     KeyBar {
@@ -115,5 +125,34 @@ class KeyBar(Static):
     }
     """
 
-    def __init__(self, hints: list[str]) -> None:
-        super().__init__(Content("  ".join(hints)))
+    SEPARATOR = "  "
+
+    def __init__(self, hints: list[str], *, droppable: Iterable[str] = ()) -> None:
+        self.hints = list(hints)
+        self.droppable = frozenset(droppable)
+        super().__init__(Content(self.SEPARATOR.join(self.hints)))
+
+    def hints_for(self, width: int) -> list[str]:
+        """The hints to show on a line `width` cells wide."""
+        shown = list(self.hints)
+        for hint in reversed(self.hints):
+            if cell_len(self.SEPARATOR.join(shown)) <= width:
+                break
+            if hint in self.droppable:
+                shown.remove(hint)
+        return shown
+
+    def fit(self, width: int) -> None:
+        """Show the hints that fit `width` cells (the content width)."""
+        if width <= 0:
+            return
+        text = self.SEPARATOR.join(self.hints_for(width))
+        if str(self.content) != text:
+            self.update(Content(text))
+
+    def on_mount(self) -> None:
+        # Fit before the first layout: the bar is as wide as the screen.
+        self.fit(self.screen.size.width - self.styles.gutter.width)
+
+    def on_resize(self) -> None:
+        self.fit(self.size.width)

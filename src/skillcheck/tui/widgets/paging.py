@@ -38,8 +38,19 @@ class PagedBody(VerticalScroll):
         self.report_reach()
 
     def on_resize(self) -> None:
-        # Sent when the body's size or its content's size changes (a new question).
+        # Sent when the body's own size changes (a new screen size, the actions row
+        # growing); not when only its content grows: see `watch_virtual_size`.
         self.report_reach()
+
+    def watch_virtual_size(self) -> None:
+        # The content's height changed without the body changing size: a new
+        # question in place, QR codes and cards laid out after mount, a wrapped line.
+        # Textual sends no Resize for that, and sets the container size and the
+        # scrollbars only after this watcher: measure once the layout has settled.
+        self.call_after_refresh(self.report_reach)
+
+    def on_show(self) -> None:
+        self.call_after_refresh(self.report_reach)
 
     def report_reach(self) -> None:
         """Post `Reach` when what lies above or below changed."""
