@@ -141,7 +141,9 @@ def build(
             completed = rng.random() > 0.15
             skill = rng.gauss(0.0, 1.0)  # one latent skill makes areas go together
             given = answer_visit(bank, rng, skill) if completed else {}
-            levels = area_levels(bank, given) if completed else {}
+            # scored on the items this visit was asked (one variant per slot)
+            asked = [bank.item(item_id) for item_id in given]
+            levels = area_levels(asked, given) if completed else {}
             n_items = len(given) if completed else rng.randint(1, 11)
             yield (
                 (
