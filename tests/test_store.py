@@ -16,12 +16,12 @@ import uuid
 import pytest
 import sqlite_utils
 
+from sample_records import make as make_record
 from skillcheck import digcomp, schema, spool, store
 from skillcheck.records import record_from_json, record_to_json
 from skillcheck.store import (
     SCHEMA_VERSION,
     NewerSchemaError,
-    SessionRecord,
     Store,
     StoreError,
     open_database,
@@ -30,26 +30,8 @@ from skillcheck.store import (
     write_transaction,
 )
 
-
-def record(**changes) -> SessionRecord:
-    base = dict(
-        id=uuid.uuid4().hex,
-        day="2025-03-14",
-        site="Bibliotheek Gent",
-        terminal="t1",
-        region="flanders",
-        language="nl",
-        status="completed",
-        items_answered=18,
-        duration_band="5_to_10",
-        category="low",
-        bank_version="2025.1",
-        scoring_version=1,
-        levels={1: "basic", 2: "basic", 3: "none", 4: "above_basic", 5: "basic"},
-        answers={"1.1-search": "2", "4.2-phishing": "b"},
-    )
-    base.update(changes)
-    return SessionRecord(**base)
+# One valid record to start from, shared with the other store tests.
+record = make_record
 
 
 def rows(path, table):
