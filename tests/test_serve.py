@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shlex
 import subprocess
 import sys
 from importlib.metadata import version
@@ -237,3 +238,21 @@ def test_a_kiosk_process_that_ends_closes_the_page(tmp_path):
         assert socket.closed
 
     _with_client(server, check)
+
+
+@pytest.mark.parametrize(
+    ("voices", "languages"),
+    [
+        ("nl,fr,en,es", "nl,fr,en"),  # only the site's languages, in the site's order
+        ("en,nl", "nl,en"),
+        ("none", ""),
+        (None, ""),  # a page that says nothing: no read aloud on the server's speaker
+        ("nl;rm -rf /,fr", "fr"),  # anything else is dropped, never passed to a shell
+    ],
+)
+def test_each_tab_reads_aloud_in_its_browsers_voices(tmp_path, voices, languages):
+    server = _server(tmp_path)
+    server.translators = {code: None for code in ("nl", "fr", "en")}
+    command = server.command_for(voices)
+    assert command.startswith(server.command + " ")
+    assert shlex.split(command)[-2:] == ["--browser-voices", languages]

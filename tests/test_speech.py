@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -27,9 +28,13 @@ from skillcheck.pronunciation import (
 from skillcheck.scoring import LEVEL_WORDS
 from skillcheck.session import Result, Session
 from skillcheck.speech import (
+    STOP_MESSAGE,
+    PageSpeaker,
+    Passage,
     Speaker,
     Speech,
     espeak_command,
+    page_message,
     page_speech,
     question_speech,
     result_speech,
@@ -462,3 +467,47 @@ def test_a_result_screen_is_spoken_for_real(bank: Bank, tmp_path, language) -> N
     words = len(speech.text.split())
     assert words / 5 < stats["Length (seconds)"] < words / 1.5, words
     assert stats["RMS     amplitude"] > 0.02
+
+
+# --- read aloud in the visitor's browser (`skillcheck serve`) -------------------------
+
+
+def test_the_page_gets_plain_text_per_passage_in_the_browsers_languages() -> None:
+    speech = Speech(
+        (
+            Passage("nl", ("Hoe goed kunt u met computers overweg?", "Druk op 1.")),
+            Passage("de", ("Wie gut kennen Sie sich aus?",)),
+            Passage("fr", ("<b>Tapez</b> & appuyez.",)),
+        )
+    )
+    message = json.loads(page_message(speech, ["nl", "fr", "en"]))
+    # German has no voice in this browser: left out; the rest in order, as plain text
+    # (no SSML, nothing escaped: the Web Speech API speaks the text as it is).
+    assert message == {
+        "say": [
+            {"lang": "nl", "text": "Hoe goed kunt u met computers overweg?\nDruk op 1."},
+            {"lang": "fr", "text": "<b>Tapez</b> & appuyez."},
+        ],
+        "toggle": False,
+    }
+    assert json.loads(page_message(speech, ["de"], toggle=True))["toggle"] is True
+
+
+def test_the_page_speaker_sends_say_toggle_and_one_stop() -> None:
+    sent: list[str] = []
+    speaker = PageSpeaker(["nl", "fr"], sent.append)
+    assert speaker.available and speaker.speaks("nl") and not speaker.speaks("de")
+    assert not PageSpeaker([], sent.append).available
+    speaker.stop()
+    assert sent == []  # nothing said yet: nothing to stop
+    speech = page_speech(["Vraag 1 van 25"], Pronunciation("nl"))
+    assert speaker.toggle(speech) is True
+    assert json.loads(sent[-1]) == {
+        "say": [{"lang": "nl", "text": "Vraag 1 van 25."}],
+        "toggle": True,
+    }
+    speaker.stop()
+    speaker.stop()  # one stop per speech, not one per key
+    assert sent[1:] == [STOP_MESSAGE]
+    speaker.say(speech)
+    assert json.loads(sent[-1])["toggle"] is False and speaker.speaking

@@ -726,6 +726,12 @@ def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) 
 )
 @click.option("--kiosk", is_flag=True, help="Kiosk mode: only the facilitator PIN leaves.")
 @click.option("--lang", "language", default=None, help="Skip Welcome and start in this language.")
+@click.option(
+    "--browser-voices",
+    default=None,
+    hidden=True,  # `serve` sets it for each browser tab
+    help="Read aloud in the browser page, in these languages (comma-separated).",
+)
 @questions_option
 @locales_option
 def run(
@@ -733,6 +739,7 @@ def run(
     database: Path | None,
     kiosk: bool,
     language: str | None,
+    browser_voices: str | None,
     questions_dir: Path,
     locales_dir: Path,
 ) -> None:
@@ -748,6 +755,7 @@ def run(
             language=language,
             questions_dir=questions_dir,
             locales_dir=locales_dir,
+            browser_voices=None if browser_voices is None else browser_voices.split(","),
         )
     except ContentError as error:
         for problem in error.problems:

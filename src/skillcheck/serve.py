@@ -41,6 +41,7 @@ from textual_serve.download_manager import DownloadManager
 from skillcheck.config import SiteConfig
 from skillcheck.digcomp import N_
 from skillcheck.i18n import Translator
+from skillcheck.speech import PAGE_SCHEME
 
 log = logging.getLogger("skillcheck.serve")
 
@@ -65,6 +66,9 @@ FONT_SIZES = range(10, 49)
 STARTING = N_("One moment, please: the kiosk is starting.")
 WAITING = N_("One moment, please: the kiosk is starting again.")
 BUSY = N_("All places are in use. The kiosk starts as soon as one is free.")
+# The page's text size buttons ("A+", "A−"), named for screen readers in every language.
+LARGER = N_("Larger text")
+SMALLER = N_("Smaller text")
 
 
 class ServeError(Exception):
@@ -189,7 +193,14 @@ def render_page(config: SiteConfig, translators: dict[str, Translator], font_siz
 
     notices = "\n".join(block(key, texts) for key, texts in page_texts(translators).items())
     first = next(iter(translators))
+
+    def label(message: str) -> str:
+        words = dict.fromkeys(t.gettext(message) for t in translators.values())
+        return html.escape(" / ".join(words))
+
     return template.substitute(
+        larger=label(LARGER),
+        smaller=label(SMALLER),
         lang=html.escape(first),
         title=html.escape(config.site),
         notices=notices,
@@ -248,6 +259,8 @@ class KioskServer:
                 web.get("/alive", self.handle_alive),
                 web.get("/favicon.ico", self.handle_no_icon),
                 web.get("/ws", self.handle_websocket),
+                # The page names the languages its browser has a voice for (read aloud).
+                web.get("/ws/voices/{voices}", self.handle_websocket),
                 web.get("/kiosk/textual.js", self.handle_script),
                 web.static("/kiosk", WEB_DIR, show_index=False),
                 # Only the files the page uses: the stylesheet and the bundled fonts.
@@ -313,7 +326,7 @@ class KioskServer:
         width = _int(request.query.get("width"), 80, 20, 400)
         height = _int(request.query.get("height"), 24, 10, 200)
         process = KioskProcess(
-            self.command,
+            self.command_for(request.match_info.get("voices")),
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
@@ -332,6 +345,17 @@ class KioskServer:
             await process.stop()
             self.visitors.discard(process)
         return websocket
+
+    def command_for(self, voices: str | None) -> str:
+        """The kiosk command for one tab: read aloud in the browser's voices.
+
+        `voices` is the page's list ("nl,fr"; "none"): only the site's languages are
+        kept. A page that says nothing (plain `/ws`) gets no read aloud: espeak-ng
+        would speak on the server, not to the visitor.
+        """
+        said = (voices or "").split(",")
+        languages = [code for code in self.translators if code in said]
+        return self.command + " --browser-voices " + shlex.quote(",".join(languages))
 
     @staticmethod
     async def _forward(websocket, process: KioskProcess) -> None:
@@ -370,12 +394,6 @@ def _int(value: object, default: int, low: int, high: int) -> int:
     except (TypeError, ValueError):
         return default
     return min(max(number, low), high)
-
-
-# The hook for the page (see web/kiosk.js, `skillcheck.receive`): an app that runs in
-# the browser (`App.is_web`) calls `app.open_url(PAGE_SCHEME + json.dumps(message))`;
-# the page gets the JSON text, e.g. {"say": "…", "lang": "nl"} for read-aloud.
-PAGE_SCHEME = "skillcheck-page:"
 
 
 class KioskProcess(AppService):

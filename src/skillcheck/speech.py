@@ -14,10 +14,11 @@ it when the screen changes or the kiosk starts over.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -234,11 +235,19 @@ class Speaker:
     its path). A new speech stops the one playing; `stop()` ends it now.
     """
 
+    # espeak-ng plays on the machine running the kiosk: in a browser (`serve`) that
+    # is the server, not the visitor; the app uses a PageSpeaker there.
+    plays_in_browser = False
+
     def __init__(self, voices: Mapping[str, str] | None = None, program: str = ESPEAK) -> None:
         self.voices = {**DEFAULT_VOICES, **(voices or {})}
         self.program = program
         self.available = espeak_installed(program)
         self._process: subprocess.Popen[bytes] | None = None
+
+    def speaks(self, language: str) -> bool:
+        """Whether R reads this language: espeak-ng has a voice for each shipped one."""
+        return self.available
 
     @property
     def speaking(self) -> bool:
@@ -277,3 +286,84 @@ class Speaker:
         if process.poll() is None:
             process.kill()  # SIGKILL: the sound stops at once, and wait() returns at once
         process.wait()
+
+
+# --- the visitor's browser (`skillcheck serve`) ----------------------------------------
+
+# The browser kiosk page's hook (web/kiosk.js, `skillcheck.receive`): an app running in
+# a browser sends the page a JSON text with `app.open_url(PAGE_SCHEME + text)`;
+# serve.py passes it to the page and never opens it as an address.
+PAGE_SCHEME = "skillcheck-page:"
+
+
+def page_message(speech: Speech, languages: Iterable[str], *, toggle: bool = False) -> str:
+    """What the page speaks: {"say": [{"lang": "nl", "text": "…"}, …], "toggle": …}.
+
+    Plain text, one utterance per passage in its language (the Web Speech API has no
+    SSML); passages in a language the browser has no voice for are left out.
+    """
+    spoken = set(languages)
+    return json.dumps(
+        {
+            "say": [
+                {"lang": part.language, "text": "\n".join(part.lines)}
+                for part in speech.passages
+                if part.language in spoken and part.lines
+            ],
+            "toggle": toggle,
+        },
+        ensure_ascii=False,
+    )
+
+
+STOP_MESSAGE = json.dumps({"stop": True})
+
+
+class PageSpeaker:
+    """Read aloud in the visitor's own browser (Web Speech API), for `skillcheck serve`.
+
+    `languages` are those the browser has a voice for (the page says so when it
+    connects); R is offered only in those. `send` passes a JSON text to the page
+    (the app's `open_url(PAGE_SCHEME + text)`). The page knows whether it is still
+    speaking, so R toggles there; any other key or a new screen sends a stop.
+    """
+
+    plays_in_browser = True
+
+    def __init__(self, languages: Iterable[str], send: Callable[[str], None]) -> None:
+        self.languages = frozenset(languages)
+        self.send = send
+        self._sent = False
+
+    @property
+    def available(self) -> bool:
+        """Whether the browser has a voice for any of the site's languages."""
+        return bool(self.languages)
+
+    def speaks(self, language: str) -> bool:
+        """Whether the browser has a voice for `language`."""
+        return language in self.languages
+
+    @property
+    def speaking(self) -> bool:
+        """Whether a speech was sent and not stopped (the page may have finished it)."""
+        return self._sent
+
+    def say(self, speech: Speech) -> None:
+        """The page stops what it says and reads `speech`."""
+        self._send(page_message(speech, self.languages))
+
+    def toggle(self, speech: Speech) -> bool:
+        """R: the page stops if it is speaking, else reads `speech`."""
+        self._send(page_message(speech, self.languages, toggle=True))
+        return True
+
+    def _send(self, message: str) -> None:
+        self._sent = True
+        self.send(message)
+
+    def stop(self) -> None:
+        """Stop the page's speech (sent only when something was sent since the last)."""
+        if self._sent:
+            self._sent = False
+            self.send(STOP_MESSAGE)

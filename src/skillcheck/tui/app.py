@@ -28,7 +28,7 @@ from skillcheck.initiatives import Initiative
 from skillcheck.pin import guard_for
 from skillcheck.pronunciation import Pronunciation
 from skillcheck.session import Session
-from skillcheck.speech import Speaker
+from skillcheck.speech import PAGE_SCHEME, PageSpeaker, Speaker
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.crash import CrashAdapter
 from skillcheck.tui.messages import (
@@ -95,7 +95,8 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         warning_seconds: float | None = None,
         thanks_seconds: float = 8.0,
         pronunciations: dict[str, Pronunciation] | None = None,
-        speaker: Speaker | None = None,
+        speaker: Speaker | PageSpeaker | None = None,
+        browser_voices: Sequence[str] | None = None,
         crash_for_test: bool = False,
     ) -> None:
         super().__init__()
@@ -127,6 +128,10 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.idle_warning_open = False
         # Read aloud (R): one speech at a time, in a subprocess (skillcheck.speech).
         self.pronunciations = pronunciations or {}
+        # In a browser (`serve` passes the languages the visitor's browser has a voice
+        # for), the page speaks, through the kiosk page's hook.
+        if speaker is None and browser_voices is not None:
+            speaker = PageSpeaker(browser_voices, self.send_to_page)
         self.speaker = speaker or Speaker(config.voices)
         self.crash_for_test = crash_for_test
         self._store = None
@@ -196,11 +201,20 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     @property
     def reads_aloud(self) -> bool:
-        """Whether R and the top bar's button read aloud: on in the site config,
-        espeak-ng installed (without it the button is hidden), and not in a browser:
-        there espeak-ng would speak on the server, not to the visitor (the page's own
-        voice is the browser branch's part; docs/deploy.md)."""
-        return self.config.read_aloud and self.speaker.available and not self.is_web
+        """Whether R and the top bar's button read aloud: on in the site config and a
+        voice for the visit's language (espeak-ng installed, or in a browser a voice of
+        the visitor's browser; without one the button is hidden). espeak-ng never
+        speaks for a browser: it would speak on the server, not to the visitor."""
+        return (
+            self.config.read_aloud
+            and self.speaker.speaks(self.language)
+            and (self.speaker.plays_in_browser or not self.is_web)
+        )
+
+    def send_to_page(self, message: str) -> None:
+        """A JSON text for the browser kiosk page (skillcheck.speech.PAGE_SCHEME)."""
+        if self.is_web:
+            self.open_url(PAGE_SCHEME + message)
 
     def pronunciation(self) -> Pronunciation:
         """How read aloud says things in the visit's language."""

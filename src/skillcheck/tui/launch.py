@@ -130,8 +130,9 @@ def run_kiosk(
     language: str | None,
     questions_dir: Path,
     locales_dir: Path,
+    browser_voices: list[str] | None = None,
 ) -> int:
-    """`skillcheck run`: returns the exit status."""
+    """`skillcheck run`: returns the exit status (`browser_voices`: see SkillcheckApp)."""
     config = load_config(config_path) if config_path else default_config()
     kiosk = kiosk or config.kiosk
     if kiosk and not config.pin_hash:
@@ -152,6 +153,7 @@ def run_kiosk(
         database=database,
         kiosk=kiosk,
         language=language,
+        browser_voices=browser_voices,
         warning_seconds=max(MIN_WARNING_SECONDS, config.warning_seconds),
     )
     if not kiosk:

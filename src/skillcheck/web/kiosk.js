@@ -6,6 +6,14 @@
 
 (function () {
   const RETRY_MS = 2000;
+  // How long the page waits for the browser's voice list before it connects.
+  const VOICES_WAIT_MS = 1500;
+  // "Larger text" / "Smaller text": the terminal's font size in these steps; a size
+  // that leaves fewer than 60×20 cells (the layout the kiosk is tested at) is refused.
+  const FONT_STEPS = [12, 14, 16, 18, 20, 24, 28, 32, 36, 40, 48];
+  const MIN_COLS = 60;
+  const MIN_ROWS = 20;
+  const synth = window.speechSynthesis || null;
 
   // Nothing shown in the kiosk opens a window, a dialog or another page.
   window.open = function () { return null; };
@@ -44,15 +52,109 @@
     }, RETRY_MS);
   }
 
+  // --- read aloud: the browser's own voices (Web Speech API) ---------------------
+
+  function primary(lang) {
+    return String(lang || "").toLowerCase().replace("_", "-").split("-")[0];
+  }
+
+  // The browser's voices; Chromium fills the list after a moment (voiceschanged).
+  async function browserVoices() {
+    if (!synth) return [];
+    let voices = synth.getVoices();
+    if (voices.length) return voices;
+    await new Promise(function (resolve) {
+      synth.addEventListener("voiceschanged", resolve, { once: true });
+      setTimeout(resolve, VOICES_WAIT_MS);
+    });
+    return synth.getVoices();
+  }
+
+  // A Belgian voice first (nl-BE, fr-BE, de-BE), else any of the language.
+  function voiceFor(lang) {
+    const voices = synth ? synth.getVoices() : [];
+    const belgian = lang + "-be";
+    return (
+      voices.find(function (v) { return v.lang.toLowerCase().replace("_", "-") === belgian; }) ||
+      voices.find(function (v) { return primary(v.lang) === lang; }) ||
+      null
+    );
+  }
+
+  function speak(text, lang) {
+    if (!synth) return;
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = lang;
+    const voice = voiceFor(lang);
+    if (voice) utterance.voice = voice;
+    synth.speak(utterance);
+  }
+
+  function silence() {
+    if (synth) synth.cancel();
+  }
+
+  // --- larger text ---------------------------------------------------------------
+
+  function fits(terminal) {
+    return terminal.cols >= MIN_COLS && terminal.rows >= MIN_ROWS;
+  }
+
+  // Change the terminal's font size in place and refit (the kiosk gets a resize; the
+  // visit goes on). Returns the size in use: the old one when the new leaves too few cells.
+  function setFontSize(px) {
+    if (!current) return null;
+    const terminal = current.terminal;
+    const before = terminal.options.fontSize;
+    terminal.options.fontSize = px;
+    current.fit();
+    if (!fits(terminal)) {
+      terminal.options.fontSize = before;
+      current.fit();
+    }
+    showFontButtons();
+    return terminal.options.fontSize;
+  }
+
+  function nextSize(direction) {
+    const size = current ? Number(current.terminal.options.fontSize) : 16;
+    const steps = direction > 0 ? FONT_STEPS.filter(function (s) { return s > size; })
+      : FONT_STEPS.filter(function (s) { return s < size; }).reverse();
+    return steps.length ? steps[0] : size;
+  }
+
+  // Each button is shown only when it can do something.
+  function showFontButtons() {
+    if (!current) return;
+    const size = Number(current.terminal.options.fontSize);
+    document.getElementById("larger").disabled = size >= FONT_STEPS[FONT_STEPS.length - 1];
+    document.getElementById("smaller").disabled = size <= FONT_STEPS[0];
+  }
+
+  function changeSize(direction) {
+    const size = Number(current.terminal.options.fontSize);
+    if (setFontSize(nextSize(direction)) === size && direction > 0) {
+      document.getElementById("larger").disabled = true;  // already the largest that fits
+    }
+    current.terminal.focus();
+  }
+
+  // --- the visit -------------------------------------------------------------------
+
   async function start() {
     const element = document.getElementById("terminal");
     const size = Number(element.dataset.fontSize) || 16;
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    element.dataset.sessionWebsocketUrl = scheme + window.location.host + "/ws";
     // The terminal measures its cells once: load the bundled font before it does.
-    try {
-      await document.fonts.load(size + 'px "Roboto Mono"');
-    } catch (error) { /* the fallback monospace font */ }
+    // Meanwhile the browser lists its voices: the kiosk offers read aloud in those.
+    const loaded = await Promise.all([
+      document.fonts.load(size + 'px "Roboto Mono"').catch(function () {}),
+      browserVoices(),
+    ]);
+    const spoken = Array.from(new Set(loaded[1].map(function (v) { return primary(v.lang); })))
+      .filter(function (code) { return /^[a-z]{2,3}$/.test(code); });
+    element.dataset.sessionWebsocketUrl =
+      scheme + window.location.host + "/ws/voices/" + (spoken.join(",") || "none");
     const terminal = new window.SkillcheckTerminal(element, {});
     // Web addresses are text, never links (neither typed ones nor OSC 8 hyperlinks).
     terminal.weblinksAddon.dispose();
@@ -62,6 +164,7 @@
     };
     current = terminal;
     terminal.fit();
+    showFontButtons();
     await terminal.connect();
     const busyCode = Number(document.body.dataset.busyCode);
     terminal.socket.addEventListener("message", function (event) {
@@ -73,6 +176,7 @@
       }
     });
     terminal.socket.addEventListener("close", function (event) {
+      silence();
       terminal.terminal.reset();
       show(event.code === busyCode ? "busy" : "waiting");
       restartWhenBack();
@@ -83,26 +187,37 @@
   window.skillcheck = {
     // The xterm.js Terminal of this visit (tests read its screen text).
     terminal: function () { return current ? current.terminal : null; },
-    // Text the app sends with app.open_url("skillcheck-page:" + JSON): e.g.
-    // {"say": "...", "lang": "nl"}. Read-aloud (Web Speech) plugs in here.
+    // Text the app sends with app.open_url("skillcheck-page:" + JSON), built by
+    // skillcheck.speech.page_message: {"say": [{"lang": "nl", "text": "…"}, …],
+    // "toggle": false} reads aloud (toggle: R stops a speech still playing);
+    // {"stop": true} stops (another key, a new screen, an idle reset).
     receive: function (text) {
       let message;
       try { message = JSON.parse(text); } catch (error) { return; }
-      if (message && typeof message.say === "string") window.skillcheck.say(message.say, message.lang);
+      if (!message) return;
+      if (message.stop) window.skillcheck.stop();
+      if (!Array.isArray(message.say)) return;
+      const playing = synth && (synth.speaking || synth.pending);
+      window.skillcheck.stop();
+      if (message.toggle && playing) return;
+      for (const part of message.say) {
+        if (typeof part.text === "string") window.skillcheck.say(part.text, String(part.lang));
+      }
     },
-    // Replaced by read-aloud; by default an event others can listen to.
-    say: function (text, lang) {
-      document.dispatchEvent(new CustomEvent("skillcheck:say", { detail: { text: text, lang: lang } }));
-    },
-    // For a "Larger text" control: change the size in place, the visit goes on.
-    setFontSize: function (px) {
-      if (!current) return;
-      current.terminal.options.fontSize = px;
-      current.fit();
-    },
+    // One passage in its language, after what is already queued.
+    say: speak,
+    stop: silence,
+    // "Larger text": the size in place, refitted; the visit goes on.
+    setFontSize: setFontSize,
   };
 
   window.onload = function () {
+    // A tap on a button must not take the focus from the terminal (keys go there).
+    for (const [id, direction] of [["larger", 1], ["smaller", -1]]) {
+      const button = document.getElementById(id);
+      button.addEventListener("pointerdown", function (event) { event.preventDefault(); });
+      button.addEventListener("click", function () { changeSize(direction); });
+    }
     start().catch(function () {
       show("waiting");
       restartWhenBack();

@@ -1,0 +1,303 @@
+"""The kiosk page's own controls in Debian's chromium: read aloud with the browser's
+voices (Web Speech API), the larger-text buttons, and the PIN lock-out across a reload.
+
+Read aloud: the page's `speechSynthesis` is a fake (an init script) that has voices
+for nl, fr and en but not de, and records every utterance and cancel; the tests
+compare what the page was asked to say with what the core builds for the screen.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+from kiosk_page import find, screen, tap, wait_for_state, wait_for_text
+
+from conftest import PIN, make_kiosk
+from skillcheck.bank import load_bank
+from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+from skillcheck.pronunciation import load_pronunciations
+from skillcheck.session import Session
+from skillcheck.speech import page_message, question_speech, welcome_speech
+
+SITE_LANGUAGES = ("nl", "fr", "en", "de")
+# The fake browser has voices for these (Belgian French, to see the page prefer it).
+BROWSER_VOICES = ("nl-NL", "fr-FR", "fr-BE", "en-GB", "es-ES")
+SPOKEN = ("nl", "fr", "en")
+READ_BUTTON = "R ▶"
+
+FAKE_SPEECH = """
+(() => {
+  const log = [];
+  const voices = VOICES.map((lang) => ({
+    lang: lang, name: "fake " + lang, voiceURI: "fake-" + lang, localService: true, default: false,
+  }));
+  let queued = 0;
+  const fake = {
+    get speaking() { return queued > 0; },
+    get pending() { return false; },
+    get paused() { return false; },
+    getVoices: () => voices.slice(),
+    speak: (u) => {
+      log.push({kind: "speak", text: u.text, lang: u.lang, voice: u.voice ? u.voice.lang : null});
+      queued += 1;
+    },
+    cancel: () => { log.push({kind: "cancel"}); queued = 0; },
+    pause: () => {}, resume: () => {},
+    addEventListener: () => {}, removeEventListener: () => {},
+  };
+  Object.defineProperty(window, "speechSynthesis", {value: fake, configurable: true});
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) { this.text = text; this.lang = ""; this.voice = null; }
+  };
+  window.fakeSpeech = {log: log, finish: () => { queued = 0; }};
+})();
+""".replace("VOICES", json.dumps(list(BROWSER_VOICES)))
+
+
+@pytest.fixture(scope="module")
+def kiosk(tmp_path_factory):
+    kiosk = make_kiosk(tmp_path_factory.mktemp("page"), languages=json.dumps(SITE_LANGUAGES))
+    kiosk.start()
+    yield kiosk
+    kiosk.stop()
+
+
+@pytest.fixture
+def page(browser, kiosk):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
+    context.add_init_script(FAKE_SPEECH)
+    page = context.new_page()
+    page.goto(kiosk.url)
+    wait_for_state(page, "running")
+    wait_for_text(page, "Deutsch")
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def site_translators(translators):
+    return {code: translators[code] for code in SITE_LANGUAGES}
+
+
+@pytest.fixture(scope="module")
+def pronunciations():
+    return load_pronunciations(LOCALES_DIR, list(SITE_LANGUAGES))
+
+
+def spoken(page) -> list[dict]:
+    return page.evaluate("window.fakeSpeech.log.slice()")
+
+
+def utterances(page) -> list[dict]:
+    """What the page said since its last cancel: [{"lang", "text", "voice"}, …]."""
+    log = spoken(page)
+    last_cancel = max((i for i, e in enumerate(log) if e["kind"] == "cancel"), default=-1)
+    return [e for e in log[last_cancel + 1 :] if e["kind"] == "speak"]
+
+
+def wait_for_speech(page, count: int = 1) -> list[dict]:
+    page.wait_for_function(
+        "(n) => window.fakeSpeech.log.filter((e) => e.kind === 'speak').length >= n",
+        arg=count,
+        timeout=10_000,
+    )
+    return spoken(page)
+
+
+def press(page, key: str) -> None:
+    """A key on the terminal's keyboard (the keys go to xterm's input)."""
+    page.focus(".xterm-helper-textarea")
+    page.keyboard.press(key)
+
+
+def expected(message: str) -> list[dict]:
+    return [{"lang": p["lang"], "text": p["text"]} for p in json.loads(message)["say"]]
+
+
+def said(entries: list[dict]) -> list[dict]:
+    return [{"lang": e["lang"], "text": e["text"]} for e in entries]
+
+
+def test_the_page_tells_the_kiosk_which_languages_its_browser_speaks(browser, kiosk):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(FAKE_SPEECH)
+    try:
+        page = context.new_page()
+        sockets: list[str] = []
+        page.on("websocket", lambda socket: sockets.append(socket.url))
+        page.goto(kiosk.url)
+        wait_for_state(page, "running")
+        assert len(sockets) == 1
+        assert "/ws/voices/nl,fr,en,es?" in sockets[0]
+    finally:
+        context.close()
+
+
+def test_the_welcome_is_read_in_each_language_the_browser_has_a_voice_for(
+    page, site_translators, pronunciations
+):
+    # The welcome's R button and hint: the first site language (nl) has a voice.
+    assert READ_BUTTON in screen(page)
+    press(page, "r")
+    wait_for_speech(page, len(SPOKEN))
+    message = page_message(welcome_speech(site_translators, pronunciations), SPOKEN)
+    got = utterances(page)
+    assert said(got) == expected(message)
+    assert [e["lang"] for e in got] == list(SPOKEN)  # German (no voice) left out
+    # Each in a voice of its language, the Belgian one where the browser has it.
+    assert [e["voice"] for e in got] == ["nl-NL", "fr-BE", "en-GB"]
+    assert all(e["text"].strip() for e in got)
+
+
+def test_a_question_is_read_as_the_core_builds_it_and_a_key_stops_it(
+    page, site_translators, pronunciations
+):
+    nl = site_translators["nl"]
+    tap(page, "Nederlands")
+    wait_for_text(page, re.escape(nl.gettext("Start (Enter)")))
+    tap(page, nl.gettext("Start (Enter)"))
+    wait_for_text(page, re.escape(nl.gettext("Back")))
+    before = len(spoken(page))
+    # The top bar's button, by touch.
+    tap(page, READ_BUTTON)
+    log = wait_for_speech(page, 1 + sum(e["kind"] == "speak" for e in spoken(page)[:before]))
+    got = utterances(page)
+    assert len(got) == 1 and got[0]["lang"] == "nl"
+    # The core's reading of this screen: the form's first item is chosen at random,
+    # so find the variant on screen and build its speech as the kiosk does.
+    bank = load_bank(QUESTIONS_DIR)
+    rng = random.Random(7)
+    sessions = {Session(bank, rng=rng).current.id: None for _ in range(200)}
+    candidates = []
+    for _ in range(400):
+        session = Session(bank, rng=rng)
+        if session.current.id in sessions and sessions[session.current.id] is None:
+            sessions[session.current.id] = session
+            speech = question_speech(bank, session, nl, pronunciations["nl"])
+            candidates.append(expected(page_message(speech, SPOKEN)))
+    assert said(got) in candidates
+    # Any other key stops the reading (C: contrast, which keeps the screen).
+    cancels = sum(e["kind"] == "cancel" for e in log)
+    press(page, "c")
+    page.wait_for_function(
+        "(n) => window.fakeSpeech.log.filter((e) => e.kind === 'cancel').length > n",
+        arg=cancels,
+        timeout=10_000,
+    )
+    assert spoken(page)[-1]["kind"] == "cancel"
+
+
+def test_r_again_stops_and_r_after_the_end_reads_again(page):
+    press(page, "r")
+    wait_for_speech(page, 3)
+    count = len(spoken(page))
+    press(page, "r")  # still speaking (the fake never ends by itself): stop
+    page.wait_for_function("(n) => window.fakeSpeech.log.length > n", arg=count)
+    page.wait_for_timeout(300)
+    assert spoken(page)[-1]["kind"] == "cancel"
+    assert len(spoken(page)) == count + 1
+    press(page, "r")  # silent now: read again
+    wait_for_speech(page, 6)
+    page.evaluate("window.fakeSpeech.finish()")  # the browser finished reading
+    count = sum(e["kind"] == "speak" for e in spoken(page))
+    press(page, "r")
+    wait_for_speech(page, count + 3)
+
+
+def test_no_read_aloud_button_in_a_language_the_browser_cannot_speak(page, site_translators):
+    de = site_translators["de"]
+    tap(page, "Deutsch")
+    wait_for_text(page, re.escape(de.gettext("Start (Enter)")))
+    assert READ_BUTTON not in screen(page)
+    assert de.gettext("R: read aloud") not in screen(page)
+    press(page, "r")
+    page.wait_for_timeout(500)
+    assert not [e for e in spoken(page) if e["kind"] == "speak"]
+    # The language dialog: French has a voice, and its screens show the button.
+    tap(page, de.gettext("Language"))
+    wait_for_text(page, "Français")
+    tap(page, "Français", last=True)
+    fr = site_translators["fr"]
+    wait_for_text(page, re.escape(fr.gettext("Start (Enter)")))
+    assert READ_BUTTON in screen(page)
+
+
+def test_larger_text_grows_the_cells_and_the_screen_still_fits(page, site_translators):
+    nl = site_translators["nl"]
+    tap(page, "Nederlands")
+    wait_for_text(page, re.escape(nl.gettext("Start (Enter)")))
+    tap(page, nl.gettext("Start (Enter)"))
+    wait_for_text(page, re.escape(nl.gettext("Back")))
+    cell = "() => window.skillcheck.terminal()._core._renderService.dimensions.css.cell"
+    before = page.evaluate(cell)
+    cols = page.evaluate("window.skillcheck.terminal().cols")
+    page.tap("#larger")
+    page.wait_for_function("(c) => window.skillcheck.terminal().cols < c", arg=cols)
+    after = page.evaluate(cell)
+    assert after["width"] > before["width"] and after["height"] > before["height"]
+    # The visit goes on at the larger size (no reload): the same question, redrawn.
+    wait_for_text(page, re.escape(nl.gettext("Back")))
+    first = nl.ngettext(
+        "Question {number} of at most {total}", "Question {number} of at most {total}", 2
+    ).split("{total}")[0]
+    assert first.format(number=1) in screen(page)
+    # Tap until the button says no more: the kiosk still has at least 60×20 cells.
+    for _ in range(12):
+        if page.is_disabled("#larger"):
+            break
+        page.tap("#larger")
+        page.wait_for_timeout(200)
+    assert page.is_disabled("#larger")
+    size = page.evaluate("[window.skillcheck.terminal().cols, window.skillcheck.terminal().rows]")
+    assert size[0] >= 60 and size[1] >= 20
+    # Nothing sticks out of the window; the terminal ends left of the buttons.
+    box = page.evaluate(
+        """() => {
+          const s = document.querySelector('#terminal .xterm-screen').getBoundingClientRect();
+          const b = document.querySelector('.text-size').getBoundingClientRect();
+          return {right: s.right, bottom: s.bottom, buttons: b.left,
+                  scroll: document.documentElement.scrollWidth, width: window.innerWidth,
+                  height: window.innerHeight};
+        }"""
+    )
+    assert box["scroll"] <= box["width"]
+    assert box["right"] <= box["buttons"] and box["bottom"] <= box["height"]
+    # Back and Stop are on screen and take a tap at the largest size.
+    text = wait_for_text(page, re.escape(nl.gettext("Stop")))
+    assert nl.gettext("Back") in text
+    find(page, nl.gettext("Stop"))
+    page.tap("#smaller")
+    page.wait_for_function("() => !document.querySelector('#larger').disabled")
+
+
+def test_the_pin_lock_out_holds_across_a_reload(page, site_translators):
+    nl = site_translators["nl"]
+    wrong = re.escape(
+        nl.ngettext(
+            "Wrong PIN. Try again in {count} second.",
+            "Wrong PIN. Try again in {count} seconds.",
+            2,
+        )
+    ).replace(r"\{count\}", r"(\d+)")
+    press(page, "F12")
+    wait_for_text(page, re.escape(nl.gettext("For staff: enter the PIN")))
+    page.keyboard.type("000000")
+    page.keyboard.press("Enter")
+    wait_for_text(page, wrong)
+    page.reload()  # a new visit: a new kiosk process
+    wait_for_state(page, "running")
+    wait_for_text(page, "Deutsch")
+    press(page, "F12")
+    # The new process reads the lock-out from disk: the dialog opens locked.
+    left = int(re.search(wrong, wait_for_text(page, wrong)).group(1))
+    assert 0 < left <= 30
+    # Even the right PIN is not taken while the lock-out runs.
+    page.keyboard.type(PIN)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1500)
+    text = screen(page)
+    assert re.search(wrong, text), text
+    assert nl.gettext("For staff: enter the PIN") in text
