@@ -48,6 +48,22 @@ class TopBar(Horizontal):
         padding: 0 1;
         margin: 0 0 0 1;
     }
+    TopBar #top-buttons {
+        width: auto;
+        height: 1;
+    }
+    /* Too narrow for one line (60 columns, German): where you are on its own line,
+       wrapped between words, and the buttons on the next, never cut. */
+    TopBar.-stacked {
+        layout: vertical;
+    }
+    TopBar.-stacked #where {
+        width: 100%;
+    }
+    TopBar.-stacked #top-buttons {
+        width: 100%;
+        align-horizontal: right;
+    }
     """
 
     def __init__(self, where: str, *, language: bool = True) -> None:
@@ -56,9 +72,13 @@ class TopBar(Horizontal):
         self.show_language = language
 
     def compose(self) -> ComposeResult:
+        yield Static(Content(self.where), id="where")
+        with Horizontal(id="top-buttons"):
+            yield from self.buttons()
+
+    def buttons(self) -> Iterable[Button]:
         app = self.app
         t = app.t
-        yield Static(Content(self.where), id="where")
         if app.reads_aloud:
             # Key and a play sign only: it must fit beside the language and contrast
             # buttons in every language at 60 columns; the key bar says "R: read aloud"
@@ -88,7 +108,27 @@ class TopBar(Horizontal):
 
     def show_contrast(self) -> None:
         """The theme changed: say what C does now."""
-        self.query_one("#contrast-button", Button).label = self.contrast_label()
+        button = self.query_one("#contrast-button", Button)
+        button.label = self.contrast_label()
+        # Button.label is not a layout reactive: measure the button again, else a
+        # longer label ("C: Normaler Kontrast") is cut to the old one's width.
+        button.refresh(layout=True)
+        self.fit_line(self.size.width)
+
+    def on_resize(self, event) -> None:
+        self.fit_line(event.size.width)
+
+    def fit_line(self, width: int) -> None:
+        """One line when where you are and the buttons fit in `width`, else two."""
+        if not width:
+            return
+        # Each button as laid out (label, padding, margin); before the first layout
+        # its label and the five cells a compact top button adds around it.
+        needed = cell_len(self.where) + 2
+        for button in self.query(".top-button"):
+            drawn = button.outer_size.width
+            needed += (drawn or cell_len(str(button.label)) + 4) + button.styles.margin.left
+        self.set_class(needed > width, "-stacked")
 
     def contrast_label(self) -> Content:
         """What C does now: switch to high contrast, or back to normal."""
