@@ -82,6 +82,14 @@ def test_a_whole_visit_by_touch_stays_on_the_kiosk(page, kiosk, translators):
     assert answered >= 5
     assert nl.gettext("Your result") in screen(page)
     shot(page, "result")
+    # Larger text (the page's A+ button, twice): the kiosk gets fewer, larger cells,
+    # and the result is still paged by touch to its Finish button below.
+    cols = page.evaluate("window.skillcheck.terminal().cols")
+    for _ in range(2):
+        page.tap("#larger")
+        page.wait_for_timeout(300)
+    assert page.evaluate("window.skillcheck.terminal().cols") < cols
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # The result is paged by touch to its end (the tui branch's More ↓ button).
     more = nl.gettext("More ↓")
     # The result is longer than the screen: More ↓ shows once it is laid out (the
@@ -115,7 +123,7 @@ def test_a_whole_visit_by_touch_stays_on_the_kiosk(page, kiosk, translators):
     for url in requests:
         parts = urlsplit(url)
         assert (parts.hostname, parts.port) == ("127.0.0.1", kiosk.port), url
-    assert any(urlsplit(url).path == "/ws" for url in requests)
+    assert any(urlsplit(url).path.startswith("/ws/voices/") for url in requests)
     assert not any("fonts.googleapis" in url for url in requests)
 
 
@@ -230,4 +238,37 @@ def test_a_closed_tab_is_recorded_as_abandoned(browser, tmp_path, translators):
 
         assert wait_until(abandoned, timeout=20)
     finally:
+        kiosk.stop()
+
+
+def test_an_idle_visit_returns_to_the_welcome_by_itself(browser, tmp_path, translators):
+    # The shortest the config allows: 15 s idle, then a 20 s countdown (no key pressed).
+    kiosk = make_kiosk(tmp_path / "idle", idle_seconds=15, warning_seconds=20)
+    kiosk.start()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
+    try:
+        page = context.new_page()
+        open_kiosk(page, kiosk)
+        en = translators["en"]
+        tap(page, "English")
+        wait_for_text(page, re.escape(en.gettext("Start (Enter)")))
+        tap(page, en.gettext("Start (Enter)"))
+        pattern = question_pattern(en)
+        wait_for_text(page, pattern)
+        answer_first_option(page, pattern, 1)
+        wait_for_text(page, pattern)
+        # Nobody touches the screen: the warning, then the welcome, in the same page.
+        wait_for_text(page, "Nederlands.*Français.*English", timeout=60)
+        assert not re.search(pattern, screen(page))
+        assert page.evaluate("document.body.dataset.state") == "running"
+
+        def abandoned():
+            with sqlite3.connect(kiosk.database) as db:
+                return db.execute(
+                    "select count(*) from sessions where status = 'abandoned'"
+                ).fetchone()[0]
+
+        assert wait_until(abandoned)
+    finally:
+        context.close()
         kiosk.stop()

@@ -1,0 +1,119 @@
+"""Memory per browser visit (docs/performance.md, "Browser"): a real `skillcheck serve`,
+Debian's chromium driven by Playwright; each visit opens the page, picks English,
+starts and answers three questions by key, then closes its tab. Measured from /proc:
+the peak RSS of each visit's kiosk process (the child `serve` starts for the tab) and
+`serve`'s own RSS after every visit (it must not grow with visits).
+
+Run: `.venv/bin/python benchmarks/browser_memory.py [VISITS]` (default 10).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests" / "browser"), str(ROOT / "tests")]
+
+from kiosk_page import CHROMIUM, CHROMIUM_ARGS, wait_for_state, wait_for_text  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from conftest import make_kiosk  # noqa: E402  (the browser tests' kiosk set-up)
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of one process (KiB), 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(c) for c in text]
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (textual-serve starts the kiosk through a shell)."""
+    found = []
+    for child in children(pid):
+        found += [child, *descendants(child)]
+    return found
+
+
+def kiosk_rss(serve_pid: int) -> int:
+    """The tab's kiosk: the largest process below `serve` (the shell is ~2 MiB)."""
+    return max((rss_kib(pid) for pid in descendants(serve_pid)), default=0)
+
+
+def visit(page, kiosk, serve_pid: int) -> int:
+    """One visit; returns the peak RSS (KiB) of its kiosk process."""
+    page.goto(kiosk.url)
+    wait_for_state(page, "running")
+    wait_for_text(page, "English")
+    peak = kiosk_rss(serve_pid)
+    page.focus(".xterm-helper-textarea")
+    for key in ("3", "Enter", "1", "1", "1"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(400)
+        peak = max(peak, kiosk_rss(serve_pid))
+    return peak
+
+
+def main(visits: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        kiosk = make_kiosk(Path(folder) / "kiosk")
+        kiosk.start()
+        try:
+            serve_pid = kiosk.process.pid
+            serve_before = rss_kib(serve_pid)
+            peaks, serve_after = [], []
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for _ in range(visits):
+                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                    peaks.append(visit(context.new_page(), kiosk, serve_pid))
+                    context.close()
+                    deadline = time.monotonic() + 20
+                    while children(serve_pid) and time.monotonic() < deadline:
+                        time.sleep(0.1)
+                    serve_after.append(rss_kib(serve_pid))
+                browser.close()
+        finally:
+            kiosk.stop()
+    mib = 1024
+    return {
+        "visits": visits,
+        "visit_process_peak_mib": {
+            "median": round(statistics.median(peaks) / mib, 1),
+            "max": round(max(peaks) / mib, 1),
+        },
+        "serve_rss_mib": {
+            "start": round(serve_before / mib, 1),
+            "after_first_visit": round(serve_after[0] / mib, 1),
+            "after_last_visit": round(serve_after[-1] / mib, 1),
+        },
+        "commit": subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip(),
+        "load": os.getloadavg()[0],
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10), indent=2))
