@@ -6,8 +6,10 @@
 
 (function () {
   const RETRY_MS = 2000;
-  // How long the page waits for the browser's voice list before it connects.
-  const VOICES_WAIT_MS = 1500;
+  // How long the page waits at most for the browser's voice list before it connects.
+  // Without voices chromium answers at once (an empty list); with speech-dispatcher
+  // the first list after a boot took 4.3 s here (the dispatcher starts), later 0.1 s.
+  const VOICES_WAIT_MS = 6000;
   // "Larger text" / "Smaller text": the terminal's font size in these steps; a size
   // that leaves fewer than 60×20 cells (the layout the kiosk is tested at) is refused.
   const FONT_STEPS = [12, 14, 16, 18, 20, 24, 28, 32, 36, 40, 48];
