@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from textwrap import wrap
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -119,16 +120,22 @@ class TopBar(Horizontal):
         self.fit_line(event.size.width)
 
     def fit_line(self, width: int) -> None:
-        """One line when where you are and the buttons fit in `width`, else two."""
+        """Where you are beside the buttons, wrapped between words; on its own line
+        above them when that takes fewer rows, or when a word would not fit beside."""
         if not width:
             return
         # Each button as laid out (label, padding, margin); before the first layout
         # its label and the five cells a compact top button adds around it.
-        needed = cell_len(self.where) + 2
+        buttons = 0
         for button in self.query(".top-button"):
             drawn = button.outer_size.width
-            needed += (drawn or cell_len(str(button.label)) + 4) + button.styles.margin.left
-        self.set_class(needed > width, "-stacked")
+            buttons += (drawn or cell_len(str(button.label)) + 4) + button.styles.margin.left
+        beside = width - buttons - 2  # #where: min-width 10, padding 0 1
+        longest = max((cell_len(word) for word in self.where.split()), default=0)
+        fits = beside >= max(longest, 8)
+        beside_rows = len(wrap(self.where, beside)) if fits else width
+        stacked_rows = len(wrap(self.where, width - 2)) + 1
+        self.set_class(stacked_rows < beside_rows, "-stacked")
 
     def contrast_label(self) -> Content:
         """What C does now: switch to high contrast, or back to normal."""
