@@ -6,6 +6,7 @@ page's `skillcheck.terminal()` hook and tap the middle of the cells showing a te
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -85,3 +86,39 @@ def tap_cell(page: Page, row: int, column: int) -> None:
 def tap(page: Page, text: str, last: bool = False) -> None:
     """A finger on the text shown (a button's label)."""
     tap_cell(page, *find(page, text, last))
+
+
+_FAKE_SPEECH = """
+(() => {
+  const log = [];
+  const voices = VOICES.map((lang) => ({
+    lang: lang, name: "fake " + lang, voiceURI: "fake-" + lang, localService: true, default: false,
+  }));
+  let queued = 0;
+  const fake = {
+    get speaking() { return queued > 0; },
+    get pending() { return false; },
+    get paused() { return false; },
+    getVoices: () => voices.slice(),
+    speak: (u) => {
+      log.push({kind: "speak", text: u.text, lang: u.lang, voice: u.voice ? u.voice.lang : null});
+      queued += 1;
+    },
+    cancel: () => { log.push({kind: "cancel"}); queued = 0; },
+    pause: () => {}, resume: () => {},
+    addEventListener: () => {}, removeEventListener: () => {},
+  };
+  Object.defineProperty(window, "speechSynthesis", {value: fake, configurable: true});
+  window.SpeechSynthesisUtterance = class {
+    constructor(text) { this.text = text; this.lang = ""; this.voice = null; }
+  };
+  window.fakeSpeech = {log: log, finish: () => { queued = 0; }};
+})();
+"""
+
+
+def fake_speech(voices) -> str:
+    """An init script: a `speechSynthesis` with voices for these languages ("nl-NL"…)
+    that records each utterance and cancel in `window.fakeSpeech.log` (it never ends
+    an utterance by itself; `window.fakeSpeech.finish()` does)."""
+    return _FAKE_SPEECH.replace("VOICES", json.dumps(list(voices)))

@@ -13,7 +13,7 @@ import random
 import re
 
 import pytest
-from kiosk_page import find, screen, tap, wait_for_state, wait_for_text
+from kiosk_page import fake_speech, find, screen, tap, wait_for_state, wait_for_text
 
 from conftest import PIN, make_kiosk
 from skillcheck.bank import load_bank
@@ -28,33 +28,7 @@ BROWSER_VOICES = ("nl-NL", "fr-FR", "fr-BE", "en-GB", "es-ES")
 SPOKEN = ("nl", "fr", "en")
 READ_BUTTON = "R ▶"
 
-FAKE_SPEECH = """
-(() => {
-  const log = [];
-  const voices = VOICES.map((lang) => ({
-    lang: lang, name: "fake " + lang, voiceURI: "fake-" + lang, localService: true, default: false,
-  }));
-  let queued = 0;
-  const fake = {
-    get speaking() { return queued > 0; },
-    get pending() { return false; },
-    get paused() { return false; },
-    getVoices: () => voices.slice(),
-    speak: (u) => {
-      log.push({kind: "speak", text: u.text, lang: u.lang, voice: u.voice ? u.voice.lang : null});
-      queued += 1;
-    },
-    cancel: () => { log.push({kind: "cancel"}); queued = 0; },
-    pause: () => {}, resume: () => {},
-    addEventListener: () => {}, removeEventListener: () => {},
-  };
-  Object.defineProperty(window, "speechSynthesis", {value: fake, configurable: true});
-  window.SpeechSynthesisUtterance = class {
-    constructor(text) { this.text = text; this.lang = ""; this.voice = null; }
-  };
-  window.fakeSpeech = {log: log, finish: () => { queued = 0; }};
-})();
-""".replace("VOICES", json.dumps(list(BROWSER_VOICES)))
+FAKE_SPEECH = fake_speech(BROWSER_VOICES)
 
 
 @pytest.fixture(scope="module")

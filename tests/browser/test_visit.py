@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kiosk_page import screen, tap, tap_cell, wait_for_state, wait_for_text
+from kiosk_page import fake_speech, screen, tap, tap_cell, wait_for_state, wait_for_text
 
 from conftest import PIN, make_kiosk, wait_until
 
@@ -246,6 +246,7 @@ def test_an_idle_visit_returns_to_the_welcome_by_itself(browser, tmp_path, trans
     kiosk = make_kiosk(tmp_path / "idle", idle_seconds=15, warning_seconds=20)
     kiosk.start()
     context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
+    context.add_init_script(fake_speech(["en-GB"]))
     try:
         page = context.new_page()
         open_kiosk(page, kiosk)
@@ -257,10 +258,16 @@ def test_an_idle_visit_returns_to_the_welcome_by_itself(browser, tmp_path, trans
         wait_for_text(page, pattern)
         answer_first_option(page, pattern, 1)
         wait_for_text(page, pattern)
+        tap(page, "R ▶")  # question 2 read aloud (the fake voice never ends by itself)
+        page.wait_for_function("() => window.fakeSpeech.log.some((e) => e.kind === 'speak')")
         # Nobody touches the screen: the warning, then the welcome, in the same page.
         wait_for_text(page, "Nederlands.*Français.*English", timeout=60)
         assert not re.search(pattern, screen(page))
         assert page.evaluate("document.body.dataset.state") == "running"
+        # The reading stopped (at the warning dialog or the reset, not by a key).
+        log = page.evaluate("window.fakeSpeech.log")
+        speak = max(i for i, e in enumerate(log) if e["kind"] == "speak")
+        assert any(e["kind"] == "cancel" for e in log[speak + 1 :]), log
 
         def abandoned():
             with sqlite3.connect(kiosk.database) as db:
