@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import signal
 import threading
 import time
@@ -97,6 +98,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         pronunciations: dict[str, Pronunciation] | None = None,
         speaker: Speaker | None = None,
         crash_for_test: bool = False,
+        form_random: random.Random | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -129,6 +131,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.pronunciations = pronunciations or {}
         self.speaker = speaker or Speaker(config.voices)
         self.crash_for_test = crash_for_test
+        # Which variant of each rotating item a visit asks: random (session.py); a
+        # test or the fuzz passes a seeded one so that a run can be replayed.
+        self.form_random = form_random
         self._store = None
         self._store_lock = threading.Lock()
         for theme in THEMES.values():
@@ -161,11 +166,17 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # app the normal way, so an interrupted visit is recorded (on_unmount).
         loop = asyncio.get_running_loop()
         for number in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(number, self.exit)
+            loop.add_signal_handler(number, self.end_on_signal, number)
         # Open the database (and write any spooled sessions) once the screen is up.
         self.call_after_refresh(self.run_worker, self.store, thread=True, group="store")
         if self.crash_for_test:
             self.call_after_refresh(self.crash_now)
+
+    def end_on_signal(self, number: int) -> None:
+        """SIGTERM or SIGHUP: end the normal way, and say in the log why the kiosk
+        ended (from outside: a shutdown, `systemctl stop`, a `timeout`)."""
+        log.warning("the kiosk ends: %s received", signal.Signals(number).name)
+        self.exit()
 
     def crash_now(self) -> None:
         """Test-only (launch.TEST_CRASHES): an unexpected error, as a bug would raise."""
@@ -250,7 +261,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
         from skillcheck.tui.screens.question import QuestionScreen
 
-        self.visit = Visit(Session(self.bank), self.language)
+        self.visit = Visit(Session(self.bank, rng=self.form_random), self.language)
         self.questions = QuestionScreen()
         self.show(self.questions)
 
