@@ -35,9 +35,7 @@ async def fuzz(
     from kiosk_driver import PIN_HASH, make_app
     from kiosk_fuzz import Fuzz
 
-    app = make_app(
-        folder, kiosk=True, pin_hash=PIN_HASH, warning_seconds=2, form_random=Random(seed)
-    )
+    app = make_app(folder, kiosk=True, pin_hash=PIN_HASH, warning_seconds=2, rng=Random(seed))
     kinds: Counter[str] = Counter()
     async with app.run_test(size=(80, 24)) as pilot:
         runner = Fuzz(pilot, seed)

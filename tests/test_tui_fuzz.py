@@ -23,9 +23,7 @@ EVENTS = 1000
 
 def test_random_input_in_kiosk_mode_never_escapes(tmp_path):
     async def scenario():
-        app = make_app(
-            tmp_path, kiosk=True, pin_hash=PIN_HASH, warning_seconds=2, form_random=Random(SEED)
-        )
+        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH, warning_seconds=2, rng=Random(SEED))
         async with app.run_test(size=(80, 24)) as pilot:
             fuzz = Fuzz(pilot, SEED)
             try:
@@ -48,7 +46,7 @@ def test_an_ending_from_outside_is_named_not_blamed_on_the_last_key(tmp_path):
     the kiosk now says so in its log, so the fuzz names the cause with the ending."""
 
     async def scenario():
-        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH, form_random=Random(SEED))
+        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH, rng=Random(SEED))
         async with app.run_test(size=(80, 24)) as pilot:
             fuzz = Fuzz(pilot, SEED)
             try:

@@ -98,7 +98,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         pronunciations: dict[str, Pronunciation] | None = None,
         speaker: Speaker | None = None,
         crash_for_test: bool = False,
-        form_random: random.Random | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -114,6 +114,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             config.warning_seconds if warning_seconds is None else warning_seconds
         )
         self.thanks_seconds = thanks_seconds
+        # Which variant of each rotating question a visit asks (None: the system's
+        # randomness); a test passes a seeded one to see the same questions every run.
+        self.rng = rng
         self.start_language = start_language if start_language in translators else None
         self.language = self.default_language()
         self.t = translators[self.language]
@@ -131,9 +134,6 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.pronunciations = pronunciations or {}
         self.speaker = speaker or Speaker(config.voices)
         self.crash_for_test = crash_for_test
-        # Which variant of each rotating item a visit asks: random (session.py); a
-        # test or the fuzz passes a seeded one so that a run can be replayed.
-        self.form_random = form_random
         self._store = None
         self._store_lock = threading.Lock()
         for theme in THEMES.values():
@@ -261,7 +261,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
         from skillcheck.tui.screens.question import QuestionScreen
 
-        self.visit = Visit(Session(self.bank, rng=self.form_random), self.language)
+        self.visit = Visit(Session(self.bank, rng=self.rng), self.language)
         self.questions = QuestionScreen()
         self.show(self.questions)
 
