@@ -191,7 +191,7 @@ def _lang_option(what: str):
         "--lang",
         "language",
         default=None,
-        metavar="nl|fr|en",
+        metavar="nl|fr|de|en",
         help=f"Language of {what} [default: the site config's, else en].",
     )
 
