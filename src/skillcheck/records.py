@@ -18,6 +18,7 @@ from skillcheck.digcomp import (
     CATEGORIES,
     DURATION_BANDS,
     LEVELS,
+    N_,
     SESSION_REGIONS,
     STATUSES,
 )
@@ -48,6 +49,42 @@ class SessionRecord:
     scoring_version: int  # scoring.SCORING_VERSION of the rule that gave the levels
     levels: Mapping[int, str] = field(default_factory=dict)  # area 1..5 -> level
     answers: Mapping[str, str] = field(default_factory=dict)  # item id -> answer code
+
+
+# What the intro screen tells a visitor is kept, word for word (tui/screens/intro.py).
+WHAT_WE_KEEP = N_(
+    "It is anonymous. We do not ask your name. We keep only: the date (not the time), "
+    "this terminal and where it is, the language, whether you finished, how many "
+    "questions you answered, roughly how long it took (under 5, 5 to 10 or over 10 "
+    "minutes), your answers (which choice you picked), your result, the version of the "
+    "questions and of their scoring, and random numbers that say nothing about you. If "
+    "you stop early, we keep no answers and no result. It is used only to count how many "
+    "people took the test and what they can do. Nobody can see it later on this screen."
+)
+# Every stored column (table, column) and the words of WHAT_WE_KEEP that tell of it.
+# tests/test_what_is_kept.py checks these are exactly the schema's columns and that
+# each phrase is in the sentence: a new column cannot be stored without being told.
+KEPT_COLUMNS: dict[tuple[str, str], str] = {
+    ("sessions", "id"): "random numbers that say nothing about you",
+    ("sessions", "day"): "the date (not the time)",
+    ("sessions", "site"): "where it is",
+    ("sessions", "terminal"): "this terminal",
+    ("sessions", "region"): "where it is",
+    ("sessions", "language"): "the language",
+    ("sessions", "status"): "whether you finished",
+    ("sessions", "items_answered"): "how many questions you answered",
+    ("sessions", "duration_band"): "roughly how long it took (under 5, 5 to 10 or over 10",
+    ("sessions", "category"): "your result",
+    ("sessions", "bank_version"): "the version of the questions",
+    ("sessions", "scoring_version"): "and of their scoring",
+    ("sessions", "cell_key"): "random numbers that say nothing about you",
+    ("area_results", "session_id"): "random numbers that say nothing about you",
+    ("area_results", "area"): "your result",
+    ("area_results", "level"): "your result",
+    ("answers", "session_id"): "random numbers that say nothing about you",
+    ("answers", "item_id"): "your answers",
+    ("answers", "answer"): "which choice you picked",
+}
 
 
 def duration_band(seconds: float) -> str:
