@@ -649,11 +649,21 @@ def merge(into: Path, sources: tuple[Path, ...]) -> None:
     help="The new copy (must not exist yet).",
 )
 def backup(db_path: Path | None, config_path: Path | None, destination: Path) -> None:
-    """A consistent copy of the database, safe while the kiosk is running (VACUUM INTO)."""
+    """A consistent copy of the database, safe while the kiosk is running (a bar on a terminal)."""
     from skillcheck.copies import backup_database
 
     with _FacilitatorErrors():
-        count = backup_database(_database(db_path, config_path), destination)
+        database = _database(db_path, config_path)
+        with _progress(100, "Backing up") as advance:
+            shown = 0
+
+            def step(copied: int, total: int) -> None:
+                nonlocal shown
+                percent = copied * 100 // max(total, 1)
+                advance(percent - shown)
+                shown = percent
+
+            count = backup_database(database, destination, progress=step)
         click.echo(f"{count:,} sessions backed up to {destination}")
 
 
