@@ -10,14 +10,15 @@ items (one variant per rotation slot), as a person with one latent skill would
 (people strong in one area tend to be strong in others), skipping an area's harder
 items when its basic ones were not mastered, as the kiosk does; its levels and
 category are computed from those answers by `skillcheck.scoring`. A visit's duration
-spreads like people's do, with a long tail of slow ones (completed: median 6.5
-minutes, about 1 in 9 over 10); an abandoned one lasts about as long as the questions
-it answered, and it stopped anywhere in the first 11 questions with equal chance
-(more spread than real drop-outs, which bunch early: the pessimistic case for
-`benchmarks/uniqueness.py`). Only the duration's band is stored. Cell keys come
-from the seeded generator too. Ids are random uuid4 hex like the kiosk's; rows are
-inserted in id order with the triggers off, and the report indexes and the daily
-count tables built afterwards, which is what makes it fast.
+spreads like people's do, with a long tail of slow ones (completed: 7 minutes at the
+median, about 1 in 12 over 10, 1 in 7 under 5); an abandoned one lasts about as long
+as the questions it answered, and it stopped anywhere in the first 11 questions with
+equal chance (more spread than real drop-outs, which bunch early: the pessimistic case
+for `benchmarks/uniqueness.py`). The duration is not stored (the `durations` hook
+hands it to that benchmark). Cell keys come from the seeded generator too. Ids are
+random uuid4 hex like the kiosk's; rows are inserted in id order with the triggers
+off, and the report indexes and the daily count tables built afterwards, which is what
+makes it fast.
 """
 
 from __future__ import annotations
@@ -113,12 +114,11 @@ def build(
     """Create `path` with `sessions` synthetic sessions; returns the seconds it took.
 
     `durations(session_id, minutes)`, when given, receives each session's duration in
-    whole minutes, which the database keeps only as a band (for the before/after
-    measure in benchmarks/uniqueness.py).
+    whole minutes, which the database does not keep (for the before/after measure in
+    benchmarks/uniqueness.py).
     """
     from skillcheck.bank import load_bank
     from skillcheck.paths import QUESTIONS_DIR
-    from skillcheck.records import band_of_minutes as band
     from skillcheck.schema import create_daily_triggers, drop_daily_triggers, fill_daily_tables
     from skillcheck.scoring import SCORING_VERSION, area_levels, overall_category
     from skillcheck.store import open_database, write_transaction
@@ -173,7 +173,6 @@ def build(
                     language,
                     "completed" if completed else "abandoned",
                     n_items,
-                    band(minutes),
                     overall_category(levels) if completed else None,
                     bank.version,
                     SCORING_VERSION,
@@ -189,7 +188,7 @@ def build(
     def flush():
         with write_transaction(conn):
             conn.executemany(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [s for s, _, _ in buffer],
             )
             conn.executemany(

@@ -130,7 +130,6 @@ def measure_saves(saves: int, rounds: int = 10) -> tuple[float, float]:
                         language="nl",
                         status="completed",
                         items_answered=15,
-                        duration_band="5_to_10",
                         category="low",
                         bank_version="2025.1",
                         scoring_version=1,

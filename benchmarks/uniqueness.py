@@ -6,10 +6,11 @@ Builds realistic databases with benchmarks/build_db.py (--per-day sessions per s
 day on average, weekends lighter) and counts, for each set of quasi-identifiers below,
 the share of sessions that no other session shares. A unique session is one whose
 result (category, levels, answers) anyone holding the database can read off once they
-know those fields about a person. "Before" is schema 4 (exact `duration_minutes`,
-issue 11 measured 87.5 % on 200,000 sessions); the generator hands over each session's
-minutes for it, and the database keeps only their band. docs/facilitators.md
-("How unique is a stored session?") has the figures.
+know those fields about a person. Schema 4 kept the exact `duration_minutes` (issue 11
+measured 87.5 % on 200,000 sessions), schema 5 a band (under 5, 5 to 10, over 10
+minutes), schema 6 no duration; the generator hands over each session's minutes for
+the older ones. docs/facilitators.md ("How unique is a stored session?") has the
+figures.
 """
 
 from __future__ import annotations
@@ -30,28 +31,31 @@ SAME_FOR_A_SITE_AND_DAY = ("region", "bank_version", "scoring_version")
 # name -> the fields it is made of; "items_if_abandoned" is items_answered for an
 # abandoned session and nothing for a completed one, whose count of items answered
 # follows from its answers (the kiosk skips harder items when the basic ones were not
-# mastered) and is part of its result, not something anyone sees.
+# mastered) and is part of its result, not something anyone sees. "band" is the
+# duration band schema 5 stored (under 5, 5 to 10, over 10 minutes), from the minutes.
+BEFORE = "schema 4: day, site, language, status, items answered, minutes (issue 11)"
+BEFORE_ONLOOKER = "schema 4, what an onlooker knows: + terminal, minutes, items if abandoned"
+V5_ONLOOKER = "schema 5, what an onlooker knows: minutes as a band"
+ONLOOKER = "now (schema 6), what an onlooker knows: no duration at all"
+ALL_STORED = "now, a session's row but its result: all stored columns but category, id, key"
+FLOOR = "floor: day, site, terminal, language (what every report is grouped by)"
+ONLOOKER_FIELDS = ("day", "site", "terminal", "language", "status", "items_if_abandoned")
 QUASI_IDENTIFIERS: dict[str, tuple[str, ...]] = {
-    "before: day, site, language, status, items answered, minutes (issue 11)": (
-        "day", "site", "language", "status", "items_answered", "minutes",
-    ),
-    "before, what an onlooker knows: + terminal, minutes, items if abandoned": (
-        "day", "site", "terminal", "language", "status", "minutes", "items_if_abandoned",
-    ),
-    "now, a session's row but its result: all stored columns but category, id, key": (
-        "day", "site", "terminal", "language", "status", "items_answered", "duration_band",
+    BEFORE: ("day", "site", "language", "status", "items_answered", "minutes"),
+    BEFORE_ONLOOKER: (*ONLOOKER_FIELDS, "minutes"),
+    V5_ONLOOKER: (*ONLOOKER_FIELDS, "band", *SAME_FOR_A_SITE_AND_DAY),
+    ONLOOKER: (*ONLOOKER_FIELDS, *SAME_FOR_A_SITE_AND_DAY),
+    ALL_STORED: (
+        "day", "site", "terminal", "language", "status", "items_answered",
         *SAME_FOR_A_SITE_AND_DAY,
     ),
-    "now, what an onlooker knows: same, items answered only if abandoned": (
-        "day", "site", "terminal", "language", "status", "duration_band",
-        "items_if_abandoned", *SAME_FOR_A_SITE_AND_DAY,
-    ),
-    "floor: day, site, terminal, language (what every report is grouped by)": (
-        "day", "site", "terminal", "language",
-    ),
+    FLOOR: ("day", "site", "terminal", "language"),
 }  # fmt: skip
-ONLOOKER = "now, what an onlooker knows: same, items answered only if abandoned"
-ALL_STORED = "now, a session's row but its result: all stored columns but category, id, key"
+
+
+def band(minutes: int) -> str:
+    """Schema 5's duration band of a whole number of minutes: 0-4, 5-10, 11 and more."""
+    return "under_5" if minutes < 5 else "5_to_10" if minutes <= 10 else "over_10"
 
 
 def unique_shares(database: Path, minutes: dict[str, int]) -> dict[str, tuple[float, float]]:
@@ -63,7 +67,8 @@ def unique_shares(database: Path, minutes: dict[str, int]) -> dict[str, tuple[fl
     finally:
         conn.close()
     for row in rows:
-        row["minutes"] = minutes.get(row["id"])
+        row["minutes"] = minutes[row["id"]]
+        row["band"] = band(row["minutes"])
         row["items_if_abandoned"] = row["items_answered"] if row["status"] == "abandoned" else None
     completed = sum(r["status"] == "completed" for r in rows)
     shares = {}

@@ -27,7 +27,6 @@ def make_db(path, n=30, site="Gent", terminal="t1"):
                 language="nl" if i % 3 else "fr",
                 status="abandoned" if i % 10 == 0 else "completed",
                 items_answered=20,
-                duration_band="5_to_10",
                 category="basic" if i % 10 else None,
                 bank_version="1",
                 scoring_version=1,
@@ -237,7 +236,6 @@ def test_stats_heading_names_the_period_asked_for(tmp_path):
                 region="unknown",
                 status="abandoned",
                 items_answered=3,
-                duration_band="under_5",
                 scoring_version=1,
                 category=None,
                 bank_version="test",
@@ -324,7 +322,7 @@ def make_record_like(**changes):
         **{
             "id": uuid.uuid4().hex, "day": "2025-03-02", "site": "Gent", "terminal": "t1",
             "region": "flanders", "language": "nl", "status": "abandoned",
-            "items_answered": 3, "duration_band": "under_5", "category": None,
+            "items_answered": 3, "category": None,
             "bank_version": "1", "scoring_version": 1, **changes,
         }
     )  # fmt: skip

@@ -122,10 +122,10 @@ def test_merge_from_an_old_terminal(tmp_path, version):
     [result] = merge_databases(tmp_path / "all.db", [old])
     assert result.sessions_added == 1
     assert sha(old) == before
-    [(region, band, version_, key)] = rows(
-        tmp_path / "all.db", "SELECT region, duration_band, scoring_version, cell_key FROM sessions"
+    [(region, version_, key)] = rows(
+        tmp_path / "all.db", "SELECT region, scoring_version, cell_key FROM sessions"
     )
-    assert (region, band, version_) == ("unknown", "over_10", 1) and 0 <= key < 2**32
+    assert (region, version_) == ("unknown", 1) and 0 <= key < 2**32
     assert daily_equals_group_by(tmp_path / "all.db")
 
 

@@ -61,8 +61,9 @@ def merge_databases(
     target) before anything is written; the error names the bad file. Then one
     transaction per source with INSERT … ON CONFLICT DO NOTHING, so merging the same
     file twice changes nothing. A source of an older schema is read as it is (its
-    sessions get region "unknown", a duration band, scoring version 1 and a fresh
-    cell key); the target is created when missing, in an existing folder only.
+    sessions lose their duration; those of versions 1-4 get region "unknown",
+    scoring version 1 and a fresh cell key); the target is created when missing, in
+    an existing folder only.
     """
     into = Path(into)
     sources = [Path(source) for source in sources]
@@ -93,7 +94,7 @@ def merge_databases(
                     if version == schema.SCHEMA_VERSION:
                         select = f"SELECT {_SESSION_COLUMNS} FROM source.sessions ORDER BY id"
                     else:
-                        select = migrations.old_sessions_select("source.sessions")
+                        select = migrations.old_sessions_select("source.sessions", version=version)
                     added = conn.execute(
                         f"INSERT INTO sessions ({_SESSION_COLUMNS}) {select} "
                         "ON CONFLICT (id) DO NOTHING"

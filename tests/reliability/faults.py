@@ -29,7 +29,6 @@ def record() -> SessionRecord:
         language="nl",
         status="completed",
         items_answered=18,
-        duration_band="5_to_10",
         category="low",
         bank_version="2026.1",
         scoring_version=1,
