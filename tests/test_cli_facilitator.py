@@ -217,6 +217,33 @@ def test_an_older_database_is_read_only_until_upgraded(runner, tmp_path):
     assert result.exit_code == 0 and f"already at schema version {SCHEMA_VERSION}" in result.output
 
 
+def test_a_version_5_database_keeps_its_regions_when_upgraded(runner, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from old_schemas import old_database
+
+    db = tmp_path / "k.db"
+    sessions = [
+        dict(id=uuid.uuid4().hex, day="2025-03-14", site="Gent", terminal="t1", region=region,
+             language="nl", status="abandoned", items_answered=3, duration_band="over_10",
+             category=None, bank_version="1", scoring_version=1, cell_key=7)
+        for region in ("flanders", "brussels")
+    ]  # fmt: skip
+    old_database(db, 5, sessions)
+    result = runner.invoke(cli, ["upgrade", "--db", str(db), "--region", "wallonia"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{db}: upgraded from schema version 5 to {SCHEMA_VERSION}; the old file is kept "
+        "beside it\n"
+    )
+    conn = open_database(db, read_only=True)
+    assert sorted(conn.execute("SELECT region, cell_key FROM sessions").fetchall()) == [
+        ("brussels", 7), ("flanders", 7),
+    ]  # fmt: skip
+    conn.close()
+
+
 def test_stats_heading_names_the_period_asked_for(tmp_path):
     from click.testing import CliRunner
 

@@ -710,9 +710,11 @@ def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) 
         if old == SCHEMA_VERSION:
             click.echo(f"{path}: already at schema version {SCHEMA_VERSION}")
         else:
+            # Version 5 stored each session's region already; older ones get this one.
+            given = f" (old sessions' region: {region or 'unknown'})" if old < 5 else ""
             click.echo(
-                f"{path}: upgraded from schema version {old} to {SCHEMA_VERSION} "
-                f"(old sessions' region: {region or 'unknown'}); the old file is kept beside it"
+                f"{path}: upgraded from schema version {old} to {SCHEMA_VERSION}"
+                f"{given}; the old file is kept beside it"
             )
 
 
