@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import signal
 import threading
 import time
@@ -97,6 +98,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         pronunciations: dict[str, Pronunciation] | None = None,
         speaker: Speaker | None = None,
         crash_for_test: bool = False,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -112,6 +114,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             config.warning_seconds if warning_seconds is None else warning_seconds
         )
         self.thanks_seconds = thanks_seconds
+        # Which variant of each rotating question a visit asks (None: the system's
+        # randomness); a test passes a seeded one to see the same questions every run.
+        self.rng = rng
         self.start_language = start_language if start_language in translators else None
         self.language = self.default_language()
         self.t = translators[self.language]
@@ -250,7 +255,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
         from skillcheck.tui.screens.question import QuestionScreen
 
-        self.visit = Visit(Session(self.bank), self.language)
+        self.visit = Visit(Session(self.bank, rng=self.rng), self.language)
         self.questions = QuestionScreen()
         self.show(self.questions)
 
