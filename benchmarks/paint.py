@@ -3,8 +3,9 @@
 Runs a command in a pseudo-terminal of a given size, feeds everything it writes to a
 terminal emulator (pyte), and measures from outside the process:
 
-- start: spawn -> the emulated screen first shows a marker (a regex);
-- keys: each key written to the terminal -> the screen shows the next marker;
+- start: spawn -> the emulated screen first shows a marker (a regex) and the frame
+  that drew it has been read to its end;
+- keys: each key written to the terminal -> the same, for the next marker;
 - peak RSS of the process tree, sampled every few milliseconds.
 
 In-process timers miss the interpreter's start, the imports, the terminal's own
@@ -33,6 +34,14 @@ KEYS = {"Enter": b"\r", "Escape": b"\x1b", "BSpace": b"\x7f", "Tab": b"\t"}
 # Textual asks the terminal for its device attributes; a real terminal answers.
 _DEVICE_ATTRIBUTES_QUERY = b"\x1b[c"
 _DEVICE_ATTRIBUTES_REPLY = b"\x1b[?62;22c"
+# Textual asks whether the terminal supports synchronized output (DECRQM for mode
+# 2026); most current terminals do, and say so. Textual then brackets every frame
+# with SYNC_START ... SYNC_END, so a clock can stop at the end of the whole frame
+# rather than when the marker's line happens to have been read (a frame arrives in
+# several reads).
+_SYNC_QUERY = b"\x1b[?2026$p"
+_SYNC_REPLY = b"\x1b[?2026;2$y"  # supported, currently off
+SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 
 
 @dataclass
@@ -61,6 +70,17 @@ class Terminal:
         self.fd = master
         self.peak_rss = 0
         self._ps = psutil.Process(self.process.pid)
+        # Inside a frame (after SYNC_START, before its SYNC_END); the last bytes read,
+        # in case a sequence is split between two reads.
+        self.in_frame = False
+        self._tail = b""
+
+    def _track_frames(self, data: bytes) -> None:
+        seen = self._tail + data
+        start, end = seen.rfind(SYNC_START), seen.rfind(SYNC_END)
+        if start != end:  # at least one of them was seen: the later one wins
+            self.in_frame = start > end
+        self._tail = seen[-(len(SYNC_START) - 1) :]
 
     def _sample_rss(self) -> None:
         try:
@@ -74,7 +94,8 @@ class Terminal:
         return "\n".join(self.screen.display)
 
     def wait_for(self, pattern: re.Pattern[str], timeout: float) -> float | None:
-        """Seconds from now until the screen matches `pattern`, or None."""
+        """Seconds from now until the screen matches `pattern` at the end of a frame,
+        or None."""
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:
             ready, _, _ = select.select([self.fd], [], [], 0.005)
@@ -84,9 +105,12 @@ class Terminal:
                 except OSError:
                     return None
                 self.stream.feed(data)
+                self._track_frames(data)
                 if _DEVICE_ATTRIBUTES_QUERY in data:
                     os.write(self.fd, _DEVICE_ATTRIBUTES_REPLY)
-                if pattern.search(self.text()):
+                if _SYNC_QUERY in data:
+                    os.write(self.fd, _SYNC_REPLY)
+                if not self.in_frame and pattern.search(self.text()):
                     return time.perf_counter() - start
             self._sample_rss()
             if self.process.poll() is not None:
