@@ -93,33 +93,44 @@ class Terminal:
         """The emulated screen as lines of text."""
         return "\n".join(self.screen.display)
 
+    def _read(self, wait: float) -> bool | None:
+        """Read what the program wrote within `wait` seconds into the emulator and
+        answer its queries: True if something was read, None if the terminal closed."""
+        ready, _, _ = select.select([self.fd], [], [], wait)
+        if not ready:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            return None
+        self.stream.feed(data)
+        self._track_frames(data)
+        if _DEVICE_ATTRIBUTES_QUERY in data:
+            os.write(self.fd, _DEVICE_ATTRIBUTES_REPLY)
+        if _SYNC_QUERY in data:
+            os.write(self.fd, _SYNC_REPLY)
+        return True
+
     def wait_for(self, pattern: re.Pattern[str], timeout: float) -> float | None:
         """Seconds from now until the screen matches `pattern` at the end of a frame,
         or None."""
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:
-            ready, _, _ = select.select([self.fd], [], [], 0.005)
-            if ready:
-                try:
-                    data = os.read(self.fd, 65536)
-                except OSError:
-                    return None
-                self.stream.feed(data)
-                self._track_frames(data)
-                if _DEVICE_ATTRIBUTES_QUERY in data:
-                    os.write(self.fd, _DEVICE_ATTRIBUTES_REPLY)
-                if _SYNC_QUERY in data:
-                    os.write(self.fd, _SYNC_REPLY)
-                if not self.in_frame and pattern.search(self.text()):
-                    return time.perf_counter() - start
+            read = self._read(0.005)
+            if read is None:
+                return None
+            if read and not self.in_frame and pattern.search(self.text()):
+                return time.perf_counter() - start
             self._sample_rss()
             if self.process.poll() is not None:
                 return None
         return None
 
     def drain(self) -> None:
-        """Read whatever is pending without waiting for anything."""
-        self.wait_for(re.compile(r"(?!x)x"), 0.0)
+        """Read whatever is pending without waiting for anything (so the next key's
+        clock does not include parsing frames of the one before)."""
+        while self._read(0.0):
+            pass
 
     def send(self, key: str) -> None:
         """Type one key (a character, or Enter, Escape, BSpace, Tab)."""

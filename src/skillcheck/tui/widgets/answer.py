@@ -7,7 +7,13 @@ from textual.widgets import Button
 
 
 class AnswerButton(Button):
-    """One answer; `code` is what the session stores, `number` the key that picks it."""
+    """One answer; `code` is what the session stores, `number` the key that picks it.
+
+    A button the current question does not use (the fifth under a four-answer
+    question) stays in its place, blank and inert, rather than leaving the layout:
+    `display` and `visibility` both ask Textual for a new layout of the whole screen
+    (textual 8.2.8), which costs more than the rest of a question change (issue 8).
+    """
 
     DEFAULT_CSS = """
     AnswerButton.answer {
@@ -19,6 +25,12 @@ class AnswerButton(Button):
         content-align: left middle;
         margin: 0 0 1 0;
     }
+    AnswerButton.answer.-unused,
+    AnswerButton.answer.-unused:hover,
+    AnswerButton.answer.-unused.-active {
+        background: $background;
+        tint: transparent;
+    }
     """
 
     def __init__(self, number: int) -> None:
@@ -26,14 +38,34 @@ class AnswerButton(Button):
         self.number = number
         self.code: str | None = None
 
+    @property
+    def in_use(self) -> bool:
+        """Whether this button offers an answer of the current question."""
+        return self.code is not None
+
     def show_answer(self, code: str, text: str, chosen_note: str | None) -> None:
         """Show this answer; `chosen_note` marks the one given before (after Back)."""
         self.code = code
+        self.can_focus = True
         label = f"{self.number}   {text}"
         if chosen_note:
             label = f"{label}   ({chosen_note})"
         self.set_class(bool(chosen_note), "-chosen")
-        self.display = True
+        self.set_class(False, "-unused")
+        self.set_label(label)
+
+    def hide(self) -> None:
+        """Not used by this question (it has fewer answers): blank, inert, in place."""
+        self.code = None
+        if self.has_focus:
+            self.blur()
+        self.can_focus = False  # Tab skips it
+        self.set_class(False, "-chosen")
+        self.set_class(True, "-unused")
+        self.set_label("")
+
+    def set_label(self, label: str) -> None:
+        """A new label; a new layout only when it wraps to another number of lines."""
         if label == self.label.plain:
             # The same scale as the last question (consecutive can-do items):
             # nothing to redraw.
@@ -46,8 +78,3 @@ class AnswerButton(Button):
         same_height = bool(width) and self.label.get_height(self.styles, width) == height
         self.clear_cached_dimensions()
         self.refresh(layout=not same_height)
-
-    def hide(self) -> None:
-        """Not used by this question (it has fewer answers)."""
-        self.code = None
-        self.display = False
