@@ -171,11 +171,15 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     def start_screen(self) -> KioskScreen:
         return IntroScreen() if self.start_language else WelcomeScreen()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         # Every kiosk screen sits on the (blank) default screen, so a reset can
         # replace whatever is on top with a fresh welcome screen.
         self.base = self.start_screen()
-        self.push_screen(self.base)
+        # Awaited: everything below waits until the screen and all its widgets are
+        # mounted, so opening the database (imports, in a thread holding the GIL
+        # much of the time) no longer slows down the start screen's first full
+        # frame (issue 8).
+        await self.push_screen(self.base)
         if self.idle_seconds:
             self.set_interval(1.0, self.check_inactivity)
         # SIGTERM (shutdown, `systemctl stop`) and SIGHUP (terminal closed) end the

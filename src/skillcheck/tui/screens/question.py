@@ -18,7 +18,7 @@ from textual.widgets import Button
 from skillcheck.speech import Speech, answer_text, progress_text, question_speech
 from skillcheck.tui.messages import Answered, BackRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
-from skillcheck.tui.widgets.answer import AnswerButton
+from skillcheck.tui.widgets.answer import AnswerButton, relabel
 from skillcheck.tui.widgets.paging import PagedBody
 from skillcheck.tui.widgets.progress import ProgressLine
 from skillcheck.tui.widgets.steady_text import SteadyText
@@ -133,7 +133,11 @@ class QuestionScreen(VisitorScreen):
                     button.show_answer(answer.code, text, note)
                 else:
                     button.hide()
-            self.query_one("#back", Button).disabled = not session.can_go_back
+            back = self.query_one("#back", Button)
+            if back.disabled == session.can_go_back:
+                # Blank but in place on the first question (see skillcheck.tcss).
+                back.disabled = not session.can_go_back
+                relabel(back, t.gettext("Back (Backspace)") if session.can_go_back else "")
             self.set_focus(None)
             body = self.query_one(PagedBody)
             if body.scroll_y:
