@@ -81,8 +81,13 @@ def run(runs: int, baseline: Path | None = None) -> dict:
     starts: dict[str, list[float]] = {"bare": [], "kiosk": []}
     keys: dict[str, list[float]] = {"bare": [], "plain": [], "kiosk": []}
     rss: dict[str, list[float]] = {"bare": [], "kiosk": []}
+    # CPU milliseconds the process used to its first paint, and per key (medians over
+    # runs): steadier than wall time when other work shares the machine.
+    start_cpu: dict[str, list[float]] = {"bare": [], "kiosk": []}
+    key_cpu: dict[str, list[float]] = {"bare": [], "plain": [], "kiosk": []}
     if baseline is not None:
         starts["baseline"], keys["baseline"], rss["baseline"] = [], [], []
+        start_cpu["baseline"], key_cpu["baseline"] = [], []
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.db"
         # A first start writes the .pyc files and the compiled catalogues, as on a kiosk.
@@ -109,6 +114,7 @@ def run(runs: int, baseline: Path | None = None) -> dict:
                 if result.start_s is None:
                     raise SystemExit(f"{name} never painted:\n{result.screen}")
                 starts[name].append(result.start_s)
+                start_cpu[name].append(result.start_cpu_s * 1000)
             for name, result in (
                 ("bare", bare),
                 ("plain", plain),
@@ -118,6 +124,12 @@ def run(runs: int, baseline: Path | None = None) -> dict:
                 if None in timed:
                     raise SystemExit(f"{name} got stuck:\n{result.screen}")
                 keys[name].extend(timed)
+                cpu = result.cpu_after_keys_s
+                if name in ("bare", "plain"):
+                    per_key = (cpu[-1] - result.start_cpu_s) / len(cpu)
+                else:  # from after Enter, which builds the question screen (not timed)
+                    per_key = (cpu[-1] - cpu[0]) / (len(cpu) - 1)
+                key_cpu[name].append(per_key * 1000)
             rss["bare"].append(bare.peak_rss_mib)
             for name, (welcome, visit) in kiosks.items():
                 rss[name].append(max(welcome.peak_rss_mib, visit.peak_rss_mib))
@@ -133,6 +145,8 @@ def run(runs: int, baseline: Path | None = None) -> dict:
         # ratio on a loaded machine (both redraw a whole question).
         "key_ratio_plain": round(median(keys["kiosk"]) / median(keys["plain"]), 2),
         "peak_rss_mib": {name: round(max(values), 1) for name, values in rss.items()},
+        "start_cpu_ms": {name: round(median(values)) for name, values in start_cpu.items()},
+        "key_cpu_ms": {name: round(median(values), 1) for name, values in key_cpu.items()},
         "goals": {"start_ratio": 1.3, "key_ratio": 2.0, "key_p95_ms": 20, "peak_rss_mib": 60},
         **(
             {
@@ -174,13 +188,20 @@ def report(result: dict) -> str:
         f"{result['peak_rss_mib']['bare']} MiB (goal <= {goals['peak_rss_mib']} MiB: "
         f"{verdict(result['peak_rss_mib']['kiosk'] <= goals['peak_rss_mib'])})",
     ]
+    cpu, key_cpu = result["start_cpu_ms"], result["key_cpu_ms"]
+    lines.append(
+        f"  CPU used: to the welcome kiosk {cpu['kiosk']} ms, bare {cpu['bare']} ms "
+        f"({cpu['kiosk'] / cpu['bare']:.2f}x); per key kiosk {key_cpu['kiosk']} ms, "
+        f"bare {key_cpu['bare']} ms, plain {key_cpu['plain']} ms"
+    )
     if "baseline" in result:
         lines.append(
             f"  baseline ({result['baseline']}): "
             f"start {result['start_s']['baseline'] * 1000:.0f} ms "
             f"-> {result['baseline_start_ratio']}x; key {key_median['baseline']} ms "
             f"(p95 {key_p95['baseline']}) -> {result['baseline_key_ratio']}x; "
-            f"peak memory {result['peak_rss_mib']['baseline']} MiB"
+            f"peak memory {result['peak_rss_mib']['baseline']} MiB; CPU to the welcome "
+            f"{cpu['baseline']} ms, per key {key_cpu['baseline']} ms"
         )
     return "\n".join(lines)
 

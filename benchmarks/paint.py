@@ -46,12 +46,16 @@ SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 
 @dataclass
 class Run:
-    """One run: seconds to the first marker, milliseconds per key, peak memory."""
+    """One run: seconds to the first marker, milliseconds per key, peak memory, and
+    the CPU seconds the program had used at the first marker and after each key
+    (less sensitive than wall time to other work on a shared machine)."""
 
     start_s: float | None
     keys_ms: list[float | None] = field(default_factory=list)
     peak_rss_mib: float = 0.0
     screen: str = ""
+    start_cpu_s: float = 0.0
+    cpu_after_keys_s: list[float] = field(default_factory=list)
 
 
 class Terminal:
@@ -88,6 +92,14 @@ class Terminal:
             self.peak_rss = max(self.peak_rss, sum(p.memory_info().rss for p in processes))
         except psutil.Error:
             pass
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the program and its children."""
+        try:
+            processes = [self._ps, *self._ps.children(recursive=True)]
+            return sum(sum(p.cpu_times()[:2]) for p in processes)
+        except psutil.Error:
+            return 0.0
 
     def text(self) -> str:
         """The emulated screen as lines of text."""
@@ -168,6 +180,7 @@ def measure(
     try:
         first = terminal.wait_for(re.compile(marker), timeout)
         run = Run(start_s=None if first is None else time.perf_counter() - terminal.started)
+        run.start_cpu_s = terminal.cpu_seconds()
         if first is not None:
             for key, expected in steps:
                 time.sleep(settle)
@@ -175,6 +188,7 @@ def measure(
                 terminal.send(key)
                 waited = terminal.wait_for(re.compile(expected), timeout)
                 run.keys_ms.append(None if waited is None else waited * 1000)
+                run.cpu_after_keys_s.append(terminal.cpu_seconds())
                 if waited is None:
                     break
         terminal._sample_rss()
