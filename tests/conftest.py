@@ -19,6 +19,58 @@ os.environ["SKILLCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="skillcheck-cache-"
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="skillcheck-data-")
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="skillcheck-state-")
 
+TESTS = Path(__file__).parent
+
+# The slow groups, longest first: `make quick` leaves them out, `make test` and CI run
+# them all. They start first, so with pytest-xdist the long ones run beside the many
+# short ones instead of after them (the run ends when the last long one does).
+SLOW_GROUPS = (
+    "test_tui_fuzz.py",  # 1,000 random keys, clicks and resizes through the kiosk
+    "test_tui_memory.py",  # 60 visits in one process, live widgets counted
+    "test_deploy.py",  # a wheelhouse installed into a fresh venv, the unit under cage
+    "browser",  # Debian's Chromium against a real `skillcheck serve`
+    "reliability",  # kill -9, full and read-only disks, several processes
+    "test_packaging.py",  # `pip install .` into a fresh venv
+    "test_tui_restart.py",  # the kiosk in a pseudo-terminal through crash restarts
+    "test_scoring_enumeration.py",  # every answer pattern of every area
+    # whole expert visits, every question paged through, at 60x20 in four languages
+    "test_tui_layout.py::test_main_screens_usable_at_60x20",
+    "test_disclosure.py::test_the_lp_attacker",  # a linear program over many exports
+    "test_item_statistics.py",  # a generated database of many visits, two planted faults
+)
+
+
+def slow_group(item: pytest.Item) -> int | None:
+    """The item's place in SLOW_GROUPS (a folder, a file, or a file::test prefix), or
+    None for a quick test."""
+    where = Path(str(item.fspath)).relative_to(TESTS)
+    test = f"{where.as_posix()}::{item.name}"
+    for rank, group in enumerate(SLOW_GROUPS):
+        if where.parts[0] == group or test.startswith(group):
+            return rank
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    ranks = {}
+    for item in items:
+        rank = slow_group(item)
+        if rank is not None:
+            item.add_marker(pytest.mark.slow)
+        ranks[item.nodeid] = len(SLOW_GROUPS) if rank is None else rank
+    items.sort(key=lambda item: ranks[item.nodeid])  # stable: the rest keeps its order
+    # With pytest-xdist and `--maxschedchunk=1` (the Makefile), each worker is handed
+    # two tests to begin with, then one at a time: deal the longest tests one to each
+    # worker (a quick one beside each), so no worker runs two long ones in a row.
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        slow = [item for item in items if ranks[item.nodeid] < len(SLOW_GROUPS)]
+        quick = [item for item in items if ranks[item.nodeid] == len(SLOW_GROUPS)]
+        dealt = []
+        for _ in range(min(workers, len(slow), len(quick))):
+            dealt += [slow.pop(0), quick.pop(0)]
+        items[:] = dealt + slow + quick
+
 
 @pytest.fixture(autouse=True)
 def state_folder(tmp_path_factory, monkeypatch) -> Path:

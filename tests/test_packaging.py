@@ -22,7 +22,6 @@ import pytest
 
 from skillcheck.paths import CHECKOUT_ROOT
 
-pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "src" / "skillcheck"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import signal
 import sys
 import threading
@@ -118,6 +119,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         pronunciations: dict[str, Pronunciation] | None = None,
         speaker: Speaker | None = None,
         crash_for_test: bool = False,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -133,6 +135,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             config.warning_seconds if warning_seconds is None else warning_seconds
         )
         self.thanks_seconds = thanks_seconds
+        # Which variant of each rotating question a visit asks (None: the system's
+        # randomness); a test passes a seeded one to see the same questions every run.
+        self.rng = rng
         self.start_language = start_language if start_language in translators else None
         self.language = self.default_language()
         self.t = translators[self.language]
@@ -175,10 +180,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # Every kiosk screen sits on the (blank) default screen, so a reset can
         # replace whatever is on top with a fresh welcome screen.
         self.base = self.start_screen()
-        # Awaited: everything below waits until the screen and all its widgets are
-        # mounted, so opening the database (imports, in a thread holding the GIL
-        # much of the time) no longer slows down the start screen's first full
-        # frame (issue 8).
+        # Awaited: opening the database below (imports, in a thread holding the GIL
+        # much of the time) starts once the screen is mounted; started earlier it
+        # slowed down the start screen's first full frame (issue 8).
         await self.push_screen(self.base)
         if self.idle_seconds:
             self.set_interval(1.0, self.check_inactivity)
@@ -275,7 +279,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
         from skillcheck.tui.screens.question import QuestionScreen
 
-        self.visit = Visit(Session(self.bank), self.language)
+        self.visit = Visit(Session(self.bank, rng=self.rng), self.language)
         self.questions = QuestionScreen()
         self.show(self.questions)
 
