@@ -133,7 +133,7 @@ def run_kiosk(
     locales_dir: Path,
 ) -> int:
     """`skillcheck run`: returns the exit status."""
-    config = load_config(config_path) if config_path else default_config()
+    config = load_config(config_path) if config_path else default_config(language)
     kiosk = kiosk or config.kiosk
     if kiosk and not config.pin_hash:
         print(
