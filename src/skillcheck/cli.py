@@ -185,6 +185,38 @@ def _language(language: str | None, config_path: Path | None) -> str:
     return "en"
 
 
+def _lang_option(what: str):
+    """--lang for a command that writes for funders: the language of `what`."""
+    return click.option(
+        "--lang",
+        "language",
+        default=None,
+        metavar="nl|fr|de|en",
+        help=f"Language of {what} [default: the site config's, else en].",
+    )
+
+
+_min_count = click.option(
+    "--min-count",
+    type=int,
+    default=10,
+    show_default=True,
+    help="No published count lies between 1 and this minus 1 (at least 5).",
+)
+
+
+def _output_option(*, required: bool, help: str):
+    """-o/--output: the file a command writes (checked against its sources)."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        required=required,
+        help=help,
+    )
+
+
 _since = click.option("--since", default=None, metavar="YYYY-MM-DD", help="First day (inclusive).")
 _until = click.option("--until", default=None, metavar="YYYY-MM-DD", help="Last day (inclusive).")
 
@@ -336,30 +368,12 @@ def _print_summary(path: Path, filters, summary) -> None:
     help="Comma-separated: site,terminal,region,language,area (area: levels per area; "
     "terminal brings its site).",
 )
-@click.option(
-    "--min-count",
-    type=int,
-    default=10,
-    show_default=True,
-    help="No published count lies between 1 and this minus 1 (at least 5).",
-)
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    metavar="nl|fr|en",
-    help="Language of headers, labels and notes [default: the site config's, else en].",
-)
+@_min_count
+@_lang_option("headers, labels and notes")
 @_since
 @_until
 @click.option("--site", default=None, help="Only this site.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write here instead of standard output.",
-)
+@_output_option(required=False, help="Write here instead of standard output.")
 def export(
     db_path: Path | None,
     config_path: Path | None,
@@ -421,27 +435,9 @@ def export(
 @_since
 @_until
 @click.option("--site", default=None, help="Only this site [default: the whole network].")
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    metavar="nl|fr|en",
-    help="Language of the page [default: the site config's, else en].",
-)
-@click.option(
-    "--min-count",
-    type=int,
-    default=10,
-    show_default=True,
-    help="No published count lies between 1 and this minus 1 (at least 5).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The PDF file to write.",
-)
+@_lang_option("the page")
+@_min_count
+@_output_option(required=True, help="The PDF file to write.")
 def report(
     db_path: Path | None,
     config_path: Path | None,

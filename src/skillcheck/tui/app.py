@@ -190,11 +190,17 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # app the normal way, so an interrupted visit is recorded (on_unmount).
         loop = asyncio.get_running_loop()
         for number in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(number, self.exit)
+            loop.add_signal_handler(number, self.end_on_signal, number)
         # Open the database (and write any spooled sessions) once the screen is up.
         self.call_after_refresh(self.run_worker, self.store, thread=True, group="store")
         if self.crash_for_test:
             self.call_after_refresh(self.crash_now)
+
+    def end_on_signal(self, number: int) -> None:
+        """SIGTERM or SIGHUP: end the normal way, and say in the log why the kiosk
+        ended (from outside: a shutdown, `systemctl stop`, a `timeout`)."""
+        log.warning("the kiosk ends: %s received", signal.Signals(number).name)
+        self.exit()
 
     def crash_now(self) -> None:
         """Test-only (launch.TEST_CRASHES): an unexpected error, as a bug would raise."""
