@@ -177,6 +177,13 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         return IntroScreen() if self.start_language else WelcomeScreen()
 
     async def on_mount(self) -> None:
+        # SIGTERM (shutdown, `systemctl stop`) and SIGHUP (terminal closed) end the
+        # app the normal way, so an interrupted visit is recorded (on_unmount).
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(number, self.end_on_signal, number)
+        if self.idle_seconds:
+            self.set_interval(1.0, self.check_inactivity)
         # Every kiosk screen sits on the (blank) default screen, so a reset can
         # replace whatever is on top with a fresh welcome screen.
         self.base = self.start_screen()
@@ -184,13 +191,6 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         # much of the time) starts once the screen is mounted; started earlier it
         # slowed down the start screen's first full frame (issue 8).
         await self.push_screen(self.base)
-        if self.idle_seconds:
-            self.set_interval(1.0, self.check_inactivity)
-        # SIGTERM (shutdown, `systemctl stop`) and SIGHUP (terminal closed) end the
-        # app the normal way, so an interrupted visit is recorded (on_unmount).
-        loop = asyncio.get_running_loop()
-        for number in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(number, self.end_on_signal, number)
         # Open the database (and write any spooled sessions) once the screen is up.
         self.call_after_refresh(self.run_worker, self.store, thread=True, group="store")
         if self.crash_for_test:
