@@ -645,11 +645,21 @@ def merge(into: Path, sources: tuple[Path, ...]) -> None:
     help="The new copy (must not exist yet).",
 )
 def backup(db_path: Path | None, config_path: Path | None, destination: Path) -> None:
-    """A consistent copy of the database, safe while the kiosk is running (VACUUM INTO)."""
+    """A consistent copy of the database, safe while the kiosk is running (a bar on a terminal)."""
     from skillcheck.copies import backup_database
 
     with _FacilitatorErrors():
-        count = backup_database(_database(db_path, config_path), destination)
+        database = _database(db_path, config_path)
+        with _progress(100, "Backing up") as advance:
+            shown = 0
+
+            def step(copied: int, total: int) -> None:
+                nonlocal shown
+                percent = copied * 100 // max(total, 1)
+                advance(percent - shown)
+                shown = percent
+
+            count = backup_database(database, destination, progress=step)
         click.echo(f"{count:,} sessions backed up to {destination}")
 
 
@@ -696,9 +706,11 @@ def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) 
         if old == SCHEMA_VERSION:
             click.echo(f"{path}: already at schema version {SCHEMA_VERSION}")
         else:
+            # Version 5 stored each session's region already; older ones get this one.
+            given = f" (old sessions' region: {region or 'unknown'})" if old < 5 else ""
             click.echo(
-                f"{path}: upgraded from schema version {old} to {SCHEMA_VERSION} "
-                f"(old sessions' region: {region or 'unknown'}); the old file is kept beside it"
+                f"{path}: upgraded from schema version {old} to {SCHEMA_VERSION}"
+                f"{given}; the old file is kept beside it"
             )
 
 

@@ -117,7 +117,7 @@ def recognise(conn: sqlite3.Connection, path: Path) -> int:
     if version == SCHEMA_VERSION:
         expected = dict(schema.COLUMNS)
     elif version in migrations.OLD_TABLES:
-        expected = {t: migrations.OLD_COLUMNS[t] for t in migrations.OLD_TABLES[version]}
+        expected = migrations.old_columns(version)
     else:
         expected = None
     if expected != tables:
@@ -320,7 +320,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int, region: str | N
     conn.execute("VACUUM INTO ?", [str(backup)])
     _fsync(backup)
     # Pages freed by the migration are overwritten with zeros, and the VACUUM below
-    # rebuilds the file, so the exact durations of version 4 do not survive in it.
+    # rebuilds the file, so the durations of versions 1-5 do not survive in it.
     conn.execute("PRAGMA secure_delete = ON")
     try:
         with write_transaction(conn):
@@ -365,8 +365,8 @@ def upgrade_database(path: Path, region: str | None) -> int:
 
 _INSERT_SESSION = (
     "INSERT INTO sessions (id, day, site, terminal, region, language, status, "
-    "items_answered, duration_band, category, bank_version, scoring_version, cell_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+    "items_answered, category, bank_version, scoring_version, cell_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
 )
 _INSERT_LEVEL = "INSERT INTO area_results (session_id, area, level) VALUES (?, ?, ?)"
 _INSERT_ANSWER = "INSERT INTO answers (session_id, item_id, answer) VALUES (?, ?, ?)"
@@ -401,7 +401,7 @@ def save_sessions(
                 _INSERT_SESSION,
                 (
                     r.id, r.day, r.site, r.terminal, r.region, r.language, r.status,
-                    r.items_answered, r.duration_band, r.category, r.bank_version,
+                    r.items_answered, r.category, r.bank_version,
                     r.scoring_version, migrations.new_cell_key(),
                 ),
             ).rowcount  # fmt: skip
