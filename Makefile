@@ -29,7 +29,7 @@ quick: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 check: $(STAMP)
 	$(BIN)/skillcheck check

@@ -2,17 +2,23 @@
 
     .venv/bin/python benchmarks/build_db.py --sessions 1000000 --out /tmp/bench.db
 
-Realistic means: two years of days from --start (default 2025-01-01, so the same
-command always builds the same database) with fewer sessions at weekends, --sites
+Realistic means: --days days (default two years) from --start (default 2025-01-01, so
+the same command always builds the same database) with fewer sessions at weekends, --sites
 sites (default 12) in the three regions with 1-3 terminals each, languages by
 region, about 15 % abandoned sessions. A completed visit answers the bank's real
 items (one variant per rotation slot), as a person with one latent skill would
 (people strong in one area tend to be strong in others), skipping an area's harder
 items when its basic ones were not mastered, as the kiosk does; its levels and
-category are computed from those answers by `skillcheck.scoring`. Cell keys come
-from the seeded generator too. Ids are random uuid4 hex like the kiosk's; rows are
-inserted in id order with the triggers off, and the report indexes and the daily
-count tables built afterwards, which is what makes it fast.
+category are computed from those answers by `skillcheck.scoring`. A visit's duration
+spreads like people's do, with a long tail of slow ones (completed: 7 minutes at the
+median, about 1 in 12 over 10, 1 in 7 under 5); an abandoned one lasts about as long
+as the questions it answered, and it stopped anywhere in the first 11 questions with
+equal chance (more spread than real drop-outs, which bunch early: the pessimistic case
+for `benchmarks/uniqueness.py`). The duration is not stored (the `durations` hook
+hands it to that benchmark). Cell keys come from the seeded generator too. Ids are
+random uuid4 hex like the kiosk's; rows are inserted in id order with the triggers
+off, and the report indexes and the daily count tables built afterwards, which is what
+makes it fast.
 """
 
 from __future__ import annotations
@@ -101,12 +107,18 @@ def build(
     seed: int = 2025,
     sites: int = 12,
     start: dt.date = dt.date(2025, 1, 1),
+    days: int = 730,
     progress=None,
+    durations=None,
 ) -> float:
-    """Create `path` with `sessions` synthetic sessions; returns the seconds it took."""
+    """Create `path` with `sessions` synthetic sessions; returns the seconds it took.
+
+    `durations(session_id, minutes)`, when given, receives each session's duration in
+    whole minutes, which the database does not keep (for the before/after measure in
+    benchmarks/uniqueness.py).
+    """
     from skillcheck.bank import load_bank
     from skillcheck.paths import QUESTIONS_DIR
-    from skillcheck.records import band_of_minutes as band
     from skillcheck.schema import create_daily_triggers, drop_daily_triggers, fill_daily_tables
     from skillcheck.scoring import SCORING_VERSION, area_levels, overall_category
     from skillcheck.store import open_database, write_transaction
@@ -124,7 +136,7 @@ def build(
     db.execute("DROP INDEX IF EXISTS sessions_by_day")
     drop_daily_triggers(conn)
     bank = load_bank(QUESTIONS_DIR)
-    days = [start + dt.timedelta(days=n) for n in range(730)]
+    days = [start + dt.timedelta(days=n) for n in range(days)]
     day_weights = [0.35 if d.weekday() >= 5 else 1.0 for d in days]
     site_table = choose_sites(sites)
     sites = list(site_table)
@@ -145,6 +157,12 @@ def build(
             asked = [bank.item(item_id) for item_id in given]
             levels = area_levels(asked, given) if completed else {}
             n_items = len(given) if completed else rng.randint(1, 11)
+            # One draw, as before (the docs' databases keep their counts), spread
+            # like people's durations: lognormal, the tail made of slow visitors.
+            spread = math.exp(0.35 * rng.gauss(0.0, 1.0))
+            minutes = max(1, round((6.5 if completed else 0.5 + 0.3 * n_items) * spread))
+            if durations:
+                durations(session_id, minutes)
             yield (
                 (
                     session_id,
@@ -155,7 +173,6 @@ def build(
                     language,
                     "completed" if completed else "abandoned",
                     n_items,
-                    band(max(1, round(rng.gauss(6 if completed else 2, 2)))),
                     overall_category(levels) if completed else None,
                     bank.version,
                     SCORING_VERSION,
@@ -171,7 +188,7 @@ def build(
     def flush():
         with write_transaction(conn):
             conn.executemany(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [s for s, _, _ in buffer],
             )
             conn.executemany(
@@ -203,7 +220,7 @@ def build(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: --sessions N --out FILE [--no-answers] [--seed N]."""
+    """Command line: --sessions N --out FILE, and the options below."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--out", type=Path, required=True)
@@ -215,9 +232,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--start", type=dt.date.fromisoformat, default=dt.date(2025, 1, 1), help="first day"
     )
+    parser.add_argument("--days", type=int, default=730, help="how many days from --start")
     args = parser.parse_args(argv)
     if args.sites < 1:
         parser.error("--sites must be at least 1")
+    if args.days < 1:
+        parser.error("--days must be at least 1")
     import click
 
     with click.progressbar(
@@ -230,6 +250,7 @@ def main(argv: list[str] | None = None) -> None:
             seed=args.seed,
             sites=args.sites,
             start=args.start,
+            days=args.days,
             progress=bar.update,
         )
     size = args.out.stat().st_size / 2**20

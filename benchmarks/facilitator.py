@@ -89,12 +89,12 @@ def measure_saves(saves: int, rounds: int = 10) -> tuple[float, float]:
     settings apply: WAL, synchronous=FULL, one transaction per session.
     """
     import statistics
-    import uuid
 
     from build_db import build
 
+    from sample_records import make
     from skillcheck.schema import create_daily_triggers, drop_daily_triggers
-    from skillcheck.store import SessionRecord, open_database, save_session
+    from skillcheck.store import open_database, save_session
 
     levels = {1: "basic", 2: "above_basic", 3: "none", 4: "basic", 5: "basic"}
     answers = {f"{area}.{n}-b": "1" for area in range(1, 6) for n in range(1, 4)}
@@ -107,22 +107,7 @@ def measure_saves(saves: int, rounds: int = 10) -> tuple[float, float]:
             for triggers in (True, False):
                 (create_daily_triggers if triggers else drop_daily_triggers)(db.conn)
                 for _ in range(saves // rounds // 2):
-                    record = SessionRecord(
-                        id=uuid.uuid4().hex,
-                        day=dt_today(),
-                        site="Bibliotheek Gent",
-                        terminal="t1",
-                        region="flanders",
-                        language="nl",
-                        status="completed",
-                        items_answered=15,
-                        duration_band="5_to_10",
-                        category="low",
-                        bank_version="2025.1",
-                        scoring_version=1,
-                        levels=levels,
-                        answers=answers,
-                    )
+                    record = make(day=dt_today(), items_answered=15, levels=levels, answers=answers)
                     started = time.perf_counter()
                     save_session(db, record)
                     timings[triggers].append(time.perf_counter() - started)
@@ -227,6 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).parent))
+    sys.path.insert(0, str(ROOT / "tests"))  # sample_records, the tests' record maker
     from build_db import build
 
     if not args.db.exists():

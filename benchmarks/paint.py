@@ -3,8 +3,9 @@
 Runs a command in a pseudo-terminal of a given size, feeds everything it writes to a
 terminal emulator (pyte), and measures from outside the process:
 
-- start: spawn -> the emulated screen first shows a marker (a regex);
-- keys: each key written to the terminal -> the screen shows the next marker;
+- start: spawn -> the emulated screen first shows a marker (a regex) and the frame
+  that drew it has been read to its end;
+- keys: each key written to the terminal -> the same, for the next marker;
 - peak RSS of the process tree, sampled every few milliseconds.
 
 In-process timers miss the interpreter's start, the imports, the terminal's own
@@ -33,16 +34,28 @@ KEYS = {"Enter": b"\r", "Escape": b"\x1b", "BSpace": b"\x7f", "Tab": b"\t"}
 # Textual asks the terminal for its device attributes; a real terminal answers.
 _DEVICE_ATTRIBUTES_QUERY = b"\x1b[c"
 _DEVICE_ATTRIBUTES_REPLY = b"\x1b[?62;22c"
+# Textual asks whether the terminal supports synchronized output (DECRQM for mode
+# 2026); most current terminals do, and say so. Textual then brackets every frame
+# with SYNC_START ... SYNC_END, so a clock can stop at the end of the whole frame
+# rather than when the marker's line happens to have been read (a frame arrives in
+# several reads).
+_SYNC_QUERY = b"\x1b[?2026$p"
+_SYNC_REPLY = b"\x1b[?2026;2$y"  # supported, currently off
+SYNC_START, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 
 
 @dataclass
 class Run:
-    """One run: seconds to the first marker, milliseconds per key, peak memory."""
+    """One run: seconds to the first marker, milliseconds per key, peak memory, and
+    the CPU seconds the program had used at the first marker and after each key
+    (less sensitive than wall time to other work on a shared machine)."""
 
     start_s: float | None
     keys_ms: list[float | None] = field(default_factory=list)
     peak_rss_mib: float = 0.0
     screen: str = ""
+    start_cpu_s: float = 0.0
+    cpu_after_keys_s: list[float] = field(default_factory=list)
 
 
 class Terminal:
@@ -61,6 +74,17 @@ class Terminal:
         self.fd = master
         self.peak_rss = 0
         self._ps = psutil.Process(self.process.pid)
+        # Inside a frame (after SYNC_START, before its SYNC_END); the last bytes read,
+        # in case a sequence is split between two reads.
+        self.in_frame = False
+        self._tail = b""
+
+    def _track_frames(self, data: bytes) -> None:
+        seen = self._tail + data
+        start, end = seen.rfind(SYNC_START), seen.rfind(SYNC_END)
+        if start != end:  # at least one of them was seen: the later one wins
+            self.in_frame = start > end
+        self._tail = seen[-(len(SYNC_START) - 1) :]
 
     def _sample_rss(self) -> None:
         try:
@@ -69,33 +93,56 @@ class Terminal:
         except psutil.Error:
             pass
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the program and its children."""
+        try:
+            processes = [self._ps, *self._ps.children(recursive=True)]
+            return sum(sum(p.cpu_times()[:2]) for p in processes)
+        except psutil.Error:
+            return 0.0
+
     def text(self) -> str:
         """The emulated screen as lines of text."""
         return "\n".join(self.screen.display)
 
+    def _read(self, wait: float) -> bool | None:
+        """Read what the program wrote within `wait` seconds into the emulator and
+        answer its queries: True if something was read, None if the terminal closed."""
+        ready, _, _ = select.select([self.fd], [], [], wait)
+        if not ready:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            return None
+        self.stream.feed(data)
+        self._track_frames(data)
+        if _DEVICE_ATTRIBUTES_QUERY in data:
+            os.write(self.fd, _DEVICE_ATTRIBUTES_REPLY)
+        if _SYNC_QUERY in data:
+            os.write(self.fd, _SYNC_REPLY)
+        return True
+
     def wait_for(self, pattern: re.Pattern[str], timeout: float) -> float | None:
-        """Seconds from now until the screen matches `pattern`, or None."""
+        """Seconds from now until the screen matches `pattern` at the end of a frame,
+        or None."""
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:
-            ready, _, _ = select.select([self.fd], [], [], 0.005)
-            if ready:
-                try:
-                    data = os.read(self.fd, 65536)
-                except OSError:
-                    return None
-                self.stream.feed(data)
-                if _DEVICE_ATTRIBUTES_QUERY in data:
-                    os.write(self.fd, _DEVICE_ATTRIBUTES_REPLY)
-                if pattern.search(self.text()):
-                    return time.perf_counter() - start
+            read = self._read(0.005)
+            if read is None:
+                return None
+            if read and not self.in_frame and pattern.search(self.text()):
+                return time.perf_counter() - start
             self._sample_rss()
             if self.process.poll() is not None:
                 return None
         return None
 
     def drain(self) -> None:
-        """Read whatever is pending without waiting for anything."""
-        self.wait_for(re.compile(r"(?!x)x"), 0.0)
+        """Read whatever is pending without waiting for anything (so the next key's
+        clock does not include parsing frames of the one before)."""
+        while self._read(0.0):
+            pass
 
     def send(self, key: str) -> None:
         """Type one key (a character, or Enter, Escape, BSpace, Tab)."""
@@ -133,6 +180,7 @@ def measure(
     try:
         first = terminal.wait_for(re.compile(marker), timeout)
         run = Run(start_s=None if first is None else time.perf_counter() - terminal.started)
+        run.start_cpu_s = terminal.cpu_seconds()
         if first is not None:
             for key, expected in steps:
                 time.sleep(settle)
@@ -140,6 +188,7 @@ def measure(
                 terminal.send(key)
                 waited = terminal.wait_for(re.compile(expected), timeout)
                 run.keys_ms.append(None if waited is None else waited * 1000)
+                run.cpu_after_keys_s.append(terminal.cpu_seconds())
                 if waited is None:
                     break
         terminal._sample_rss()

@@ -3,9 +3,12 @@ event what must always hold (the test and benchmarks/fuzz.py use it)."""
 
 from __future__ import annotations
 
+import logging
 import random
 
+from skillcheck.tui.screens.base import KioskModal
 from skillcheck.tui.screens.facilitator import FacilitatorScreen
+from skillcheck.tui.screens.idle_warning import IdleWarningModal
 from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.result import ResultScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
@@ -47,7 +50,13 @@ KEYS = [
 
 
 class Fuzz:
-    """One kiosk, one seed; `step` sends one random event and checks the invariants."""
+    """One kiosk, one seed; `step` sends one random event and checks the invariants.
+
+    Every event sent is kept in `events` (as text `replay` sends again), and every
+    warning or error the kiosk logs in `logged`: the kiosk must log none, since each
+    one is an ending, a lost or stuck session, or a broken file that the screen hides.
+    Call `close` at the end (it detaches the log handler).
+    """
 
     def __init__(self, pilot, seed: int) -> None:
         self.pilot = pilot
@@ -56,43 +65,69 @@ class Fuzz:
         self.width, self.height = self.app.size
         self.visits_started = 0
         self.resets = 0
+        self.events: list[str] = []
+        self.logged: list[str] = []
         self._visit = None
+        self._handler = _Collect(self.logged)
+        logging.getLogger("skillcheck").addHandler(self._handler)
+
+    def close(self) -> None:
+        logging.getLogger("skillcheck").removeHandler(self._handler)
 
     async def step(self) -> str:
-        app, pilot, rnd = self.app, self.pilot, self.random
+        rnd = self.random
         roll = rnd.random()
         if roll < 0.70:
             event = rnd.choice(KEYS)
-            await pilot.press(event)
         elif roll < 0.90:
-            x, y = rnd.randrange(self.width), rnd.randrange(self.height)
-            event = f"click {x},{y}"
-            await pilot.click(offset=(x, y))
+            event = f"click {rnd.randrange(self.width)},{rnd.randrange(self.height)}"
         elif roll < 0.97:
-            self.width, self.height = rnd.randint(40, 140), rnd.randint(12, 50)
-            event = f"resize {self.width}x{self.height}"
-            await pilot.resize_terminal(self.width, self.height)
+            event = f"resize {rnd.randint(40, 140)}x{rnd.randint(12, 50)}"
         else:
             event = "walk away"
+        await self.replay(event)
+        return event
+
+    async def replay(self, event: str) -> None:
+        """Send one event as `step` wrote it in `events`, then check the invariants."""
+        app, pilot = self.app, self.pilot
+        self.events.append(event)
+        kind, _, where = event.partition(" ")
+        if kind == "click":
+            x, y = (int(n) for n in where.split(","))
+            await pilot.click(offset=(x, y))
+        elif kind == "resize":
+            self.width, self.height = (int(n) for n in where.split("x"))
+            await pilot.resize_terminal(self.width, self.height)
+        elif event == "walk away":
             base = app.base
             if base is not None and base.IDLE_RESET and not app.idle_warning_open:
                 app.show_idle_warning()
                 await pilot.pause()
                 warning = app.screen
-                warning.seconds_left = 1
-                warning.tick()
+                # On a loaded machine its own 1-second timer may have run out already.
+                if isinstance(warning, IdleWarningModal):
+                    warning.seconds_left = 1
+                    warning.tick()
+        else:
+            await pilot.press(event)
         await pilot.pause()
         self.check(event)
-        return event
 
     def check(self, event: str) -> None:
         app = self.app
-        assert app.crashed_with is None, (event, app.crashed_with)
-        assert app.is_running and app.return_code is None, f"the kiosk ended after {event}"
+        # What the kiosk logged says why it ended (a signal from outside, a crash).
+        said = f" (logged: {' | '.join(self.logged)})" if self.logged else ""
+        assert app.crashed_with is None, f"crash after {event}: {app.crashed_with!r}{said}"
+        assert app.is_running and app.return_code is None, f"the kiosk ended after {event}{said}"
+        assert not self.logged, f"a warning or error after {event}{said}"
         stack = app.screen_stack
         assert not any(isinstance(s, FacilitatorScreen) for s in stack), (
             f"staff screen without the PIN after {event}"
         )
+        # A kiosk screen is shown, under nothing but its dialogs: never a blank screen.
+        assert len(stack) >= 2 and stack[1] is app.base, f"no kiosk screen after {event}: {stack}"
+        assert all(isinstance(s, KioskModal) for s in stack[2:]), f"{stack} after {event}"
         if app.visit is not None and app.visit is not self._visit:
             if self._visit is None or app.visit.started != self._visit.started:
                 self.visits_started += 1
@@ -106,3 +141,14 @@ class Fuzz:
             assert not any(isinstance(s, QuestionScreen | ResultScreen) for s in stack), (
                 f"an earlier visit is still on the screen stack after {event}"
             )
+
+
+class _Collect(logging.Handler):
+    """Keeps the text of every warning and error logged."""
+
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage())

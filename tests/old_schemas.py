@@ -1,6 +1,7 @@
-"""Databases exactly as skillcheck versions 1 to 4 left them, to test the upgrade.
+"""Databases exactly as skillcheck versions 1 to 5 left them, to test the upgrade.
 
-The DDL is copied from those versions (sqlite-utils' output for 1-3, raw DDL for 4).
+The DDL is copied from those versions (sqlite-utils' output for 1-3, raw DDL for 4
+and 5; version 5's without its comments).
 """
 
 from __future__ import annotations
@@ -76,12 +77,124 @@ CREATE TABLE "daily_levels" (
    "sessions" INTEGER NOT NULL,
    PRIMARY KEY ("day", "site", "terminal", "language", "area", "level")) WITHOUT ROWID;
 """
-DDL = {1: V1, 2: V1 + V2, 3: V1 + V2 + V3, 4: V4_TABLES + V2 + V3.split(");", 2)[2]}
+V5 = """
+CREATE TABLE sessions (
+    id              TEXT    NOT NULL PRIMARY KEY,
+    day             TEXT    NOT NULL,
+    site            TEXT    NOT NULL,
+    terminal        TEXT    NOT NULL,
+    region          TEXT    NOT NULL,
+    language        TEXT    NOT NULL,
+    status          TEXT    NOT NULL,
+    items_answered  INTEGER NOT NULL,
+    duration_band   TEXT    NOT NULL,
+    category        TEXT,
+    bank_version    TEXT    NOT NULL,
+    scoring_version INTEGER NOT NULL,
+    cell_key        INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE area_results (
+    session_id TEXT    NOT NULL REFERENCES sessions (id),
+    area       INTEGER NOT NULL,
+    level      TEXT    NOT NULL,
+    PRIMARY KEY (session_id, area)
+) WITHOUT ROWID;
+
+CREATE TABLE answers (
+    session_id TEXT NOT NULL REFERENCES sessions (id),
+    item_id    TEXT NOT NULL,
+    answer     TEXT NOT NULL,
+    PRIMARY KEY (session_id, item_id)
+) WITHOUT ROWID;
+
+CREATE TABLE daily_sessions (
+    day             TEXT    NOT NULL,
+    site            TEXT    NOT NULL,
+    terminal        TEXT    NOT NULL,
+    region          TEXT    NOT NULL,
+    language        TEXT    NOT NULL,
+    scoring_version INTEGER NOT NULL,
+    status          TEXT    NOT NULL,
+    category        TEXT    NOT NULL,
+    sessions        INTEGER NOT NULL,
+    key_sum         INTEGER NOT NULL,
+    PRIMARY KEY (day, site, terminal, region, language, scoring_version, status, category)
+) WITHOUT ROWID;
+
+CREATE TABLE daily_levels (
+    day             TEXT    NOT NULL,
+    site            TEXT    NOT NULL,
+    terminal        TEXT    NOT NULL,
+    region          TEXT    NOT NULL,
+    language        TEXT    NOT NULL,
+    scoring_version INTEGER NOT NULL,
+    area            INTEGER NOT NULL,
+    level           TEXT    NOT NULL,
+    sessions        INTEGER NOT NULL,
+    key_sum         INTEGER NOT NULL,
+    PRIMARY KEY (day, site, terminal, region, language, scoring_version, area, level)
+) WITHOUT ROWID;
+
+CREATE INDEX sessions_by_day ON sessions (day);
+
+CREATE TRIGGER daily_sessions_insert AFTER INSERT ON sessions BEGIN
+    INSERT INTO daily_sessions (day, site, terminal, region, language, scoring_version,
+                                status, category, sessions, key_sum)
+    SELECT new.day, new.site, new.terminal, new.region, new.language, new.scoring_version,
+           new.status, coalesce(new.category, ''), 1, new.cell_key WHERE true
+    ON CONFLICT (day, site, terminal, region, language, scoring_version, status, category)
+    DO UPDATE SET sessions = sessions + 1, key_sum = key_sum + excluded.key_sum;
+END;
+
+CREATE TRIGGER daily_sessions_delete AFTER DELETE ON sessions BEGIN
+    UPDATE daily_sessions SET sessions = sessions - 1, key_sum = key_sum - old.cell_key
+    WHERE day = old.day AND site = old.site AND terminal = old.terminal
+      AND region = old.region AND language = old.language
+      AND scoring_version = old.scoring_version AND status = old.status
+      AND category = coalesce(old.category, '');
+    DELETE FROM daily_sessions
+    WHERE day = old.day AND site = old.site AND terminal = old.terminal
+      AND region = old.region AND language = old.language
+      AND scoring_version = old.scoring_version AND status = old.status
+      AND category = coalesce(old.category, '') AND sessions <= 0;
+END;
+
+CREATE TRIGGER daily_levels_insert AFTER INSERT ON area_results BEGIN
+    INSERT INTO daily_levels (day, site, terminal, region, language, scoring_version,
+                              area, level, sessions, key_sum)
+    SELECT day, site, terminal, region, language, scoring_version,
+           new.area, new.level, 1, cell_key
+    FROM sessions WHERE id = new.session_id
+    ON CONFLICT (day, site, terminal, region, language, scoring_version, area, level)
+    DO UPDATE SET sessions = sessions + 1, key_sum = key_sum + excluded.key_sum;
+END;
+
+CREATE TRIGGER daily_levels_delete AFTER DELETE ON area_results BEGIN
+    UPDATE daily_levels SET sessions = sessions - 1,
+        key_sum = key_sum - (SELECT cell_key FROM sessions WHERE id = old.session_id)
+    WHERE (day, site, terminal, region, language, scoring_version) IN (
+            SELECT day, site, terminal, region, language, scoring_version
+            FROM sessions WHERE id = old.session_id)
+      AND area = old.area AND level = old.level;
+    DELETE FROM daily_levels
+    WHERE (day, site, terminal, region, language, scoring_version) IN (
+            SELECT day, site, terminal, region, language, scoring_version
+            FROM sessions WHERE id = old.session_id)
+      AND area = old.area AND level = old.level AND sessions <= 0;
+END;"""
+DDL = {
+    1: V1,
+    2: V1 + V2,
+    3: V1 + V2 + V3,
+    4: V4_TABLES + V2 + V3.split(");", 2)[2],
+    5: V5,
+}
 
 
 def old_database(path: Path, version: int, sessions: list[dict]) -> None:
-    """A version 1-4 database holding `sessions` (dicts with the old columns, and
-    optional "levels" {area: level} and "answers" {item: code})."""
+    """A version 1-5 database holding `sessions` (dicts with that version's columns,
+    and optional "levels" {area: level} and "answers" {item: code})."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")

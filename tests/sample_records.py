@@ -18,7 +18,6 @@ def make(**changes) -> SessionRecord:
         language="nl",
         status="completed",
         items_answered=18,
-        duration_band="5_to_10",
         category="low",
         bank_version="2025.1",
         scoring_version=1,

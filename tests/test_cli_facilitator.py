@@ -40,7 +40,6 @@ def fill(db, n, site, terminal):
                 language="nl" if i % 3 else "fr",
                 status="abandoned" if i % 10 == 0 else "completed",
                 items_answered=20,
-                duration_band="5_to_10",
                 category="basic" if i % 10 else None,
                 bank_version="1",
                 scoring_version=1,
@@ -153,7 +152,8 @@ def test_merge_and_backup(runner, tmp_path):
     assert not copy.parent.exists()
     copy.parent.mkdir()
     result = runner.invoke(cli, ["backup", "--db", str(into), "--to", str(copy)])
-    assert result.exit_code == 0 and "12 sessions backed up" in result.output
+    assert result.exit_code == 0
+    assert result.output == f"12 sessions backed up to {copy}\n"  # no progress when piped
 
 
 def test_config_names_the_database(runner, db, tmp_path):
@@ -228,6 +228,33 @@ def test_an_older_database_is_read_only_until_upgraded(runner, tmp_path):
     assert result.exit_code == 0 and f"already at schema version {SCHEMA_VERSION}" in result.output
 
 
+def test_a_version_5_database_keeps_its_regions_when_upgraded(runner, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from old_schemas import old_database
+
+    db = tmp_path / "k.db"
+    sessions = [
+        dict(id=uuid.uuid4().hex, day="2025-03-14", site="Gent", terminal="t1", region=region,
+             language="nl", status="abandoned", items_answered=3, duration_band="over_10",
+             category=None, bank_version="1", scoring_version=1, cell_key=7)
+        for region in ("flanders", "brussels")
+    ]  # fmt: skip
+    old_database(db, 5, sessions)
+    result = runner.invoke(cli, ["upgrade", "--db", str(db), "--region", "wallonia"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{db}: upgraded from schema version 5 to {SCHEMA_VERSION}; the old file is kept "
+        "beside it\n"
+    )
+    conn = open_database(db, read_only=True)
+    assert sorted(conn.execute("SELECT region, cell_key FROM sessions").fetchall()) == [
+        ("brussels", 7), ("flanders", 7),
+    ]  # fmt: skip
+    conn.close()
+
+
 def test_stats_heading_names_the_period_asked_for(tmp_path):
     from click.testing import CliRunner
 
@@ -247,7 +274,6 @@ def test_stats_heading_names_the_period_asked_for(tmp_path):
                 region="unknown",
                 status="abandoned",
                 items_answered=3,
-                duration_band="under_5",
                 scoring_version=1,
                 category=None,
                 bank_version="test",
@@ -334,13 +360,20 @@ def make_record_like(**changes):
         **{
             "id": uuid.uuid4().hex, "day": "2025-03-02", "site": "Gent", "terminal": "t1",
             "region": "flanders", "language": "nl", "status": "abandoned",
-            "items_answered": 3, "duration_band": "under_5", "category": None,
+            "items_answered": 3, "category": None,
             "bank_version": "1", "scoring_version": 1, **changes,
         }
     )  # fmt: skip
 
 
-def test_report_shows_progress_on_a_terminal(tmp_path):
+@pytest.mark.parametrize(
+    "command, label",
+    [
+        (["report", "-o", "r.pdf"], b"Building the report"),
+        (["backup", "--to", "b.db"], b"Backing up"),
+    ],
+)
+def test_long_commands_show_progress_on_a_terminal(tmp_path, command, label):
     import os
     import pty
     import subprocess
@@ -349,18 +382,10 @@ def test_report_shows_progress_on_a_terminal(tmp_path):
     db = make_db(tmp_path / "k.db", 60)
     leader, follower = pty.openpty()
     child = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "skillcheck",
-            "report",
-            "--db",
-            str(db),
-            "-o",
-            str(tmp_path / "r.pdf"),
-        ],
+        [sys.executable, "-m", "skillcheck", *command, "--db", str(db)],
         stdout=subprocess.DEVNULL,
         stderr=follower,
+        cwd=tmp_path,
     )
     os.close(follower)
     seen = b""
@@ -373,4 +398,4 @@ def test_report_shows_progress_on_a_terminal(tmp_path):
             break
         seen += chunk
     assert child.wait() == 0
-    assert b"Building the report" in seen and b"100%" in seen
+    assert label in seen and b"100%" in seen

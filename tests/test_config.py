@@ -129,3 +129,17 @@ def test_export_folder_is_read_from_the_config_folder(tmp_path):
     assert load_config(config).export_folder == tmp_path / "exports"
     config.write_text('export_folder = "/media/usb"\n', encoding="utf-8")
     assert load_config(config).export_folder == Path("/media/usb")
+
+
+def test_without_a_config_the_language_asked_for_is_offered_too(tmp_path):
+    # `skillcheck run --lang de` without --config: a translator sees German, which
+    # the built-in default (nl, fr, en) does not offer.
+    from kiosk_driver import make_app
+    from skillcheck.config import default_config
+
+    assert default_config().languages == ("nl", "fr", "en")
+    assert default_config("fr").languages == ("nl", "fr", "en")
+    config = default_config("de")
+    assert config.languages == ("nl", "fr", "en", "de")
+    app = make_app(tmp_path, languages=config.languages, language="de")
+    assert app.language == "de" and app.t.gettext("Language") == "Sprache"

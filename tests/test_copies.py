@@ -122,10 +122,10 @@ def test_merge_from_an_old_terminal(tmp_path, version):
     [result] = merge_databases(tmp_path / "all.db", [old])
     assert result.sessions_added == 1
     assert sha(old) == before
-    [(region, band, version_, key)] = rows(
-        tmp_path / "all.db", "SELECT region, duration_band, scoring_version, cell_key FROM sessions"
+    [(region, version_, key)] = rows(
+        tmp_path / "all.db", "SELECT region, scoring_version, cell_key FROM sessions"
     )
-    assert (region, band, version_) == ("unknown", "over_10", 1) and 0 <= key < 2**32
+    assert (region, version_) == ("unknown", 1) and 0 <= key < 2**32
     assert daily_equals_group_by(tmp_path / "all.db")
 
 
@@ -154,6 +154,56 @@ def test_backup_never_changes_its_source(tmp_path):
     assert backup_database(source, tmp_path / "copy.db") == 3
     assert sha(source) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "s.db"]
+
+
+def test_backup_reports_progress_page_by_page(tmp_path):
+    source = terminal_db(tmp_path / "s.db", [make() for _ in range(200)])
+    [(total_pages,)] = rows(source, "PRAGMA page_count")
+    assert total_pages > 20  # enough for several steps
+    seen: list[tuple[int, int]] = []
+    count = backup_database(
+        source, tmp_path / "copy.db", lambda *step: seen.append(step), step_pages=4
+    )
+    assert count == 200
+    assert len(seen) == -(-total_pages // 4)  # one call per step of 4 pages
+    assert [copied for copied, _ in seen] == sorted({copied for copied, _ in seen})
+    assert seen[-1] == (total_pages, total_pages)
+    assert {total for _, total in seen} == {total_pages}
+
+
+def test_backup_is_the_database_as_it_started(tmp_path):
+    # A session saved while the copy runs is not in it, and the copy does not restart.
+    source = terminal_db(tmp_path / "s.db", [make() for _ in range(200)])
+    kiosk = open_database(source)
+    seen: list[int] = []
+
+    def save_meanwhile(copied: int, total: int) -> None:
+        if not seen:
+            save_sessions(kiosk, [make()])
+        seen.append(copied)
+
+    try:
+        assert backup_database(source, tmp_path / "copy.db", save_meanwhile, step_pages=4) == 200
+    finally:
+        kiosk.close()
+    assert seen == sorted(set(seen))  # never started over
+    assert rows(source, "SELECT count(*) FROM sessions") == [(201,)]
+    assert rows(tmp_path / "copy.db", "SELECT count(*) FROM sessions") == [(200,)]
+    assert daily_equals_group_by(tmp_path / "copy.db")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("copy.db-")]
+
+
+def test_an_interrupted_backup_leaves_no_file(tmp_path):
+    source = terminal_db(tmp_path / "s.db", [make() for _ in range(200)])
+    before = sha(source)
+
+    def interrupt(copied: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        backup_database(source, tmp_path / "copy.db", interrupt, step_pages=4)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("copy.db")]
+    assert sha(source) == before
 
 
 def test_purge_keeps_the_daily_tables_right(tmp_path):

@@ -37,7 +37,8 @@ seen = []
 
 async def look(pilot):
     await pilot.pause()
-    seen.extend(str(w.content) for w in app.screen.query("Static"))
+    # One line per text (a welcome column holds several paragraphs).
+    seen.extend(" ".join(str(w.content).split()) for w in app.screen.query("Static"))
     app.exit()
 
 app.run(headless=True, size=(80, 24), auto_pilot=look)

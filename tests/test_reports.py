@@ -41,7 +41,6 @@ def session(day="2025-03-14", site="Gent", language="nl", status="completed", **
         language=language,
         status=status,
         items_answered=20 if status == "completed" else 3,
-        duration_band="5_to_10",
         category=kw.pop("category", "basic") if status == "completed" else None,
         bank_version="1",
         scoring_version=1,

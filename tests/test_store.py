@@ -683,46 +683,47 @@ def test_a_null_site_line_goes_aside(kiosk_store, db_path):
     assert line in spool.bad_file(beside(kiosk_store)).read_text(encoding="utf-8")
 
 
-def test_a_line_spooled_before_schema_5_is_still_written(kiosk_store, db_path):
-    """Sessions an older kiosk left in the spool survive the upgrade (band from minutes)."""
+@pytest.mark.parametrize("schema", [4, 5])
+def test_a_line_spooled_by_an_older_kiosk_is_still_written(kiosk_store, db_path, schema):
+    """Sessions an older kiosk left in the spool survive the upgrade, without duration."""
     import json
 
     old = json.loads(record_to_json(record()))
-    for key in ("region", "duration_band", "scoring_version"):
-        del old[key]
-    old["duration_minutes"] = 12
+    if schema == 4:
+        for key in ("region", "scoring_version"):
+            del old[key]
+        old["duration_minutes"] = 12
+    else:
+        old["duration_band"] = "over_10"
     beside(kiosk_store).write_text(json.dumps(old) + "\n", encoding="utf-8")
     assert kiosk_store.save(record()) is True
-    [(region, band, version)] = [
-        (s["region"], s["duration_band"], s["scoring_version"])
-        for s in rows(db_path, "sessions")
-        if s["id"] == old["id"]
-    ]
-    assert (region, band, version) == ("unknown", "over_10", 1)
+    [stored] = [s for s in rows(db_path, "sessions") if s["id"] == old["id"]]
+    assert "duration_band" not in stored and "duration_minutes" not in stored
+    if schema == 4:
+        assert (stored["region"], stored["scoring_version"]) == ("unknown", 1)
 
 
-def test_duration_bands_at_their_edges():
-    from skillcheck.records import band_of_minutes, duration_band
+@pytest.mark.parametrize(
+    "field, value", [("duration_minutes", "12"), ("duration_band", 5), ("duration", "5_to_10")]
+)
+def test_a_spooled_duration_of_the_wrong_kind_is_refused(field, value):
+    import json
 
-    assert [duration_band(s) for s in (0, 299.9, 300, 600, 600.1, 7200)] == [
-        "under_5", "under_5", "5_to_10", "5_to_10", "over_10", "over_10",
-    ]  # fmt: skip
-    assert [band_of_minutes(m) for m in (0, 4, 5, 10, 11)] == [
-        "under_5", "under_5", "5_to_10", "5_to_10", "over_10",
-    ]  # fmt: skip
+    line = json.loads(record_to_json(record()))
+    line[field] = value
+    with pytest.raises(ValueError):
+        record_from_json(json.dumps(line))
 
 
-def test_make_record_keeps_a_band_the_region_and_the_scoring_version(bank):
+def test_make_record_keeps_the_region_and_the_scoring_version_and_no_duration(bank):
     from skillcheck.config import SiteConfig
     from skillcheck.scoring import SCORING_VERSION
     from skillcheck.session import Session
     from skillcheck.tui.visit import Visit, make_record
 
     visit = Visit(session=Session(bank), language="fr", started=100.0)
-    made = make_record(visit, SiteConfig(region="wallonia"), bank, "abandoned", now=100.0 + 420)
-    assert (made.region, made.duration_band, made.scoring_version) == (
-        "wallonia", "5_to_10", SCORING_VERSION,
-    )  # fmt: skip
-    national = make_record(visit, SiteConfig(region="national"), bank, "abandoned", now=100.0)
-    assert national.region == "unknown" and national.duration_band == "under_5"
-    assert "duration_minutes" not in made.__dataclass_fields__
+    made = make_record(visit, SiteConfig(region="wallonia"), bank, "abandoned")
+    assert (made.region, made.scoring_version) == ("wallonia", SCORING_VERSION)
+    national = make_record(visit, SiteConfig(region="national"), bank, "abandoned")
+    assert national.region == "unknown"
+    assert not [name for name in made.__dataclass_fields__ if "duration" in name]

@@ -25,3 +25,24 @@ def test_live_widgets_stay_flat_over_60_visits(tmp_path):
 
     counts = run(scenario())
     assert counts[40] <= counts[20] and counts[60] <= counts[20], counts
+
+
+def test_the_kiosk_opens_its_store_without_numpy():
+    """sqlite-utils imports numpy whenever it is installed (matplotlib brings it):
+    ≈ 20 MiB the kiosk never uses. The kiosk's store import leaves it out, and numpy
+    can still be imported afterwards (the reports need it)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from skillcheck.tui.app import import_store\n"
+        "import_store()\n"
+        "import sqlite_utils.db\n"
+        "assert 'numpy' not in sys.modules, 'numpy was loaded'\n"
+        "assert sqlite_utils.db.np is None\n"
+        "import numpy\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr

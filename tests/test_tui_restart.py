@@ -82,3 +82,5 @@ def test_a_visit_ended_by_a_signal_or_ctrl_q_is_recorded_as_abandoned(tmp_path, 
         status = kiosk.end()
     assert status == 0
     assert sessions(database) == [("abandoned", 1)]
+    if ending != "ctrl+q":  # the log says why the kiosk ended
+        assert f"the kiosk ends: {ending} received" in kiosk.log()

@@ -185,6 +185,38 @@ def _language(language: str | None, config_path: Path | None) -> str:
     return "en"
 
 
+def _lang_option(what: str):
+    """--lang for a command that writes for funders: the language of `what`."""
+    return click.option(
+        "--lang",
+        "language",
+        default=None,
+        metavar="nl|fr|de|en",
+        help=f"Language of {what} [default: the site config's, else en].",
+    )
+
+
+_min_count = click.option(
+    "--min-count",
+    type=int,
+    default=10,
+    show_default=True,
+    help="No published count lies between 1 and this minus 1 (at least 5).",
+)
+
+
+def _output_option(*, required: bool, help: str):
+    """-o/--output: the file a command writes (checked against its sources)."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        required=required,
+        help=help,
+    )
+
+
 _since = click.option("--since", default=None, metavar="YYYY-MM-DD", help="First day (inclusive).")
 _until = click.option("--until", default=None, metavar="YYYY-MM-DD", help="Last day (inclusive).")
 
@@ -336,30 +368,12 @@ def _print_summary(path: Path, filters, summary) -> None:
     help="Comma-separated: site,terminal,region,language,area (area: levels per area; "
     "terminal brings its site).",
 )
-@click.option(
-    "--min-count",
-    type=int,
-    default=10,
-    show_default=True,
-    help="No published count lies between 1 and this minus 1 (at least 5).",
-)
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    metavar="nl|fr|en",
-    help="Language of headers, labels and notes [default: the site config's, else en].",
-)
+@_min_count
+@_lang_option("headers, labels and notes")
 @_since
 @_until
 @click.option("--site", default=None, help="Only this site.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Write here instead of standard output.",
-)
+@_output_option(required=False, help="Write here instead of standard output.")
 def export(
     db_path: Path | None,
     config_path: Path | None,
@@ -421,27 +435,9 @@ def export(
 @_since
 @_until
 @click.option("--site", default=None, help="Only this site [default: the whole network].")
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    metavar="nl|fr|en",
-    help="Language of the page [default: the site config's, else en].",
-)
-@click.option(
-    "--min-count",
-    type=int,
-    default=10,
-    show_default=True,
-    help="No published count lies between 1 and this minus 1 (at least 5).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="The PDF file to write.",
-)
+@_lang_option("the page")
+@_min_count
+@_output_option(required=True, help="The PDF file to write.")
 def report(
     db_path: Path | None,
     config_path: Path | None,
@@ -649,11 +645,21 @@ def merge(into: Path, sources: tuple[Path, ...]) -> None:
     help="The new copy (must not exist yet).",
 )
 def backup(db_path: Path | None, config_path: Path | None, destination: Path) -> None:
-    """A consistent copy of the database, safe while the kiosk is running (VACUUM INTO)."""
+    """A consistent copy of the database, safe while the kiosk is running (a bar on a terminal)."""
     from skillcheck.copies import backup_database
 
     with _FacilitatorErrors():
-        count = backup_database(_database(db_path, config_path), destination)
+        database = _database(db_path, config_path)
+        with _progress(100, "Backing up") as advance:
+            shown = 0
+
+            def step(copied: int, total: int) -> None:
+                nonlocal shown
+                percent = copied * 100 // max(total, 1)
+                advance(percent - shown)
+                shown = percent
+
+            count = backup_database(database, destination, progress=step)
         click.echo(f"{count:,} sessions backed up to {destination}")
 
 
@@ -700,9 +706,11 @@ def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) 
         if old == SCHEMA_VERSION:
             click.echo(f"{path}: already at schema version {SCHEMA_VERSION}")
         else:
+            # Version 5 stored each session's region already; older ones get this one.
+            given = f" (old sessions' region: {region or 'unknown'})" if old < 5 else ""
             click.echo(
-                f"{path}: upgraded from schema version {old} to {SCHEMA_VERSION} "
-                f"(old sessions' region: {region or 'unknown'}); the old file is kept beside it"
+                f"{path}: upgraded from schema version {old} to {SCHEMA_VERSION}"
+                f"{given}; the old file is kept beside it"
             )
 
 

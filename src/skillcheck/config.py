@@ -52,9 +52,16 @@ class SiteConfig:
     path: Path | None = field(default=None, compare=False)
 
 
-def default_config() -> SiteConfig:
-    """The embedded default used by `make run` when no config file is given."""
-    return SiteConfig()
+def default_config(language: str | None = None) -> SiteConfig:
+    """The embedded default used by `make run` when no config file is given.
+
+    With `language` (`skillcheck run --lang de`, a translator previewing German or a
+    language being added) that language is offered too, after the default ones.
+    """
+    config = SiteConfig()
+    if language and language not in config.languages:
+        config = replace(config, languages=(*config.languages, language))
+    return config
 
 
 def load_config(path: Path) -> SiteConfig:

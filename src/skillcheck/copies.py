@@ -61,8 +61,9 @@ def merge_databases(
     target) before anything is written; the error names the bad file. Then one
     transaction per source with INSERT … ON CONFLICT DO NOTHING, so merging the same
     file twice changes nothing. A source of an older schema is read as it is (its
-    sessions get region "unknown", a duration band, scoring version 1 and a fresh
-    cell key); the target is created when missing, in an existing folder only.
+    sessions lose their duration; those of versions 1-4 get region "unknown",
+    scoring version 1 and a fresh cell key); the target is created when missing, in
+    an existing folder only.
     """
     into = Path(into)
     sources = [Path(source) for source in sources]
@@ -93,7 +94,7 @@ def merge_databases(
                     if version == schema.SCHEMA_VERSION:
                         select = f"SELECT {_SESSION_COLUMNS} FROM source.sessions ORDER BY id"
                     else:
-                        select = migrations.old_sessions_select("source.sessions")
+                        select = migrations.old_sessions_select("source.sessions", version=version)
                     added = conn.execute(
                         f"INSERT INTO sessions ({_SESSION_COLUMNS}) {select} "
                         "ON CONFLICT (id) DO NOTHING"
@@ -113,11 +114,28 @@ def merge_databases(
     return results
 
 
-def backup_database(source: Path, destination: Path) -> int:
-    """A consistent copy of a live database with VACUUM INTO; returns its session count.
+# Pages copied per step of a backup (4 MiB of 4 KiB pages): about 400 progress calls
+# for a million sessions, each a moment the kiosk could take a write lock in between.
+BACKUP_STEP_PAGES = 1024
 
-    Safe while the kiosk writes: VACUUM INTO reads one snapshot. The source is opened
-    read-only. Refuses to overwrite an existing file or to create a folder.
+
+def backup_database(
+    source: Path,
+    destination: Path,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    step_pages: int = BACKUP_STEP_PAGES,
+) -> int:
+    """A consistent copy of a live database (SQLite's backup API); returns its session count.
+
+    `progress(copied_pages, total_pages)` is called after each step of `step_pages`.
+    Safe while the kiosk writes: the source is opened read-only and one read
+    transaction is held for the whole copy, so the copy is the database as it was when
+    it started (a session saved meanwhile is in the next backup) and the copy never
+    restarts. It is page for page the source's file (in rollback-journal mode: one
+    file), so it holds nothing the source does not (deleted rows were overwritten by
+    `secure_delete`). Refuses to overwrite
+    an existing file or to create a folder; a copy that fails is removed.
     """
     destination = Path(destination)
     if destination.exists():
@@ -125,13 +143,28 @@ def backup_database(source: Path, destination: Path) -> int:
     _check_target_folder(destination, "create it first, or choose another --to")
     db = open_database(source, read_only=True, require_current=False)
     try:
-        # VACUUM INTO writes only the new file; the connection itself stays mode=ro.
-        db.execute("PRAGMA query_only = OFF")
+        conn = db.conn
+        copy = sqlite3.connect(destination)
         try:
-            db.execute("VACUUM INTO ?", [str(destination)])
-        except BaseException:
-            destination.unlink(missing_ok=True)
-            raise
+            conn.execute("BEGIN")
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # the snapshot
+            conn.backup(
+                copy,
+                pages=step_pages,
+                progress=(lambda _, left, total: progress(total - left, total))
+                if progress
+                else None,
+            )
+            conn.execute("COMMIT")
+            # One self-contained file (no -wal, -shm beside it); the kiosk turns WAL
+            # back on when it opens a restored copy.
+            copy.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            copy.close()
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        destination.with_name(destination.name + "-journal").unlink(missing_ok=True)
+        raise
     finally:
         db.close()
     copy = sqlite3.connect(sqlite_uri(destination, "ro"), uri=True)
@@ -141,7 +174,7 @@ def backup_database(source: Path, destination: Path) -> int:
         count = copy.execute("SELECT count(*) FROM sessions").fetchone()[0]
     finally:
         copy.close()
-    # VACUUM INTO does not fsync the new file: make the backup durable ourselves.
+    # The backup API leaves fsync to the destination's journal: make the copy durable.
     with open(destination, "rb") as written:
         os.fsync(written.fileno())
     return count

@@ -80,8 +80,6 @@ REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia", "national")
 # The region stored with each session (schema v5): a terminal's own region, or "unknown"
 # for sessions saved before v5 whose terminal's region was not known when migrated.
 SESSION_REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia", "unknown")
-# How long a visit took, coarse on purpose (an exact duration singles people out).
-DURATION_BANDS: tuple[str, ...] = ("under_5", "5_to_10", "over_10")
 
 # One sentence that goes with every published category figure (exports, stats, reports),
 # in the language of the output: the categories borrow Eurostat's names, not its method.

@@ -7,10 +7,12 @@ Drawn with matplotlib's object API and its own PDF backend (no pyplot, no GUI).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -25,6 +27,9 @@ from skillcheck.reports import (
     build_export,
     notes,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 TITLE = N_("Digital skills self-assessment")
 ALL_SITES = N_("all sites")
@@ -58,13 +63,33 @@ def report_figures(
     return ReportFigures(months, areas)
 
 
-def render_pdf(
+def month_label(month: str, t: Translator) -> str:
+    """A "YYYY-MM" period as readers write it: "janv. 2026" (fr), "jan. 2026" (nl)."""
+    year, number = month.split("-")
+    return t.format_date(dt.date(int(year), int(number), 1), "MMM y")
+
+
+def day_label(day: str | None, t: Translator) -> str:
+    """A "YYYY-MM-DD" bound of the period in words ("1 janvier 2026"); "…" when open."""
+    return t.format_date(dt.date.fromisoformat(day), "long") if day else "…"
+
+
+def _number_ticks(t: Translator):
+    """Axis tick labels as numbers in the report's language (decimal comma in nl, fr)."""
+    from matplotlib.ticker import FuncFormatter
+
+    # round: a tick at 0.30000000000000004 reads 0,3, not 0,300000000000000004
+    return FuncFormatter(lambda value, _: t.format_number(round(float(value), 6)))
+
+
+def draw_report(
     figures: ReportFigures,
     t: Translator,
     step: Callable[[], None] = lambda: None,
-) -> bytes:
-    """The report as PDF bytes (A4 portrait); `step` is called after each part."""
+) -> Figure:
+    """The report's page as a matplotlib Figure (A4 portrait); `step` after each part."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     months = figures.months
     filters = months.filters
@@ -75,7 +100,7 @@ def render_pdf(
     figure = Figure(figsize=(8.27, 11.69))
     fig_text = figure.text
     scope = filters.site or t.gettext(ALL_SITES)
-    period = f"{filters.since or '…'} – {filters.until or '…'}"
+    period = f"{day_label(filters.since, t)} – {day_label(filters.until, t)}"
     fig_text(0.07, 0.955, t.gettext(TITLE), fontsize=18, weight="bold")
     fig_text(0.07, 0.93, f"{scope} · {period}", fontsize=11, color="#333333")
     if isinstance(headline, float):
@@ -97,12 +122,15 @@ def render_pdf(
     fig_text(0.07, 0.9 - 0.025 * (text.count("\n") + 1) - 0.005, visits, fontsize=10.5, va="top")
     step()
 
-    # Trend: visits as bars, the headline share as a line on its own axis.
+    # Trend: visits as bars, the headline share as a line on its own axis. Months and
+    # numbers are written in the report's language ("janv. 2026", "1 234").
     trend = figure.add_axes((0.1, 0.56, 0.78, 0.23))
     rows = [r for r in months.rows if not r.is_total]
-    labels = [r.key[0] + ("*" if r.partial else "") for r in rows]
+    labels = [month_label(r.key[0], t) + ("*" if r.partial else "") for r in rows]
     visit_counts = [r.counts[0] for r in rows]
     trend.bar(labels, visit_counts, color="#9ecae1")
+    trend.yaxis.set_major_locator(MaxNLocator(integer=True))  # visits are whole
+    trend.yaxis.set_major_formatter(_number_ticks(t))
     trend.set_ylabel(t.gettext(VISITS_AXIS))
     trend.set_title(t.gettext(TREND_TITLE), fontsize=11, loc="left")
     trend.tick_params(axis="x", labelrotation=45 if len(rows) > 6 else 0, labelsize=8)
@@ -112,6 +140,7 @@ def render_pdf(
     if points:
         share_axis.plot([i for i, _ in points], [s for _, s in points], color="#08519c", marker="o")
     share_axis.set_ylim(0, 100)
+    share_axis.yaxis.set_major_formatter(_number_ticks(t))
     share_axis.set_ylabel(t.gettext(SHARE_AXIS))
     if any(r.partial for r in rows):
         fig_text(0.1, 0.515, t.gettext(PARTIAL_NOTE), fontsize=8, color="#555555")
@@ -135,6 +164,7 @@ def render_pdf(
         )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     levels.set_xlim(0, 100)
+    levels.xaxis.set_major_formatter(_number_ticks(t))
     levels.invert_yaxis()
     levels.set_title(t.gettext(LEVELS_TITLE), fontsize=11, loc="left")
     levels.legend(
@@ -148,6 +178,16 @@ def render_pdf(
         wrapped = textwrap.fill(line, 118)
         fig_text(0.07, y, wrapped, fontsize=8, va="top", color="#222222")
         y -= 0.0125 * (wrapped.count("\n") + 1) + 0.008
+    return figure
+
+
+def render_pdf(
+    figures: ReportFigures,
+    t: Translator,
+    step: Callable[[], None] = lambda: None,
+) -> bytes:
+    """The report as PDF bytes (A4 portrait); `step` is called after each part."""
+    figure = draw_report(figures, t, step)
     buffer = io.BytesIO()
     figure.savefig(
         buffer, format="pdf", metadata={"Title": t.gettext(TITLE), "Creator": "skillcheck"}

@@ -1,19 +1,21 @@
-"""Bring a database written by an older skillcheck (schema 1 to 4) to the current schema.
+"""Bring a database written by an older skillcheck (schema 1 to 5) to the current schema.
 
 Versions 1 to 4 stored the same columns (version 2 added indexes, 3 the daily count
-tables, 4 made every table WITHOUT ROWID), so one step takes any of them to version 5:
-the base tables are copied into the tables of `schema.SCHEMA` (in primary key order,
-so no arrival order survives), each old session gaining
+tables, 4 made every table WITHOUT ROWID); version 5 added `region`,
+`scoring_version`, `cell_key` and a `duration_band` in place of `duration_minutes`.
+One step takes any of them to version 6: the base tables are copied into the tables
+of `schema.SCHEMA` (in primary key order, so no arrival order survives), each old
+session
 
-- `region`: the terminal's region from its site config when it is given, else "unknown";
-- `duration_band` from `duration_minutes`, which is not kept (an exact duration singles
-  people out): under 5 minutes, 5 to 10, over 10;
-- `scoring_version` 1 (the only rule before version 5);
-- a fresh random `cell_key`;
+- losing its duration (`duration_minutes` of 1-4, `duration_band` of 5): no report
+  reads it, and with the day, site and language it singled people out;
+- keeping its `region`, `scoring_version` and `cell_key` (version 5), or gaining them
+  (1-4): the terminal's region from its site config when it is given, else "unknown";
+  `scoring_version` 1 (the only rule before version 5); a fresh random `cell_key`;
 
 then the daily tables are rebuilt from them. The caller (store.open_database) writes a
-backup beside the file first and runs VACUUM afterwards so that the old exact values
-do not stay in free pages or the WAL.
+backup beside the file first and runs VACUUM afterwards so that the old values do not
+stay in free pages or the WAL.
 """
 
 from __future__ import annotations
@@ -44,21 +46,31 @@ OLD_COLUMNS: dict[str, tuple[str, ...]] = {
     "daily_sessions": ("day", "site", "terminal", "language", "status", "category", "sessions"),
     "daily_levels": ("day", "site", "terminal", "language", "area", "level", "sessions"),
 }
+# Version 5: today's columns, and the duration band after items_answered.
+V5_COLUMNS: dict[str, tuple[str, ...]] = {
+    **schema.COLUMNS,
+    "sessions": (
+        *schema.COLUMNS["sessions"][:8],
+        "duration_band",
+        *schema.COLUMNS["sessions"][8:],
+    ),
+}
 # Tables each version has (the daily tables came with version 3).
 OLD_TABLES = {
     1: schema.BASE_TABLES,
     2: schema.BASE_TABLES,
     3: schema.TABLES,
     4: schema.TABLES,
+    5: schema.TABLES,
 }
 OLD_INDEXES = ("sessions_by_day", "sessions_by_group", "area_results_by_level")
-
-# SQL for the band of a whole number of minutes (rounded, as versions 1-4 stored it).
-DURATION_BAND_SQL = (
-    "CASE WHEN duration_minutes < 5 THEN 'under_5' "
-    "WHEN duration_minutes <= 10 THEN '5_to_10' ELSE 'over_10' END"
-)
 CELL_KEY_FUNCTION = "skillcheck_cell_key"
+
+
+def old_columns(version: int) -> dict[str, tuple[str, ...]]:
+    """The tables and columns of an older version: how its files are recognised."""
+    columns = V5_COLUMNS if version == 5 else OLD_COLUMNS
+    return {table: columns[table] for table in OLD_TABLES[version]}
 
 
 def new_cell_key() -> int:
@@ -71,21 +83,26 @@ def add_cell_key_function(conn: sqlite3.Connection) -> None:
     conn.create_function(CELL_KEY_FUNCTION, 0, new_cell_key, deterministic=False)
 
 
-def old_sessions_select(table: str = "sessions", region: str | None = None) -> str:
+def old_sessions_select(
+    table: str = "sessions", region: str | None = None, version: int = 4
+) -> str:
     """A SELECT giving rows of an old `sessions` table in the current column order.
 
-    For sources of merge as well as for the migration; needs add_cell_key_function.
+    For sources of merge as well as for the migration; needs add_cell_key_function
+    (versions 1-4).
     """
+    if version == 5:
+        return f"SELECT {', '.join(schema.COLUMNS['sessions'])} FROM {table} ORDER BY id"
     region_sql = "'" + stored_region(region) + "'"
     return (
         f"SELECT id, day, site, terminal, {region_sql}, language, status, items_answered, "
-        f"{DURATION_BAND_SQL}, category, bank_version, 1, {CELL_KEY_FUNCTION}() "
+        f"category, bank_version, 1, {CELL_KEY_FUNCTION}() "
         f"FROM {table} ORDER BY id"
     )
 
 
 def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | None) -> None:
-    """Rebuild a version 1-4 database as version 5; the caller holds the transaction.
+    """Rebuild a version 1-5 database as the current version; the caller holds the transaction.
 
     Foreign keys stay on: the old sessions table is renamed first (SQLite points the
     old children's REFERENCES at the new name), the new tables are filled, then the
@@ -103,7 +120,7 @@ def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | Non
         conn.execute(f"ALTER TABLE {table} RENAME TO {table}_old")
     schema.create_schema(conn)
     schema.drop_daily_triggers(conn)  # filled once below instead of row by row
-    conn.execute(f"INSERT INTO sessions {old_sessions_select('sessions_old', region)}")
+    conn.execute(f"INSERT INTO sessions {old_sessions_select('sessions_old', region, version)}")
     conn.execute(
         "INSERT INTO area_results SELECT session_id, area, level FROM area_results_old "
         "ORDER BY session_id, area"

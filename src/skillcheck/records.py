@@ -1,8 +1,9 @@
 """A session as the kiosk hands it to the store, and the rules it must follow.
 
 Anonymous by construction: a random id, the day (never the time of day), where it
-happened, the language, how far it got, a coarse duration band and, for completed
-sessions, the answer codes, the level per area and the overall category.
+happened, the language, how far it got and, for completed sessions, the answer codes,
+the level per area and the overall category. Not how long it took: even as a band
+(schema 5) it singled visitors out, and nothing read it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from skillcheck.digcomp import (
     AREAS,
     CATEGORIES,
-    DURATION_BANDS,
     LEVELS,
+    N_,
     SESSION_REGIONS,
     STATUSES,
 )
@@ -42,7 +43,6 @@ class SessionRecord:
     language: str  # "nl" | "fr" | "en" | ...
     status: str  # "completed" | "abandoned"
     items_answered: int
-    duration_band: str  # digcomp.DURATION_BANDS
     category: str | None  # overall category for completed sessions; None when abandoned
     bank_version: str
     scoring_version: int  # scoring.SCORING_VERSION of the rule that gave the levels
@@ -50,21 +50,39 @@ class SessionRecord:
     answers: Mapping[str, str] = field(default_factory=dict)  # item id -> answer code
 
 
-def duration_band(seconds: float) -> str:
-    """The band of a visit that took this many seconds: under 5, 5 to 10, over 10 minutes."""
-    if seconds < 5 * 60:
-        return "under_5"
-    if seconds <= 10 * 60:
-        return "5_to_10"
-    return "over_10"
-
-
-def band_of_minutes(minutes: int) -> str:
-    """The band of a duration stored before schema 5 as rounded whole minutes.
-
-    migrations.DURATION_BAND_SQL is the same rule in SQL: 0-4, 5-10, 11 and more.
-    """
-    return "under_5" if minutes < 5 else "5_to_10" if minutes <= 10 else "over_10"
+# What the intro screen tells a visitor is kept, word for word (tui/screens/intro.py).
+WHAT_WE_KEEP = N_(
+    "It is anonymous. We do not ask your name. We keep only: the date (not the time), "
+    "this terminal and where it is, the language, whether you finished, how many "
+    "questions you answered, your answers (which choice you picked), your result, the "
+    "version of the questions and of their scoring, and random numbers that say nothing "
+    "about you. Not how long it took. If you stop early, we keep no answers and no "
+    "result. It is used only to count how many people took the test and what they can "
+    "do. Nobody can see it later on this screen."
+)
+# Every stored column (table, column) and the words of WHAT_WE_KEEP that tell of it.
+# tests/test_what_is_kept.py checks these are exactly the schema's columns and that
+# each phrase is in the sentence: a new column cannot be stored without being told.
+KEPT_COLUMNS: dict[tuple[str, str], str] = {
+    ("sessions", "id"): "random numbers that say nothing about you",
+    ("sessions", "day"): "the date (not the time)",
+    ("sessions", "site"): "where it is",
+    ("sessions", "terminal"): "this terminal",
+    ("sessions", "region"): "where it is",
+    ("sessions", "language"): "the language",
+    ("sessions", "status"): "whether you finished",
+    ("sessions", "items_answered"): "how many questions you answered",
+    ("sessions", "category"): "your result",
+    ("sessions", "bank_version"): "the version of the questions",
+    ("sessions", "scoring_version"): "and of their scoring",
+    ("sessions", "cell_key"): "random numbers that say nothing about you",
+    ("area_results", "session_id"): "random numbers that say nothing about you",
+    ("area_results", "area"): "your result",
+    ("area_results", "level"): "your result",
+    ("answers", "session_id"): "random numbers that say nothing about you",
+    ("answers", "item_id"): "your answers",
+    ("answers", "answer"): "which choice you picked",
+}
 
 
 def stored_region(config_region: str | None) -> str:
@@ -89,9 +107,8 @@ def check_record(record: SessionRecord) -> None:
         value = getattr(record, name)
         if not isinstance(value, str) or not value:
             problems.append(f"{name} must be non-empty text, not {value!r}")
-    for name in ("duration_band", "bank_version"):
-        if not isinstance(getattr(record, name), str):
-            problems.append(f"{name} must be text, not {getattr(record, name)!r}")
+    if not isinstance(record.bank_version, str):
+        problems.append(f"bank_version must be text, not {record.bank_version!r}")
     if isinstance(record.id, str) and not _ID.fullmatch(record.id):
         problems.append("id must be uuid4().hex")
     if isinstance(record.day, str):
@@ -108,8 +125,6 @@ def check_record(record: SessionRecord) -> None:
         problems.append(f"status {record.status!r} is not one of {STATUSES}")
     if record.status == "completed" and record.category not in CATEGORIES:
         problems.append(f"category {record.category!r} is not one of {CATEGORIES}")
-    if record.duration_band not in DURATION_BANDS:
-        problems.append(f"duration_band {record.duration_band!r} is not one of {DURATION_BANDS}")
     if not _is_int(record.items_answered) or record.items_answered < 0:
         problems.append("items_answered must be a whole number, not negative")
     if not _is_int(record.scoring_version) or record.scoring_version < 1:
@@ -153,13 +168,17 @@ def record_from_json(line: str) -> SessionRecord:
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError(f"a JSON {type(data).__name__}, not an object")
-    if "duration_minutes" in data and "duration_band" not in data:
+    if "duration_minutes" in data:
         # A line spooled by skillcheck before schema 5: same rules as the migration.
         minutes = data.pop("duration_minutes")
-        if isinstance(minutes, int) and not isinstance(minutes, bool):
-            data["duration_band"] = band_of_minutes(minutes)
+        if not _is_int(minutes):
+            raise ValueError(f"duration_minutes {minutes!r} is not a whole number")
         data.setdefault("region", "unknown")
         data.setdefault("scoring_version", 1)
+    elif "duration_band" in data:
+        # Spooled by schema 5's skillcheck: the band is not kept any more.
+        if not isinstance(data.pop("duration_band"), str):
+            raise ValueError("duration_band must be text")
     unknown = set(data) - _FIELDS
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")

@@ -1,7 +1,7 @@
-"""The database schema as it is today (version 5), in one block of DDL.
+"""The database schema as it is today (version 6), in one block of DDL.
 
 A new database is created from `SCHEMA` directly; `migrations.py` only brings older
-files (versions 1 to 4) to it. docs/facilitators.md describes every column.
+files (versions 1 to 5) to it. docs/facilitators.md describes every column.
 
 Why it looks like this:
 
@@ -13,6 +13,9 @@ Why it looks like this:
   rows instead of joining millions. `key_sum` is the plain sum of the counted
   sessions' `cell_key`s (the secret each session draws at save time), so the
   published noise of a cell depends only on who is in it.
+- No duration, not even a band (version 5 kept under 5 / 5 to 10 / over 10 minutes):
+  no report reads it, and it doubled the share of completed visits someone could
+  single out (benchmarks/uniqueness.py).
 - A key column is never NULL, so an abandoned session (category NULL in `sessions`)
   counts under category '' (NO_CATEGORY) in `daily_sessions`.
 - AFTER INSERT fires only for a row really inserted: INSERT OR IGNORE of a session
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 NO_CATEGORY = ""
 BASE_TABLES = ("sessions", "area_results", "answers")
@@ -46,7 +49,6 @@ CREATE TABLE sessions (
     language        TEXT    NOT NULL,
     status          TEXT    NOT NULL,              -- completed | abandoned
     items_answered  INTEGER NOT NULL,
-    duration_band   TEXT    NOT NULL,              -- under_5 | 5_to_10 | over_10
     category        TEXT,                          -- NULL when abandoned
     bank_version    TEXT    NOT NULL,
     scoring_version INTEGER NOT NULL,
@@ -170,7 +172,7 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": (
         "id", "day", "site", "terminal", "region", "language", "status", "items_answered",
-        "duration_band", "category", "bank_version", "scoring_version", "cell_key",
+        "category", "bank_version", "scoring_version", "cell_key",
     ),
     "area_results": ("session_id", "area", "level"),
     "answers": ("session_id", "item_id", "answer"),

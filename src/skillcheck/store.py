@@ -22,7 +22,7 @@ import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +117,7 @@ def recognise(conn: sqlite3.Connection, path: Path) -> int:
     if version == SCHEMA_VERSION:
         expected = dict(schema.COLUMNS)
     elif version in migrations.OLD_TABLES:
-        expected = {t: migrations.OLD_COLUMNS[t] for t in migrations.OLD_TABLES[version]}
+        expected = migrations.old_columns(version)
     else:
         expected = None
     if expected != tables:
@@ -187,14 +187,8 @@ def open_database(
         _check_file(path)
     elif not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
-    # mode=rw never creates a file: a database deleted after the check stays deleted.
-    conn = sqlite3.connect(
-        sqlite_uri(path, "rwc" if new else "rw"),
-        uri=True,
-        isolation_level=None,
-        check_same_thread=False,
-    )
-    try:
+
+    def set_up(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         version = recognise(conn, path)  # before anything could change the file
         conn.execute("PRAGMA journal_mode = WAL")
@@ -204,6 +198,28 @@ def open_database(
             _create(conn, path)
         elif version < SCHEMA_VERSION:
             _upgrade(conn, path, version, region)
+
+    # mode=rw never creates a file: a database deleted after the check stays deleted.
+    return sqlite_utils.Database(_connect(path, "rwc" if new else "rw", set_up))
+
+
+def _connect(
+    path: Path,
+    mode: str,
+    set_up: Callable[[sqlite3.Connection], None],
+    *,
+    immutable: bool = False,
+) -> sqlite3.Connection:
+    """A connection to `path` (an SQLite URI `mode`) with `set_up(conn)` run on it: closed
+    again if that fails, and a file that is not a database named as such."""
+    conn = sqlite3.connect(
+        sqlite_uri(path, mode, immutable=immutable),
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
+        set_up(conn)
     except sqlite3.DatabaseError as error:
         conn.close()
         if "not a database" in str(error) or "malformed" in str(error):
@@ -212,7 +228,7 @@ def open_database(
     except BaseException:
         conn.close()
         raise
-    return sqlite_utils.Database(conn)
+    return conn
 
 
 def _wal_is_empty(path: Path) -> bool:
@@ -226,32 +242,11 @@ def _wal_is_empty(path: Path) -> bool:
 def _open_read_only(path: Path, busy_timeout: float, require_current: bool):
     _check_file(path)
     immutable = not writable_location(path)
-    conn = sqlite3.connect(
-        sqlite_uri(path, "ro", immutable=immutable),
-        uri=True,
-        isolation_level=None,
-        check_same_thread=False,
-    )
-    try:
+
+    def set_up(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         conn.execute("PRAGMA query_only = ON")
-        try:
-            version = recognise(conn, path)
-        except sqlite3.OperationalError:
-            # A WAL database on a full disk: SQLite cannot create the -shm file a
-            # reader needs. With no WAL content the file alone is the whole database
-            # and nobody can write it meanwhile, so it is read as immutable.
-            if immutable or not _wal_is_empty(path):
-                raise
-            conn.close()
-            conn = sqlite3.connect(
-                sqlite_uri(path, "ro", immutable=True),
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            conn.execute("PRAGMA query_only = ON")
-            version = recognise(conn, path)
+        version = recognise(conn, path)
         if version == 0:
             raise StoreError(f"{path}: an empty SQLite database, not a skillcheck database")
         if require_current and version < SCHEMA_VERSION:
@@ -260,15 +255,16 @@ def _open_read_only(path: Path, busy_timeout: float, require_current: bool):
                 f"({SCHEMA_VERSION}); upgrade it first with `skillcheck upgrade --db {path}` "
                 "(it writes a backup beside it)"
             )
-    except sqlite3.DatabaseError as error:
-        conn.close()
-        if "not a database" in str(error) or "malformed" in str(error):
-            raise StoreError(f"{path}: not an SQLite database ({error})") from None
-        raise
-    except BaseException:
-        conn.close()
-        raise
-    return sqlite_utils.Database(conn)
+
+    try:
+        return sqlite_utils.Database(_connect(path, "ro", set_up, immutable=immutable))
+    except sqlite3.OperationalError:
+        # A WAL database on a full disk: SQLite cannot create the -shm file a
+        # reader needs. With no WAL content the file alone is the whole database
+        # and nobody can write it meanwhile, so it is read as immutable.
+        if immutable or not _wal_is_empty(path):
+            raise
+    return sqlite_utils.Database(_connect(path, "ro", set_up, immutable=True))
 
 
 @contextlib.contextmanager
@@ -324,7 +320,7 @@ def _upgrade(conn: sqlite3.Connection, path: Path, version: int, region: str | N
     conn.execute("VACUUM INTO ?", [str(backup)])
     _fsync(backup)
     # Pages freed by the migration are overwritten with zeros, and the VACUUM below
-    # rebuilds the file, so the exact durations of version 4 do not survive in it.
+    # rebuilds the file, so the durations of versions 1-5 do not survive in it.
     conn.execute("PRAGMA secure_delete = ON")
     try:
         with write_transaction(conn):
@@ -369,8 +365,8 @@ def upgrade_database(path: Path, region: str | None) -> int:
 
 _INSERT_SESSION = (
     "INSERT INTO sessions (id, day, site, terminal, region, language, status, "
-    "items_answered, duration_band, category, bank_version, scoring_version, cell_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+    "items_answered, category, bank_version, scoring_version, cell_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
 )
 _INSERT_LEVEL = "INSERT INTO area_results (session_id, area, level) VALUES (?, ?, ?)"
 _INSERT_ANSWER = "INSERT INTO answers (session_id, item_id, answer) VALUES (?, ?, ?)"
@@ -405,7 +401,7 @@ def save_sessions(
                 _INSERT_SESSION,
                 (
                     r.id, r.day, r.site, r.terminal, r.region, r.language, r.status,
-                    r.items_answered, r.duration_band, r.category, r.bank_version,
+                    r.items_answered, r.category, r.bank_version,
                     r.scoring_version, migrations.new_cell_key(),
                 ),
             ).rowcount  # fmt: skip

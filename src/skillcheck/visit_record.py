@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 import uuid
 from typing import Protocol
 
 from skillcheck.bank import Bank
 from skillcheck.config import SiteConfig
-from skillcheck.records import SessionRecord, duration_band, stored_region
+from skillcheck.records import SessionRecord, stored_region
 from skillcheck.scoring import SCORING_VERSION
 from skillcheck.session import Session
 
@@ -19,7 +18,6 @@ class VisitLike(Protocol):
 
     session: Session
     language: str
-    started: float  # time.monotonic() when the questions started
 
 
 def make_record(
@@ -29,14 +27,12 @@ def make_record(
     status: str,
     *,
     today: dt.date | None = None,
-    now: float | None = None,
 ) -> SessionRecord:
     """The anonymous record of a visit: completed (with levels) or abandoned.
 
-    The duration is kept only as a band (under 5, 5 to 10, over 10 minutes).
+    How long the visit took is not kept (not even as a band: it singled people out).
     """
     session = visit.session
-    elapsed = (time.monotonic() if now is None else now) - visit.started
     completed = status == "completed"
     result = session.result() if completed else None
     return SessionRecord(
@@ -48,7 +44,6 @@ def make_record(
         language=visit.language,
         status=status,
         items_answered=len(session.answers),
-        duration_band=duration_band(max(0.0, elapsed)),
         category=result.category if result else None,
         bank_version=bank.version,
         scoring_version=SCORING_VERSION,

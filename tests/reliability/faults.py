@@ -12,30 +12,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-from skillcheck.records import SessionRecord
 from skillcheck.store import Store, open_database
 
-
-def record() -> SessionRecord:
-    return SessionRecord(
-        id=uuid.uuid4().hex,
-        day="2026-03-14",
-        site="Gent",
-        terminal="t1",
-        region="flanders",
-        language="nl",
-        status="completed",
-        items_answered=18,
-        duration_band="5_to_10",
-        category="low",
-        bank_version="2026.1",
-        scoring_version=1,
-        levels={1: "basic", 2: "none", 3: "basic", 4: "basic", 5: "above_basic"},
-        answers={"1.1-search": "2", "4.2-phishing": "b"},
-    )
+# Run as a script: the tests folder (for sample_records) is not on the path by itself.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from sample_records import make as record  # noqa: E402
 
 
 def mount(*args: str) -> None:

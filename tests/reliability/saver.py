@@ -32,7 +32,6 @@ def record(rng: random.Random) -> SessionRecord:
         language=rng.choice(["nl", "fr", "en"]),
         status="completed" if completed else "abandoned",
         items_answered=18 if completed else 3,
-        duration_band=rng.choice(["under_5", "5_to_10", "over_10"]),
         category="low" if completed else None,
         bank_version="2026.1",
         scoring_version=1,

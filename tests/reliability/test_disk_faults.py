@@ -44,7 +44,7 @@ def record() -> SessionRecord:
     return SessionRecord(
         id=uuid.uuid4().hex, day="2026-03-14", site="Gent", terminal="t1",
         region="flanders", language="nl", status="abandoned", items_answered=3,
-        duration_band="under_5", category=None, bank_version="2026.1", scoring_version=1,
+        category=None, bank_version="2026.1", scoring_version=1,
     )  # fmt: skip
 
 

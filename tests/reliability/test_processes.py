@@ -73,8 +73,8 @@ def test_a_poisoned_spool_line_does_not_block_a_restarted_kiosk(tmp_path):
     for row in rows:
         record = dict(zip(
             ["id", "day", "site", "terminal", "region", "language", "status",
-             "items_answered", "duration_band", "category", "bank_version",
-             "scoring_version"], row[:12], strict=True,
+             "items_answered", "category", "bank_version",
+             "scoring_version"], row[:11], strict=True,
         ))  # fmt: skip
         lines.append(json.dumps({**record, "levels": {}, "answers": {}, "status": "abandoned",
                                  "category": None}))  # fmt: skip

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import random
 import signal
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -68,6 +69,26 @@ PRESENCE = (
     events.MouseScrollUp,
     events.Paste,
 )
+
+
+def import_store():
+    """`skillcheck.store.Store`, imported without numpy.
+
+    sqlite-utils imports numpy whenever it is installed (matplotlib brings it, for
+    `skillcheck report`), only to store numpy values, which the kiosk never has:
+    ≈ 20 MiB and ≈ 100-200 ms of CPU taken from the screen right after the welcome
+    is painted (issue 8). A `None` in `sys.modules` makes that one import fail, as
+    Python documents; numpy stays importable afterwards.
+    """
+    blocked = "numpy" not in sys.modules
+    if blocked:
+        sys.modules["numpy"] = None  # type: ignore[assignment]
+    try:
+        from skillcheck.store import Store
+    finally:
+        if blocked and sys.modules.get("numpy", 0) is None:
+            del sys.modules["numpy"]
+    return Store
 
 
 class SkillcheckApp(CrashAdapter, inherit_bindings=False):
@@ -160,22 +181,31 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     def start_screen(self) -> KioskScreen:
         return IntroScreen() if self.start_language else WelcomeScreen()
 
-    def on_mount(self) -> None:
-        # Every kiosk screen sits on the (blank) default screen, so a reset can
-        # replace whatever is on top with a fresh welcome screen.
-        self.base = self.start_screen()
-        self.push_screen(self.base)
-        if self.idle_seconds:
-            self.set_interval(1.0, self.check_inactivity)
+    async def on_mount(self) -> None:
         # SIGTERM (shutdown, `systemctl stop`) and SIGHUP (terminal closed) end the
         # app the normal way, so an interrupted visit is recorded (on_unmount).
         loop = asyncio.get_running_loop()
         for number in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(number, self.exit)
+            loop.add_signal_handler(number, self.end_on_signal, number)
+        if self.idle_seconds:
+            self.set_interval(1.0, self.check_inactivity)
+        # Every kiosk screen sits on the (blank) default screen, so a reset can
+        # replace whatever is on top with a fresh welcome screen.
+        self.base = self.start_screen()
+        # Awaited: opening the database below (imports, in a thread holding the GIL
+        # much of the time) starts once the screen is mounted; started earlier it
+        # slowed down the start screen's first full frame (issue 8).
+        await self.push_screen(self.base)
         # Open the database (and write any spooled sessions) once the screen is up.
         self.call_after_refresh(self.run_worker, self.store, thread=True, group="store")
         if self.crash_for_test:
             self.call_after_refresh(self.crash_now)
+
+    def end_on_signal(self, number: int) -> None:
+        """SIGTERM or SIGHUP: end the normal way, and say in the log why the kiosk
+        ended (from outside: a shutdown, `systemctl stop`, a `timeout`)."""
+        log.warning("the kiosk ends: %s received", signal.Signals(number).name)
+        self.exit()
 
     def crash_now(self) -> None:
         """Test-only (launch.TEST_CRASHES): an unexpected error, as a bug would raise."""
@@ -445,8 +475,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         """The Store, opened on first use (in a worker thread)."""
         with self._store_lock:
             if self._store is None:
-                from skillcheck.store import Store
-
+                Store = import_store()
                 self._store = Store(
                     self.database,
                     spool_folders=self.config.spool_folders or None,

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from skillcheck.records import WHAT_WE_KEEP
 from skillcheck.tui.messages import StartRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
 
@@ -42,11 +43,7 @@ class IntroScreen(VisitorScreen):
                 "At the end you see what you can already do, what to learn next, "
                 "and where you can learn it."
             ),
-            t.gettext(
-                "It is anonymous. We do not ask your name. We keep only your answers "
-                "and your result, with the date, to count how many people took the test. "
-                "Nobody can see them later on this screen."
-            ),
+            t.gettext(WHAT_WE_KEEP),
         ]
         yield Static(Content(t.gettext("Before you start")), classes="title")
         for text in paragraphs:

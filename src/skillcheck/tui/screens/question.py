@@ -13,14 +13,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from skillcheck.speech import Speech, answer_text, progress_text, question_speech
 from skillcheck.tui.messages import Answered, BackRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
-from skillcheck.tui.widgets.answer import AnswerButton
+from skillcheck.tui.widgets.answer import AnswerButton, relabel
 from skillcheck.tui.widgets.paging import PagedBody
 from skillcheck.tui.widgets.progress import ProgressLine
+from skillcheck.tui.widgets.steady_text import SteadyText
 
 if TYPE_CHECKING:
     from skillcheck.session import Session
@@ -64,10 +65,12 @@ class QuestionScreen(VisitorScreen):
         self.area_name: str | None = None  # what #area shows
 
     def compose_body(self) -> ComposeResult:
-        most = max(len(item.answers) for item in self.kiosk.bank.items)
-        yield Static(id="area")
+        t, bank = self.t, self.kiosk.bank
+        most = max(len(item.answers) for item in bank.items)
+        # Room for the longest area name and question: the answers keep their place.
+        yield SteadyText([t.pgettext(area.context, area.name) for area in bank.areas], id="area")
         yield ProgressLine(id="progress")
-        yield Static(id="question")
+        yield SteadyText([t.pgettext(item.id, item.text) for item in bank.items], id="question")
         for number in range(1, most + 1):
             yield AnswerButton(number)
 
@@ -106,25 +109,21 @@ class QuestionScreen(VisitorScreen):
         self.item_id = item.id
         self.marked = session.previous_answer()
         # Only what differs from the last question is touched (issue 8): the area
-        # and the answer scale often stay; the progress line is repainted without a
-        # new layout; everything lands in one frame.
+        # and the answer scale often stay; the progress line, the area and the
+        # question keep their height and are only repainted; the fifth answer
+        # button stays in place, blank, under a four-answer question; everything
+        # lands in one frame.
         with self.app.batch_update():
             area_name = t.pgettext(area.context, area.name)
             if area_name != self.area_name:
                 self.area_name = area_name
-                self.query_one("#area", Static).update(Content(area_name))
+                self.query_one("#area", SteadyText).show(area_name)
             self.query_one("#progress", ProgressLine).show(
                 progress_text(session, t),
                 progress.number - 1,
                 progress.at_most,
             )
-            question = self.query_one("#question", Static)
-            text = Content(t.pgettext(item.id, item.text))
-            # A new layout only when the question wraps to another number of lines.
-            width, height = question.content_size
-            question.update(
-                text, layout=not width or text.get_height(question.styles, width) != height
-            )
+            self.query_one("#question", SteadyText).show(t.pgettext(item.id, item.text))
             answers = item.answers
             for button in self.query(AnswerButton):
                 if button.number <= len(answers):
@@ -134,7 +133,11 @@ class QuestionScreen(VisitorScreen):
                     button.show_answer(answer.code, text, note)
                 else:
                     button.hide()
-            self.query_one("#back", Button).disabled = not session.can_go_back
+            back = self.query_one("#back", Button)
+            if back.disabled == session.can_go_back:
+                # Blank but in place on the first question (see skillcheck.tcss).
+                back.disabled = not session.can_go_back
+                relabel(back, t.gettext("Back (Backspace)") if session.can_go_back else "")
             self.set_focus(None)
             body = self.query_one(PagedBody)
             if body.scroll_y:

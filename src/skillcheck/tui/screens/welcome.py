@@ -7,7 +7,7 @@ import math
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid
 from textual.content import Content
 from textual.widgets import Button, Static
 
@@ -52,14 +52,6 @@ class WelcomeScreen(VisitorScreen):
         height: auto;
         width: 100%;
     }
-    WelcomeScreen .invite-title {
-        text-style: bold;
-        width: 100%;
-    }
-    WelcomeScreen .invite {
-        width: 100%;
-        margin: 1 0 0 0;
-    }
     WelcomeScreen #language-buttons Button {
         width: 100%;
         margin: 0;
@@ -76,10 +68,13 @@ class WelcomeScreen(VisitorScreen):
         with Grid(id="languages"):
             for number, t in enumerate(self.kiosk.translators.values(), start=1):
                 title, invite, press = welcome_texts(t, number)
-                with Vertical(classes="language"):
-                    yield Static(Content(title), classes="invite-title")
-                    yield Static(Content(invite), classes="invite")
-                    yield Static(Content(press), classes="invite")
+                # One text per language, its paragraphs a blank line apart: a third
+                # of the widgets three Statics in a container would be, and the
+                # welcome is what start-up waits for (issue 8).
+                yield Static(
+                    Content.assemble((title, "bold"), "\n\n", invite, "\n\n", press),
+                    classes="language",
+                )
 
     def compose_actions(self) -> ComposeResult:
         with Grid(id="language-buttons"):

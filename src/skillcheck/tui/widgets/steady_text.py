@@ -1,0 +1,44 @@
+"""A text that changes in place without moving what lies below it.
+
+The question screen shows one of a known set of texts (the bank's questions, the
+area names). Kept as tall as the tallest of them at the current width, a new text
+is only repainted: a text of another height would move the answers and ask
+Textual for a new layout of the whole screen, which costs more than everything
+else a question change does (issue 8, docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import events
+from textual.content import Content
+from textual.widgets import Static
+
+
+class SteadyText(Static):
+    """Shows one of `texts` at a time, with room for the tallest of them."""
+
+    def __init__(self, texts: Sequence[str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.texts = [Content(text) for text in texts]
+        self.reserved = 0  # lines kept free for the tallest text at this width
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.content_size.width
+        if width <= 0:
+            return
+        lines = max((text.get_height(self.styles, width) for text in self.texts), default=1)
+        if lines != self.reserved:
+            self.reserved = lines
+            self.styles.min_height = lines
+
+    def show(self, text: str) -> None:
+        """Show `text`: repainted in place, with a new layout only if its height differs
+        (the first time, or a text wider than those given at the start)."""
+        content = Content(text)
+        width, height = self.content_size
+        same_height = (
+            width > 0 and max(content.get_height(self.styles, width), self.reserved) == height
+        )
+        self.update(content, layout=not same_height)
