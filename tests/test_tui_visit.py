@@ -575,3 +575,22 @@ def test_enter_after_back_keeps_the_marked_answer_and_goes_on(tmp_path):
             assert app.session.progress.number == 2
 
     run(scenario())
+
+
+def test_the_intro_promises_the_same_most_questions_as_the_progress_line(tmp_path):
+    # The bank holds more items than a visit asks (rotating variants): the intro
+    # once said "at most 32" and the first question "1 of at most 25".
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("3")  # English: the intro
+            await pilot.pause()
+            assert isinstance(app.screen, IntroScreen)
+            intro = " ".join(visible_texts(app))
+            await pilot.press("enter")
+            await pilot.pause()
+            at_most = app.session.progress.at_most
+            assert at_most < len(app.bank.items)
+            assert f"at most {at_most} short questions" in " ".join(intro.split())
+
+    run(scenario())

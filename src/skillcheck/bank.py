@@ -147,6 +147,12 @@ class Bank:
                 found.setdefault(f"{item.area}:{item.rotation}", []).append(item)
         return {slot: tuple(variants) for slot, variants in found.items()}
 
+    @property
+    def per_visit(self) -> int:
+        """How many items one visit can be asked: one per slot (a fixed item is a
+        slot of one). The most a visitor answers, as the intro and progress say."""
+        return sum(1 for item in self.items if not item.rotation) + len(self.slots())
+
     def form(self, rng: random.Random) -> tuple[Item, ...]:
         """The items one visit can be asked: one variant of each slot, chosen with `rng`.
 

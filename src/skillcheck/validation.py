@@ -61,17 +61,12 @@ def check_all(
     if bank is not None:
         summary = (
             f"OK: {len(bank.items)} items in {len(bank.areas)} areas "
-            f"({_per_visit(bank)} per visit), "
+            f"({bank.per_visit} per visit), "
             f"{len(bank.competences)} of {len(COMPETENCES)} competences, "
             f"{len(initiatives)} initiatives, languages: {', '.join(languages) or 'none'}"
             + (f", config {config_path}" if config_path else "")
         )
     return Report(problems=tuple(problems), summary=summary)
-
-
-def _per_visit(bank: Bank) -> int:
-    """How many items one visit can be asked: one per slot (a fixed item is a slot of one)."""
-    return sum(1 for item in bank.items if not item.rotation) + len(bank.slots())
 
 
 def longest_is_keyed(texts: Mapping[str, str], keyed: str) -> bool:

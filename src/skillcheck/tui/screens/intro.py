@@ -26,7 +26,8 @@ class IntroScreen(VisitorScreen):
 
     def compose_body(self) -> ComposeResult:
         t = self.t
-        at_most = len(self.kiosk.bank.items)
+        # One variant of each rotating question: what a visit can ask, not the bank.
+        at_most = self.kiosk.bank.per_visit
         paragraphs = [
             t.ngettext(
                 "You answer at most {count} short question about computers, phones and "
