@@ -47,6 +47,15 @@ def test_each_unit_restarts_and_runs_as_the_kiosk_user(unit):
         assert "--kiosk" in text
 
 
+def test_the_serve_unit_gives_the_spool_a_folder_in_memory():
+    # Without a login session there is no XDG_RUNTIME_DIR: the spool's tmpfs fallback
+    # (a full or read-only data disk) would be missing in browser mode.
+    text = (ROOT / "deploy" / "systemd" / "skillcheck-serve.service").read_text()
+    assert "RuntimeDirectory=skillcheck-serve\n" in text
+    assert "RuntimeDirectoryPreserve=yes\n" in text  # a restart keeps waiting sessions
+    assert "Environment=XDG_RUNTIME_DIR=/run/skillcheck-serve\n" in text
+
+
 def test_the_browser_shows_only_the_served_kiosk():
     browser = (ROOT / "deploy" / "systemd" / "skillcheck-browser.service").read_text()
     serve_unit = (ROOT / "deploy" / "systemd" / "skillcheck-serve.service").read_text()
