@@ -46,3 +46,53 @@ def test_the_kiosk_opens_its_store_without_numpy():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_collection_resumes_once_the_command_is_known(tmp_path):
+    """`skillcheck` starts with the garbage collector paused (start-up speed, issue
+    8): a facilitator command resumes it at once, the kiosk once its first screen is
+    painted, so neither runs for hours without collecting."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from skillcheck.cli import cli
+
+    try:
+        gc.disable()
+        done = CliRunner().invoke(cli, ["stats", "--db", str(tmp_path / "none.db")])
+        assert done.exit_code == 2, done.output  # no such database: a clear error
+        assert gc.isenabled()
+
+        gc.disable()
+        app = make_app(tmp_path)
+
+        async def scenario():
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(pilot)
+                return gc.isenabled()
+
+        assert run(scenario())
+    finally:
+        gc.enable()
+
+
+def test_the_command_starts_without_collecting():
+    """The console script and `python -m skillcheck` pause collection before the
+    command line (click and every command) is imported."""
+    import subprocess
+    import sys
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="skillcheck")
+    assert script.value == "skillcheck.__main__:main"
+    code = (
+        "import gc, sys\n"
+        "from skillcheck.__main__ import main\n"
+        "assert 'skillcheck.cli' not in sys.modules\n"
+        "import skillcheck.cli\n"
+        "skillcheck.cli.main = lambda: print('collecting:', gc.isenabled())\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "collecting: False", done.stderr

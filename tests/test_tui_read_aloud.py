@@ -157,6 +157,7 @@ def test_without_espeak_or_switched_off_there_is_no_control(tmp_path, fake_espea
     async def scenario():
         app = make_app(tmp_path, languages=FOUR, speaker=speaker, **options)
         async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
             assert not app.screen.query("#read-aloud-button")
             assert "R:" not in " ".join(assert_fully_visible(app))
             await pilot.press("r")

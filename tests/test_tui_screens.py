@@ -82,6 +82,7 @@ def test_every_screen_fits(tmp_path, language, size):
         languages = FOUR if language == "de" else ("nl", "fr", "en")
         app = make_app(tmp_path, pin_hash=PIN_HASH, languages=languages)
         async with app.run_test(size=size) as pilot:
+            await pilot.pause()
             assert isinstance(app.screen, WelcomeScreen)
             texts = assert_fully_visible(app)
             for other in app.translators.values():  # every language at once

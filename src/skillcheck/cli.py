@@ -5,6 +5,7 @@ Only `run` imports textual (lazily), so `skillcheck --help` stays fast.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -15,8 +16,13 @@ from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="skillcheck")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """skillcheck: a kiosk self-assessment of basic digital skills (NL/FR/DE/EN)."""
+    # `skillcheck` starts with the garbage collector paused (__main__.py); the kiosk
+    # resumes it once its first screen is painted, every other command here.
+    if ctx.invoked_subcommand != "run":
+        gc.enable()
 
 
 # Options shared by `check` and `run`: the content the kiosk loads.

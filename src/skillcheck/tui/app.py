@@ -10,6 +10,7 @@ takes a screenshot.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import random
 import signal
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from textual import events, on
 from textual.binding import Binding
+from textual.screen import Screen
 
 from skillcheck.bank import Bank
 from skillcheck.config import SiteConfig
@@ -181,7 +183,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     def start_screen(self) -> KioskScreen:
         return IntroScreen() if self.start_language else WelcomeScreen()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         # SIGTERM (shutdown, `systemctl stop`) and SIGHUP (terminal closed) end the
         # app the normal way, so an interrupted visit is recorded (on_unmount).
         loop = asyncio.get_running_loop()
@@ -189,17 +191,31 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             loop.add_signal_handler(number, self.end_on_signal, number)
         if self.idle_seconds:
             self.set_interval(1.0, self.check_inactivity)
-        # Every kiosk screen sits on the (blank) default screen, so a reset can
-        # replace whatever is on top with a fresh welcome screen.
-        self.base = self.start_screen()
-        # Awaited: opening the database below (imports, in a thread holding the GIL
-        # much of the time) starts once the screen is mounted; started earlier it
-        # slowed down the start screen's first full frame (issue 8).
-        await self.push_screen(self.base)
-        # Open the database (and write any spooled sessions) once the screen is up.
-        self.call_after_refresh(self.run_worker, self.store, thread=True, group="store")
+        self.call_after_refresh(self.first_screen_painted)
         if self.crash_for_test:
             self.call_after_refresh(self.crash_now)
+
+    def get_default_screen(self) -> KioskScreen:
+        """The first start screen is the bottom of the screen stack: every later
+        screen goes on top of it, so that `show` can replace it with the next one
+        (Textual cannot switch away the bottom screen). A blank screen at the bottom
+        cost a second screen's styles and a partial first frame (issue 8)."""
+        self.base = self.start_screen()
+        return self.base
+
+    def shown_screens(self) -> list[Screen]:
+        """The kiosk screen shown and its dialogs (not the first start screen kept
+        under it, which no one sees again)."""
+        stack = self.screen_stack
+        return stack[stack.index(self.base) :] if self.base in stack else stack
+
+    def first_screen_painted(self) -> None:
+        """Resume garbage collection (`skillcheck` starts without it, see
+        `skillcheck.__main__`), then open the database and write any spooled sessions
+        (imports, in a thread holding the GIL much of the time: started earlier, it
+        slowed down the start screen's first full frame, issue 8)."""
+        gc.enable()
+        self.run_worker(self.store, thread=True, group="store")
 
     def end_on_signal(self, number: int) -> None:
         """SIGTERM or SIGHUP: end the normal way, and say in the log why the kiosk
@@ -271,7 +287,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     def set_theme(self, name: str) -> None:
         if name != self.theme:
             self.theme = name
-            for screen in self.screen_stack:
+            for screen in self.shown_screens():
                 screen.post_message(ThemeChanged())
 
     # --- what the screens say --------------------------------------------------------
@@ -383,7 +399,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.t = self.translators[code]
         if self.visit:
             self.visit = Visit(self.visit.session, code, self.visit.started, self.visit.saved)
-        for screen in self.screen_stack:
+        for screen in self.shown_screens():
             screen.post_message(LanguageChanged())
 
     def show_result(self) -> None:
