@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import InitVar, dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 from skillcheck.bank import Bank, Item
@@ -64,7 +65,7 @@ class Session:
     def _items_in(self, area: int, band: str) -> tuple[Item, ...]:
         return tuple(i for i in self.form if i.area == area and i.band == band)
 
-    @property
+    @cached_property  # a session never changes (answers make a new one); read often
     def path(self) -> tuple[Item, ...]:
         """The items this person is asked, given their answers so far.
 

@@ -198,8 +198,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     def get_default_screen(self) -> KioskScreen:
         """The first start screen is the bottom of the screen stack: every later
         screen goes on top of it, so that `show` can replace it with the next one
-        (Textual cannot switch away the bottom screen). A blank screen at the bottom
-        cost a second screen's styles and a partial first frame (issue 8)."""
+        (Textual cannot switch away the bottom screen), and it is emptied then. A
+        blank screen at the bottom cost a second screen's styles and a partial first
+        frame (issue 8)."""
         self.base = self.start_screen()
         return self.base
 
@@ -384,7 +385,12 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:
+            first = self.screen
             self.push_screen(screen)
+            # The first start screen stays at the bottom (get_default_screen), empty:
+            # Textual still lays out the screen under the top one and repaints what
+            # changes there (a button's press effect), unseen but not free.
+            first.remove_children()
 
     def show_question(self) -> None:
         """The visit moved on: the question screen shows it in place."""

@@ -138,14 +138,11 @@ class KioskScreen(KioskParts, Screen[None]):
         return []
 
     def compose(self) -> ComposeResult:
-        t = self.t
         yield TopBar(self.where(), language=self.OFFERS_LANGUAGE)
         with PagedBody(id="body"):
             yield from self.compose_body()
         with Horizontal(id="actions"):
             yield from self.compose_actions()
-            yield Button(Content(t.gettext("↑ Back up")), id="page-up", classes="page")
-            yield Button(Content(t.gettext("More ↓")), id="page-down", classes="page")
         yield self.key_bar(self.key_hints() + self.read_aloud_hints() + self.practice_hints())
 
     def compose_body(self) -> ComposeResult:
@@ -159,9 +156,19 @@ class KioskScreen(KioskParts, Screen[None]):
     # --- paging: large buttons, because touch screens have no wheel ---------------
 
     @on(PagedBody.Reach)
-    def show_page_buttons(self, event: PagedBody.Reach) -> None:
-        self.query_one("#page-up", Button).set_class(event.up, "-shown")
-        self.query_one("#page-down", Button).set_class(event.down, "-shown")
+    async def show_page_buttons(self, event: PagedBody.Reach) -> None:
+        # Added the first time the text does not fit: most screens never need them,
+        # and every widget fewer shortens the start-up (issue 8).
+        if (event.up or event.down) and not self.query("#page-down"):
+            t = self.t
+            await self.query_one("#actions").mount_all(
+                [
+                    Button(Content(t.gettext("↑ Back up")), id="page-up", classes="page"),
+                    Button(Content(t.gettext("More ↓")), id="page-down", classes="page"),
+                ]
+            )
+        for button in self.query(".page").results(Button):
+            button.set_class(event.up if button.id == "page-up" else event.down, "-shown")
 
     def action_page(self, direction: int) -> None:
         self.query_one(PagedBody).page(direction)

@@ -80,12 +80,23 @@ class QuestionScreen(VisitorScreen):
         yield Button(Content(t.gettext("Stop (Esc)")), id="stop", compact=True)
 
     def on_mount(self) -> None:
+        self.find_parts()
         if self.kiosk.session is not None:
             self.show(self.kiosk.session)
+
+    def find_parts(self) -> None:
+        """The widgets each answer updates, looked up once (a query walks the screen)."""
+        self.area_text = self.query_one("#area", SteadyText)
+        self.progress_line = self.query_one("#progress", ProgressLine)
+        self.question_text = self.query_one("#question", SteadyText)
+        self.answer_buttons = list(self.query(AnswerButton))
+        self.back_button = self.query_one("#back", Button)
+        self.body = self.query_one(PagedBody)
 
     async def retranslate(self) -> None:
         """The one time this screen is rebuilt: a new language."""
         await self.recompose()
+        self.find_parts()
         self.area_name = None
         if self.kiosk.session is not None:
             self.show(self.kiosk.session)
@@ -117,15 +128,15 @@ class QuestionScreen(VisitorScreen):
             area_name = t.pgettext(area.context, area.name)
             if area_name != self.area_name:
                 self.area_name = area_name
-                self.query_one("#area", SteadyText).show(area_name)
-            self.query_one("#progress", ProgressLine).show(
+                self.area_text.show(area_name)
+            self.progress_line.show(
                 progress_text(session, t),
                 progress.number - 1,
                 progress.at_most,
             )
-            self.query_one("#question", SteadyText).show(t.pgettext(item.id, item.text))
+            self.question_text.show(t.pgettext(item.id, item.text))
             answers = item.answers
-            for button in self.query(AnswerButton):
+            for button in self.answer_buttons:
                 if button.number <= len(answers):
                     answer = answers[button.number - 1]
                     text = answer_text(answer, t)
@@ -133,15 +144,14 @@ class QuestionScreen(VisitorScreen):
                     button.show_answer(answer.code, text, note)
                 else:
                     button.hide()
-            back = self.query_one("#back", Button)
+            back = self.back_button
             if back.disabled == session.can_go_back:
                 # Blank but in place on the first question (see skillcheck.tcss).
                 back.disabled = not session.can_go_back
                 relabel(back, t.gettext("Back (Backspace)") if session.can_go_back else "")
             self.set_focus(None)
-            body = self.query_one(PagedBody)
-            if body.scroll_y:
-                body.scroll_home(animate=False)
+            if self.body.scroll_y:
+                self.body.scroll_home(animate=False)
 
     def speech(self) -> Speech:
         """The question, then each answer with its spoken number (read aloud, R)."""
@@ -155,7 +165,7 @@ class QuestionScreen(VisitorScreen):
             self.post_message(Answered(self, self.item_id, code))
 
     def action_choose(self, number: int) -> None:
-        for button in self.query(AnswerButton):
+        for button in self.answer_buttons:
             if button.number == number:
                 self.answer(button.code)
                 return
