@@ -17,8 +17,9 @@ run: $(STAMP)
 
 # In parallel (pytest-xdist), two workers per core: Pilot tests spend much of their
 # time waiting for timers and the screen, so a second worker per core fills those
-# waits (on 2 cores: 74 s against 103 s for the quick group). CI runs this, slow
-# groups included (tests/conftest.py lists them; they start first).
+# waits (on 2 cores: 55 s for the quick group, against 69 s before whole visits
+# and the 120x40 screens became slow groups). CI runs this, slow groups included
+# (tests/conftest.py lists them; they start first, then the Pilot tests).
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 test: $(STAMP)
 	$(BIN)/pytest -n $(WORKERS) --maxschedchunk=1

@@ -35,6 +35,16 @@ SLOW_GROUPS = (
     "test_scoring_enumeration.py",  # every answer pattern of every area
     # whole expert visits, every question paged through, at 60x20 in four languages
     "test_tui_layout.py::test_main_screens_usable_at_60x20",
+    # whole visits by key and by mouse, each in its languages; the result paged by taps
+    "test_tui_visit.py::test_beginner_visit_is_short_saved_and_leaves_nothing",
+    "test_tui_visit.py::test_mouse_alone_does_a_whole_visit",
+    "test_tui_visit.py::test_idle_with_real_short_timers",  # waits for real timers
+    "test_tui_layout.py::test_the_result_is_paged_to_the_end_by_taps_at_80x24",
+    # every screen at the large size (80x24 and 60x20 stay quick)
+    "test_tui_screens.py::test_every_screen_fits[nl-120x40]",
+    "test_tui_screens.py::test_every_screen_fits[fr-120x40]",
+    "test_tui_screens.py::test_every_screen_fits[en-120x40]",
+    "test_tui_screens.py::test_every_screen_fits[de-120x40]",
     "test_disclosure.py::test_the_lp_attacker",  # a linear program over many exports
     "test_item_statistics.py",  # a generated database of many visits, two planted faults
 )
@@ -51,6 +61,11 @@ def slow_group(item: pytest.Item) -> int | None:
     return None
 
 
+def pilot_test(item: pytest.Item) -> bool:
+    """Whether the item drives the kiosk through Textual's pilot."""
+    return Path(str(item.fspath)).name.startswith("test_tui_")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     ranks = {}
     for item in items:
@@ -58,7 +73,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if rank is not None:
             item.add_marker(pytest.mark.slow)
         ranks[item.nodeid] = len(SLOW_GROUPS) if rank is None else rank
-    items.sort(key=lambda item: ranks[item.nodeid])  # stable: the rest keeps its order
+    # Then the Pilot tests (tests/test_tui_*.py), which mostly wait (Textual's pilot
+    # sleeps until the app is idle after each key), before the core tests, which
+    # mostly compute: with xdist the core tests fill the waits instead of running
+    # alone at the end.
+    items.sort(key=lambda item: (ranks[item.nodeid], not pilot_test(item)))  # stable
     # With pytest-xdist and `--maxschedchunk=1` (the Makefile), each worker is handed
     # two tests to begin with, then one at a time: deal the longest tests one to each
     # worker (a quick one beside each), so no worker runs two long ones in a row.
