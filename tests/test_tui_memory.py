@@ -5,6 +5,9 @@ on the App, pruned only when the theme changed). The 1,000-visit version with RS
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from kiosk_driver import make_app, run
 from kiosk_visits import live_widgets, one_visit, settle
 
@@ -27,13 +30,17 @@ def test_live_widgets_stay_flat_over_60_visits(tmp_path):
     assert counts[40] <= counts[20] and counts[60] <= counts[20], counts
 
 
+def python_prints(code: str) -> str:
+    """What `code` prints, run in a fresh interpreter (imports start from nothing)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_the_kiosk_opens_its_store_without_numpy():
     """sqlite-utils imports numpy whenever it is installed (matplotlib brings it):
     ≈ 20 MiB the kiosk never uses. The kiosk's store import leaves it out, and numpy
     can still be imported afterwards (the reports need it)."""
-    import subprocess
-    import sys
-
     script = (
         "import sys\n"
         "from skillcheck.tui.app import import_store\n"
@@ -44,8 +51,7 @@ def test_the_kiosk_opens_its_store_without_numpy():
         "import numpy\n"
         "print('ok')\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.stdout.strip() == "ok", done.stderr
+    assert python_prints(script) == "ok"
 
 
 def test_collection_resumes_once_the_command_is_known(tmp_path):
@@ -80,8 +86,6 @@ def test_collection_resumes_once_the_command_is_known(tmp_path):
 def test_the_command_starts_without_collecting():
     """The console script and `python -m skillcheck` pause collection before the
     command line (click and every command) is imported."""
-    import subprocess
-    import sys
     from importlib.metadata import entry_points
 
     (script,) = entry_points(group="console_scripts", name="skillcheck")
@@ -94,5 +98,4 @@ def test_the_command_starts_without_collecting():
         "skillcheck.cli.main = lambda: print('collecting:', gc.isenabled())\n"
         "main()\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.stdout.strip() == "collecting: False", done.stderr
+    assert python_prints(code) == "collecting: False"
