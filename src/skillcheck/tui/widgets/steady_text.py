@@ -21,14 +21,18 @@ class SteadyText(Static):
 
     def __init__(self, texts: Sequence[str], *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.texts = [Content(text) for text in texts]
+        self.texts = {text: Content(text) for text in texts}
+        self.heights: dict[str, int] = {}  # each text's height at the current width
         self.reserved = 0  # lines kept free for the tallest text at this width
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.content_size.width
         if width <= 0:
             return
-        lines = max((text.get_height(self.styles, width) for text in self.texts), default=1)
+        self.heights = {
+            text: content.get_height(self.styles, width) for text, content in self.texts.items()
+        }
+        lines = max(self.heights.values(), default=1)
         if lines != self.reserved:
             self.reserved = lines
             self.styles.min_height = lines
@@ -36,9 +40,12 @@ class SteadyText(Static):
     def show(self, text: str) -> None:
         """Show `text`: repainted in place, with a new layout only if its height differs
         (the first time, or a text wider than those given at the start)."""
-        content = Content(text)
+        content = self.texts.get(text) or Content(text)
         width, height = self.content_size
-        same_height = (
-            width > 0 and max(content.get_height(self.styles, width), self.reserved) == height
-        )
-        self.update(content, layout=not same_height)
+        if width <= 0:
+            self.update(content)
+            return
+        lines = self.heights.get(text)  # known: no wrapping to measure it again
+        if lines is None:
+            lines = content.get_height(self.styles, width)
+        self.update(content, layout=max(lines, self.reserved) != height)
