@@ -65,7 +65,7 @@ class WelcomeScreen(VisitorScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content(self.kiosk.config.site), id="site")
-        with Grid(id="languages"):
+        with self.language_grid("languages"):
             for number, t in enumerate(self.kiosk.translators.values(), start=1):
                 title, invite, press = welcome_texts(t, number)
                 # One text per language, its paragraphs a blank line apart: a third
@@ -77,20 +77,25 @@ class WelcomeScreen(VisitorScreen):
                 )
 
     def compose_actions(self) -> ComposeResult:
-        with Grid(id="language-buttons"):
+        with self.language_grid("language-buttons"):
             for number, (code, t) in enumerate(self.kiosk.translators.items(), start=1):
                 yield Button(Content(f"{number}  {t.name}"), id=f"lang-{code}")
 
+    def language_grid(self, grid_id: str) -> Grid:
+        """A grid with the columns this width takes, from the start (set later, they
+        would cost a second layout before the first frame)."""
+        grid = Grid(id=grid_id)
+        grid.styles.grid_size_columns = self.columns(self.app.size.width)
+        return grid
+
+    def columns(self, width: int) -> int:
+        return columns_for(len(self.kiosk.translators), width - 4)
+
     def on_resize(self, event: events.Resize) -> None:
-        self.arrange_columns(event.size.width)
-
-    def on_mount(self) -> None:
-        self.arrange_columns(self.app.size.width)
-
-    def arrange_columns(self, width: int) -> None:
-        columns = columns_for(len(self.kiosk.translators), width - 4)
+        columns = self.columns(event.size.width)
         for grid in self.query(Grid):
-            grid.styles.grid_size_columns = columns
+            if grid.styles.grid_size_columns != columns:
+                grid.styles.grid_size_columns = columns
 
     def read_aloud_hints(self) -> list[str]:
         """Before a language is chosen: "R: Voorlezen · Lire à voix haute · …"."""
