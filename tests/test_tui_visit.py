@@ -450,6 +450,23 @@ def test_mouse_alone_does_a_whole_visit(tmp_path):
     run(scenario())
 
 
+def test_a_tapped_answer_does_not_look_chosen_on_the_next_question(tmp_path):
+    """The question changes in the same buttons: the one just tapped must not carry
+    its press effect (drawn like a chosen answer) onto the next question."""
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "fr")
+            first = app.session.current
+            await pilot.click("#answer-1")
+            assert app.session.current != first  # the next question, in place
+            pressed = [b.id for b in app.screen.query(AnswerButton) if b.has_class("-active")]
+            assert pressed == []
+
+    run(scenario())
+
+
 def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
     from skillcheck.tui.crash import KioskError
 

@@ -37,6 +37,7 @@ class AnswerButton(Button):
         """Show this answer; `chosen_note` marks the one given before (after Back)."""
         self.code = code
         self.can_focus = True
+        self.end_press_effect()
         label = f"{self.number}   {text}"
         if chosen_note:
             label = f"{label}   ({chosen_note})"
@@ -50,9 +51,17 @@ class AnswerButton(Button):
         if self.has_focus:
             self.blur()
         self.can_focus = False  # Tab skips it
+        self.end_press_effect()
         self.set_class(False, "-chosen")
         self.styles.opacity = 0
         relabel(self, "")
+
+    def end_press_effect(self) -> None:
+        """A tapped button is drawn pressed for a moment (Textual's `-active`); the
+        next question appears in the same buttons at once, and its answer under the
+        finger must not look chosen."""
+        if self.has_class("-active"):
+            self.remove_class("-active")
 
 
 def relabel(button: Button, label: str) -> None:
