@@ -84,3 +84,22 @@ def test_a_visit_ended_by_a_signal_or_ctrl_q_is_recorded_as_abandoned(tmp_path, 
     assert sessions(database) == [("abandoned", 1)]
     if ending != "ctrl+q":  # the log says why the kiosk ended
         assert f"the kiosk ends: {ending} received" in kiosk.log()
+
+
+def test_a_broken_question_file_ends_the_kiosk_with_its_problem(tmp_path, questions_copy):
+    """The bank is loaded once the welcome is painted (start-up speed, issue 8): a
+    broken file still stops the kiosk, with the problem printed and exit status 1,
+    and no restart (a restart cannot mend a file)."""
+    items = sorted((questions_copy / "items").glob("*.toml"))[0]
+    items.write_text(items.read_text("utf-8") + "\n[[items]]\nid = 3\n", encoding="utf-8")
+    kiosk = KioskProcess(
+        tmp_path, "--db", str(tmp_path / "k.db"), "--questions", str(questions_copy)
+    )
+    try:
+        kiosk.wait_for(lambda: kiosk.poll() is not None, 30, "the end of the kiosk")
+        assert kiosk.status == 1
+        said = kiosk.text()
+        assert items.name in said, said[-2000:]
+        assert "starting again" not in kiosk.log()
+    finally:
+        kiosk.end()

@@ -17,9 +17,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.binding import Binding
@@ -27,6 +28,7 @@ from textual.screen import Screen
 
 from skillcheck.bank import Bank
 from skillcheck.config import SiteConfig
+from skillcheck.datafile import ContentError
 from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative
 from skillcheck.pin import guard_for
@@ -56,6 +58,9 @@ from skillcheck.tui.screens.intro import IntroScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
 from skillcheck.tui.themes import THEMES
 from skillcheck.tui.visit import Visit, make_record
+
+if TYPE_CHECKING:
+    from skillcheck.tui.launch import KioskContent
 
 log = logging.getLogger("skillcheck.tui")
 
@@ -108,9 +113,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self,
         *,
         config: SiteConfig,
-        bank: Bank,
-        catalogue: Sequence[Initiative],
-        help_desk: Initiative | None = None,
+        content: Callable[[], KioskContent],
         translators: dict[str, Translator],
         database: Path,
         kiosk: bool = False,
@@ -118,7 +121,6 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         idle_seconds: float | None = None,
         warning_seconds: float | None = None,
         thanks_seconds: float = 8.0,
-        pronunciations: dict[str, Pronunciation] | None = None,
         speaker: Speaker | PageSpeaker | None = None,
         browser_voices: Sequence[str] | None = None,
         crash_for_test: bool = False,
@@ -126,10 +128,13 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     ) -> None:
         super().__init__()
         self.config = config
-        self.bank = bank
-        self.catalogue = tuple(catalogue) + tuple(config.initiatives)
-        # The site's own help desk, else the shipped "Ask the staff here": always last.
-        self.help_desk = config.help_desk or help_desk
+        # The question bank, catalogue and pronunciations: loaded (and checked) once the
+        # first screen is painted, which only needs the translations (issue 8), or at
+        # their first use if that comes sooner.
+        self.load_content = content
+        self._content: KioskContent | None = None
+        # A problem in that content: the kiosk ends and `skillcheck run` prints it.
+        self.content_error: ContentError | None = None
         self.translators = translators
         self.database = database
         self.kiosk_mode = kiosk
@@ -155,7 +160,6 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.questions: KioskScreen | None = None
         self.idle_warning_open = False
         # Read aloud (R): one speech at a time, in a subprocess (skillcheck.speech).
-        self.pronunciations = pronunciations or {}
         # In a browser (`serve` passes the languages the visitor's browser has a voice
         # for), the page speaks, through the kiosk page's hook.
         if speaker is None and browser_voices is not None:
@@ -167,6 +171,32 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = self.site_theme()
+
+    # --- the content ----------------------------------------------------------------
+
+    def content(self) -> KioskContent:
+        """The question bank, catalogue and pronunciations (loaded on first use)."""
+        if self._content is None:
+            self._content = self.load_content()
+        return self._content
+
+    @property
+    def bank(self) -> Bank:
+        return self.content().bank
+
+    @property
+    def catalogue(self) -> tuple[Initiative, ...]:
+        """The shipped initiatives, then the site's own."""
+        return self.content().catalogue + tuple(self.config.initiatives)
+
+    @property
+    def help_desk(self) -> Initiative | None:
+        """The site's own help desk, else the shipped "Ask the staff here": always last."""
+        return self.config.help_desk or self.content().help_desk
+
+    @property
+    def pronunciations(self) -> Mapping[str, Pronunciation]:
+        return self.content().pronunciations
 
     # --- start and end ------------------------------------------------------------
 
@@ -212,10 +242,17 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def first_screen_painted(self) -> None:
         """Resume garbage collection (`skillcheck` starts without it, see
-        `skillcheck.__main__`), then open the database and write any spooled sessions
-        (imports, in a thread holding the GIL much of the time: started earlier, it
-        slowed down the start screen's first full frame, issue 8)."""
+        `skillcheck.__main__`), load and check the content, then open the database
+        and write any spooled sessions (imports, in a thread holding the GIL much of
+        the time: started earlier, it slowed down the first full frame, issue 8)."""
         gc.enable()
+        try:
+            self.content()
+        except ContentError as error:
+            # Not a crash to restart from: `skillcheck run` prints the problems.
+            self.content_error = error
+            self.exit(return_code=1)
+            return
         self.run_worker(self.store, thread=True, group="store")
 
     def end_on_signal(self, number: int) -> None:

@@ -1,4 +1,8 @@
-"""Start the kiosk: load and validate everything first, log errors, restart on a crash."""
+"""Start the kiosk: load its content, log errors, restart on a crash.
+
+The translations are loaded before the first screen, the question bank and the
+initiatives right after it is painted (a problem in them ends the kiosk with the
+problems printed, before anyone can answer a question)."""
 
 from __future__ import annotations
 
@@ -10,15 +14,18 @@ import signal
 import sys
 import termios
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 
-from skillcheck.bank import load_bank
+from skillcheck.bank import Bank, load_bank
 from skillcheck.config import MIN_WARNING_SECONDS, SiteConfig, default_config, load_config
-from skillcheck.initiatives import load_catalogue
+from skillcheck.initiatives import Initiative, load_catalogue
 from skillcheck.paths import default_database_path, default_log_path
-from skillcheck.pronunciation import load_pronunciations
+from skillcheck.pronunciation import Pronunciation, load_pronunciations
 from skillcheck.tui.visit import load_site_translators
 
 log = logging.getLogger("skillcheck.tui")
@@ -103,24 +110,41 @@ def build_app(
     language: str | None = None,
     **options,
 ):
-    """The App with every piece of content loaded and validated (fail fast)."""
+    """The App with its translations loaded; the rest of its content is loaded and
+    checked once the first screen is painted (`KioskContent`)."""
     from skillcheck.tui.app import SkillcheckApp
 
-    bank = load_bank(questions_dir)
-    catalogue, help_desk = load_catalogue(questions_dir / "initiatives.toml")
     translators = load_site_translators(locales_dir, config.languages)
     return SkillcheckApp(
         config=config,
-        bank=bank,
-        catalogue=catalogue,
-        help_desk=help_desk,
+        content=partial(load_content, questions_dir, locales_dir, tuple(translators)),
         translators=translators,
         database=database or config.database or default_database_path(),
         kiosk=kiosk or config.kiosk,
         start_language=language,
-        pronunciations=load_pronunciations(locales_dir, list(translators)),
         **options,
     )
+
+
+@dataclass(frozen=True)
+class KioskContent:
+    """What the kiosk shows besides its translations."""
+
+    bank: Bank
+    catalogue: tuple[Initiative, ...]  # the shipped initiatives
+    help_desk: Initiative | None  # the shipped "Ask the staff here"
+    pronunciations: Mapping[str, Pronunciation]
+
+
+def load_content(
+    questions_dir: Path, locales_dir: Path, languages: tuple[str, ...]
+) -> KioskContent:
+    """Load and check the question bank, the initiatives and the pronunciations
+    (raises `ContentError` with every problem found)."""
+    bank = load_bank(questions_dir)
+    catalogue, help_desk = load_catalogue(questions_dir / "initiatives.toml")
+    pronunciations = load_pronunciations(locales_dir, list(languages))
+    return KioskContent(bank, tuple(catalogue), help_desk, MappingProxyType(pronunciations))
 
 
 def run_kiosk(
@@ -171,7 +195,7 @@ def run_until_done(options: dict, *, kiosk: bool, log_path: Path) -> int:
     test_crashes = int(os.environ.get(TEST_CRASHES, "0") or 0)
     while True:
         app = build_app(**options, crash_for_test=len(crashes) < test_crashes)
-        # What is loaded so far (modules, bank, catalogues) lives as long as this run:
+        # What is loaded so far (modules, translations) lives as long as this run:
         # kept out of the garbage collector's full passes, which otherwise walk it
         # again and again while the first screen is built (≈ 40 ms, issue 8).
         gc.freeze()
@@ -179,6 +203,8 @@ def run_until_done(options: dict, *, kiosk: bool, log_path: Path) -> int:
             app.run()
         finally:
             gc.unfreeze()
+        if app.content_error is not None:
+            raise app.content_error  # a bad file: no restart helps; the CLI prints it
         if app.crashed_with is None:
             return 0
         # The error is in the log; start again at the welcome screen.
