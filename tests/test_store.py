@@ -719,7 +719,8 @@ def test_make_record_keeps_the_region_and_the_scoring_version_and_no_duration(ba
     from skillcheck.config import SiteConfig
     from skillcheck.scoring import SCORING_VERSION
     from skillcheck.session import Session
-    from skillcheck.tui.visit import Visit, make_record
+    from skillcheck.tui.visit import Visit
+    from skillcheck.visit_record import make_record
 
     visit = Visit(session=Session(bank), language="fr", started=100.0)
     made = make_record(visit, SiteConfig(region="wallonia"), bank, "abandoned")

@@ -22,13 +22,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from skillcheck.bank import Answer, Bank
 from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative, initiative_text, place_lines
 from skillcheck.pronunciation import Pronunciation
-from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS
-from skillcheck.session import Result, Session
+
+if TYPE_CHECKING:
+    from skillcheck.session import Result, Session
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,8 @@ def result_speech(
     pronunciation: Pronunciation,
 ) -> Speech:
     """The result in words, each area's level and advice, then each place to go."""
+    from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS  # only for a result
+
     parts = [t.gettext("Your result"), t.gettext(CATEGORY_WORDS[result.category])]
     for area in bank.areas:
         level = result.levels[area.number]

@@ -33,7 +33,6 @@ from skillcheck.i18n import Translator
 from skillcheck.initiatives import Initiative
 from skillcheck.pin import guard_for
 from skillcheck.pronunciation import Pronunciation
-from skillcheck.session import Session
 from skillcheck.speech import PAGE_SCHEME, PageSpeaker, Speaker
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.crash import CrashAdapter
@@ -53,13 +52,13 @@ from skillcheck.tui.messages import (
     ThemeChanged,
 )
 from skillcheck.tui.screens.base import KioskScreen
-from skillcheck.tui.screens.idle_warning import IdleWarningModal
-from skillcheck.tui.screens.intro import IntroScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
 from skillcheck.tui.themes import THEMES
-from skillcheck.tui.visit import Visit, make_record
+from skillcheck.tui.visit import Visit
 
 if TYPE_CHECKING:
+    from skillcheck.records import SessionRecord
+    from skillcheck.session import Session
     from skillcheck.tui.launch import KioskContent
 
 log = logging.getLogger("skillcheck.tui")
@@ -211,7 +210,11 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         return THEMES.get(self.config.theme, THEMES["default"]).name
 
     def start_screen(self) -> KioskScreen:
-        return IntroScreen() if self.start_language else WelcomeScreen()
+        if self.start_language:
+            from skillcheck.tui.screens.intro import IntroScreen
+
+            return IntroScreen()
+        return WelcomeScreen()
 
     def on_mount(self) -> None:
         # SIGTERM (shutdown, `systemctl stop`) and SIGHUP (terminal closed) end the
@@ -339,6 +342,8 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         if self.is_stale(message) or self.visit is not None:
             return
         self.set_language(message.code)
+        from skillcheck.tui.screens.intro import IntroScreen
+
         self.show(IntroScreen())
 
     @on(LanguageChosen)
@@ -351,6 +356,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         if self.is_stale(message) or self.visit is not None:
             return
         # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
+        from skillcheck.session import Session
         from skillcheck.tui.screens.question import QuestionScreen
 
         self.visit = Visit(Session(self.bank, rng=self.rng), self.language)
@@ -455,7 +461,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.visit = Visit(visit.session, visit.language, visit.started, saved=True)
         self.questions = None
         self.show(ResultScreen(result))
-        self.save(make_record(visit, self.config, self.bank, "completed"))
+        self.save(self.record_of(visit, "completed"))
 
     def reset_to_welcome(self) -> None:
         """Drop everything of the person and show a new welcome screen."""
@@ -465,6 +471,14 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.set_theme(self.site_theme())
         self.show(self.start_screen())
 
+    def record_of(self, visit: Visit, status: str) -> SessionRecord:
+        """The anonymous record a visit leaves (`visit_record.make_record`)."""
+        # Imported when a visit ends: the records and scoring modules are not needed
+        # for the first screen (start-up, issue 8).
+        from skillcheck.visit_record import make_record
+
+        return make_record(visit, self.config, self.bank, status)
+
     def record_interrupted(self, *, wait: bool = True) -> None:
         """Drop the visit; one that did not finish is recorded as abandoned (no
         answers kept). `wait`: save now, not in a worker (the app is ending)."""
@@ -472,7 +486,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.questions = None
         if visit is None or visit.saved:
             return
-        record = make_record(visit, self.config, self.bank, "abandoned")
+        record = self.record_of(visit, "abandoned")
         if not wait:
             self.save(record)
             return
@@ -512,6 +526,8 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def show_idle_warning(self) -> None:
         self.idle_warning_open = True
+        from skillcheck.tui.screens.idle_warning import IdleWarningModal
+
         self.push_screen(
             IdleWarningModal(self.warning_seconds, self.answers_at_stake), self.idle_answered
         )

@@ -9,10 +9,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skillcheck.i18n import Translator, load_translators
-from skillcheck.session import Session
-from skillcheck.visit_record import make_record  # noqa: F401 - the kiosk's import
+
+if TYPE_CHECKING:
+    from skillcheck.session import Session
 
 
 @dataclass(frozen=True)
