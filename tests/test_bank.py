@@ -117,6 +117,17 @@ def test_unknown_area_in_a_file(questions_copy: Path) -> None:
     assert any(p.startswith(f"{path}:{line}: unknown area 6") for p in problems), problems
 
 
+def test_an_unknown_table_in_an_items_file_is_named(questions_copy: Path) -> None:
+    """A typo in a table name ([[item]] for [[items]]) would drop those items without
+    a word."""
+    path = questions_copy / "items" / "2-communication.toml"
+    lines = path.read_text("utf-8").count("\n")
+    with path.open("a", encoding="utf-8") as file:
+        file.write('\n[[item]]\nid = "comm-extra"\n')
+    problems = problems_of(questions_copy)
+    assert any(p.startswith(f"{path}:{lines + 2}: unknown key 'item'") for p in problems), problems
+
+
 def test_missing_file_is_a_problem_not_a_traceback(questions_copy: Path) -> None:
     (questions_copy / "areas.toml").unlink()
     problems = problems_of(questions_copy)

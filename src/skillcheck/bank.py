@@ -253,6 +253,10 @@ def _items(
             Problem(path, data_file.top_line("area"), f"unknown area {area!r} (use 1 to 5)")
         )
         return []
+    for key in data_file.data:
+        if key not in ("area", "items"):  # a typo such as [[item]] would drop items
+            message = f"unknown key '{key}' (an items file holds 'area = N' and [[items]])"
+            problems.append(Problem(path, data_file.key_line(key), message))
     entries = data_file.entries("items")
     if not entries:
         problems.append(Problem(path, 1, "no [[items]] in this file"))

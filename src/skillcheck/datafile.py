@@ -70,6 +70,17 @@ class DataFile:
     data: dict[str, Any]
     lines: list[str]
 
+    def key_line(self, key: str) -> int:
+        """Line of a top-level `key =`, or of a `[key]` / `[[key]]` table, else 1."""
+        line = self.top_line(key)
+        if line > 1:
+            return line
+        table = re.compile(rf"^\s*\[\[?\s*{re.escape(key)}\s*\]")
+        for number, text in enumerate(self.lines, start=1):
+            if table.match(text):
+                return number
+        return line
+
     def top_line(self, key: str) -> int:
         """Line of a top-level `key =` (before the first table), else 1."""
         pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
