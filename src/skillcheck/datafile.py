@@ -75,11 +75,8 @@ class DataFile:
         line = self.top_line(key)
         if line > 1:
             return line
-        table = re.compile(rf"^\s*\[\[?\s*{re.escape(key)}\s*\]")
-        for number, text in enumerate(self.lines, start=1):
-            if table.match(text):
-                return number
-        return line
+        [(header, _end)] = self.spans(key, 1)
+        return header
 
     def top_line(self, key: str) -> int:
         """Line of a top-level `key =` (before the first table), else 1."""
