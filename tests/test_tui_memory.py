@@ -99,3 +99,38 @@ def test_the_command_starts_without_collecting():
         "main()\n"
     )
     assert python_prints(code) == "collecting: False"
+
+
+def test_the_welcome_is_painted_before_the_content_modules_are_imported(tmp_path):
+    """What the welcome does not need waits until it is painted (start-up speed,
+    issue 8): the question bank, the catalogue, the PIN's hashing, TOML. Then the
+    content loads, and with it those modules."""
+    code = (
+        "import asyncio, sys\n"
+        "from skillcheck.config import default_config\n"
+        "from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR\n"
+        "from skillcheck.tui.launch import build_app\n"
+        "LATE = {'skillcheck.bank', 'skillcheck.initiatives', 'skillcheck.pin',\n"
+        "        'hashlib', 'tomllib'}\n"
+        "app = build_app(config=default_config(), questions_dir=QUESTIONS_DIR,\n"
+        f"                locales_dir=LOCALES_DIR, database=r'{tmp_path / 'k.db'}')\n"
+        "seen = {}\n"
+        "painted = app.first_screen_painted\n"
+        "def first_screen_painted():\n"
+        "    seen['at paint'] = sorted(LATE & set(sys.modules))\n"
+        "    painted()\n"
+        "    seen['after'] = sorted(LATE & set(sys.modules))\n"
+        "app.first_screen_painted = first_screen_painted\n"
+        "async def main():\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "asyncio.run(main())\n"
+        "print(seen)\n"
+    )
+    seen = python_prints(code)
+    assert seen == repr(
+        {
+            "at paint": [],
+            "after": ["skillcheck.bank", "skillcheck.initiatives", "tomllib"],
+        }
+    )

@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from skillcheck.datafile import Entry, Problem, read_data_file, value_or_raise
 from skillcheck.digcomp import REGIONS
-from skillcheck.initiatives import Initiative, parse_initiative
-from skillcheck.pin import parse_hash, pin_file_for, read_pin_file
+
+if TYPE_CHECKING:
+    from skillcheck.initiatives import Initiative
 
 THEMES = ("default", "high-contrast")
 # An espeak-ng voice name as `voice.<lang>` gives it: "nl", "fr-be", "gmw/de", "en-gb+f3".
@@ -88,6 +90,11 @@ _SIMPLE_KEYS: dict[str, type] = {
 
 def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
     """Load a site config and return it (None when unusable) with all problems."""
+    # Imported here, not at the top: the embedded default (no file) needs neither,
+    # and the kiosk's welcome is painted sooner without them (issue 8).
+    from skillcheck.initiatives import parse_initiative
+    from skillcheck.pin import parse_hash, pin_file_for, read_pin_file
+
     data_file, problems = read_data_file(path)
     if data_file is None:
         return None, problems

@@ -8,7 +8,6 @@ for `skillcheck check` to say `path:line: what is wrong`.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -179,6 +178,8 @@ def read_data_file(path: Path) -> tuple[DataFile | None, list[Problem]]:
 
 def parse_data_text(text: str, path: Path) -> tuple[DataFile | None, list[Problem]]:
     """Parse TOML text read elsewhere (e.g. handed over by Babel) as a DataFile."""
+    import tomllib  # here: the kiosk's welcome needs no TOML, and is painted sooner
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

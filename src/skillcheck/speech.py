@@ -24,12 +24,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from skillcheck.bank import Answer, Bank
 from skillcheck.i18n import Translator
-from skillcheck.initiatives import Initiative, initiative_text, place_lines
 from skillcheck.pronunciation import Pronunciation
 
 if TYPE_CHECKING:
+    # The question bank and catalogue load after the welcome is painted (issue 8).
+    from skillcheck.bank import Answer, Bank
+    from skillcheck.initiatives import Initiative
     from skillcheck.session import Result, Session
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ def result_speech(
     pronunciation: Pronunciation,
 ) -> Speech:
     """The result in words, each area's level and advice, then each place to go."""
+    from skillcheck.initiatives import initiative_text, place_lines
     from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS  # only for a result
 
     parts = [t.gettext("Your result"), t.gettext(CATEGORY_WORDS[result.category])]

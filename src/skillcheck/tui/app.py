@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,13 +26,9 @@ from textual import events, on
 from textual.binding import Binding
 from textual.screen import Screen
 
-from skillcheck.bank import Bank
 from skillcheck.config import SiteConfig
 from skillcheck.datafile import ContentError
 from skillcheck.i18n import Translator
-from skillcheck.initiatives import Initiative
-from skillcheck.pin import guard_for
-from skillcheck.pronunciation import Pronunciation
 from skillcheck.speech import PAGE_SCHEME, PageSpeaker, Speaker
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.crash import CrashAdapter
@@ -57,6 +53,10 @@ from skillcheck.tui.themes import THEMES
 from skillcheck.tui.visit import Visit
 
 if TYPE_CHECKING:
+    from skillcheck.bank import Bank
+    from skillcheck.initiatives import Initiative
+    from skillcheck.pin import PinGuard
+    from skillcheck.pronunciation import Pronunciation
     from skillcheck.records import SessionRecord
     from skillcheck.session import Session
     from skillcheck.tui.launch import KioskContent
@@ -149,8 +149,6 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.language = self.default_language()
         self.t = translators[self.language]
         self.visit: Visit | None = None
-        # The PIN and its lock-out on disk, shared with other kiosk processes.
-        self.pin = guard_for(config.path, config.pin_hash)
         self.last_input = time.monotonic()
         self.crashed_with: BaseException | None = None
         # The kiosk screen shown (under any dialog), and the question screen of the
@@ -196,6 +194,14 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     @property
     def pronunciations(self) -> Mapping[str, Pronunciation]:
         return self.content().pronunciations
+
+    @cached_property
+    def pin(self) -> PinGuard:
+        """The PIN and its lock-out on disk, shared with other kiosk processes (made
+        when staff first ask: its hashing modules are not needed for the welcome)."""
+        from skillcheck.pin import guard_for
+
+        return guard_for(self.config.path, self.config.pin_hash)
 
     # --- start and end ------------------------------------------------------------
 
@@ -310,6 +316,8 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def pronunciation(self) -> Pronunciation:
         """How read aloud says things in the visit's language."""
+        from skillcheck.pronunciation import Pronunciation
+
         return self.pronunciations.get(self.language) or Pronunciation(self.language)
 
     def action_read_aloud(self) -> None:

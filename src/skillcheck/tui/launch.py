@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from skillcheck.bank import Bank, load_bank
 from skillcheck.config import MIN_WARNING_SECONDS, SiteConfig, default_config, load_config
-from skillcheck.initiatives import Initiative, load_catalogue
 from skillcheck.paths import default_database_path, default_log_path
 from skillcheck.pronunciation import Pronunciation, load_pronunciations
 from skillcheck.tui.visit import load_site_translators
+
+if TYPE_CHECKING:
+    from skillcheck.bank import Bank
+    from skillcheck.initiatives import Initiative
 
 log = logging.getLogger("skillcheck.tui")
 
@@ -140,7 +143,11 @@ def load_content(
     questions_dir: Path, locales_dir: Path, languages: tuple[str, ...]
 ) -> KioskContent:
     """Load and check the question bank, the initiatives and the pronunciations
-    (raises `ContentError` with every problem found)."""
+    (raises `ContentError` with every problem found). Called once the welcome is
+    painted, and so are these imports."""
+    from skillcheck.bank import load_bank
+    from skillcheck.initiatives import load_catalogue
+
     bank = load_bank(questions_dir)
     catalogue, help_desk = load_catalogue(questions_dir / "initiatives.toml")
     pronunciations = load_pronunciations(locales_dir, list(languages))
