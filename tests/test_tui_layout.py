@@ -95,6 +95,93 @@ def test_key_hints_fit_one_line_at_80x24_and_follow_the_open_dialog(tmp_path, la
     run(scenario())
 
 
+def top_bar_on_one_line(app) -> TopBar:
+    """The top bar of the screen shown: one row, where you are not wrapped."""
+    bar = app.screen.query_one(TopBar)
+    assert bar.region.height == 1, f"top bar on {bar.region.height} rows: {bar.where}"
+    assert not bar.has_class("-stacked")
+    return bar
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, "de"])
+def test_the_top_bar_is_one_row_on_every_screen_at_80x24(tmp_path, language):
+    """Where you are never wraps at 80 columns ("Avant de / commencer" took a row
+    from the text): the language button's words give way to the languages' codes
+    where they leave no room, and only there."""
+    codes = ("nl", "fr", "en", "de") if language == "de" else ("nl", "fr", "en")
+
+    async def scenario():
+        app = make_app(tmp_path, languages=codes, site="skillcheck")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.click(f"#lang-{language}")
+            await pilot.pause()
+            labels = {}
+            for step in ("intro", "question"):
+                bar = top_bar_on_one_line(app)
+                labels[step] = str(bar.query_one("#language-button", Button).label)
+                await pilot.press("enter")
+                await pilot.pause()
+            while isinstance(app.screen, QuestionScreen):
+                await pilot.press(str(mastered_number(app.session.current)))
+            await pilot.pause()
+            top_bar_on_one_line(app)  # the result
+            await app.workers.wait_for_complete()
+            await pilot.press("enter")
+            await pilot.pause()
+            top_bar_on_one_line(app)  # thanks
+            app.open_facilitator()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            top_bar_on_one_line(app)
+            return labels
+
+    labels = run(scenario())
+    translators = make_app(tmp_path, languages=codes).translators
+    words = " · ".join(translators[code].gettext("Language") for code in codes)
+    # On the question screen ("skillcheck") the words always fit with three languages.
+    if len(codes) == 3:
+        assert words in labels["question"], labels
+    if language in ("nl", "en"):
+        assert words in labels["intro"], labels
+    if language == "fr" or len(codes) == 4:
+        assert " · ".join(c.upper() for c in codes) in labels["intro"], labels
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_actions_row_keeps_its_height_when_paging_at_80x24(tmp_path, language):
+    """The intro's buttons never wrap when the page buttons come and go: in German
+    "Zurück zu den Sprachen (Esc)" wrapped once "↑ Zurück nach oben" appeared, the
+    row grew a line and every button jumped. Where the words do not fit, the page
+    buttons show their arrows only; where they do (English), their words."""
+    codes = ("nl", "fr", "en", "de")
+
+    async def scenario():
+        app = make_app(tmp_path, languages=codes)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.click(f"#lang-{language}")
+            await pilot.pause()
+            screen = app.screen
+            heights, labels = set(), []
+            for key in ("pagedown", "pagedown", "pageup"):
+                heights.add(screen.query_one("#actions").region.height)
+                for button in screen.query("#actions Button").results(Button):
+                    if button.display:
+                        assert button.region.height == 3, (str(button.label), button.region)
+                        labels.append(str(button.label))
+                await pilot.press(key)
+                await pilot.pause()
+            return heights, labels
+
+    heights, labels = run(scenario())
+    assert heights == {3}
+    t = make_app(tmp_path, languages=codes).translators[language]
+    assert t.gettext("Back to languages (Esc)") in labels
+    if language == "en":
+        assert t.gettext("More ↓") in labels and t.gettext("↑ Back up") in labels
+    else:
+        assert "↑" in labels
+
+
 def test_five_languages_at_80x24(tmp_path):
     codes = ("nl", "fr", "en", "de", "it")  # "it": a stand-in carrying the French texts
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-from textual import on
+from rich.cells import cell_len
+from textual import events, on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding
@@ -169,6 +170,48 @@ class KioskScreen(KioskParts, Screen[None]):
             )
         for button in self.query(".page").results(Button):
             button.set_class(event.up if button.id == "page-up" else event.down, "-shown")
+        self.fit_actions(self.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_actions(event.size.width)
+
+    def fit_actions(self, width: int) -> None:
+        """Every label in the actions row whole, on one line: where they do not all fit
+        (German at 80 columns once both page buttons are shown: "Zurück zu den
+        Sprachen (Esc)" wrapped, the row grew and the buttons jumped), the page
+        buttons show their arrows only."""
+        pages = list(self.query(".page").results(Button))
+        if not pages or not width:
+            return
+        t = self.t
+        words = {"page-up": t.gettext("↑ Back up"), "page-down": t.gettext("More ↓")}
+        arrows = {"page-up": "↑", "page-down": "↓"}
+        row = self.query_one("#actions")
+        room = width - row.styles.gutter.width
+
+        def needed(page_labels: dict[str, str]) -> int:
+            # The screen's own buttons share what the page buttons leave equally
+            # (`width: 1fr`): each share must hold the longest of their labels.
+            shared, longest, total = 0, 0, 0
+            for button in row.query_children(Button):
+                if button.has_class("page") and not button.has_class("-shown"):
+                    continue
+                styles = button.styles
+                label = cell_len(page_labels.get(button.id or "", str(button.label)))
+                total += styles.margin.width
+                if button.has_class("page"):
+                    least = int(styles.min_width.value) if styles.min_width else 0
+                    total += max(label + styles.gutter.width, least)
+                else:
+                    shared += 1
+                    longest = max(longest, label + styles.gutter.width)
+            return total + shared * longest
+
+        labels = words if needed(words) <= room else arrows
+        for button in pages:
+            label = labels[button.id or ""]
+            if str(button.label) != label:
+                button.label = Content(label)
 
     def action_page(self, direction: int) -> None:
         self.query_one(PagedBody).page(direction)

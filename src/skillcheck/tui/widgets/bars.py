@@ -13,9 +13,6 @@ from textual.widgets import Button, Static
 
 from skillcheck.tui.themes import THEMES
 
-# The longest "Language" in every offered language that the top bar shows in words.
-LANGUAGE_WORDS_WIDTH = 28
-
 
 class TopBar(Horizontal):
     """Where you are, and small buttons that work on every screen (language, contrast).
@@ -79,25 +76,32 @@ class TopBar(Horizontal):
 
     def buttons(self) -> Iterable[Button]:
         app = self.app
-        t = app.t
+        buttons = []
         if app.reads_aloud:
             # Key and a play sign only: it must fit beside the language and contrast
             # buttons in every language at 60 columns; the key bar says "R: read aloud"
             # when it has room (KeyBar drops that hint first).
-            yield self.top_button("R ▶", "read-aloud-button", "app.read_aloud")
+            buttons.append(self.top_button("R ▶", "read-aloud-button", "app.read_aloud"))
+        buttons.append(self.top_button(self.contrast_label(), "contrast-button", "app.contrast"))
         if self.show_language and len(app.translators) > 1:
-            # "Language" in every offered language, so a person lost in a language
-            # they cannot read still finds the way back.
-            words = " · ".join(
-                dict.fromkeys(other.gettext("Language") for other in app.translators.values())
-            )
-            if len(words) > LANGUAGE_WORDS_WIDTH:
-                # Four languages ("Taal · Langue · Sprache · Language") leave no room for
-                # where you are at 80 columns: their codes instead ("NL · FR · DE · EN").
-                words = " · ".join(code.upper() for code in app.translators)
-            label = t.gettext("{key}: {words}").format(key="L", words=words)
-            yield self.top_button(label, "language-button", "screen.language")
-        yield self.top_button(self.contrast_label(), "contrast-button", "app.contrast")
+            # The label that fits the screen now (fit_line keeps it fitting).
+            others = sum(self.drawn_width(button) for button in buttons)
+            label = self.language_label(app.size.width, others, 5)
+            buttons.insert(-1, self.top_button(label, "language-button", "screen.language"))
+        return buttons
+
+    def language_labels(self) -> tuple[str, str]:
+        """The language button's label: "Language" in every offered language, so a
+        person lost in a language they cannot read still finds the way back; and its
+        short form, the languages' codes ("L: NL · FR · EN"), for where the words
+        leave no room for where you are (four languages at 80 columns, French at 80)."""
+        app = self.app
+        words = " · ".join(
+            dict.fromkeys(other.gettext("Language") for other in app.translators.values())
+        )
+        codes = " · ".join(code.upper() for code in app.translators)
+        form = app.t.gettext("{key}: {words}")
+        return form.format(key="L", words=words), form.format(key="L", words=codes)
 
     @staticmethod
     def top_button(label: str | Content, button_id: str, action: str) -> Button:
@@ -120,22 +124,48 @@ class TopBar(Horizontal):
         self.fit_line(event.size.width)
 
     def fit_line(self, width: int) -> None:
-        """Where you are beside the buttons, wrapped between words; on its own line
-        above them when that takes fewer rows, or when a word would not fit beside."""
+        """Where you are on one line beside the buttons, the language button's words
+        giving way to the languages' codes if that makes it fit; else wrapped between
+        words, or on its own line above the buttons when that takes fewer rows or a
+        word would not fit beside."""
         if not width:
             return
-        # Each button as laid out (label, padding, margin); before the first layout
-        # its label and the five cells a compact top button adds around it.
-        buttons = 0
-        for button in self.query(".top-button"):
-            drawn = button.outer_size.width
-            buttons += (drawn or cell_len(str(button.label)) + 4) + button.styles.margin.left
-        beside = width - buttons - 2  # #where: min-width 10, padding 0 1
+        others = 0
+        language: Button | None = None
+        for button in self.query(".top-button").results(Button):
+            if button.id == "language-button":
+                language = button
+            else:
+                others += self.drawn_width(button)
+        if language is not None:
+            padding = self.drawn_width(language) - cell_len(str(language.label))
+            label = self.language_label(width, others, padding)
+            if str(language.label) != label:
+                language.label = Content(label)
+                language.refresh(layout=True)  # not a layout reactive (see show_contrast)
+            others += padding + cell_len(label)
+        beside = width - others - 2  # #where: min-width 10, padding 0 1
         longest = max((cell_len(word) for word in self.where.split()), default=0)
         fits = beside >= max(longest, 8)
         beside_rows = len(wrap(self.where, beside)) if fits else width
         stacked_rows = len(wrap(self.where, width - 2)) + 1
         self.set_class(stacked_rows < beside_rows, "-stacked")
+
+    def language_label(self, width: int, others: int, padding: int) -> str:
+        """The language button's words if where you are still fits on one line beside
+        all the buttons (`others` wide, this one adding `padding` to its label), else
+        the languages' codes."""
+        words, codes = self.language_labels()
+        one_line = max(cell_len(self.where), 8) + 2  # as fit_line: padding 0 1, min-width 10
+        return words if width - others - padding - cell_len(words) >= one_line else codes
+
+    @staticmethod
+    def drawn_width(button: Button) -> int:
+        """A top button's width with its margin, as laid out; before the first
+        layout, its label and the five cells around it (padding, margin)."""
+        if button.outer_size.width:
+            return button.outer_size.width + button.styles.margin.left
+        return cell_len(str(button.label)) + 5
 
     def contrast_label(self) -> Content:
         """What C does now: switch to high contrast, or back to normal."""
