@@ -248,6 +248,27 @@ def test_larger_text_grows_the_cells_and_the_screen_still_fits(page, site_transl
     page.wait_for_function("() => !document.querySelector('#larger').disabled")
 
 
+def test_a_small_window_gets_smaller_text_until_the_layout_fits(browser, kiosk):
+    """The kiosk is laid out for at least 60×20 cells: a window too small for that at
+    the site's text size (here 600×400 at 16 px: about 54 columns) starts a step or
+    two smaller, as "Smaller text" would, instead of cutting buttons off."""
+    context = browser.new_context(viewport={"width": 600, "height": 400}, has_touch=True)
+    context.add_init_script(FAKE_SPEECH)
+    page = context.new_page()
+    try:
+        page.goto(kiosk.url)
+        wait_for_state(page, "running")
+        wait_for_text(page, "Deutsch")
+        size = page.evaluate(
+            "() => { const t = window.skillcheck.terminal();"
+            " return [t.cols, t.rows, t.options.fontSize]; }"
+        )
+        assert size[0] >= 60 and size[1] >= 20, size
+        assert size[2] < 16, size
+    finally:
+        context.close()
+
+
 def test_the_pin_lock_out_holds_across_a_reload(page, site_translators):
     nl = site_translators["nl"]
     wrong = re.escape(

@@ -118,6 +118,19 @@
     return terminal.options.fontSize;
   }
 
+  // A window too small for 60×20 cells at the site's size (a small screen, a large
+  // `?fontsize=`): smaller steps until the kiosk's tested layout fits, or the smallest.
+  function fitTheLayout() {
+    if (!current) return;
+    const terminal = current.terminal;
+    const smaller = FONT_STEPS.filter(function (s) { return s < terminal.options.fontSize; });
+    while (!fits(terminal) && smaller.length) {
+      terminal.options.fontSize = smaller.pop();
+      current.fit();
+    }
+    showFontButtons();
+  }
+
   function nextSize(direction) {
     const size = current ? Number(current.terminal.options.fontSize) : 16;
     const steps = direction > 0 ? FONT_STEPS.filter(function (s) { return s > size; })
@@ -166,7 +179,7 @@
     };
     current = terminal;
     terminal.fit();
-    showFontButtons();
+    fitTheLayout();
     await terminal.connect();
     const busyCode = Number(document.body.dataset.busyCode);
     terminal.socket.addEventListener("message", function (event) {
@@ -220,6 +233,7 @@
       button.addEventListener("pointerdown", function (event) { event.preventDefault(); });
       button.addEventListener("click", function () { changeSize(direction); });
     }
+    window.addEventListener("resize", function () { setTimeout(fitTheLayout, 100); });
     start().catch(function () {
       show("waiting");
       restartWhenBack();
