@@ -459,10 +459,20 @@ def test_a_tapped_answer_does_not_look_chosen_on_the_next_question(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await start_visit(pilot, "fr")
             first = app.session.current
+            # A touch in a browser (xterm.js) or a touch terminal: the pointer moves
+            # there, then presses.
+            await pilot.hover("#answer-1")
             await pilot.click("#answer-1")
             assert app.session.current != first  # the next question, in place
             pressed = [b.id for b in app.screen.query(AnswerButton) if b.has_class("-active")]
             assert pressed == []
+            # On a touch screen the pointer stays where the finger was: the answer
+            # under it is drawn as every other answer, not shaded.
+            await pilot.pause()
+            tapped = app.screen.query_one("#answer-1", AnswerButton)
+            assert tapped.is_mouse_over
+            other = app.screen.query_one("#answer-2", AnswerButton)
+            assert tapped.styles.background == other.styles.background
 
     run(scenario())
 
