@@ -344,3 +344,20 @@ def test_kiosk_mode_keeps_the_read_aloud_hint_at_80x24(tmp_path, language):
             assert t.gettext("R: read aloud") in key_bar_on_one_line(app)
 
     run(scenario())
+
+
+def test_the_welcomes_page_buttons_are_arrows_in_no_language(tmp_path):
+    """Before a language is chosen the page buttons say nothing in one language
+    ("Meer ↓" was Dutch for everyone): arrows, which read the same in all."""
+
+    async def scenario():
+        app = make_app(tmp_path, languages=("nl", "fr", "en", "de"))
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.pause()
+            more = app.screen.query_one("#page-down", Button)
+            assert tappable(more) and str(more.label) == "↓"
+            await pilot.click("#page-down")
+            await pilot.pause()
+            assert str(app.screen.query_one("#page-up", Button).label) == "↑"
+
+    run(scenario())

@@ -623,3 +623,32 @@ def test_the_intro_promises_the_same_most_questions_as_the_progress_line(tmp_pat
             assert f"at most {at_most} short questions" in " ".join(intro.split())
 
     run(scenario())
+
+
+@pytest.mark.parametrize("start_language", [None, "fr"])
+def test_back_to_languages_shows_the_languages(tmp_path, start_language):
+    """The intro's "Back to languages (Esc)" shows the language buttons, also on a
+    kiosk that starts on the intro (`skillcheck run --lang fr`), where it showed the
+    same intro again; after a visit such a kiosk starts on its intro again."""
+
+    async def scenario():
+        app = make_app(tmp_path, language=start_language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            if start_language is None:
+                await pilot.press("2")  # Français
+                await pilot.pause()
+            assert isinstance(app.screen, IntroScreen) and app.language == "fr"
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, WelcomeScreen)
+            await pilot.press("3")  # English
+            await pilot.pause()
+            assert isinstance(app.screen, IntroScreen) and app.language == "en"
+            await pilot.press("enter")
+            await pilot.pause()
+            app.reset_to_welcome()  # as the idle timer, or the thank-you screen, does
+            await pilot.pause()
+            start = IntroScreen if start_language else WelcomeScreen
+            assert isinstance(app.screen, start)
+
+    run(scenario())

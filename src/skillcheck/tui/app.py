@@ -40,6 +40,7 @@ from skillcheck.tui.messages import (
     LanguageChanged,
     LanguageChosen,
     LanguagePicked,
+    LanguagesRequested,
     LeaveRequested,
     StaffRequested,
     StartOver,
@@ -399,6 +400,11 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         if not self.is_stale(message):
             self.reset_to_welcome()
 
+    @on(LanguagesRequested)
+    def languages_requested(self, message: LanguagesRequested) -> None:
+        if not self.is_stale(message):
+            self.reset_to_welcome(WelcomeScreen())
+
     @on(Finished)
     def finished(self, message: Finished) -> None:
         if self.is_stale(message):
@@ -471,13 +477,13 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.show(ResultScreen(result))
         self.save(self.record_of(visit, "completed"))
 
-    def reset_to_welcome(self) -> None:
-        """Drop everything of the person and show a new welcome screen."""
+    def reset_to_welcome(self, screen: KioskScreen | None = None) -> None:
+        """Drop everything of the person and show a new start screen (or `screen`)."""
         self.record_interrupted(wait=False)
         self.language = self.default_language()
         self.t = self.translators[self.language]
         self.set_theme(self.site_theme())
-        self.show(self.start_screen())
+        self.show(screen or self.start_screen())
 
     def record_of(self, visit: Visit, status: str) -> SessionRecord:
         """The anonymous record a visit leaves (`visit_record.make_record`)."""

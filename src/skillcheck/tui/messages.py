@@ -65,6 +65,11 @@ class StopRequested(FromScreen):
     """The person stops (confirmed): the visit is dropped and recorded as abandoned."""
 
 
+class LanguagesRequested(FromScreen):
+    """Back to the languages (the intro's Esc): the welcome, also where the kiosk
+    starts on the intro (`skillcheck run --lang`)."""
+
+
 class Finished(FromScreen):
     """The person is done with the result: thank them, drop the visit."""
 

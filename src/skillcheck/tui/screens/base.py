@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# The page buttons where their words do not fit, or no language is chosen yet.
+PAGE_ARROWS = {"page-up": "↑", "page-down": "↓"}
+
 
 class KioskParts:
     """What screens and dialogs share: the kiosk App (read only) and its translator."""
@@ -161,16 +164,21 @@ class KioskScreen(KioskParts, Screen[None]):
         # Added the first time the text does not fit: most screens never need them,
         # and every widget fewer shortens the start-up (issue 8).
         if (event.up or event.down) and not self.query("#page-down"):
-            t = self.t
+            labels = self.page_labels()
             await self.query_one("#actions").mount_all(
                 [
-                    Button(Content(t.gettext("↑ Back up")), id="page-up", classes="page"),
-                    Button(Content(t.gettext("More ↓")), id="page-down", classes="page"),
+                    Button(Content(labels[name]), id=name, classes="page")
+                    for name in ("page-up", "page-down")
                 ]
             )
         for button in self.query(".page").results(Button):
             button.set_class(event.up if button.id == "page-up" else event.down, "-shown")
         self.fit_actions(self.size.width)
+
+    def page_labels(self) -> dict[str, str]:
+        """The page buttons' words, in the person's language."""
+        t = self.t
+        return {"page-up": t.gettext("↑ Back up"), "page-down": t.gettext("More ↓")}
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_actions(event.size.width)
@@ -183,9 +191,7 @@ class KioskScreen(KioskParts, Screen[None]):
         pages = list(self.query(".page").results(Button))
         if not pages or not width:
             return
-        t = self.t
-        words = {"page-up": t.gettext("↑ Back up"), "page-down": t.gettext("More ↓")}
-        arrows = {"page-up": "↑", "page-down": "↓"}
+        words, arrows = self.page_labels(), PAGE_ARROWS
         row = self.query_one("#actions")
         room = width - row.styles.gutter.width
 

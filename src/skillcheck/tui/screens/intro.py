@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from skillcheck.records import WHAT_WE_KEEP
-from skillcheck.tui.messages import StartRequested, StopRequested
+from skillcheck.tui.messages import LanguagesRequested, StartRequested
 from skillcheck.tui.screens.base import VisitorScreen
 
 
@@ -68,4 +68,4 @@ class IntroScreen(VisitorScreen):
 
     @on(Button.Pressed, "#cancel")
     def action_back_to_languages(self) -> None:
-        self.post_message(StopRequested(self))
+        self.post_message(LanguagesRequested(self))

@@ -13,7 +13,7 @@ from textual.widgets import Button, Static
 
 from skillcheck.speech import Speech, welcome_speech, welcome_texts
 from skillcheck.tui.messages import LanguagePicked
-from skillcheck.tui.screens.base import VisitorScreen
+from skillcheck.tui.screens.base import PAGE_ARROWS, VisitorScreen
 
 # A column narrower than this wraps the invitation a word per line.
 COLUMN_WIDTH = 22
@@ -62,6 +62,10 @@ class WelcomeScreen(VisitorScreen):
 
     IDLE_RESET = False
     OFFERS_LANGUAGE = False
+
+    def page_labels(self) -> dict[str, str]:
+        """No language is chosen yet: arrows, which read the same in every one."""
+        return dict(PAGE_ARROWS)
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content(self.kiosk.config.site), id="site")
