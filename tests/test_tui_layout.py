@@ -361,3 +361,27 @@ def test_the_welcomes_page_buttons_are_arrows_in_no_language(tmp_path):
             assert str(app.screen.query_one("#page-up", Button).label) == "↑"
 
     run(scenario())
+
+
+def test_the_page_buttons_follow_a_resize(tmp_path):
+    """Narrower, the page buttons give way to arrows and shrink with them; wider
+    again, their words come back, each button as wide as its label."""
+
+    async def scenario():
+        app = make_app(tmp_path, languages=("nl", "fr", "en", "de"))
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.click("#lang-de")
+            await pilot.pause()
+            await pilot.press("pagedown")
+            await pilot.pause()
+            up = app.screen.query_one("#page-up", Button)
+            sizes = []
+            for width in (100, 80, 100):
+                await pilot.resize_terminal(width, 24)
+                await pilot.pause()
+                sizes.append((str(up.label), up.region.width))
+            return sizes
+
+    (wide, words), (narrow, arrow), (again, words_again) = run(scenario())
+    assert wide == again != "↑" and narrow == "↑"
+    assert arrow < words == words_again

@@ -218,6 +218,7 @@ class KioskScreen(KioskParts, Screen[None]):
             label = labels[button.id or ""]
             if str(button.label) != label:
                 button.label = Content(label)
+                button.refresh(layout=True)  # `width: auto`; a label is not a layout reactive
 
     def action_page(self, direction: int) -> None:
         self.query_one(PagedBody).page(direction)
