@@ -40,6 +40,8 @@ SLOW_GROUPS = (
     "test_tui_visit.py::test_mouse_alone_does_a_whole_visit",
     "test_tui_visit.py::test_idle_with_real_short_timers",  # waits for real timers
     "test_tui_layout.py::test_the_result_is_paged_to_the_end_by_taps_at_80x24",
+    # whole visits, the top bar measured on every screen, in four languages
+    "test_tui_layout.py::test_the_top_bar_is_one_row_on_every_screen_at_80x24",
     # every screen at the large size (80x24 and 60x20 stay quick)
     "test_tui_screens.py::test_every_screen_fits[nl-120x40]",
     "test_tui_screens.py::test_every_screen_fits[fr-120x40]",
