@@ -116,3 +116,28 @@ def test_an_empty_item_file_says_what_is_missing(questions_copy) -> None:
     messages = [str(p) for p in problems if p.path == empty]
     assert any("no 'area = N'" in m for m in messages), messages
     assert not any("None" in m for m in messages)
+
+
+def test_check_config_refuses_kiosk_mode_without_a_pin(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('site = "Bib"\nkiosk = true\nread_aloud = false\n')
+    result = run_check("--config", str(config))
+    assert result.exit_code == 1
+    assert f"{config}:2: kiosk = true but there is no facilitator PIN" in result.output
+    from skillcheck.pin import hash_pin, write_pin_file
+
+    write_pin_file(tmp_path / "site.pin", hash_pin("432100"), owner_of=config)
+    assert run_check("--config", str(config)).exit_code == 0
+
+
+def test_check_config_names_each_unknown_language_on_its_own_line(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('site = "Bib"\nlanguages = ["nl", "xx", "fr", "yy"]\n')
+    result = run_check("--config", str(config))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    for code in ("xx", "yy"):
+        mine = [line for line in lines if f"no language '{code}'" in line]
+        assert len(mine) == 1 and mine[0].startswith(f"{config}:2: languages:"), lines
+    # No read-aloud warning about a voice for a language that does not exist.
+    assert not any("voice" in line and ("xx" in line or "yy" in line) for line in lines)

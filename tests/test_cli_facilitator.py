@@ -399,3 +399,109 @@ def test_long_commands_show_progress_on_a_terminal(tmp_path, command, label):
         seen += chunk
     assert child.wait() == 0
     assert label in seen and b"100%" in seen
+
+
+# --- purge --before: a future day refused, a plan shown, a question asked ------------
+
+
+def session_count(path) -> int:
+    db = open_database(path, read_only=True)
+    try:
+        return db.conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_purge_refuses_a_day_after_today(runner, db):
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for before in (tomorrow, "2030-01-01"):
+        result = runner.invoke(cli, ["purge", "--db", str(db), "--before", before, "--yes"])
+        assert result.exit_code == 2, result.output
+        assert f"--before {before} is after today" in result.output
+        assert "nothing was deleted" in result.output
+    assert session_count(db) == 30
+
+
+def test_purge_dry_run_names_the_days_and_deletes_nothing(runner, db):
+    result = runner.invoke(cli, ["purge", "--db", str(db), "--before", "2025-03-03", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    # make_db: day 1 + i % 28 for 30 sessions, so 2 sessions on the 1st and the 2nd
+    assert lines[0].startswith("4 sessions of 2 days before 2025-03-03 will be deleted")
+    assert lines[1:3] == ["  2025-03-01: 2", "  2025-03-02: 2"]
+    assert lines[-1] == "Nothing was deleted (--dry-run)."
+    assert session_count(db) == 30
+
+
+def test_purge_without_a_terminal_needs_yes(runner, db):
+    result = runner.invoke(cli, ["purge", "--db", str(db), "--before", "2025-03-03"])
+    assert result.exit_code == 2
+    assert "not on a terminal: add --yes" in result.output
+    assert session_count(db) == 30
+    result = runner.invoke(cli, ["purge", "--db", str(db), "--before", "2025-03-03", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "4 sessions before 2025-03-03 removed" in result.output
+    assert session_count(db) == 26
+
+
+def test_purge_with_nothing_to_delete_says_so(runner, db):
+    result = runner.invoke(cli, ["purge", "--db", str(db), "--before", "2025-01-01"])
+    assert result.exit_code == 0
+    assert "No session before 2025-01-01: nothing to delete." in result.output
+
+
+def test_purge_groups_many_days_by_month(runner, tmp_path):
+    db = make_db(tmp_path / "k.db", n=30)
+    result = runner.invoke(cli, ["purge", "--db", str(db), "--before", "2025-04-01", "--dry-run"])
+    assert "  2025-03-01: 2" in result.output  # 28 days: still one line a day
+    from skillcheck.cli.facilitator import _purge_days
+
+    days = tuple((f"2025-{m:02d}-{d:02d}", 1) for m in (1, 2) for d in range(1, 21))
+    assert _purge_days(days) == [
+        "2025-01: 20 sessions on 20 days",
+        "2025-02: 20 sessions on 20 days",
+    ]
+
+
+@pytest.mark.parametrize(("typed", "deleted"), [("yes\n", True), ("no\n", False), ("\n", False)])
+def test_purge_on_a_terminal_asks_to_type_yes(tmp_path, typed, deleted):
+    """On a real terminal (a pseudo-terminal as stdin) only "yes" deletes."""
+    import os
+    import subprocess
+    import sys
+
+    db = make_db(tmp_path / "k.db")
+    main, replica = os.openpty()
+    try:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "skillcheck",
+                "purge",
+                "--db",
+                str(db),
+                "--before",
+                "2025-03-03",
+            ],
+            stdin=replica,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        os.write(main, typed.encode())
+        output, _ = process.communicate(timeout=60)
+    finally:
+        os.close(main)
+        os.close(replica)
+    assert "4 sessions of 2 days before 2025-03-03 will be deleted" in output
+    assert "Type yes to delete them" in output
+    if deleted:
+        assert process.returncode == 0, output
+        assert session_count(db) == 26
+    else:
+        assert process.returncode == 1, output
+        assert "Nothing was deleted." in output
+        assert session_count(db) == 30

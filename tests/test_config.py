@@ -99,7 +99,7 @@ def test_every_config_range_holds_at_both_edges(tmp_path: Path, key: str, low: i
         ("kiosk = 1", "'kiosk' must be bool"),
         ("languages = []", "'languages' must be a list of codes"),
         ('languages = ["nl", "x"]', "'languages' must be a list of codes"),
-        ('default_language = "de"', "'default_language' 'de' is not in languages"),
+        ('default_language = "it"', "'default_language' 'it' is not in languages"),
     ],
 )
 def test_every_other_config_value_is_checked(tmp_path: Path, line: str, message: str) -> None:
@@ -132,14 +132,48 @@ def test_export_folder_is_read_from_the_config_folder(tmp_path):
 
 
 def test_without_a_config_the_language_asked_for_is_offered_too(tmp_path):
-    # `skillcheck run --lang de` without --config: a translator sees German, which
-    # the built-in default (nl, fr, en) does not offer.
-    from kiosk_driver import make_app
+    # `skillcheck run --lang it` without --config: a translator sees a language being
+    # added, which the built-in default (nl, fr, de, en) does not offer yet.
     from skillcheck.config import default_config
 
-    assert default_config().languages == ("nl", "fr", "en")
-    assert default_config("fr").languages == ("nl", "fr", "en")
-    config = default_config("de")
-    assert config.languages == ("nl", "fr", "en", "de")
-    app = make_app(tmp_path, languages=config.languages, language="de")
-    assert app.language == "de" and app.t.gettext("Language") == "Sprache"
+    assert default_config().languages == ("nl", "fr", "de", "en")
+    assert default_config("de").languages == ("nl", "fr", "de", "en")
+    assert default_config("it").languages == ("nl", "fr", "de", "en", "it")
+
+
+def test_make_run_offers_four_languages_german_third(tmp_path):
+    """The README's promise: `make run` (no config) offers nl, fr, de and en, keys 1-4."""
+    from textual.widgets import Button
+
+    from kiosk_driver import run
+    from skillcheck.config import default_config
+    from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
+    from skillcheck.tui.launch import build_app
+
+    async def scenario():
+        app = build_app(
+            config=default_config(),
+            questions_dir=QUESTIONS_DIR,
+            locales_dir=LOCALES_DIR,
+            database=tmp_path / "sessions.db",
+            idle_seconds=0,
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert list(app.translators) == ["nl", "fr", "de", "en"]
+            labels = [b.id for b in app.screen.query(Button) if (b.id or "").startswith("lang-")]
+            assert labels == ["lang-nl", "lang-fr", "lang-de", "lang-en"], labels
+            await pilot.press("3")
+            await pilot.pause()
+            assert app.language == "de" and app.t.gettext("Language") == "Sprache"
+
+    run(scenario())
+
+
+def test_a_config_may_offer_fewer_languages(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text('languages = ["fr", "de"]\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.languages == ("fr", "de") and config.default_language == "fr"
+    path.write_text('site = "x"\n', encoding="utf-8")
+    assert load_config(path).languages == ("nl", "fr", "de", "en")

@@ -15,9 +15,14 @@ from babel.messages.extract import extract
 from skillcheck.catalogues import brace_placeholders, percent_placeholders, read_po_file
 from skillcheck.datafile import Problem
 from skillcheck.extract import extract_toml
-from skillcheck.i18n import Translator, load_translators
+from skillcheck.i18n import LANGUAGE_ORDER, Translator, load_translators
 from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
 from skillcheck.translation_checks import SOURCES_DIR, check_locales, extract_sources
+
+# The shipped languages are whatever folders locales/ holds: adding one needs no list
+# here (the English source, then the others in the kiosk's order).
+SHIPPED = sorted(p.parent.parent.name for p in LOCALES_DIR.glob("*/LC_MESSAGES/skillcheck.po"))
+TRANSLATED = [code for code in SHIPPED if code != "en"]
 
 PLURALS = {
     "nl": "nplurals=2; plural=(n != 1);",
@@ -297,7 +302,7 @@ def test_a_fourth_language_appears_with_no_code_change(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     translators = load_translators(locales)
-    assert list(translators) == ["nl", "fr", "de", "en"]
+    assert list(translators)[:4] == [*LANGUAGE_ORDER]
     de = translators["de"]
     assert de.name == "Deutsch"
     assert de.locale == "de_BE"
@@ -307,7 +312,9 @@ def test_a_fourth_language_appears_with_no_code_change(tmp_path: Path) -> None:
 
 def test_shipped_languages_names_and_formats() -> None:
     translators = load_translators(LOCALES_DIR)
-    assert list(translators) == ["nl", "fr", "de", "en"]
+    # The usual four first, in their order; any other shipped language after them.
+    usual = [code for code in LANGUAGE_ORDER if code in SHIPPED]
+    assert list(translators) == usual + sorted(set(SHIPPED) - set(LANGUAGE_ORDER))
     nl, fr, de, en = (translators[code] for code in ("nl", "fr", "de", "en"))
     assert (nl.name, fr.name, de.name, en.name) == ("Nederlands", "Français", "Deutsch", "English")
     assert (nl.locale, fr.locale, de.locale) == ("nl_BE", "fr_BE", "de_BE")
@@ -626,12 +633,12 @@ def test_shipped_catalogues_are_complete_and_valid() -> None:
     problems = check_locales(LOCALES_DIR, QUESTIONS_DIR)
     errors = [str(p) for p in problems if p.severity == "error"]
     assert errors == [], "run `make i18n` and translate:\n" + "\n".join(errors[:20])
-    for language in ("nl", "fr", "de"):
+    for language in TRANSLATED:
         catalog = read_po_file(LOCALES_DIR / language / "LC_MESSAGES" / "skillcheck.po").catalog
         assert all(m.string and not m.fuzzy for m in catalog if m.id), language
 
 
-@pytest.mark.parametrize("language", ["nl", "fr", "de", "en"])
+@pytest.mark.parametrize("language", SHIPPED)
 def test_shipped_catalogues_pass_msgfmt_check(language: str, tmp_path: Path) -> None:
     path = LOCALES_DIR / language / "LC_MESSAGES" / "skillcheck.po"
     msgfmt = shutil.which("msgfmt")
@@ -774,3 +781,48 @@ def test_make_i18n_and_check_use_the_same_keywords() -> None:
     assert "--pybabel-keywords" in makefile and " -k N_" not in makefile
     options = [arg.removeprefix("-k ") for arg in pybabel_keyword_args()]
     assert parse_keywords(options) == KEYWORDS
+
+
+def test_the_shipped_languages_are_read_from_the_locales_folder(tmp_path: Path) -> None:
+    """A new language folder needs no list in the tests: the tests find it."""
+    assert {"nl", "fr", "de", "en"} <= set(SHIPPED) and "en" not in TRANSLATED
+    import ast
+
+    def codes(node: ast.AST) -> set[str]:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return {e.value for e in node.elts if isinstance(e, ast.Constant)}
+        return set()
+
+    # Where a list of languages decides what is tested (an `==` on the languages
+    # found, a loop or a parametrize over them), it is never written out.
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    lists = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            lists += node.comparators
+        elif isinstance(node, ast.For):
+            lists.append(node.iter)
+        elif isinstance(node, ast.Call) and ast.unparse(node.func).endswith("parametrize"):
+            lists += node.args[1:2]
+    for node in lists:
+        found = codes(node)
+        assert not ({"nl", "fr"} <= found and found <= set(SHIPPED)), ast.unparse(node)
+
+
+@pytest.mark.parametrize("code", ["ar", "he", "fa"])
+def test_a_right_to_left_language_is_refused_in_one_line(tmp_path: Path, code: str) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, locales)
+    folder = locales / code / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "skillcheck.po").write_text(
+        header(code, "nplurals=2; plural=(n != 1);") + entry(None, "Start", None, "ابدأ"),
+        encoding="utf-8",
+    )
+    found = check_locales(locales, QUESTIONS_DIR)
+    problems = [p for p in found if locales / code in p.path.parents]
+    assert len(problems) == 1, problems
+    assert problems[0].severity == "error"
+    assert f"{code} is written right to left, which the kiosk cannot show" in problems[0].message
+    docs = (Path(__file__).parents[1] / "docs" / "translating.md").read_text(encoding="utf-8")
+    assert "Right-to-left languages" in docs and "cannot be added yet" in docs

@@ -652,3 +652,44 @@ def test_back_to_languages_shows_the_languages(tmp_path, start_language):
             assert isinstance(app.screen, start)
 
     run(scenario())
+
+
+def test_the_staff_export_makes_its_default_folder_and_speaks_the_screens_language(
+    tmp_path, monkeypatch
+):
+    """Out of the box (no export_folder) the export works: the default folder is made,
+    private (0700). Every message the staff screen shows is in its language, a failure
+    too (a configured USB stick that is not plugged in)."""
+    from skillcheck.tui.screens.facilitator import FacilitatorScreen
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    default = tmp_path / "data" / "skillcheck" / "exports"
+    missing = tmp_path / "usb-stick"
+
+    async def export(folder):
+        app = make_app(
+            tmp_path, languages=("nl", "fr", "de", "en"), language="de", export_folder=folder
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            app.open_facilitator()
+            await pilot.pause()
+            assert isinstance(app.screen, FacilitatorScreen)
+            await app.workers.wait_for_complete()
+            await pilot.click("#export")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return app, str(app.screen.query_one("#export-message").content)
+
+    assert not default.exists()
+    app, message = run(export(None))
+    (written,) = default.iterdir()
+    assert default.stat().st_mode & 0o777 == 0o700
+    assert message == app.t.gettext("Written: {path}").format(path=str(written))
+    assert message.startswith("Geschrieben")
+
+    app, message = run(export(missing))
+    assert not missing.exists()  # a stick not plugged in is not made on the kiosk's disk
+    wanted = app.t.gettext("Export failed: the folder {folder} is not there.")
+    assert message == wanted.format(folder=str(missing))
+    assert "does not exist" not in message and message.startswith("Export fehlgeschlagen")

@@ -32,7 +32,7 @@ class SiteConfig:
     site: str = "skillcheck"
     terminal: str = "terminal-1"
     region: str = "brussels"
-    languages: tuple[str, ...] = ("nl", "fr", "en")
+    languages: tuple[str, ...] = ("nl", "fr", "de", "en")
     default_language: str = "nl"
     idle_seconds: int = 90
     warning_seconds: int = 20

@@ -190,6 +190,32 @@ class PurgeResult:
     answers: int
 
 
+@dataclass(frozen=True)
+class PurgePlan:
+    """What `purge --before` would delete: the sessions per stored day, oldest first."""
+
+    before: str
+    days: tuple[tuple[str, int], ...]
+
+    @property
+    def sessions(self) -> int:
+        """How many sessions in all."""
+        return sum(count for _day, count in self.days)
+
+
+def purge_plan(database: Path, before: str) -> PurgePlan:
+    """The sessions of each day before `before`, read only (what the facilitator confirms)."""
+    db = open_database(database, read_only=True)
+    try:
+        rows = db.conn.execute(
+            "SELECT day, count(*) FROM sessions WHERE day < ? GROUP BY day ORDER BY day",
+            [before],
+        ).fetchall()
+    finally:
+        db.close()
+    return PurgePlan(before, tuple((str(day), int(count)) for day, count in rows))
+
+
 def purge_sessions(database: Path, before: str) -> PurgeResult:
     """Delete every session of a day before `before` (YYYY-MM-DD), in one transaction.
 

@@ -61,6 +61,21 @@ def format_locale(language: str) -> str:
     return SOURCE_LANGUAGE
 
 
+def writes_right_to_left(language: str) -> bool:
+    """Whether the language is written right to left (Arabic, Hebrew, Persian …).
+
+    The terminal draws every line left to right, character by character, so such a
+    text would come out back to front: `skillcheck check` refuses these languages.
+    """
+    from babel import Locale
+    from babel.core import UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_")).character_order == "right-to-left"
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+
+
 def language_name(language: str) -> str:
     """The language's own name, capitalised: "Nederlands", "Français", "English"."""
     if language in _OWN_NAMES:

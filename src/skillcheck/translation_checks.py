@@ -34,7 +34,7 @@ from skillcheck.catalogues import (
     wrong_plural_count,
 )
 from skillcheck.datafile import Problem
-from skillcheck.i18n import DOMAIN, SOURCE_LANGUAGE, discover_languages
+from skillcheck.i18n import DOMAIN, SOURCE_LANGUAGE, discover_languages, writes_right_to_left
 
 # The keywords that mark strings in the Python sources (`make i18n` asks for them).
 KEYWORDS: dict[str, Any] = {
@@ -366,6 +366,17 @@ def check_locales(
             Problem(locales_dir, 0, f"no <lang>/LC_MESSAGES/{DOMAIN}.po found", "warning")
         )
     for language, path in languages.items():
+        if writes_right_to_left(language):
+            # One line, not a list of untranslated texts: nothing else matters first.
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"{language} is written right to left, which the kiosk cannot show "
+                    "(the terminal draws it back to front): see docs/translating.md",
+                )
+            )
+            continue
         try:
             parsed = read_po_file(path)
         except PoReadError as error:

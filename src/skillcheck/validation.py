@@ -55,8 +55,11 @@ def check_all(
         problems += found
         if config is not None and config.database is not None:
             problems += _check_database(config_path, config.database)
+        if config is not None:
+            problems += _check_site_languages(config_path, config, languages)
+            problems += _check_kiosk_pin(config_path, config)
         if config is not None and config.read_aloud:
-            problems += _check_read_aloud(config_path, config)
+            problems += _check_read_aloud(config_path, config, languages)
     summary = ""
     if bank is not None:
         summary = (
@@ -171,8 +174,55 @@ def _check_database(config_path: Path, database: Path) -> list[Problem]:
     return []
 
 
-def _check_read_aloud(config_path: Path, config: SiteConfig) -> list[Problem]:
-    """Read aloud needs espeak-ng and a voice for every offered language (warnings)."""
+def _check_site_languages(
+    config_path: Path, config: SiteConfig, known: Iterable[str]
+) -> list[Problem]:
+    """One problem per offered language that has no catalogue in the locales folder.
+
+    The kiosk would drop such a language from the welcome screen without a word, so
+    the facilitator hears it here, each on its own line.
+    """
+    from skillcheck.datafile import read_data_file
+
+    data_file, _ = read_data_file(config_path)
+    line = data_file.top_line("languages") if data_file else 1
+    found = set(known)
+    return [
+        Problem(
+            config_path,
+            line,
+            f"languages: there is no language {language!r} in the locales folder "
+            f"(offered here: {', '.join(sorted(found)) or 'none'})",
+        )
+        for language in config.languages
+        if language not in found
+    ]
+
+
+def _check_kiosk_pin(config_path: Path, config: SiteConfig) -> list[Problem]:
+    """Kiosk mode without a PIN cannot start: nobody could leave it."""
+    if not config.kiosk or config.pin_hash:
+        return []
+    from skillcheck.datafile import read_data_file
+
+    data_file, _ = read_data_file(config_path)
+    line = data_file.top_line("kiosk") if data_file else 1
+    return [
+        Problem(
+            config_path,
+            line,
+            "kiosk = true but there is no facilitator PIN, so the kiosk will not start: "
+            f"run `skillcheck set-pin --config {config_path}`",
+        )
+    ]
+
+
+def _check_read_aloud(config_path: Path, config: SiteConfig, known: Iterable[str]) -> list[Problem]:
+    """Read aloud needs espeak-ng and a voice for every offered language (warnings).
+
+    A language without a catalogue has its own problem (`_check_site_languages`):
+    no voice warning for it on top.
+    """
     from skillcheck.datafile import read_data_file
     from skillcheck.speech import ESPEAK, espeak_installed, installed_voices, voice_for
 
@@ -188,8 +238,9 @@ def _check_read_aloud(config_path: Path, config: SiteConfig) -> list[Problem]:
                 "warning",
             )
         ]
-    known = installed_voices()
-    if known is None:
+    offered = set(known)
+    voices = installed_voices()
+    if voices is None:
         return []
     return [
         Problem(
@@ -200,5 +251,5 @@ def _check_read_aloud(config_path: Path, config: SiteConfig) -> list[Problem]:
             "warning",
         )
         for language in config.languages
-        if voice_for(language, config.voices).lower() not in known
+        if language in offered and voice_for(language, config.voices).lower() not in voices
     ]

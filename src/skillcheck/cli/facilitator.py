@@ -456,19 +456,68 @@ def backup(db_path: Path | None, config_path: Path | None, destination: Path) ->
     "--before",
     required=True,
     metavar="YYYY-MM-DD",
-    help="Delete every session of an earlier day (this day is kept).",
+    help="Delete every session of an earlier day (this day is kept; at most today).",
 )
-def purge(db_path: Path | None, config_path: Path | None, before: str) -> None:
-    """Delete old sessions (retention); the daily count tables stay right."""
-    from skillcheck.copies import purge_sessions
+@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
+@click.option("--yes", is_flag=True, help="Delete without asking (for scripts).")
+def purge(
+    db_path: Path | None, config_path: Path | None, before: str, dry_run: bool, yes: bool
+) -> None:
+    """Delete old sessions (retention); the daily count tables stay right.
+
+    It says how many sessions of which days it will delete and, on a terminal, asks
+    you to type yes; `--dry-run` only says it, `--yes` does not ask.
+    """
+    import datetime as dt
+
+    from skillcheck.copies import purge_plan, purge_sessions
 
     with FacilitatorErrors():
         first_kept = day(before, "--before")
-        result = purge_sessions(database_path(db_path, config_path), first_kept)
+        assert first_kept is not None
+        today = dt.date.today().isoformat()
+        if first_kept > today:
+            # A typo (2030 for 2023) would delete today's sessions and every other.
+            fail(f"--before {first_kept} is after today ({today}); nothing was deleted")
+        path = database_path(db_path, config_path)
+        plan = purge_plan(path, first_kept)
+        if not plan.sessions:
+            click.echo(f"No session before {first_kept}: nothing to delete.")
+            return
+        click.echo(
+            f"{plan.sessions:,} sessions of {len(plan.days):,} days before {first_kept} "
+            f"will be deleted from {path}:"
+        )
+        for line in _purge_days(plan.days):
+            click.echo(f"  {line}")
+        if dry_run:
+            click.echo("Nothing was deleted (--dry-run).")
+            return
+        if not yes:
+            if not sys.stdin.isatty():
+                fail("not on a terminal: add --yes to delete without asking, nothing was deleted")
+            answer = click.prompt("Type yes to delete them", default="", show_default=False)
+            if answer.strip().lower() != "yes":
+                click.echo("Nothing was deleted.")
+                raise click.exceptions.Exit(1)
+        result = purge_sessions(path, first_kept)
         click.echo(
             f"{result.sessions:,} sessions before {result.before} removed "
             f"({result.area_results:,} area results, {result.answers:,} answers)"
         )
+
+
+def _purge_days(days: tuple[tuple[str, int], ...]) -> list[str]:
+    """The days a purge deletes, one line each; by month when there are more than 31."""
+    if len(days) <= 31:
+        return [f"{day}: {count:,}" for day, count in days]
+    months: dict[str, list[int]] = {}
+    for day_, count in days:
+        months.setdefault(day_[:7], []).append(count)
+    return [
+        f"{month}: {sum(counts):,} sessions on {len(counts)} days"
+        for month, counts in months.items()
+    ]
 
 
 @click.command()

@@ -22,6 +22,23 @@ def export_folder(config) -> Path:
     return config.export_folder or default_export_folder()
 
 
+def export_failure(t, error: Exception, folder: Path, missing: type[Exception]) -> str:
+    """Why an export failed, in the screen's language (the details go to the log)."""
+    if isinstance(error, missing):
+        return t.gettext("Export failed: the folder {folder} is not there.").format(
+            folder=str(folder)
+        )
+    if isinstance(error, PermissionError):
+        return t.gettext("Export failed: this kiosk may not write in {folder}.").format(
+            folder=str(folder)
+        )
+    if isinstance(error, OSError):
+        return t.gettext("Export failed: {folder} cannot be written (full or removed?).").format(
+            folder=str(folder)
+        )
+    return t.gettext("Export failed. The details are in the kiosk's log.")
+
+
 class FacilitatorScreen(KioskScreen):
     """Reached only through the PIN (or in practice mode without a PIN)."""
 
@@ -98,21 +115,24 @@ class FacilitatorScreen(KioskScreen):
     def export(self) -> None:
         # Excel-BE CSV of the protected figures, under a name made from the site and
         # the day: nothing typed on the kiosk becomes a path.
-        from skillcheck.staff_export import export_to_folder
+        from skillcheck.staff_export import ExportFolderMissing, export_to_folder
 
         t = self.t
         config = self.kiosk.config
+        folder = export_folder(config)
         try:
             written = export_to_folder(
                 self.kiosk.database,
-                export_folder(config),
+                folder,
                 site=config.site,
                 language=config.default_language,
                 today=dt.date.today(),
+                # Only the default folder is made; a configured one is a USB stick.
+                create=config.export_folder is None,
             )
-        except Exception as error:  # shown to staff, logged in full
+        except Exception as error:  # shown to staff in the screen's language, logged in full
             self.kiosk.log_error("export failed", error)
-            text = t.gettext("Export failed: {error}").format(error=str(error))
+            text = export_failure(t, error, folder, ExportFolderMissing)
         else:
             text = t.gettext("Written: {path}").format(path=str(written))
         self.app.call_from_thread(self.query_one("#export-message", Static).update, Content(text))
