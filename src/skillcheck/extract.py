@@ -33,7 +33,7 @@ KIND_HINTS = {
     "can_do": "can-do statement: the person rates how well they can do this",
     "knowledge": "knowledge check: a situation with one right answer",
 }
-INITIATIVE_KEYS = ("offer", "audience", "where")
+INITIATIVE_KEYS = ("only_for", "offer", "audience", "where")
 
 # (lineno, funcname, messages, comments), as Babel's extract() expects.
 Extracted = tuple[int, str | None, str | tuple[str, str], list[str]]

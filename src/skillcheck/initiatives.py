@@ -7,6 +7,7 @@ own entries and its help desk in its config, optionally with a text per language
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +18,10 @@ from skillcheck.digcomp import AREAS, LEVELS, REGIONS
 from skillcheck.i18n import Translator, language_name
 from skillcheck.scoring import overall_category, weakest_areas
 
-TEXT_FIELDS = ("offer", "audience", "where")
+TEXT_FIELDS = ("offer", "audience", "where", "only_for")
+MODES = ("in_person", "online")
+# A catalogue entry not checked against its source for longer than this gets a warning.
+VERIFIED_MAX_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,13 @@ class Initiative:
     areas: tuple[int, ...] = AREAS
     address: str | None = None
     url: str | None = None
+    # in_person: a place to walk into; online: a website or app (see recommend()).
+    mode: str = "in_person"
+    # Who it is only for ("Only for women."), shown first on the card; "" = everyone.
+    only_for: str = ""
+    # Where its existence, address and languages were read, and on which day.
+    source: str | None = None
+    verified: str | None = None
     # The shipped help desk's name is ordinary words ("Ask the staff here"), so it
     # is translated; other names are proper names and stay as they are.
     translated_name: bool = False
@@ -63,11 +74,14 @@ def initiative_text(initiative: Initiative, name: str, translator: Translator) -
 def place_lines(initiative: Initiative, translator: Translator) -> list[str]:
     """What the result screen says about a place under its name, in reading order.
 
-    What it offers, for whom, where, its address and its languages (the web address
-    has its own line and QR code on screen).
+    Whom it is only for (a restricted audience comes first, so nobody walks to a
+    place that will not take them), what it offers, for whom, where, its address
+    and its languages (the web address has its own line and QR code on screen).
     """
     t = translator
-    lines = [initiative_text(initiative, "offer", t)]
+    only_for = initiative_text(initiative, "only_for", t)
+    lines = [only_for] if only_for else []
+    lines.append(initiative_text(initiative, "offer", t))
     for name in ("audience", "where"):
         text = initiative_text(initiative, name, t)
         if text:
@@ -105,9 +119,15 @@ def check_initiatives(path: Path) -> tuple[tuple[Initiative, ...], list[Problem]
 
 
 def check_catalogue(
-    path: Path,
+    path: Path, today: dt.date | None = None
 ) -> tuple[tuple[Initiative, ...], Initiative | None, list[Problem]]:
-    """The valid initiatives, the help desk (None if invalid) and all problems."""
+    """The valid initiatives, the help desk (None if invalid) and all problems.
+
+    Every catalogue entry names its `source` and the day it was `verified`; one
+    verified more than a year before `today` is a warning (addresses move, courses
+    stop).
+    """
+    today = today or dt.date.today()
     data_file, problems = read_data_file(path)
     if data_file is None:
         return (), None, problems
@@ -117,9 +137,23 @@ def check_catalogue(
     result = []
     seen: set[str] = set()
     for entry in entries:
-        initiative = parse_initiative(entry, path, problems, allow_local_texts=False)
+        initiative = parse_initiative(
+            entry, path, problems, allow_local_texts=False, catalogue_entry=True
+        )
         if initiative is None:
             continue
+        if initiative.verified and (
+            today - dt.date.fromisoformat(initiative.verified)
+        ) > dt.timedelta(days=VERIFIED_MAX_DAYS):
+            problems.append(
+                Problem(
+                    path,
+                    entry.line_of("verified"),
+                    f"initiative '{initiative.id}': verified on {initiative.verified}, more "
+                    "than a year ago: check it against its source and update 'verified'",
+                    "warning",
+                )
+            )
         if initiative.id in seen:
             problems.append(
                 Problem(path, entry.line_of("id"), f"duplicate initiative id '{initiative.id}'")
@@ -138,9 +172,19 @@ def check_catalogue(
 
 
 def parse_initiative(
-    entry: Entry, path: Path, problems: list[Problem], *, allow_local_texts: bool
+    entry: Entry,
+    path: Path,
+    problems: list[Problem],
+    *,
+    allow_local_texts: bool,
+    catalogue_entry: bool = False,
 ) -> Initiative | None:
-    """Validate one `[[initiatives]]` table (catalogue or site config)."""
+    """Validate one `[[initiatives]]` table (catalogue or site config).
+
+    A catalogue entry must say how it is reached (`mode`), where it was read
+    (`source`) and when (`verified`); a site's own entry and a help desk may leave
+    them out (the site knows its own class).
+    """
     before = len(problems)
     data = entry.data
 
@@ -202,7 +246,42 @@ def parse_initiative(
     url = data.get("url")
     if isinstance(url, str) and not url.startswith(("https://", "http://")):
         problem("url", f"{where}: 'url' must start with https://")
-    known = {"id", "name", "levels", "region", "languages", "areas", "address", "url"}
+    mode = data.get("mode", None if catalogue_entry else "in_person")
+    if mode not in MODES:
+        problem("mode", f"{where}: 'mode' must be one of {', '.join(MODES)}")
+    for key in ("source", "verified"):
+        if key not in data and catalogue_entry:
+            problem("id", f"{where}: '{key}' is missing (where and when it was checked)")
+    source = data.get("source")
+    if source is not None and (
+        not isinstance(source, str) or not source.startswith(("https://", "http://"))
+    ):
+        problem("source", f"{where}: 'source' must be the web address where it was read")
+    verified = data.get("verified")
+    if isinstance(verified, dt.date) and not isinstance(verified, dt.datetime):
+        verified = verified.isoformat()  # TOML's own date: verified = 2026-12-07
+    if isinstance(verified, str):
+        try:
+            if len(verified) != 10:
+                raise ValueError
+            dt.date.fromisoformat(verified)
+        except ValueError:
+            problem("verified", f"{where}: 'verified' must be a day as YYYY-MM-DD")
+    elif verified is not None:
+        problem("verified", f"{where}: 'verified' must be a day as YYYY-MM-DD")
+    known = {
+        "id",
+        "name",
+        "levels",
+        "region",
+        "languages",
+        "areas",
+        "address",
+        "url",
+        "mode",
+        "source",
+        "verified",
+    }
     for key in sorted(set(data) - known - set(TEXT_FIELDS)):
         problem(key, f"{where}: unknown key '{key}'")
     if len(problems) > before:
@@ -219,6 +298,10 @@ def parse_initiative(
         areas=tuple(areas),
         address=data.get("address"),
         url=url,
+        mode=mode,
+        only_for=texts.get("only_for", ""),
+        source=source,
+        verified=verified,
         local_texts=MappingProxyType({k: MappingProxyType(v) for k, v in local.items()}),
     )
 
@@ -246,19 +329,27 @@ def recommend(
     """The initiatives to show a person (at most `limit`), best first, the help desk last.
 
     A place must serve the person's level and be in the terminal's region or
-    national; a place elsewhere or for another level is never shown. Among those,
-    places that work in the visit's language come first, and a place that does
-    not appears only when none of them does (the result screen shows every
-    place's languages). Then the places that train more of the person's weakest
-    areas, then the terminal's own region before national ones, then name. The
+    national; a place elsewhere or for another level is never shown. Then:
+
+    1. in-person places of the terminal's region that work in the visit's language;
+    2. only when there is none: the in-person places of the region in other
+       languages (the card names their languages: "Sprachen: Français"), since a
+       door nearby in French beats none for a German speaker in Namur;
+    3. then the other fitting places in the visit's language (national, online);
+    4. only when 1-3 found nothing: any fitting place, whatever its language.
+
+    So an in-person place nearby never gives way to a national online one, and a
+    place in another language is shown only when none nearby speaks the visit's.
+    Within each group: the places that train more of the person's weakest areas
+    first, then the terminal's own region before national ones, then name. The
     site's help desk always comes last, so there is always at least one.
     """
     wanted = person_level(levels)
     weak = set(weakest_areas(levels))
     fitting = [i for i in catalogue if wanted in i.levels and i.region in (region, "national")]
-    # A beginners' class in a language the person did not choose is no door for
-    # them: only when no fitting place speaks their language.
-    speaking = [i for i in fitting if language in i.languages]
+    nearby = [i for i in fitting if i.region == region and i.mode == "in_person"]
+    nearby_speaking = [i for i in nearby if language in i.languages]
+    others_speaking = [i for i in fitting if i not in nearby and language in i.languages]
 
     def rank(initiative: Initiative) -> tuple[int, int, str, str]:
         return (
@@ -268,8 +359,13 @@ def recommend(
             initiative.id,
         )
 
+    first = nearby_speaking or nearby
+    # Nothing nearby and nothing in the visit's language: any fitting place, named
+    # with its languages, before the help desk alone.
+    rest = [] if first or others_speaking else fitting
     room = limit - 1 if help_desk else limit
-    chosen = sorted(speaking or fitting, key=rank)[:room]
+    chosen = [*sorted(first, key=rank), *sorted(others_speaking, key=rank), *sorted(rest, key=rank)]
+    chosen = chosen[:room]
     if help_desk:
         chosen.append(help_desk)
     return chosen
