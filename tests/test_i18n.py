@@ -826,3 +826,18 @@ def test_a_right_to_left_language_is_refused_in_one_line(tmp_path: Path, code: s
     assert f"{code} is written right to left, which the kiosk cannot show" in problems[0].message
     docs = (Path(__file__).parents[1] / "docs" / "translating.md").read_text(encoding="utf-8")
     assert "Right-to-left languages" in docs and "cannot be added yet" in docs
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_one_word_for_one_thing_across_screens(language: str) -> None:
+    """ "go on" is one verb on the stop dialog, the idle warning and their key hints;
+    the language button's word is the language dialog's."""
+    t = load_translators(LOCALES_DIR)[language]
+
+    def after_colon(message: str) -> str:
+        return t.gettext(message).split(":")[-1].strip().casefold()
+
+    go_on = after_colon("Any key: go on")
+    assert after_colon("2 or Esc: go on") == go_on
+    assert go_on in t.gettext("2   No, go on (Esc)").casefold()
+    assert after_colon("1 2 3 …: language") == t.gettext("Language").casefold()

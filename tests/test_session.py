@@ -143,3 +143,31 @@ def test_the_variant_asked_is_what_is_stored_and_scored(bank: Bank) -> None:
     wrong = next(o.code for o in knowledge.options if not o.correct)
     session = run(bank, lambda item: wrong if item == knowledge else best(item), random.Random(3))
     assert session.result().levels[knowledge.area] == "basic"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_at_most_never_grows_unless_an_earlier_answer_changes(bank: Bank, seed: int) -> None:
+    """ "Question 6 of at most 20" may only shrink while the visitor answers, goes
+    back and answers the same again; only a changed answer may make it grow.
+
+    Written against the public Session API only (answer, back, progress,
+    previous_answer, current), so it holds whatever counts the path inside."""
+    rng = random.Random(seed)
+    session = Session(bank, rng=rng)
+    shown = session.progress.at_most
+    for _ in range(120):
+        if session.finished:
+            break
+        changed = False
+        if session.can_go_back and rng.random() < 0.35:
+            session = session.back()
+        else:
+            before = session.previous_answer()
+            codes = [a.code for a in session.current.answers]
+            code = before if before is not None and rng.random() < 0.7 else rng.choice(codes)
+            changed = before is not None and code != before
+            session = session.answer(code)
+        now = session.progress.at_most
+        if not changed:
+            assert now <= shown, (seed, shown, now)
+        shown = now

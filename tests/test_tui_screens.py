@@ -247,3 +247,21 @@ def test_a_sites_theme_is_applied_from_the_first_screen(tmp_path, line, theme):
                 assert (background.r, background.g, background.b) == (0, 0, 0)
 
     run(scenario())
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "de", "en"])
+def test_the_intro_says_how_to_answer_a_task(tmp_path, language):
+    """A can-do line ("Find the opening hours …") is not an order to do it here: the
+    intro says so in one sentence, in the visit's language."""
+    from skillcheck.tui.screens.intro import HOW_TO_ANSWER_A_TASK
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press(str(list(app.translators).index(language) + 1))
+            await pilot.pause()
+            assert isinstance(app.screen, IntroScreen)
+            _t_in(app, HOW_TO_ANSWER_A_TASK)
+            assert language == "en" or app.t.gettext(HOW_TO_ANSWER_A_TASK) != HOW_TO_ANSWER_A_TASK
+
+    run(scenario())

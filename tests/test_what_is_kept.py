@@ -58,3 +58,14 @@ def test_the_intro_screen_shows_the_sentence():
     from skillcheck.tui.screens import intro
 
     assert "t.gettext(WHAT_WE_KEEP)" in inspect.getsource(intro.IntroScreen.compose_body)
+
+
+def test_the_privacy_text_is_short_lines_in_every_language():
+    """Not one nine-line sentence: a line each, short enough for 80 columns."""
+    from skillcheck.i18n import load_translators
+    from skillcheck.paths import LOCALES_DIR
+
+    for language, t in load_translators(LOCALES_DIR).items():
+        lines = t.gettext(WHAT_WE_KEEP).split("\n")
+        assert len(lines) >= 10, language
+        assert all(len(line) <= 72 for line in lines), (language, max(lines, key=len))

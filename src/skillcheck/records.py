@@ -52,13 +52,19 @@ class SessionRecord:
 
 # What the intro screen tells a visitor is kept, word for word (tui/screens/intro.py).
 WHAT_WE_KEEP = N_(
-    "It is anonymous. We do not ask your name. We keep only: the date (not the time), "
-    "this terminal and where it is, the language, whether you finished, how many "
-    "questions you answered, your answers (which choice you picked), your result, the "
-    "version of the questions and of their scoring, and random numbers that say nothing "
-    "about you. Not how long it took. If you stop early, we keep no answers and no "
-    "result. It is used only to count how many people took the test and what they can "
-    "do. Nobody can see it later on this screen."
+    "It is anonymous: we do not ask your name.\n"
+    "We keep only:\n"
+    "– the date (not the time),\n"
+    "– this terminal and where it is,\n"
+    "– the language,\n"
+    "– whether you finished, how many questions you answered,\n"
+    "– your answers (which choice you picked) and your result,\n"
+    "– the version of the questions and of their scoring,\n"
+    "– random numbers that say nothing about you.\n"
+    "Not how long it took.\n"
+    "If you stop early: no answers, no result.\n"
+    "We only count how many people took the test and what they can do.\n"
+    "Nobody can see it later on this screen."
 )
 # Every stored column (table, column) and the words of WHAT_WE_KEEP that tell of it.
 # tests/test_what_is_kept.py checks these are exactly the schema's columns and that

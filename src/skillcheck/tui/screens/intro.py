@@ -8,9 +8,17 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from skillcheck.digcomp import N_
 from skillcheck.records import WHAT_WE_KEEP
 from skillcheck.tui.messages import LanguagesRequested, StartRequested
 from skillcheck.tui.screens.base import VisitorScreen
+
+# A can-do line names a task ("Find the opening hours of …"): read as an order, it
+# sends people looking for a browser on the kiosk. One sentence says how to answer it.
+HOW_TO_ANSWER_A_TASK = N_(
+    "When a question names a task (such as finding the opening hours of a shop), "
+    "choose how well you can do it: you do not do it here."
+)
 
 
 class IntroScreen(VisitorScreen):
@@ -40,6 +48,7 @@ class IntroScreen(VisitorScreen):
                 "Press the number of your answer, or touch it. Answer honestly: "
                 "this is not an exam."
             ),
+            t.gettext(HOW_TO_ANSWER_A_TASK),
             t.gettext(
                 "At the end you see what you can already do, what to learn next, "
                 "and where you can learn it."
