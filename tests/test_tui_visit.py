@@ -693,3 +693,29 @@ def test_the_staff_export_makes_its_default_folder_and_speaks_the_screens_langua
     wanted = app.t.gettext("Export failed: the folder {folder} is not there.")
     assert message == wanted.format(folder=str(missing))
     assert "does not exist" not in message and message.startswith("Export fehlgeschlagen")
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("database or disk is full", "the disk is full"),
+        ("[Errno 28] No space left on device", "the disk is full"),
+        ("attempt to write a readonly database", "the disk or the file is read-only"),
+        (
+            "/var/lib/k.db: the database file is gone; sessions are spooled",
+            "the database file is gone",
+        ),
+        ("database is locked", "the database is busy"),
+        ("something else entirely", "the details are in the kiosk's log"),
+    ],
+)
+def test_the_staff_screen_names_a_database_problem_in_its_language(error, reason):
+    from skillcheck.i18n import load_translators
+    from skillcheck.paths import LOCALES_DIR
+    from skillcheck.tui.screens.facilitator import database_problem
+
+    for code, t in load_translators(LOCALES_DIR).items():
+        shown = database_problem(t, error)
+        assert shown == t.gettext(reason)
+        assert code == "en" or shown != reason, code
+        assert error not in shown

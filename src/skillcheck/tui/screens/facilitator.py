@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from skillcheck.digcomp import N_
 from skillcheck.tui.messages import LeaveRequested, StartOver
 from skillcheck.tui.screens.base import KioskScreen
 
@@ -37,6 +38,25 @@ def export_failure(t, error: Exception, folder: Path, missing: type[Exception]) 
             folder=str(folder)
         )
     return t.gettext("Export failed. The details are in the kiosk's log.")
+
+
+# The store notes why a save failed in the system's own (English) words; the staff
+# screen names the usual causes in its language, the rest is in the log.
+_DATABASE_PROBLEMS = (
+    (("full", "no space"), N_("the disk is full")),
+    (("read-only", "readonly"), N_("the disk or the file is read-only")),
+    (("gone", "missing", "no such file"), N_("the database file is gone")),
+    (("locked", "busy"), N_("the database is busy")),
+)
+
+
+def database_problem(t, error: str) -> str:
+    """Why sessions wait, in the screen's language."""
+    lowered = error.casefold()
+    for words, reason in _DATABASE_PROBLEMS:
+        if any(word in lowered for word in words):
+            return t.gettext(reason)
+    return t.gettext("the details are in the kiosk's log")
 
 
 class FacilitatorScreen(KioskScreen):
@@ -107,7 +127,7 @@ class FacilitatorScreen(KioskScreen):
         if counts.last_error:
             # For staff: why sessions wait (a full disk, a replaced database …).
             text += "\n" + t.gettext("Last problem with the database: {error}").format(
-                error=counts.last_error
+                error=database_problem(t, counts.last_error)
             )
         self.app.call_from_thread(self.query_one("#counts", Static).update, Content(text))
 
