@@ -141,3 +141,22 @@ def test_check_config_names_each_unknown_language_on_its_own_line(tmp_path: Path
         assert len(mine) == 1 and mine[0].startswith(f"{config}:2: languages:"), lines
     # No read-aloud warning about a voice for a language that does not exist.
     assert not any("voice" in line and ("xx" in line or "yy" in line) for line in lines)
+
+
+def test_check_refuses_a_right_to_left_language_in_exactly_one_line(tmp_path: Path) -> None:
+    import shutil
+
+    from skillcheck.paths import LOCALES_DIR
+
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, locales)
+    (locales / "ar" / "LC_MESSAGES").mkdir(parents=True)
+    french = (LOCALES_DIR / "fr" / "LC_MESSAGES" / "skillcheck.po").read_text("utf-8")
+    (locales / "ar" / "LC_MESSAGES" / "skillcheck.po").write_text(
+        french.replace("Language: fr", "Language: ar"), "utf-8"
+    )
+    result = run_check("--locales", str(locales))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "/ar/" in line]
+    assert len(lines) == 1, lines
+    assert "ar is written right to left, which the kiosk cannot show" in lines[0]

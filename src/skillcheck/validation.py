@@ -12,7 +12,7 @@ from skillcheck.bank import Bank, Item, check_bank
 from skillcheck.config import SiteConfig, check_config
 from skillcheck.datafile import Problem
 from skillcheck.digcomp import COMPETENCES
-from skillcheck.i18n import SOURCE_LANGUAGE, discover_languages
+from skillcheck.i18n import SOURCE_LANGUAGE, discover_languages, writes_right_to_left
 from skillcheck.initiatives import check_initiatives
 from skillcheck.pronunciation import check_pronunciations
 from skillcheck.translation_checks import check_locales
@@ -49,7 +49,10 @@ def check_all(
     languages = sorted(
         p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/skillcheck.po")
     )
-    problems += check_pronunciations(locales_dir, languages)
+    # A right-to-left language gets its one line from check_locales, nothing more.
+    problems += check_pronunciations(
+        locales_dir, [code for code in languages if not writes_right_to_left(code)]
+    )
     if config_path is not None:
         config, found = check_config(config_path)
         problems += found
@@ -96,8 +99,8 @@ def check_cues(bank: Bank, questions_dir: Path, locales_dir: Path) -> list[Probl
             path, line = _item_line(questions_dir, item.id)
             problems.append(_cue_problem(path, line, item, SOURCE_LANGUAGE))
     for language, path in discover_languages(locales_dir).items():
-        if language == SOURCE_LANGUAGE:
-            continue
+        if language == SOURCE_LANGUAGE or writes_right_to_left(language):
+            continue  # a right-to-left language has its one line from check_locales
         catalog = _read_catalog(path)
         if catalog is None:
             continue  # check_locales reports why
