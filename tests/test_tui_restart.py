@@ -67,7 +67,7 @@ def test_a_visit_ended_by_a_signal_or_ctrl_q_is_recorded_as_abandoned(tmp_path, 
     kiosk = KioskProcess(tmp_path, "--config", str(config), "--db", str(database))
     try:
         kiosk.wait_for(lambda: "English" in kiosk.text(), 30, "the welcome screen")
-        kiosk.send(b"3")
+        kiosk.send(b"4")  # the default four languages: English is the fourth
         kiosk.wait_for(lambda: "Before you start" in kiosk.text(), 15, "the intro")
         kiosk.send(b"\r")
         kiosk.wait_for(lambda: "Question 1 of" in kiosk.text(), 15, "question 1")
