@@ -121,7 +121,10 @@ _FAKE_SPEECH = """
     log: log,
     finish: () => { queued = 0; },
     // The voice list comes (speech-dispatcher started): as Chromium, voiceschanged.
-    arrive: () => { voices = all; for (const listener of listeners) listener(new Event("voiceschanged")); },
+    arrive: () => {
+      voices = all;
+      for (const listener of listeners) listener(new Event("voiceschanged"));
+    },
   };
 })();
 """
