@@ -299,50 +299,85 @@ def _light_share(ppm: bytes) -> tuple[float, float]:
     return light / sampled, dark / sampled
 
 
-def test_the_terminal_unit_shows_the_welcome_screen_under_cage(tmp_path):
-    """The terminal unit's own command, under cage's headless backend, as a plain user."""
-    import os
-    import time
+# Distributions only the facilitator commands use (the PDF report): the kiosk runs
+# without them, and they are most of the copy's size.
+NOT_FOR_THE_KIOSK = {"matplotlib", "numpy", "contourpy", "fonttools", "kiwisolver", "pillow"}
 
+
+def copy_for_another_user(folder: Path) -> Path:
+    """This checkout's source and content and the installed packages the kiosk needs,
+    copied into `folder` (which the other user can read): the checkout may be in a
+    private folder (mode 0700, a path in root's home) that the other user cannot even
+    enter. Returns the folder to put on PYTHONPATH after `folder / "src"`."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+
+    for name in ("questions", "locales"):
+        shutil.copytree(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "src" / "skillcheck", folder / "src" / "skillcheck")
+    packages = folder / "site-packages"
+    seen: set[str] = set()
+    wanted = ["skillcheck"]
+    while wanted:
+        found = distribution(wanted.pop())
+        name = found.metadata["Name"].lower()
+        if name in seen or name in NOT_FOR_THE_KIOSK:
+            continue
+        seen.add(name)
+        # skillcheck itself is the copied source (this checkout's is an editable install).
+        for file in (found.files or []) if name != "skillcheck" else []:
+            source = Path(found.locate_file(file))
+            if source.is_file() and ".." not in file.parts:
+                target = packages / file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+        for line in found.requires or []:
+            requirement = Requirement(line)
+            if not requirement.marker or requirement.marker.evaluate({"extra": ""}):
+                wanted.append(requirement.name)
+    return packages
+
+
+def test_the_terminal_unit_shows_the_welcome_screen_under_cage():
+    """The terminal unit's own command, under cage's headless backend, as a plain user
+    (as root: a user of its own; as a plain user: that user)."""
     unit = ROOT / "deploy" / "systemd" / "skillcheck-terminal.service"
     command = _exec_start(unit)
     assert command[:2] == ["/usr/bin/cage", "--"]
-    if subprocess.run(["id", SMOKE_USER], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "--system", "--no-create-home", SMOKE_USER], check=True)
-    # pytest's tmp_path is private to root: the plain user gets a folder of its own.
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="skillcheck-smoke-"))
+    as_root = os.geteuid() == 0
+    if as_root:
+        _system_user(SMOKE_USER)
+    # A folder the plain user can read (pytest's tmp_path is private to root), with
+    # everything the kiosk needs copied in: nothing is read from the checkout.
+    folder = Path(tempfile.mkdtemp(prefix="skillcheck smoke "))  # a space, on purpose
     os.chmod(folder, 0o755)
     config = folder / "site.toml"
     config.write_text(f'site = "Smoke test"\ndatabase = "{folder / "s.db"}"\n', encoding="utf-8")
-    from click.testing import CliRunner
-
-    from skillcheck.cli import cli
-
     result = CliRunner().invoke(cli, ["set-pin", "--config", str(config)], input="246810\n" * 2)
     assert result.exit_code == 0, result.output
-    # This checkout's Python may live in root's home; the plain user runs Debian's
-    # python3 (the same minor version) on this venv's packages and this source tree.
+    site_packages = copy_for_another_user(folder)
+    # Debian's python3 (the same minor version as this venv's) on the copied packages.
     program = command.index("/opt/skillcheck/venv/bin/skillcheck")
     command[program : program + 1] = ["/usr/bin/python3", "-m", "skillcheck"]
     command[command.index("/etc/skillcheck/site.toml")] = str(config)
-    site_packages = next(Path(sys.prefix, "lib").glob("python3*/site-packages"))
     # Cage on Debian 12 starts Xwayland, which wants the usual root-owned socket folder.
     x11 = Path("/tmp/.X11-unix")
-    if not x11.exists():
+    if not x11.exists() and as_root:
         x11.mkdir()
         os.chmod(x11, 0o1777)
     runtime = folder / "run"
     runtime.mkdir(mode=0o700)
-    subprocess.run(["chown", "-R", SMOKE_USER, str(folder)], check=True)
+    if as_root:
+        subprocess.run(["chown", "-R", SMOKE_USER, str(folder)], check=True)
+    as_user = ["runuser", "-u", SMOKE_USER, "--"] if as_root else []
     env = {
         "PATH": "/usr/bin:/bin",
         "XDG_RUNTIME_DIR": str(runtime),
         "WLR_BACKENDS": "headless",
         "WLR_RENDERER": "pixman",
         "WLR_LIBINPUT_NO_DEVICES": "1",
-        "PYTHONPATH": f"{site_packages}:{ROOT / 'src'}",
+        "PYTHONPATH": f"{folder / 'src'}:{site_packages}",
         "XDG_STATE_HOME": str(folder / "state"),
         "XDG_CACHE_HOME": str(folder / "cache"),
         "XDG_DATA_HOME": str(folder / "data"),
@@ -350,9 +385,10 @@ def test_the_terminal_unit_shows_the_welcome_screen_under_cage(tmp_path):
         "HOME": str(folder),
     }
     cage = subprocess.Popen(
-        ["runuser", "-u", SMOKE_USER, "--", "env", *[f"{k}={v}" for k, v in env.items()]] + command,
+        [*as_user, "env", *[f"{k}={v}" for k, v in env.items()]] + command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        cwd=folder,  # foot starts the kiosk in its working folder: one the user may enter
     )
     shot = folder / "screen.ppm"
     try:
@@ -362,9 +398,10 @@ def test_the_terminal_unit_shows_the_welcome_screen_under_cage(tmp_path):
             if not (runtime / "wayland-0").exists():
                 continue
             taken = subprocess.run(
-                ["runuser", "-u", SMOKE_USER, "--", "env", f"XDG_RUNTIME_DIR={runtime}"]
+                [*as_user, "env", f"XDG_RUNTIME_DIR={runtime}"]
                 + ["WAYLAND_DISPLAY=wayland-0", "grim", "-t", "ppm", str(shot)],
                 capture_output=True,
+                cwd=folder,
             )
             if taken.returncode == 0:
                 light, dark = _light_share(shot.read_bytes())
