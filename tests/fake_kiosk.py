@@ -1,7 +1,8 @@
 """A stand-in for a kiosk process under `serve`: it speaks textual's process protocol
 (the prelude, then packets on stdin), writes each packet it gets as one JSON line to
-the file named first, and quits when asked; `stubborn` ignores quit and SIGTERM (a
-kiosk stuck behind a backlog of keys).
+the file named first, and quits when asked or when its stdin closes; `stubborn`
+ignores quit, SIGTERM and the end of its stdin, and after its first keys reads
+nothing more (a kiosk stuck behind a backlog of keys: its stdin pipe fills up).
 
     python fake_kiosk.py RECORD [stubborn]
 """
@@ -12,8 +13,10 @@ import json
 import os
 import signal
 import sys
+import time
 
-record_path, stubborn = sys.argv[1], sys.argv[2:] == ["stubborn"]
+# (serve appends its own options, `--browser-voices ...`, after ours.)
+record_path, stubborn = sys.argv[1], "stubborn" in sys.argv[2:]
 if stubborn:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 with open(record_path, "a", encoding="utf-8") as record:
@@ -25,6 +28,8 @@ with open(record_path, "a", encoding="utf-8") as record:
     while True:
         head = stdin.read(5)
         if len(head) < 5:
+            while stubborn:
+                time.sleep(1)
             break
         payload = stdin.read(int.from_bytes(head[1:5], "big"))
         if head[:1] == b"M":
@@ -34,4 +39,7 @@ with open(record_path, "a", encoding="utf-8") as record:
                 break
         else:
             record.write(json.dumps({"data": payload.decode("utf-8", "replace")}) + "\n")
+            record.flush()
+            while stubborn:
+                time.sleep(1)
         record.flush()

@@ -7,11 +7,14 @@ import json
 import os
 import re
 import shlex
+import signal
+import socket
 import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner
@@ -257,7 +260,7 @@ def test_each_tab_reads_aloud_in_its_browsers_voices(tmp_path, voices, languages
     server = _server(tmp_path)
     server.translators = {code: None for code in ("nl", "fr", "en")}
     command = server.command_for(voices)
-    assert command.startswith(server.command + " ")
+    assert command.startswith("exec " + server.command + " ")
     assert shlex.split(command)[-2:] == ["--browser-voices", languages]
 
 
@@ -421,4 +424,57 @@ def test_the_kiosk_is_the_process_serve_started(tmp_path):
     # textual-serve starts the command with a shell: without `exec` a signal ends the
     # shell and leaves the kiosk running, an orphan.
     server = _server(tmp_path)
-    assert server.command.startswith("exec ")
+    assert server.command_for("nl").startswith("exec ")
+
+
+_SERVE_WITH_A_STUBBORN_KIOSK = """
+import asyncio, shlex, sys
+from pathlib import Path
+from skillcheck import serve
+from skillcheck.config import SiteConfig
+config = SiteConfig(site="Bib", pin_hash="x", path=Path(sys.argv[1]) / "site.toml")
+server = serve.KioskServer(
+    config=config, translators={}, command=["true"], host="127.0.0.1", port=int(sys.argv[2])
+)
+server.command = shlex.join([sys.executable, sys.argv[3], sys.argv[4], "stubborn"])
+asyncio.run(serve._serve(server, "127.0.0.1", int(sys.argv[2]), None))
+"""
+
+
+def test_serve_ends_on_sigterm_and_takes_every_kiosk_with_it(tmp_path):
+    # A kiosk stuck behind a backlog of keys (it reads nothing more, ignores the quit
+    # message and SIGTERM): serve used to wait for it for ever (its pipe to the kiosk
+    # full), and the kiosk outlived it.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    record = tmp_path / "record.jsonl"
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVE_WITH_A_STUBBORN_KIOSK, str(tmp_path), str(port)]
+        + [str(FAKE_KIOSK), str(record)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "served on" in server.stderr.readline()
+
+        async def visit():
+            async with aiohttp.ClientSession() as session:
+                url = f"http://127.0.0.1:{port}/ws"
+                async with session.ws_connect(url, origin=f"http://127.0.0.1:{port}") as ws:
+                    await _until(lambda: _received(record))
+                    # Keys the stuck kiosk never reads: serve's pipe to it fills up.
+                    for _ in range(200):
+                        if ws.closed:
+                            break
+                        await ws.send_str(json.dumps(["stdin", "1" * 1000]))
+                    server.send_signal(signal.SIGTERM)
+                    message = await asyncio.wait_for(ws.receive(), timeout=30)
+                    assert message.type.name in ("CLOSE", "CLOSED", "CLOSING")
+
+        asyncio.run(visit())
+        assert server.wait(timeout=15) == 0
+    finally:
+        server.kill()
+        server.wait()
+    assert _gone(_received(record)[0]["pid"])

@@ -266,10 +266,7 @@ class KioskServer:
     ) -> None:
         self.config = config
         self.translators = translators
-        # textual-serve starts the command with a shell: `exec` makes the kiosk that
-        # shell's process, so a signal to the process it knows reaches the kiosk itself
-        # (else SIGTERM ends the shell and the kiosk lives on, an orphan).
-        self.command = "exec " + shlex.join(command)
+        self.command = shlex.join(command)
         self.address = ServedAddress(host, port)
         self.visitors: set[object] = set()
         self._script = kiosk_page_script()
@@ -388,7 +385,10 @@ class KioskServer:
         would speak on the server, not to the visitor.
         """
         languages = self.voices_heard(voices or "")
-        return self.command + " --browser-voices " + shlex.quote(",".join(languages))
+        # textual-serve starts the command with a shell: `exec` makes the kiosk that
+        # shell's process, so a signal to the process it knows reaches the kiosk itself
+        # (else SIGTERM ends the shell and the kiosk lives on, an orphan).
+        return "exec " + self.command + " --browser-voices " + shlex.quote(",".join(languages))
 
     def voices_heard(self, voices: str) -> list[str]:
         """The site's languages among those a page says its browser has a voice for."""
