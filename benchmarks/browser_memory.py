@@ -40,14 +40,21 @@ def rss_kib(pid: int) -> int:
 
 def children(pid: int) -> list[int]:
     found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            text = (task / "children").read_text().split()
+        except OSError:  # a thread that ended while we looked
+            continue
         found += [int(c) for c in text]
     return found
 
 
 def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (textual-serve starts the kiosk through a shell)."""
+    """Every process below `pid` (the tab's kiosk; older versions had a shell between)."""
     found = []
     for child in children(pid):
         found += [child, *descendants(child)]
@@ -55,7 +62,7 @@ def descendants(pid: int) -> list[int]:
 
 
 def kiosk_rss(serve_pid: int) -> int:
-    """The tab's kiosk: the largest process below `serve` (the shell is ~2 MiB)."""
+    """The tab's kiosk: the largest process below `serve`."""
     return max((rss_kib(pid) for pid in descendants(serve_pid)), default=0)
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import re
 import shlex
+import signal
+import socket
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from click.testing import CliRunner
@@ -254,5 +260,221 @@ def test_each_tab_reads_aloud_in_its_browsers_voices(tmp_path, voices, languages
     server = _server(tmp_path)
     server.translators = {code: None for code in ("nl", "fr", "en")}
     command = server.command_for(voices)
-    assert command.startswith(server.command + " ")
+    assert command.startswith("exec " + server.command + " ")
     assert shlex.split(command)[-2:] == ["--browser-voices", languages]
+
+
+FAKE_KIOSK = Path(__file__).with_name("fake_kiosk.py")
+
+
+def _recording_server(tmp_path, *, stubborn: bool = False) -> tuple[serve.KioskServer, Path]:
+    server = _server(tmp_path)
+    record = tmp_path / "record.jsonl"
+    server.command = shlex.join(
+        [sys.executable, str(FAKE_KIOSK), str(record)] + (["stubborn"] if stubborn else [])
+    )
+    return server, record
+
+
+def _received(record: Path) -> list[dict]:
+    if not record.exists():
+        return []
+    return [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+
+
+async def _until(condition, seconds: float = 20.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met")
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    # A zombie has ended; only its exit status waits to be read.
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        '["resize", {"width": 1e999, "height": 24}]',  # inf: int() raised OverflowError
+        '["resize", {"width": NaN, "height": 24}]',
+        '["resize", {"width": -1e999, "height": 24}]',
+        "[" * 2000 + "]" * 2000,  # too deep for json (RecursionError)
+        '["resize", ' + "[" * 1500 + "]" * 1500 + "]",
+        '{"stdin": "x"}',
+        "[]",
+        '[1e999, "x"]',
+        '["ping", {"a": [1e999]}]',
+    ],
+    ids=range(9),
+)
+def test_no_message_ends_a_visit(tmp_path, message):
+    server, record = _recording_server(tmp_path)
+
+    async def check(client):
+        socket = await client.ws_connect("/ws", origin=f"http://127.0.0.1:{client.port}")
+        await socket.send_str(message)
+        await socket.send_str('["ping", "after"]')
+        answer = await asyncio.wait_for(socket.receive(), timeout=30)
+        assert answer.type.name == "TEXT" and json.loads(answer.data) == ["pong", "after"]
+        assert not socket.closed
+        await socket.close()
+
+    _with_client(server, check)
+
+
+def test_a_size_the_page_cannot_ask_for_is_ignored(tmp_path):
+    server, record = _recording_server(tmp_path)
+    sizes = [
+        {"width": 100_000, "height": 24},  # was cut to 400 and passed on
+        {"width": 80, "height": 0},
+        {"width": 80.5, "height": 24},
+        {"width": True, "height": 24},
+        {"width": "80", "height": "24"},
+        {"width": 19, "height": 24},
+        {"width": 100, "height": 30},  # the only one the page could send
+    ]
+
+    async def check(client):
+        socket = await client.ws_connect("/ws", origin=f"http://127.0.0.1:{client.port}")
+        for size in sizes:
+            await socket.send_str(json.dumps(["resize", size]))
+        await _until(lambda: any(m.get("meta", {}).get("width") == 100 for m in _received(record)))
+        await socket.close()
+
+    _with_client(server, check)
+    resizes = [m["meta"] for m in _received(record) if m.get("meta", {}).get("type") == "resize"]
+    assert resizes == [{"type": "resize", "width": 100, "height": 30}]
+
+
+@pytest.mark.parametrize("burst", ["one frame", "many frames"])
+def test_a_flood_of_keys_ends_the_visit_and_its_kiosk(tmp_path, caplog, burst):
+    server, record = _recording_server(tmp_path)
+    megabyte = "1" * 1_000_000
+
+    async def check(client):
+        socket = await client.ws_connect("/ws", origin=f"http://127.0.0.1:{client.port}")
+        await _until(lambda: _received(record))
+        if burst == "one frame":
+            await socket.send_str(json.dumps(["stdin", megabyte]))
+        else:
+            for start in range(0, len(megabyte), 1000):
+                if socket.closed:
+                    break
+                await socket.send_str(json.dumps(["stdin", megabyte[start : start + 1000]]))
+        message = await asyncio.wait_for(socket.receive(), timeout=30)
+        while message.type.name == "TEXT":  # a pong, say
+            message = await asyncio.wait_for(socket.receive(), timeout=30)
+        assert message.type.name in ("CLOSE", "CLOSED", "CLOSING")
+        await _until(lambda: not server.visitors)
+
+    with caplog.at_level("WARNING", logger="skillcheck.serve"):
+        _with_client(server, check)
+    received = sum(len(m.get("data", "")) for m in _received(record))
+    assert received <= serve.VisitAllowance.BYTES  # the kiosk got a few keys, not a megabyte
+    assert _gone(_received(record)[0]["pid"])
+    assert "ended a visit" in caplog.text
+
+
+def test_a_kiosk_that_does_not_quit_ends_when_its_tab_closes(tmp_path):
+    server, record = _recording_server(tmp_path, stubborn=True)
+
+    async def check(client):
+        socket = await client.ws_connect("/ws", origin=f"http://127.0.0.1:{client.port}")
+        await _until(lambda: _received(record))
+        await socket.close()
+        # Asked to quit, then SIGTERM (ignored), then SIGKILL: gone, place free again.
+        await _until(lambda: not server.visitors)
+
+    _with_client(server, check)
+    pid = _received(record)[0]["pid"]
+    assert _gone(pid)
+    assert {"type": "quit"} in [m.get("meta") for m in _received(record)]
+
+
+def test_the_browsers_voices_reach_the_kiosk_when_they_come(tmp_path):
+    server, record = _recording_server(tmp_path)
+    server.translators = {code: None for code in ("nl", "fr", "en")}
+
+    async def check(client):
+        origin = f"http://127.0.0.1:{client.port}"
+        socket = await client.ws_connect("/ws/voices/none", origin=origin)
+        await socket.send_str(json.dumps(["voices", "fr,es,nl"]))
+        await _until(
+            lambda: any("meta" in m and "languages" in m["meta"] for m in _received(record))
+        )
+        await socket.close()
+
+    _with_client(server, check)
+    voices = [m["meta"] for m in _received(record) if m.get("meta", {}).get("languages")]
+    assert voices == [{"type": serve.VOICES_META, "languages": "nl,fr"}]
+    from skillcheck.tui import browser
+
+    assert browser.VOICES_META == serve.VOICES_META
+    assert serve.KIOSK_DRIVER == f"{browser.__name__}:{browser.KioskWebDriver.__name__}"
+
+
+def test_the_kiosk_is_the_process_serve_started(tmp_path):
+    # textual-serve starts the command with a shell: without `exec` a signal ends the
+    # shell and leaves the kiosk running, an orphan.
+    server = _server(tmp_path)
+    assert server.command_for("nl").startswith("exec ")
+
+
+_SERVE_WITH_A_STUBBORN_KIOSK = """
+import asyncio, shlex, sys
+from pathlib import Path
+from skillcheck import serve
+from skillcheck.config import SiteConfig
+config = SiteConfig(site="Bib", pin_hash="x", path=Path(sys.argv[1]) / "site.toml")
+server = serve.KioskServer(
+    config=config, translators={}, command=["true"], host="127.0.0.1", port=int(sys.argv[2])
+)
+server.command = shlex.join([sys.executable, sys.argv[3], sys.argv[4], "stubborn"])
+asyncio.run(serve._serve(server, "127.0.0.1", int(sys.argv[2]), None))
+"""
+
+
+def test_serve_ends_on_sigterm_and_takes_every_kiosk_with_it(tmp_path):
+    # A kiosk stuck behind a backlog of keys (it reads nothing more, ignores the quit
+    # message and SIGTERM): serve used to wait for it for ever (its pipe to the kiosk
+    # full), and the kiosk outlived it.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    record = tmp_path / "record.jsonl"
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVE_WITH_A_STUBBORN_KIOSK, str(tmp_path), str(port)]
+        + [str(FAKE_KIOSK), str(record)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "served on" in server.stderr.readline()
+
+        async def visit():
+            async with aiohttp.ClientSession() as session:
+                url = f"http://127.0.0.1:{port}/ws"
+                async with session.ws_connect(url, origin=f"http://127.0.0.1:{port}") as ws:
+                    await _until(lambda: _received(record))
+                    # Keys the stuck kiosk never reads: serve's pipe to it fills up.
+                    for _ in range(200):
+                        if ws.closed:
+                            break
+                        await ws.send_str(json.dumps(["stdin", "1" * 1000]))
+                    server.send_signal(signal.SIGTERM)
+                    message = await asyncio.wait_for(ws.receive(), timeout=30)
+                    assert message.type.name in ("CLOSE", "CLOSED", "CLOSING")
+
+        asyncio.run(visit())
+        assert server.wait(timeout=15) == 0
+    finally:
+        server.kill()
+        server.wait()
+    assert _gone(_received(record)[0]["pid"])

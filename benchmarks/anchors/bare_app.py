@@ -1,30 +1,45 @@
-# Anchor for benchmarks/outside_in.py, as given to the project (shared/tools/bare_app.py).
-"""The performance anchor: the least a Textual kiosk can do.
+"""Anchor 1, the floor: what any Textual app pays to show the next question.
 
-One screen: a heading, a question line and five buttons. A digit key moves to the next
-question by updating the text in place (no new screen, no recompose): the fastest way
-Textual can show the next question.
+It stands for the least a kiosk built on Textual could do: one screen with a title,
+a progress line and five answer buttons, where a digit key changes only the progress
+line, in place (one `Static.update`). benchmarks/outside_in.py times `skillcheck run`
+against it, for start to first paint and for key to repaint; the kiosk can come near
+this, never under it.
+
+Written for skillcheck's benchmarks; run alone with `python bare_app.py` (ctrl+q quits).
 """
 
+from __future__ import annotations
+
+from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Button, Static
 
+ANSWERS = 5
+MOST = 25
 
-class Bare(App):
+
+class FloorAnchor(App[None]):
+    """A title, a progress line, five buttons; digits move the progress line on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.number = 1
+
     def compose(self) -> ComposeResult:
-        yield Static("Bare anchor", id="title")
-        yield Static("Question 1 of at most 25", id="q")
-        for i in range(1, 6):
-            yield Button(f"{i}  Answer number {i}", id=f"b{i}")
+        yield Static("Anchor: one line changes")
+        yield Static(self.progress(), id="progress")
+        for answer in range(1, ANSWERS + 1):
+            yield Button(f"{answer}  Answer number {answer}")
 
-    def on_mount(self) -> None:
-        self.n = 1
+    def progress(self) -> str:
+        return f"Question {self.number} of at most {MOST}"
 
-    def on_key(self, event) -> None:
-        if event.key.isdigit():
-            self.n += 1
-            self.query_one("#q", Static).update(f"Question {self.n} of at most 25")
+    def on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character.isdigit():
+            self.number += 1
+            self.query_one("#progress", Static).update(self.progress())
 
 
 if __name__ == "__main__":
-    Bare().run()
+    FloorAnchor().run()

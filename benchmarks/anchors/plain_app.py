@@ -1,31 +1,57 @@
-# Anchor for benchmarks/outside_in.py, as given to the project (shared/tools/plain_app.py).
-"""A second anchor: the whole question change done the plainest way Textual allows.
+"""Anchor 2, a whole question change done the plain way.
 
-The question label, a progress bar, the question text and five button labels are all
-re-set in one batch_update on each digit key. Beside bare_app.py (one label) it shows how
-much of a kiosk's key-to-paint time is the cost of what it changes on screen.
+It stands for what a question screen costs when everything on it changes: the
+progress line, a progress bar, the question's text and all five answers' labels, set
+in one `batch_update` on each digit key, with no cleverness. Beside bare_app.py (one
+line changes) it shows how much of the kiosk's key-to-paint time is simply the amount
+it redraws, and how much is its own work.
+
+Written for skillcheck's benchmarks; run alone with `python plain_app.py` (ctrl+q quits).
 """
+
+from __future__ import annotations
+
+from textual import events
 from textual.app import App, ComposeResult
 from textual.widgets import Button, ProgressBar, Static
 
-class Bare(App):
+ANSWERS = 5
+MOST = 25
+
+
+class QuestionAnchor(App[None]):
+    """A question screen whose every text changes on a digit key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.number = 1
+
     def compose(self) -> ComposeResult:
-        yield Static("Bare anchor", id="title")
-        yield Static("Question 1 of at most 25", id="q")
-        yield ProgressBar(total=25, show_eta=False, id="p")
-        yield Static("Question text number 1: find the opening hours of your town hall.", id="text")
-        for i in range(1, 6):
-            yield Button(f"{i}  Answer number {i}", id=f"b{i}")
-    def on_mount(self) -> None:
-        self.n = 1
-    def on_key(self, event) -> None:
-        if event.key.isdigit():
-            self.n += 1
-            with self.batch_update():
-                self.query_one("#q", Static).update(f"Question {self.n} of at most 25")
-                self.query_one("#p", ProgressBar).advance(1)
-                self.query_one("#text", Static).update(f"Question text number {self.n}: something else to do online.")
-                for i in range(1, 6):
-                    self.query_one(f"#b{i}", Button).label = f"{i}  Answer {self.n}.{i}"
+        yield Static("Anchor: the whole question changes")
+        yield Static(self.progress(), id="progress")
+        yield ProgressBar(total=MOST, show_eta=False, id="bar")
+        yield Static(self.question(), id="question")
+        for answer in range(1, ANSWERS + 1):
+            yield Button(f"{answer}  Answer number {answer}", id=f"answer-{answer}")
+
+    def progress(self) -> str:
+        return f"Question {self.number} of at most {MOST}"
+
+    def question(self) -> str:
+        return f"Question {self.number}: how often did you do this online in the last month?"
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character is None or not event.character.isdigit():
+            return
+        self.number += 1
+        with self.batch_update():
+            self.query_one("#progress", Static).update(self.progress())
+            self.query_one("#bar", ProgressBar).advance(1)
+            self.query_one("#question", Static).update(self.question())
+            for answer in range(1, ANSWERS + 1):
+                label = f"{answer}  Answer {answer} to question {self.number}"
+                self.query_one(f"#answer-{answer}", Button).label = label
+
+
 if __name__ == "__main__":
-    Bare().run()
+    QuestionAnchor().run()

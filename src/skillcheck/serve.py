@@ -9,6 +9,12 @@ The web application itself is ours, so that
   the connection closes the page waits and starts the welcome screen again by itself;
 - `/ws` accepts only the served address as Origin and Host, and at most
   `max_visitors` kiosk processes run at once;
+- a page (or a script posing as one) is held to what the page itself sends: a message
+  of at most MESSAGE_BYTES, a visit's messages within VisitAllowance (else the visit
+  ends and the log says why), sizes only within the sizes the page can ask for, and
+  nothing it sends (1e999, NaN, deep nesting) ends the visit by accident;
+- every kiosk process ends within STOP_SECONDS of its tab closing or `serve` stopping,
+  however busy it is (asked to quit, then SIGTERM, then SIGKILL);
 - `/static/` serves files, never a listing; nothing opens a link or a window: links
   are switched off in the page and `open_url` requests from the app are dropped.
 
@@ -28,6 +34,7 @@ import logging
 import shlex
 import signal
 import sys
+import time
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -58,8 +65,23 @@ _JS_EXPORT = "window.SkillcheckTerminal=w;"
 WEB_DIR = Path(__file__).with_name("web")
 # A WebSocket close code of our own (4000-4999 are for applications): no free place.
 BUSY_CLOSE_CODE = 4003
+# A WebSocket close code of our own: the page sent more than a visitor can (see below).
+FLOOD_CLOSE_CODE = 4008
 DEFAULT_FONT_SIZE = 16
 FONT_SIZES = range(10, 49)
+# The terminal sizes the page can ask for, in cells: a 412-pixel phone at the smallest
+# text (12 px) is 48 columns, a 4K screen at 12 px about 330; anything else is not
+# our page, and is ignored (the kiosk keeps its size).
+COLUMNS = range(20, 401)
+ROWS = range(10, 201)
+# The largest message the page sends is a paste of a few keys or a mouse report
+# (tens of bytes); 4 KiB leaves room and refuses a megabyte in one frame.
+MESSAGE_BYTES = 4096
+# How long a kiosk process may take to quit once asked (it records the visit as
+# abandoned), then to end on SIGTERM, before it is killed: within 5 s in all.
+QUIT_SECONDS = 2.5
+TERM_SECONDS = 1.5
+STOP_SECONDS = QUIT_SECONDS + TERM_SECONDS
 
 # Texts of the page around the kiosk, shown in every site language at once (before
 # the visitor has chosen one).
@@ -248,6 +270,8 @@ class KioskServer:
         self.address = ServedAddress(host, port)
         self.visitors: set[object] = set()
         self._script = kiosk_page_script()
+        # Tabs whose messages are being forwarded: closed (so their kiosks end) on stop.
+        self.sockets: set[web.WebSocketResponse] = set()
 
     def make_app(self):
         """The web application (routes, headers, shutdown of every kiosk process)."""
@@ -317,14 +341,19 @@ class KioskServer:
         ):
             log.warning("refused a connection from origin %r", request.headers.get("Origin"))
             raise web.HTTPForbidden(text="origin not allowed\n")
-        websocket = web.WebSocketResponse(heartbeat=15)
+        # A larger frame closes the connection (1009) before it is read into memory.
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MESSAGE_BYTES)
         await websocket.prepare(request)
         if len(self.visitors) >= self.config.max_visitors:
             log.info("no free place (%d kiosks running)", len(self.visitors))
             await websocket.close(code=BUSY_CLOSE_CODE, message=b"busy")
             return websocket
-        width = _int(request.query.get("width"), 80, 20, 400)
-        height = _int(request.query.get("height"), 24, 10, 200)
+        width, height = terminal_size(
+            {
+                "width": _query_int(request.query.get("width")),
+                "height": _query_int(request.query.get("height")),
+            }
+        ) or (80, 24)
         process = KioskProcess(
             self.command_for(request.match_info.get("voices")),
             write_bytes=websocket.send_bytes,
@@ -333,6 +362,7 @@ class KioskServer:
             download_manager=DownloadManager(),
         )
         self.visitors.add(process)
+        self.sockets.add(websocket)
         try:
             await process.start(width, height)
             await self._forward(websocket, process)
@@ -342,6 +372,7 @@ class KioskServer:
             log.exception("kiosk connection failed")
         finally:
             # The kiosk process ends (and records an interrupted visit as abandoned).
+            self.sockets.discard(websocket)
             await process.stop()
             self.visitors.discard(process)
         return websocket
@@ -353,47 +384,138 @@ class KioskServer:
         kept. A page that says nothing (plain `/ws`) gets no read aloud: espeak-ng
         would speak on the server, not to the visitor.
         """
-        said = (voices or "").split(",")
-        languages = [code for code in self.translators if code in said]
-        return self.command + " --browser-voices " + shlex.quote(",".join(languages))
+        languages = self.voices_heard(voices or "")
+        # textual-serve starts the command with a shell: `exec` makes the kiosk that
+        # shell's process, so a signal to the process it knows reaches the kiosk itself
+        # (else SIGTERM ends the shell and the kiosk lives on, an orphan).
+        return "exec " + self.command + " --browser-voices " + shlex.quote(",".join(languages))
 
-    @staticmethod
-    async def _forward(websocket, process: KioskProcess) -> None:
-        """Keys and sizes from the page to the kiosk process; nothing else."""
+    def voices_heard(self, voices: str) -> list[str]:
+        """The site's languages among those a page says its browser has a voice for."""
+        said = voices.split(",")
+        return [code for code in self.translators if code in said]
+
+    async def _forward(self, websocket, process: KioskProcess) -> None:
+        """Keys, sizes and voices from the page to the kiosk process; nothing else."""
+        allowance = VisitAllowance()
         async for message in websocket:
+            if message.type == WSMsgType.ERROR:
+                # A frame over MESSAGE_BYTES (aiohttp has closed with 1009) or a broken one.
+                log.warning("ended a visit: %s", message.data)
+                return
             if message.type != WSMsgType.TEXT:
                 continue
-            try:
-                envelope = json.loads(message.data)
-                kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
-            except (ValueError, TypeError, IndexError, KeyError):
+            if not allowance.take(len(message.data)):
+                log.warning(
+                    "ended a visit: more than %d messages or %d bytes in a burst",
+                    VisitAllowance.MESSAGES,
+                    VisitAllowance.BYTES,
+                )
+                await websocket.close(code=FLOOD_CLOSE_CODE, message=b"too much")
+                return
+            envelope = page_message(message.data)
+            if envelope is None:
                 continue
+            kind, data = envelope
             if kind == "stdin" and isinstance(data, str):
-                await process.send_bytes(data.encode("utf-8"))
-            elif kind == "resize" and isinstance(data, dict):
-                width = _int(data.get("width"), 80, 20, 400)
-                height = _int(data.get("height"), 24, 10, 200)
-                await process.set_terminal_size(width, height)
-            elif kind == "ping":
-                await websocket.send_json(["pong", data])
+                await process.send_bytes(data.encode("utf-8", "replace"))
+            elif kind == "resize":
+                size = terminal_size(data)
+                if size is not None:
+                    await process.set_terminal_size(*size)
+            elif kind == "voices" and isinstance(data, str):
+                # The browser's voice list came after the kiosk started (it never waits).
+                await process.send_meta(
+                    {"type": VOICES_META, "languages": ",".join(self.voices_heard(data))}
+                )
+            elif kind == "ping" and isinstance(data, str) and len(data) <= 32:
+                await websocket.send_json(["pong", data])  # the page's clock, echoed
             elif kind == "blur":
                 await process.blur()
             elif kind == "focus":
                 await process.focus()
 
     async def _stop_visitors(self, app) -> None:
-        """On shutdown every kiosk process is asked to quit (the visit recorded)."""
+        """On shutdown every kiosk process is asked to quit (the visit recorded); each
+        ends within STOP_SECONDS however busy it is."""
         await asyncio.gather(
             *(process.stop() for process in list(self.visitors)), return_exceptions=True
         )
+        for websocket in list(self.sockets):
+            await websocket.close(code=1001, message=b"server stopping")
 
 
-def _int(value: object, default: int, low: int, high: int) -> int:
+# The meta message that brings the browser's voices to the kiosk process (see
+# skillcheck.tui.browser, which reads it).
+VOICES_META = "skillcheck_voices"
+KIOSK_DRIVER = "skillcheck.tui.browser:KioskWebDriver"
+
+
+class VisitAllowance:
+    """What one visit may send: a bucket of messages and of bytes, refilled each second.
+
+    A person taps, types a PIN or moves a mouse: at most tens of messages a second,
+    each tens of bytes. A script sending a megabyte of keys in small messages empties
+    the bucket in a fraction of a second, and its visit ends before the kiosk
+    process has more than a few kilobytes of keys to work through.
+    """
+
+    MESSAGES = 400
+    BYTES = 16 * 1024
+    MESSAGES_PER_SECOND = 100
+    BYTES_PER_SECOND = 4 * 1024
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self.clock = clock
+        self.messages = float(self.MESSAGES)
+        self.bytes = float(self.BYTES)
+        self.last = clock()
+
+    def take(self, size: int) -> bool:
+        """Count one message of `size` bytes; False once the visit has sent too much."""
+        now = self.clock()
+        elapsed, self.last = max(0.0, now - self.last), now
+        self.messages = min(self.MESSAGES, self.messages + elapsed * self.MESSAGES_PER_SECOND)
+        self.bytes = min(self.BYTES, self.bytes + elapsed * self.BYTES_PER_SECOND)
+        self.messages -= 1
+        self.bytes -= size
+        return self.messages >= 0 and self.bytes >= 0
+
+
+def page_message(text: str) -> tuple[str, object] | None:
+    """A page message `["kind", data]`, or None for anything else.
+
+    Nothing in a message can end the visit: deep nesting (RecursionError), numbers
+    beyond a float (1e999 is inf, then an OverflowError in int()), NaN: all are
+    simply not a message of the page.
+    """
     try:
-        number = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return default
-    return min(max(number, low), high)
+        envelope = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+        return None
+    return envelope[0], envelope[1] if len(envelope) > 1 else None
+
+
+def terminal_size(data: object) -> tuple[int, int] | None:
+    """(columns, rows) from a resize, or None unless both are whole numbers the page
+    can ask for (COLUMNS, ROWS): a size outside them is ignored, never clamped."""
+    if not isinstance(data, dict):
+        return None
+    width, height = data.get("width"), data.get("height")
+    if type(width) is not int or type(height) is not int:  # not bool, float, inf, NaN
+        return None
+    if width not in COLUMNS or height not in ROWS:
+        return None
+    return width, height
+
+
+def _query_int(value: str | None) -> int | None:
+    """A whole number in an address (`?width=80`), else None."""
+    if value is None or not value.isdigit() or len(value) > 4:
+        return None
+    return int(value)
 
 
 class KioskProcess(AppService):
@@ -413,6 +535,45 @@ class KioskProcess(AppService):
 
     async def on_packed(self, payload: bytes) -> None:
         return None  # file chunks: the kiosk delivers no files
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width, height)
+        # textual's web driver, plus the one message of ours: the browser's voices.
+        environment["TEXTUAL_DRIVER"] = KIOSK_DRIVER
+        return environment
+
+    async def stop(self) -> None:
+        """End the kiosk process within STOP_SECONDS, however busy it is.
+
+        textual-serve's own stop asks the process to quit and waits for ever: a kiosk
+        with a backlog of keys (or a stdin pipe that is full) never gets to the quit.
+        Asked first, so an open visit is recorded as abandoned; then SIGTERM, which the
+        kiosk also answers by recording the visit; then SIGKILL.
+        """
+        task, process = self._task, self._process
+        if task is None or process is None:
+            return
+        try:
+            await asyncio.wait_for(self.send_meta({"type": "quit"}), QUIT_SECONDS)
+            await asyncio.wait_for(asyncio.shield(process.wait()), QUIT_SECONDS)
+        except (TimeoutError, OSError):
+            for sig, seconds in ((signal.SIGTERM, TERM_SECONDS), (signal.SIGKILL, None)):
+                if process.returncode is not None:
+                    break
+                log.warning("a kiosk process did not quit: sending %s", sig.name)
+                try:
+                    process.send_signal(sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    await asyncio.wait_for(asyncio.shield(process.wait()), seconds)
+                except TimeoutError:
+                    continue
+        try:
+            await asyncio.wait_for(task, TERM_SECONDS)
+        except TimeoutError:
+            task.cancel()
+        self._task = None
 
     async def run(self) -> None:
         """The process's output until it ends; then the page is told, whatever the cause.

@@ -344,6 +344,10 @@ class PageSpeaker:
         self.send = send
         self._sent = False
 
+    def hear(self, languages: Iterable[str]) -> None:
+        """The browser's voices, listed after the kiosk started (the page never waits)."""
+        self.languages = frozenset(languages)
+
     @property
     def available(self) -> bool:
         """Whether the browser has a voice for any of the site's languages."""

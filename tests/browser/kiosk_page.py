@@ -91,9 +91,11 @@ def tap(page: Page, text: str, last: bool = False) -> None:
 _FAKE_SPEECH = """
 (() => {
   const log = [];
-  const voices = VOICES.map((lang) => ({
+  const all = VOICES.map((lang) => ({
     lang: lang, name: "fake " + lang, voiceURI: "fake-" + lang, localService: true, default: false,
   }));
+  let voices = LATE ? [] : all;
+  const listeners = [];
   let queued = 0;
   const fake = {
     get speaking() { return queued > 0; },
@@ -106,19 +108,32 @@ _FAKE_SPEECH = """
     },
     cancel: () => { log.push({kind: "cancel"}); queued = 0; },
     pause: () => {}, resume: () => {},
-    addEventListener: () => {}, removeEventListener: () => {},
+    addEventListener: (name, listener) => {
+      if (name === "voiceschanged") listeners.push(listener);
+    },
+    removeEventListener: () => {},
   };
   Object.defineProperty(window, "speechSynthesis", {value: fake, configurable: true});
   window.SpeechSynthesisUtterance = class {
     constructor(text) { this.text = text; this.lang = ""; this.voice = null; }
   };
-  window.fakeSpeech = {log: log, finish: () => { queued = 0; }};
+  window.fakeSpeech = {
+    log: log,
+    finish: () => { queued = 0; },
+    // The voice list comes (speech-dispatcher started): as Chromium, voiceschanged.
+    arrive: () => {
+      voices = all;
+      for (const listener of listeners) listener(new Event("voiceschanged"));
+    },
+  };
 })();
 """
 
 
-def fake_speech(voices) -> str:
+def fake_speech(voices, late: bool = False) -> str:
     """An init script: a `speechSynthesis` with voices for these languages ("nl-NL"…)
     that records each utterance and cancel in `window.fakeSpeech.log` (it never ends
-    an utterance by itself; `window.fakeSpeech.finish()` does)."""
-    return _FAKE_SPEECH.replace("VOICES", json.dumps(list(voices)))
+    an utterance by itself; `window.fakeSpeech.finish()` does). `late`: no voices
+    until `window.fakeSpeech.arrive()` (as a speech-dispatcher that is starting)."""
+    script = _FAKE_SPEECH.replace("LATE", json.dumps(late))
+    return script.replace("VOICES", json.dumps(list(voices)))

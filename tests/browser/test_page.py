@@ -110,6 +110,30 @@ def test_the_page_tells_the_kiosk_which_languages_its_browser_speaks(browser, ki
         context.close()
 
 
+def test_the_welcome_never_waits_for_the_browsers_voices(browser, kiosk):
+    # A browser whose voice list comes late (speech-dispatcher starting) or never: the
+    # page used to wait up to 6 s for it before it even connected.
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(fake_speech(BROWSER_VOICES, late=True))
+    try:
+        page = context.new_page()
+        sockets: list[str] = []
+        page.on("websocket", lambda socket: sockets.append(socket.url))
+        page.goto(kiosk.url)
+        wait_for_text(page, "Deutsch")
+        assert "/ws/voices/none?" in sockets[0]
+        assert READ_BUTTON not in screen(page)
+        # The voices come while the welcome is shown: read aloud is offered at once.
+        page.evaluate("window.fakeSpeech.arrive()")
+        wait_for_text(page, re.escape(READ_BUTTON))
+        press(page, "r")
+        wait_for_speech(page, len(SPOKEN))
+        assert [e["lang"] for e in utterances(page)] == list(SPOKEN)
+        assert len(sockets) == 1  # the same visit, no reload
+    finally:
+        context.close()
+
+
 def test_the_welcome_is_read_in_each_language_the_browser_has_a_voice_for(
     page, site_translators, pronunciations
 ):

@@ -47,6 +47,7 @@ from skillcheck.tui.messages import (
     StartRequested,
     StopRequested,
     ThemeChanged,
+    VoicesHeard,
 )
 from skillcheck.tui.screens.base import KioskScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
@@ -345,6 +346,18 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
     def is_stale(self, message: FromScreen) -> bool:
         """A message from a screen that is no longer shown (or no longer the visit's)."""
         return message.screen is not self.base
+
+    @on(VoicesHeard)
+    def voices_heard(self, message: VoicesHeard) -> None:
+        """The browser's voices came after the first screen: the read-aloud button and
+        hint appear (or go) on the screens shown, as when the language changes."""
+        if not isinstance(self.speaker, PageSpeaker):
+            return
+        before = self.reads_aloud
+        self.speaker.hear(message.languages)
+        if self.reads_aloud != before:
+            for screen in self.shown_screens():
+                screen.post_message(LanguageChanged())
 
     @on(LanguagePicked)
     def language_picked(self, message: LanguagePicked) -> None:

@@ -95,3 +95,13 @@ class LanguageChanged(Message, bubble=False):
 
 class ThemeChanged(Message, bubble=False):
     """Contrast switched: a screen updates the words on its contrast button."""
+
+
+class VoicesHeard(Message):
+    """The visitor's browser named its voices after the kiosk started (`serve` never
+    lets the page wait for them): read aloud is offered in those languages from now on.
+    Posted by the browser driver (skillcheck.tui.browser) to the App."""
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        super().__init__()
+        self.languages = languages

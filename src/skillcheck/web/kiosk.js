@@ -6,10 +6,6 @@
 
 (function () {
   const RETRY_MS = 2000;
-  // How long the page waits at most for the browser's voice list before it connects.
-  // Without voices chromium answers at once (an empty list); with speech-dispatcher
-  // the first list after a boot took 4.3 s here (the dispatcher starts), later 0.1 s.
-  const VOICES_WAIT_MS = 6000;
   // "Larger text" / "Smaller text": the terminal's font size in these steps; a size
   // that leaves fewer than 60×20 cells (the layout the kiosk is tested at) is refused.
   const FONT_STEPS = [12, 14, 16, 18, 20, 24, 28, 32, 36, 40, 48];
@@ -60,16 +56,31 @@
     return String(lang || "").toLowerCase().replace("_", "-").split("-")[0];
   }
 
-  // The browser's voices; Chromium fills the list after a moment (voiceschanged).
-  async function browserVoices() {
-    if (!synth) return [];
-    let voices = synth.getVoices();
-    if (voices.length) return voices;
-    await new Promise(function (resolve) {
-      synth.addEventListener("voiceschanged", resolve, { once: true });
-      setTimeout(resolve, VOICES_WAIT_MS);
-    });
-    return synth.getVoices();
+  // The languages of the browser's voices ("nl,fr"; "none"). Chromium fills its list
+  // after a moment (voiceschanged): with speech-dispatcher the first list after a boot
+  // took 4.3 s here, and a browser without voices may never say. The page never waits
+  // for it: the kiosk starts with the voices known now, and hears of the rest later.
+  function spokenLanguages() {
+    const voices = synth ? synth.getVoices() : [];
+    const spoken = Array.from(new Set(voices.map(function (v) { return primary(v.lang); })))
+      .filter(function (code) { return /^[a-z]{2,3}$/.test(code); });
+    return spoken.join(",") || "none";
+  }
+
+  // Each change of the voice list goes to the kiosk (read aloud is offered in those).
+  function sendVoicesWhenTheyChange(socket, first) {
+    if (!synth || !synth.addEventListener) return;
+    let said = first;
+    function send() {
+      const now = spokenLanguages();
+      if (now === said || socket.readyState !== WebSocket.OPEN) return;
+      said = now;
+      socket.send(JSON.stringify(["voices", now]));
+    }
+    synth.addEventListener("voiceschanged", send);
+    // A list that came between the first look and the connection.
+    socket.addEventListener("open", send);
+    send();
   }
 
   // A Belgian voice first (nl-BE, fr-BE, de-BE), else any of the language.
@@ -161,15 +172,9 @@
     const size = Number(element.dataset.fontSize) || 16;
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     // The terminal measures its cells once: load the bundled font before it does.
-    // Meanwhile the browser lists its voices: the kiosk offers read aloud in those.
-    const loaded = await Promise.all([
-      document.fonts.load(size + 'px "Roboto Mono"').catch(function () {}),
-      browserVoices(),
-    ]);
-    const spoken = Array.from(new Set(loaded[1].map(function (v) { return primary(v.lang); })))
-      .filter(function (code) { return /^[a-z]{2,3}$/.test(code); });
-    element.dataset.sessionWebsocketUrl =
-      scheme + window.location.host + "/ws/voices/" + (spoken.join(",") || "none");
+    await document.fonts.load(size + 'px "Roboto Mono"').catch(function () {});
+    const spoken = spokenLanguages();
+    element.dataset.sessionWebsocketUrl = scheme + window.location.host + "/ws/voices/" + spoken;
     const terminal = new window.SkillcheckTerminal(element, {});
     // Web addresses are text, never links (neither typed ones nor OSC 8 hyperlinks).
     terminal.weblinksAddon.dispose();
@@ -181,6 +186,7 @@
     terminal.fit();
     fitTheLayout();
     await terminal.connect();
+    sendVoicesWhenTheyChange(terminal.socket, spoken);
     const busyCode = Number(document.body.dataset.busyCode);
     terminal.socket.addEventListener("message", function (event) {
       if (typeof event.data === "string") {
