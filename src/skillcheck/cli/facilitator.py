@@ -220,7 +220,7 @@ def export(
         database = database_path(db_path, config_path)
         if output is not None:
             # Before anything is read: an export onto the database destroys it.
-            check_output_path(output, sources=(database,))
+            check_output_path(output, kind=fmt, sources=(database,))
         table = export_database(
             database,
             by=by,
@@ -235,7 +235,7 @@ def export(
         else:
             buffer = io.BytesIO()
             write_export(table, buffer, fmt, excel, t)
-            write_output(output, buffer.getvalue(), sources=(database,))
+            write_output(output, buffer.getvalue(), kind=fmt, sources=(database,))
             click.echo(f"{len(table.rows)} rows written to {output}", err=True)
 
 
@@ -267,7 +267,7 @@ def report(
         filters = filters_of(since, until, site)
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
-        check_output_path(output, sources=(database,))
+        check_output_path(output, kind="pdf", sources=(database,))
         with Progress(REPORT_STEPS + 1, "Building the report") as advance:
             db = open_database(database, read_only=True)
             try:
@@ -276,7 +276,7 @@ def report(
                 db.close()
             advance()
             data = render_pdf(figures, t, step=advance)
-        write_output(output, data, sources=(database,))
+        write_output(output, data, kind="pdf", sources=(database,))
         click.echo(f"Report written to {output}", err=True)
 
 
