@@ -77,9 +77,12 @@ def _bar(share: float, width: int = 24) -> str:
 
 def _print_summary(path: Path, filters, summary) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from skillcheck.digcomp import AREA_SHORT_NAMES as AREA_NAMES
+    from skillcheck.plain_text import plain
 
     console = Console(highlight=False)
     # The period asked for; where a bound was not given, the first or last day with data.
@@ -87,7 +90,7 @@ def _print_summary(path: Path, filters, summary) -> None:
     last = filters.until or summary.last_day or "…"
     period = f"{first} … {last}" if summary.sessions or filters.since or filters.until else ""
     period = period or "no sessions"
-    scope = f" · site {filters.site}" if filters.site else ""
+    scope = f" · site {escape(plain(filters.site))}" if filters.site else ""
     console.print(f"[bold]skillcheck stats[/] · {path} · {period}{scope}")
     console.print(
         "[bold]True counts for staff, not for publication[/] "
@@ -145,7 +148,8 @@ def _print_summary(path: Path, filters, summary) -> None:
             part = share(row.completed, row.sessions)
             headline = "" if row.headline is None else f"{row.headline:.1%}"
             table.add_row(
-                row.name,
+                # A name from the database: no escape sequence, no rich markup.
+                Text(plain(row.name)),
                 f"{row.sessions:,}",
                 f"{row.completed:,}",
                 f"{part:.1%}",
