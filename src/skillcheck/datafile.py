@@ -185,6 +185,8 @@ def parse_data_text(text: str, path: Path) -> tuple[DataFile | None, list[Proble
 
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        return None, [Problem(path, 1, "TOML syntax error: arrays or tables nested too deeply")]
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_ERROR_LINE.search(message)
