@@ -326,10 +326,15 @@ def test_export_to_missing_folder_is_one_clear_line(runner, db, tmp_path):
     assert not target.parent.exists()
 
 
-def test_export_replaces_an_ordinary_file_whole(runner, db, tmp_path):
+def test_export_replaces_an_earlier_export_whole(runner, db, tmp_path):
+    """An earlier export (it starts with skillcheck's header) is replaced whole; any
+    other existing file is refused (tests/reliability/test_outputs.py)."""
     target = tmp_path / "figures.csv"
-    target.write_text("old figures\n")
-    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "-o", str(target)])
+    args = ["export", "--db", str(db), "--format", "csv", "-o", str(target)]
+    assert runner.invoke(cli, [*args, "--by", "day"]).exit_code == 0
+    with open(target, "a", encoding="utf-8") as earlier:
+        earlier.write("old figures\n")
+    result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "old figures" not in target.read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

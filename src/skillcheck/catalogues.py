@@ -16,6 +16,7 @@ whole language shows English, with a warning in the log.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gettext as _gettext
 import io
@@ -32,6 +33,8 @@ from babel.core import UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, unescape
+
+from skillcheck.plain_text import plain
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,8 @@ class _Scan:
     plural_counts: dict[int, int] = field(default_factory=dict)
     obsolete: list[int] = field(default_factory=list)
     entries: list[_Entry] = field(default_factory=list)
+    # (context, msgid) -> its first entry: a dict, so a 5 MB file is read in linear time
+    first: dict[tuple[str | None, str], _Entry] = field(default_factory=dict)
 
 
 def _scan_lines(lines: list[str]) -> _Scan:
@@ -183,10 +188,8 @@ def _end_entry(scan: _Scan, entry: _Entry | None) -> None:
         return
     if not entry.has_msgstr:
         scan.errors.append((entry.line, f"msgid without a msgstr: {entry.msgid[:60]!r}"))
-    seen = next(
-        (e for e in scan.entries if (e.context, e.msgid) == (entry.context, entry.msgid)), None
-    )
-    if seen is not None:
+    seen = scan.first.setdefault((entry.context, entry.msgid), entry)
+    if seen is not entry:
         scan.errors.append((entry.line, f"duplicate message (first defined at line {seen.line})"))
     scan.entries.append(entry)
 
@@ -227,10 +230,15 @@ def read_po_file(path: Path) -> ParsedPo:
             catalog = read_po(io.BytesIO(data), charset="utf-8")
     except Exception as error:  # noqa: BLE001 - Babel raises ValueError & co on bad headers
         errors.append((1, f"cannot be parsed: {error}"))
-    by_line = {m.lineno: m for m in catalog.obsolete.values()}
+    by_line = sorted(
+        ((m.lineno, m) for m in catalog.obsolete.values() if m.lineno is not None),
+        key=lambda pair: pair[0],
+    )
+    numbers = [number for number, _ in by_line]
     obsolete = []
-    for line in scan.obsolete:
-        message = next((m for n, m in sorted(by_line.items()) if n is not None and n >= line), None)
+    for line in scan.obsolete:  # the first obsolete message at or after the line
+        index = bisect.bisect_left(numbers, line)
+        message = by_line[index][1] if index < len(by_line) else None
         obsolete.append((line, msgid_text(message.id) if message else "?"))
     header = next((e for e in scan.entries if e.msgid == "" and e.context is None), None)
     return ParsedPo(
@@ -449,7 +457,12 @@ def compile_catalogue(language: str, path: Path) -> bytes | None:
         ]
         kept = 0
         for msg in usable_messages(parsed, count):
-            runtime.add(msg.id, msg.string, context=msg.context)
+            # An escape sequence in a translation must never reach the terminal.
+            if isinstance(msg.string, (list, tuple)):
+                strings: Any = tuple(plain(text) for text in msg.string)
+            else:
+                strings = plain(msg.string)
+            runtime.add(msg.id, strings, context=msg.context)
             kept += 1
         buffer = io.BytesIO()
         write_mo(buffer, runtime)

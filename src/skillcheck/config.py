@@ -175,7 +175,8 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
         problem("default_language", f"'default_language' {default_language!r} is not in languages")
     values["default_language"] = default_language
     if "database" in values:
-        values["database"] = Path(str(values["database"])).expanduser()
+        # Like every path setting: relative to the config file's folder.
+        values["database"] = path.parent / Path(str(values["database"])).expanduser()
     if "export_folder" in values:
         # A relative folder is read from the config file's folder, not the kiosk's.
         values["export_folder"] = path.parent / Path(str(values["export_folder"])).expanduser()

@@ -18,6 +18,8 @@ from skillcheck import migrations, schema
 from skillcheck.store import (
     StoreError,
     open_database,
+    partial_name,
+    put_in_place,
     schema_version,
     sqlite_uri,
     writable_location,
@@ -136,11 +138,16 @@ def backup_database(
     file), so it holds nothing the source does not (deleted rows were overwritten by
     `secure_delete`). Refuses to overwrite
     an existing file or to create a folder; a copy that fails is removed.
+
+    The copy is written under a temporary name beside the destination, checked,
+    synced, and only then renamed to it: a power cut in the middle leaves a
+    `.<name>.partial` file, never a broken file under the name asked for.
     """
     destination = Path(destination)
     if destination.exists():
         raise StoreError(f"{destination}: already exists; choose a new file name")
     _check_target_folder(destination, "create it first, or choose another --to")
+    final, destination = destination, partial_name(destination)
     db = open_database(source, read_only=True, require_current=False)
     try:
         conn = db.conn
@@ -167,16 +174,18 @@ def backup_database(
         raise
     finally:
         db.close()
-    copy = sqlite3.connect(sqlite_uri(destination, "ro"), uri=True)
     try:
-        if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise StoreError(f"{destination}: the copy failed its integrity check")
-        count = copy.execute("SELECT count(*) FROM sessions").fetchone()[0]
-    finally:
-        copy.close()
-    # The backup API leaves fsync to the destination's journal: make the copy durable.
-    with open(destination, "rb") as written:
-        os.fsync(written.fileno())
+        copy = sqlite3.connect(sqlite_uri(destination, "ro"), uri=True)
+        try:
+            if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise StoreError(f"{final}: the copy failed its integrity check")
+            count = copy.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        finally:
+            copy.close()
+        put_in_place(destination, final)
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
     return count
 
 

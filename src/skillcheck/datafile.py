@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from skillcheck.plain_text import control_characters, line_of_controls, plain, visible
+
 T = TypeVar("T")
 
 
@@ -26,7 +28,8 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else "warning: "
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        # A message may quote a text with an escape sequence in it: never echo it raw.
+        return visible(f"{self.path}:{self.line}: {prefix}{self.message}")
 
 
 class ContentError(Exception):
@@ -182,10 +185,39 @@ def parse_data_text(text: str, path: Path) -> tuple[DataFile | None, list[Proble
 
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        return None, [Problem(path, 1, "TOML syntax error: arrays or tables nested too deeply")]
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_ERROR_LINE.search(message)
         line = int(match.group(1)) if match else 1
         message = _TOML_ERROR_LINE.sub("", message).strip()
         return None, [Problem(path, line, f"TOML syntax error: {message}")]
-    return DataFile(path=path, data=data, lines=text.splitlines()), []
+    lines = text.splitlines()
+    found: list[str] = []
+    data = _without_controls(data, found)
+    problems = [
+        Problem(
+            path,
+            line_of_controls(lines, value),
+            f"control characters ({', '.join(control_characters(value))}) in a text: "
+            "remove them (an escape sequence or a direction override would reach the screen)",
+        )
+        for value in found
+    ]
+    return DataFile(path=path, data=data, lines=lines), problems
+
+
+def _without_controls(value: Any, found: list[str]) -> Any:
+    """`value` with control characters stripped from every text in it; each text that
+    had some is added to `found` (for `skillcheck check`, which refuses them)."""
+    if isinstance(value, str):
+        if control_characters(value):
+            found.append(value)
+            return plain(value)
+        return value
+    if isinstance(value, dict):
+        return {_without_controls(k, found): _without_controls(v, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_controls(item, found) for item in value]
+    return value

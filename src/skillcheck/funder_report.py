@@ -19,6 +19,7 @@ import sqlite_utils
 from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, N_
 from skillcheck.disclosure import DEFAULT_THRESHOLD
 from skillcheck.i18n import Translator
+from skillcheck.plain_text import plain
 from skillcheck.reports import (
     HIDDEN,
     PERCENT_MIN_BASE,
@@ -99,7 +100,7 @@ def draw_report(
 
     figure = Figure(figsize=(8.27, 11.69))
     fig_text = figure.text
-    scope = filters.site or t.gettext(ALL_SITES)
+    scope = plain(filters.site) if filters.site else t.gettext(ALL_SITES)
     period = f"{day_label(filters.since, t)} – {day_label(filters.until, t)}"
     fig_text(0.07, 0.955, t.gettext(TITLE), fontsize=18, weight="bold")
     fig_text(0.07, 0.93, f"{scope} · {period}", fontsize=11, color="#333333")

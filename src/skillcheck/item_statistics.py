@@ -20,7 +20,6 @@ grow with the number of visits). Plain Python: no textual, no third-party maths.
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -125,14 +124,15 @@ def read_visits(
 ) -> Iterator[Visit]:
     """Completed visits of one bank version, one at a time; the database is only read.
 
-    Opened through SQLite's read-only URI (`mode=ro`): nothing is written, not even
-    a journal, so a database that another process is using is safe to read.
+    Opened by the one opener, read-only (`store.open_database`): nothing is written,
+    read-only media work as for `stats`, and a file that is not a current skillcheck
+    database (a newer schema, another program's) is refused with StoreError, before
+    any figure is computed.
     """
-    path = Path(database)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such database file")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    connection = sqlite3.connect(uri, uri=True)
+    from skillcheck.store import open_database
+
+    db = open_database(Path(database), read_only=True)
+    connection = db.conn
     try:
         where = ["s.status = 'completed'", "s.bank_version = ?"]
         params: list[str] = [bank_version]

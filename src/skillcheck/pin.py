@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -238,7 +239,9 @@ def _locked(path: Path, exclusive: bool) -> Iterator[tuple[int, PinLock]]:
         try:
             data = json.loads(raw) if raw.strip() else {}
             lock = PinLock(int(data.get("failures", 0)), float(data.get("locked_until", 0)))
-        except (ValueError, TypeError, AttributeError):
+            if not math.isfinite(lock.locked_until) or lock.failures < 0:
+                raise ValueError("NaN, infinity or a negative count")  # json reads NaN
+        except (ValueError, TypeError, AttributeError, OverflowError):
             # A damaged file must not open the door: treat it as one more failure.
             log.warning("%s: unreadable lock-out file, counting it as a wrong PIN", path)
             lock = PinLock(failures=1, locked_until=time.time() + FIRST_LOCK_SECONDS)

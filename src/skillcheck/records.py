@@ -98,8 +98,20 @@ def stored_region(config_region: str | None) -> str:
     return "unknown"  # not configured, or "national" (no single region)
 
 
+# SQLite's INTEGER is 64 bits: a larger number cannot be stored (OverflowError).
+_LARGEST = 2**63 - 1
+
+
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= _LARGEST
+
+
+def _texts(record: SessionRecord) -> list[object]:
+    texts: list[object] = [getattr(record, f.name) for f in fields(SessionRecord)]
+    for mapping in (record.levels, record.answers):
+        if isinstance(mapping, Mapping):
+            texts += [*mapping.keys(), *mapping.values()]
+    return [text for text in texts if isinstance(text, str)]
 
 
 def check_record(record: SessionRecord) -> None:
@@ -144,6 +156,11 @@ def check_record(record: SessionRecord) -> None:
         for item, code in record.answers.items():
             if not isinstance(item, str) or not item or not isinstance(code, str):
                 problems.append(f"answer {item!r}: {code!r} is not item id -> answer code")
+    for text in _texts(record):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, from a JSON \ud800
+            problems.append(f"{text!r} is not valid text (a lone surrogate)")
     if problems:
         raise ValueError(f"session {record.id!r}: " + "; ".join(problems))
 

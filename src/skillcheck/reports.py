@@ -27,6 +27,7 @@ from skillcheck.disclosure import DEFAULT_THRESHOLD, MAX_NOISE, MIN_THRESHOLD, P
 from skillcheck.errors import InputError
 from skillcheck.i18n import SOURCE_LANGUAGE, Translator, discover_languages, load_translator
 from skillcheck.paths import LOCALES_DIR
+from skillcheck.plain_text import plain, spreadsheet_cell
 from skillcheck.store import open_database
 
 
@@ -472,7 +473,7 @@ def key_label(column: str, value: str, t: Translator) -> str:
         return f"{value} {t.gettext(AREA_SHORT_NAMES[int(value)])}"
     if column == "region":
         return t.gettext(REGION_LABELS.get(value, value))
-    return value
+    return plain(value)  # a site or terminal name from a database: no escape sequence
 
 
 def notes(table: ExportTable, t: Translator) -> list[str]:
@@ -508,6 +509,10 @@ def write_csv(
 ) -> None:
     """CSV: a translated header row, the rows, then one note per row after a blank row.
 
+    A text cell that a spreadsheet would run as a formula (= + - @ tab CR first) gets
+    a leading `'` (OWASP, CSV injection); site and terminal names lose control
+    characters (`key_label`).
+
     `excel=True` writes what Belgian (nl-BE/fr-BE) Excel opens by double-click:
     UTF-8 with a BOM, `;` between fields and a decimal comma. Markers and notes are
     words ("hidden", "partial"), which Excel and LibreOffice keep as text.
@@ -516,7 +521,7 @@ def write_csv(
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n")
     header = [*table.key_columns, "partial", *table.count_columns, *table.percent_columns]
-    writer.writerow([t.gettext(COLUMN_LABELS[c]) for c in header])
+    writer.writerow([spreadsheet_cell(t.gettext(COLUMN_LABELS[c])) for c in header])
     for row in table.rows:
         shares = []
         for share in table.percents(row):
@@ -527,10 +532,11 @@ def write_csv(
             else:
                 shares.append(f"{share:.1f}".replace(".", ",") if excel else f"{share:.1f}")
         keys = [key_label(c, v, t) for c, v in zip(table.key_columns, row.key, strict=True)]
+        keys = [spreadsheet_cell(key) for key in keys]  # a site named "=HYPERLINK(…)"
         writer.writerow([*keys, t.gettext(PARTIAL) if row.partial else "", *row.counts, *shares])
     writer.writerow([])
     for line in notes(table, t):
-        writer.writerow([line])
+        writer.writerow([spreadsheet_cell(line)])
     out.write(text.getvalue().encode("utf-8-sig" if excel else "utf-8"))
 
 
@@ -539,7 +545,7 @@ def write_json(table: ExportTable, out: IO[bytes], *, t: Translator | None = Non
     t = t or Translator()
     rows = []
     for row in table.rows:
-        item: dict = dict(zip(table.key_columns, row.key, strict=True))
+        item: dict = {c: plain(v) for c, v in zip(table.key_columns, row.key, strict=True)}
         if "area" in item and item["area"] != TOTAL:
             item["area"] = int(item["area"])
         item["total_row"] = row.is_total

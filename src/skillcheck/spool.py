@@ -11,9 +11,15 @@ lives on a share).
 Several processes may save to one database (`serve` runs one per browser tab): every
 append and every flush of a spool file holds an OS file lock (`fcntl.flock` on
 `<spool>.lock`), so a flush never removes a line another process is writing. A flush
-renames the spool to `<spool>.flushing`, writes its sessions to the database, then
-removes it; a line that is not a valid session (half a line after a power cut, or one
-the database refuses) goes to `<spool>.bad` and the rest is written.
+reads the spool in place, writes its sessions to the database, then removes it. A
+line that is not a valid session (half a line after a power cut, JSON that does not
+parse, or one the database refuses for any reason: a number too large for SQLite, a
+lone surrogate ...) is copied to `<spool>.bad`, logged with its reason, and the rest
+is written. No step that saves the good lines needs free space on the spool's disk:
+they go to the database first; when the bad lines cannot be copied (that disk is
+full), the spool stays as it is (its stored lines are skipped by the next flush, ids
+being keys) until they can. `<spool>.flushing` is what an older version's interrupted
+flush left behind: it is flushed the same way.
 
 The number of sessions waiting and the last error are kept in a small JSON file in the
 user state folder (`spool_status`), for `skillcheck stats` and the staff screen.
@@ -108,11 +114,11 @@ def _locked(spool: Path, *, wait: bool = True, make_folder: bool = False) -> Ite
         os.close(fd)  # closing releases the lock
 
 
-def append_line(path: Path, line: str) -> None:
+def append_line(path: Path, line: str | bytes) -> None:
     """Append one line and sync it (and a new file's directory entry) to disk."""
     new = not path.exists()
     with open(path, "a+b") as spool:
-        data = (line + "\n").encode("utf-8")
+        data = (line.encode("utf-8") if isinstance(line, str) else line) + b"\n"
         if spool.seek(0, os.SEEK_END) > 0:
             spool.seek(-1, os.SEEK_END)
             if spool.read(1) != b"\n":
@@ -130,22 +136,49 @@ def append_line(path: Path, line: str) -> None:
             os.close(dir_fd)
 
 
-def read_spool(path: Path) -> tuple[list[tuple[SessionRecord, str]], list[tuple[str, str]]]:
-    """The valid sessions in a spool file (with their lines) and the bad lines (with why)."""
-    good: list[tuple[SessionRecord, str]] = []
-    bad: list[tuple[str, str]] = []
+def read_spool(path: Path) -> tuple[list[tuple[SessionRecord, bytes]], list[tuple[bytes, str]]]:
+    """The valid sessions in a spool file (with their lines) and the bad lines (with why).
+
+    Any line is judged on its own: whatever it holds (not UTF-8, JSON nested too deep
+    for the parser, a number too large for the database), it is either a valid
+    session or a bad line, never an exception that stops the others.
+    """
+    good: list[tuple[SessionRecord, bytes]] = []
+    bad: list[tuple[bytes, str]] = []
     try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        data = path.read_bytes()
     except FileNotFoundError:
         return good, bad
-    for line in text.splitlines():
+    for line in data.split(b"\n"):
         if not line.strip():
             continue
         try:
-            good.append((record_from_json(line), line))
-        except ValueError as error:
-            bad.append((line, str(error)))
+            good.append((record_from_json(line.decode("utf-8")), line))
+        except RecursionError:
+            bad.append((line, "JSON nested too deeply"))
+        except Exception as error:  # noqa: BLE001 - any fault of one line sets it aside
+            bad.append((line, f"{type(error).__name__}: {error}"[:300]))
     return good, bad
+
+
+def database_trouble(error: BaseException) -> bool:
+    """True when an error of a write says the database cannot be written now (locked,
+    full, read-only, gone, damaged), False when it is the fault of the record itself
+    (the database or the driver refused its values): then only that record is set aside.
+    """
+    if isinstance(error, OSError):
+        return True
+    if isinstance(
+        error,
+        (
+            sqlite3.IntegrityError,
+            sqlite3.DataError,
+            sqlite3.InterfaceError,
+            sqlite3.ProgrammingError,
+        ),
+    ):
+        return False
+    return isinstance(error, sqlite3.Error) or not isinstance(error, Exception)
 
 
 @dataclass(frozen=True)
@@ -174,6 +207,34 @@ def spool_status(database: Path, state_folder: Path | None = None) -> SpoolStatu
         return SpoolStatus(0, None, None)
 
 
+def _set_aside(bad: Path, lines: list[bytes]) -> None:
+    """Append the lines `bad` does not hold yet (a flush interrupted after copying them
+    must not copy them twice), in one write, synced."""
+    if not lines:
+        return
+    try:
+        kept = set(bad.read_bytes().split(b"\n"))
+    except FileNotFoundError:
+        kept = set()
+    new = [line for line in dict.fromkeys(lines) if line not in kept]
+    if new:
+        append_line(bad, b"\n".join(new))
+
+
+def _keep_only(path: Path, lines: list[bytes]) -> None:
+    """Rewrite a spool in place with only `lines` (a subset of its lines, in order).
+
+    Each byte is written at or before where it was, so no new block is needed on a
+    full disk. Only called once every other line is in the database; a power cut in
+    the middle can garble the lines that were not sessions anyway, never a session.
+    """
+    with open(path, "r+b") as spool:
+        spool.write(b"".join(line + b"\n" for line in lines))
+        spool.truncate()
+        spool.flush()
+        os.fsync(spool.fileno())
+
+
 class Spool:
     """The spool files of one database, in the order they are tried."""
 
@@ -196,6 +257,9 @@ class Spool:
             )
         )
         self.status_path = status_file(self.database, state_folder)
+        # Ids already in the database whose lines stay in a spool that could not be
+        # cleared (its bad lines could not be set aside): not counted as waiting.
+        self._stored: set[str] = set()
 
     def append(self, record: SessionRecord) -> Path:
         """Write the record to the first spool file that takes it; OSError if none does."""
@@ -216,71 +280,85 @@ class Spool:
     def flush(self, write: Callable[[list[SessionRecord]], int]) -> int:
         """Hand the waiting sessions to `write` (which stores them, skipping ids stored).
 
-        A file another process is flushing is left to it. When `write` raises an
-        integrity error for the batch, the sessions are written one by one and the
-        ones the database refuses go to `<spool>.bad`. Any other error leaves the
-        sessions where they are, for the next flush.
+        A file another process is flushing is left to it. When `write` fails for the
+        batch, the sessions are written one by one and the ones refused for what they
+        hold go to `<spool>.bad`. When the database itself is in trouble (locked,
+        full, read-only: see `database_trouble`) the error propagates and the
+        sessions stay where they are, for the next flush.
         """
         written = 0
         for spool in self.files:
-            taken = _taken(spool)
-            if not spool.exists() and not taken.exists():
-                continue
-            try:
-                written += self._flush_one(spool, taken, write)
-            except OSError as error:
-                # This spool's folder is read-only or gone: the others are still flushed.
-                log.warning("spool %s not flushed (%s)", spool, error)
+            for path in (_taken(spool), spool):
+                if not path.exists():
+                    continue
+                try:
+                    written += self._flush_one(spool, path, write)
+                except Exception as error:
+                    if database_trouble(error) and not isinstance(error, OSError):
+                        raise
+                    # This spool's folder is read-only or gone, or something no line
+                    # should cause: the file stays as it is, the others are flushed.
+                    log.warning("spool %s not flushed (%s)", path, error)
         if written:
             log.info("%d spooled session(s) written to %s", written, self.database)
         return written
 
     def _flush_one(
-        self, spool: Path, taken: Path, write: Callable[[list[SessionRecord]], int]
+        self, spool: Path, path: Path, write: Callable[[list[SessionRecord]], int]
     ) -> int:
-        written = 0
         with _locked(spool, wait=False) as mine:
             if not mine:
                 return 0  # another process is flushing this file
-            # First what an interrupted flush left behind, then the spool itself.
-            for _ in range(2):
-                if not taken.exists():
-                    if not spool.exists():
-                        break
-                    os.replace(spool, taken)
-                written += self._flush_file(taken, bad_file(spool), write)
-                taken.unlink(missing_ok=True)
-        return written
+            if not path.exists():
+                return 0  # flushed by another process meanwhile
+            return self._flush_file(path, bad_file(spool), write)
 
     def _flush_file(
         self, path: Path, bad: Path, write: Callable[[list[SessionRecord]], int]
     ) -> int:
+        """Write the good lines to the database first, then set the bad ones aside, then
+        remove the file: nothing before the database write needs space on this disk."""
         good, broken = read_spool(path)
-        for line, why in broken:
-            log.warning("%s: unreadable spooled session set aside in %s (%s)", path, bad, why)
-            append_line(bad, line)
-        if broken:
-            # Keep only the good lines, so a later retry does not set the bad ones aside twice.
-            rest = path.with_name(path.name + ".tmp")
-            rest.write_text("".join(line + "\n" for _, line in good), encoding="utf-8")
-            with open(rest, "rb") as synced:
-                os.fsync(synced.fileno())
-            os.replace(rest, path)
-        if not good:
-            return 0
-        try:
-            return write([record for record, _ in good])
-        except sqlite3.IntegrityError:
-            pass
         written = 0
-        for record, line in good:
+        if good:
             try:
-                written += write([record])
-            except sqlite3.IntegrityError as error:
+                written = write([record for record, _ in good])
+            except Exception as error:
+                if database_trouble(error):
+                    raise
+                written = 0
+                for record, line in good:
+                    try:
+                        written += write([record])
+                    except Exception as error:
+                        if database_trouble(error):
+                            raise  # the ones written are skipped by the next flush
+                        broken.append((line, f"refused by the database: {error}"[:300]))
+        for _line, why in broken:
+            log.warning("%s: spooled line set aside in %s (%s)", path, bad, why)
+        lines = [line for line, _ in broken]
+        try:
+            _set_aside(bad, lines)
+        except OSError as error:
+            # The spool's disk is full (maybe of this very spool): the good lines are
+            # in the database, so the file is cut down to its bad lines, in place (no
+            # new block needed), which frees the space to set them aside.
+            try:
+                _keep_only(path, lines)
+                _set_aside(bad, lines)
+            except OSError:
+                self._stored.update(record.id for record, _ in good)
                 log.warning(
-                    "%s: spooled session refused by the database, set aside (%s)", path, error
+                    "%s: %d line(s) that are not sessions could not be set aside in %s "
+                    "(%s); they stay in the spool until they can",
+                    path,
+                    len(lines),
+                    bad,
+                    error,
                 )
-                append_line(bad, line)
+                return written
+        path.unlink(missing_ok=True)
+        self._stored.difference_update(record.id for record, _ in good)
         return written
 
     def waiting(self) -> list[SessionRecord]:
@@ -290,6 +368,7 @@ class Spool:
             for spool in self.files
             for path in (_taken(spool), spool)
             for record, _ in read_spool(path)[0]
+            if record.id not in self._stored
         ]
 
     def write_status(self, last_error: str | None) -> SpoolStatus:

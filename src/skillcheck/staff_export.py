@@ -56,5 +56,5 @@ def export_to_folder(
         t = report_translator("en")
     write_export(table, buffer, "csv", excel=True, t=t)
     path = folder / export_file_name(site, today)
-    write_output(path, buffer.getvalue(), sources=(Path(database),))
+    write_output(path, buffer.getvalue(), kind="csv", sources=(Path(database),))
     return path

@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import secrets
 import sqlite3
 import threading
 import urllib.parse
@@ -127,7 +128,13 @@ def recognise(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse, without opening it, what cannot be a database: missing, empty, not SQLite."""
+    """Refuse, without opening it, what cannot be a database: missing, empty, not SQLite,
+    not a regular file (opening a FIFO to read its header would wait forever)."""
+    try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise StoreError(f"{path}: not a regular file (a pipe or a device), not a database")
+    except PermissionError:
+        raise StoreError(f"{path}: not readable (permission denied)") from None
     try:
         with open(path, "rb") as file:
             header = file.read(len(SQLITE_HEADER))
@@ -304,10 +311,21 @@ def backup_path(path: Path, version: int) -> Path:
     raise StoreError(f"{path}: too many upgrade backups beside it; remove old ones")
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as written:
-        os.fsync(written.fileno())
-    folder = os.open(path.parent, os.O_RDONLY)
+def partial_name(path: Path) -> Path:
+    """A temporary name beside `path` for a copy being written (hidden, never reused)."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+
+
+def put_in_place(written: Path, final: Path) -> None:
+    """Sync a finished copy, rename it to its final name (never over an existing file),
+    and sync the folder, so that after a power cut the name holds the whole copy or
+    nothing."""
+    with open(written, "rb") as file:
+        os.fsync(file.fileno())
+    if final.exists():
+        raise StoreError(f"{final}: already exists; choose a new file name")
+    os.replace(written, final)
+    folder = os.open(final.parent, os.O_RDONLY)
     try:
         os.fsync(folder)
     finally:
@@ -317,8 +335,15 @@ def _fsync(path: Path) -> None:
 def _upgrade(conn: sqlite3.Connection, path: Path, version: int, region: str | None) -> None:
     """Back the file up beside itself, migrate it, and leave no old value in free pages."""
     backup = backup_path(path, version)
-    conn.execute("VACUUM INTO ?", [str(backup)])
-    _fsync(backup)
+    # Under a temporary name first: a power cut inside the copy must not leave a
+    # broken file under the backup's own name (a facilitator would restore it).
+    partial = partial_name(backup)
+    try:
+        conn.execute("VACUUM INTO ?", [str(partial)])
+        put_in_place(partial, backup)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     # Pages freed by the migration are overwritten with zeros, and the VACUUM below
     # rebuilds the file, so the durations of versions 1-5 do not survive in it.
     conn.execute("PRAGMA secure_delete = ON")

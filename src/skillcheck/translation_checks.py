@@ -35,6 +35,7 @@ from skillcheck.catalogues import (
 )
 from skillcheck.datafile import Problem
 from skillcheck.i18n import DOMAIN, SOURCE_LANGUAGE, discover_languages, writes_right_to_left
+from skillcheck.plain_text import control_characters, line_of_controls
 
 # The keywords that mark strings in the Python sources (`make i18n` asks for them).
 KEYWORDS: dict[str, Any] = {
@@ -215,6 +216,17 @@ def check_po(
             continue
         for text in placeholder_problems(msg):
             problems.append(Problem(path, line, f"{_describe(msg)}: {text}"))
+        strings = msg.string if isinstance(msg.string, (list, tuple)) else (msg.string,)
+        controls = control_characters("".join(strings))
+        if controls:
+            problems.append(
+                Problem(
+                    path,
+                    line_of_controls(parsed.lines, "".join(strings), line),
+                    f"{_describe(msg)}: control characters ({', '.join(controls)}) in the "
+                    "translation: remove them (the kiosk drops them)",
+                )
+            )
     if template is not None:
         mine = {_key(m) for m in parsed.catalog if m.id}
         theirs = {_key(m) for m in template if m.id}

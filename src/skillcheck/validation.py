@@ -63,6 +63,8 @@ def check_all(
             problems += _check_kiosk_pin(config_path, config)
         if config is not None and config.read_aloud:
             problems += _check_read_aloud(config_path, config, languages)
+        if config is not None and bank is not None:
+            problems += check_qr_codes(config_path, config, bank, questions_dir, locales_dir)
     summary = ""
     if bank is not None:
         summary = (
@@ -218,6 +220,68 @@ def _check_kiosk_pin(config_path: Path, config: SiteConfig) -> list[Problem]:
             f"run `skillcheck set-pin --config {config_path}`",
         )
     ]
+
+
+def check_qr_codes(
+    config_path: Path, config: SiteConfig, bank: Bank, questions_dir: Path, locales_dir: Path
+) -> list[Problem]:
+    """Draw every QR code the kiosk of this config will draw and name those that do not
+    fit: the help desk, each initiative (config and catalogue) and the result's own,
+    at its longest (the longest level words and month name of each offered language)."""
+    import datetime as dt
+
+    from skillcheck.i18n import load_translators
+    from skillcheck.initiatives import check_catalogue
+    from skillcheck.qr import qr_problem
+    from skillcheck.scoring import LEVEL_WORDS, summary_text
+
+    problems: list[Problem] = []
+    catalogue = questions_dir / "initiatives.toml"
+    catalogue_initiatives, catalogue_help_desk, _ = check_catalogue(catalogue)
+    places = [(config_path, config.help_desk), (catalogue, catalogue_help_desk)]
+    places += [(config_path, i) for i in config.initiatives]
+    places += [(catalogue, i) for i in catalogue_initiatives]
+    for path, initiative in places:
+        url = getattr(initiative, "url", None)
+        if not url:
+            continue
+        why = qr_problem(url)
+        if why:
+            problems.append(Problem(path, _line_with(path, url), f"url {url[:60]!r}…: {why}"))
+    translators = load_translators(locales_dir)
+    for language in config.languages:
+        t = translators.get(language)
+        if t is None:
+            continue
+        levels = {
+            area.number: max(LEVEL_WORDS, key=lambda level: len(t.gettext(LEVEL_WORDS[level])))
+            for area in bank.areas
+        }
+        days = [dt.date(dt.date.today().year, month, 28) for month in range(1, 13)]
+        longest = max(
+            (summary_text(bank, levels, t, day) for day in days),
+            key=lambda text: len(text.encode()),
+        )
+        why = qr_problem(longest, error="l")  # the result screen draws it at level L
+        if why:
+            problems.append(
+                Problem(
+                    config_path,
+                    _line_with(config_path, "languages"),
+                    f"the result's QR code in {language} at its longest: {why} "
+                    "(shorten the area names or level words of that language)",
+                )
+            )
+    return problems
+
+
+def _line_with(path: Path, text: str) -> int:
+    """The first line of `path` that holds `text` (its first 40 characters), else 1."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, line in enumerate(lines, start=1) if text[:40] in line), 1)
 
 
 def _check_read_aloud(config_path: Path, config: SiteConfig, known: Iterable[str]) -> list[Problem]:

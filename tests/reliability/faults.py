@@ -2,14 +2,18 @@
 
     unshare -m --propagation private python faults.py SCENARIO WORKDIR
 
-SCENARIO is "full" (the database's tmpfs filled to the last byte) or "read-only" (the
-database's folder bind-mounted read-only). Prints one JSON object with what happened.
+SCENARIO is "full" (the database's tmpfs filled to the last byte), "read-only" (the
+database's folder bind-mounted read-only) or "spool-full" (the spool alone on a 512 KiB
+tmpfs, filled by the kiosk's own spooling while the database is locked, issue 19).
+Prints one JSON object with what happened.
 Mounts vanish with the namespace, so nothing outside it is ever changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,8 +37,63 @@ def stored(db: Path) -> set[str]:
         conn.close()
 
 
+def spool_full(workdir: Path) -> dict:
+    """Spool until the spool's own disk is full (the last line torn), fill it to the
+    last byte, then give the database back: every acknowledged session must drain."""
+    import sqlite3
+
+    from skillcheck.spool import bad_file
+
+    data, spools = workdir / "data", workdir / "spool"
+    data.mkdir(parents=True, exist_ok=True)
+    spools.mkdir(exist_ok=True)
+    mount("-t", "tmpfs", "-o", "size=512k", "tmpfs", str(spools))
+    db = data / "kiosk.db"
+    store = Store(db, busy_timeout=0.05, spool_folders=[spools])
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer: every save spools
+    acknowledged = []
+    while True:
+        r = record()
+        try:
+            store.spool.append(r)
+        except OSError:
+            break
+        acknowledged.append(r.id)
+    [spool] = [p for p in spools.glob("*.jsonl")]
+    fd = os.open(spool, os.O_WRONLY | os.O_APPEND)
+    with contextlib.suppress(OSError):  # half a session, as a power cut would leave it
+        os.write(fd, b'{"id": "cut sho')
+    os.close(fd)
+    fd = os.open(spools / "filler", os.O_WRONLY | os.O_CREAT)
+    with contextlib.suppress(OSError):  # to the last byte
+        while os.write(fd, b"\0" * 512):
+            pass
+    with contextlib.suppress(OSError):
+        while os.write(fd, b"\0"):
+            pass
+    os.close(fd)
+    holder.execute("ROLLBACK")
+    holder.close()
+    result: dict = {"acknowledged": len(acknowledged)}
+    Store(db, busy_timeout=0.05, spool_folders=[spools])  # the next start, disk still full
+    result["stored_full"] = len(set(acknowledged) & stored(db))
+    result["waiting_full"] = len(Store(db, spool_folders=[spools]).spooled())
+    result["free_full"] = os.statvfs(spools).f_bavail * os.statvfs(spools).f_frsize
+    (spools / "filler").unlink()
+    Store(db, busy_timeout=0.05, spool_folders=[spools])  # space again
+    result["stored_after"] = len(set(acknowledged) & stored(db))
+    result["spool_left_after"] = spool.exists()
+    result["bad_after"] = bad_file(spool).read_text(errors="replace").splitlines()
+    return result
+
+
 def main() -> None:
     scenario, workdir = sys.argv[1], Path(sys.argv[2])
+    if scenario == "spool-full":
+        mount("--make-rprivate", "/")
+        print(json.dumps(spool_full(workdir)))
+        return
     data, spare = workdir / "data", workdir / "spare"
     data.mkdir(parents=True, exist_ok=True)
     spare.mkdir(exist_ok=True)

@@ -87,3 +87,25 @@ def test_stats_reads_an_immutable_database_from_the_command_line(tmp_path):
         subprocess.run(["chattr", "-i", str(db)], check=True)
     assert result.exit_code == 0 and "Sessions 1" in result.output, result.output
     assert backup.exit_code == 0 and "1 sessions backed up" in backup.output
+
+
+def test_a_full_spool_disk_still_drains_into_the_database(tmp_path):
+    """Issue 19, finding 1: the spool on its own 512 KiB disk, filled by the kiosk's own
+    spooling (the last line torn) and then to the last byte; once the database can be
+    written, every acknowledged session reaches it at the next start; the spool is cut
+    down to its torn line in place, which frees the disk, the line is set aside once.
+    Before the fix: 0 stored (setting the torn line aside aborted the whole flush)."""
+    done = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", sys.executable, str(FAULTS),
+         "spool-full", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["acknowledged"] > 500
+    assert result["stored_full"] == result["acknowledged"]
+    assert result["waiting_full"] == 0  # stored, so not counted as waiting
+    assert result["free_full"] > 400 * 1024  # the kiosk can spool again
+    assert result["stored_after"] == result["acknowledged"]
+    assert not result["spool_left_after"]
+    assert len(result["bad_after"]) == 1  # the torn line, set aside once

@@ -77,9 +77,12 @@ def _bar(share: float, width: int = 24) -> str:
 
 def _print_summary(path: Path, filters, summary) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from skillcheck.digcomp import AREA_SHORT_NAMES as AREA_NAMES
+    from skillcheck.plain_text import plain
 
     console = Console(highlight=False)
     # The period asked for; where a bound was not given, the first or last day with data.
@@ -87,7 +90,7 @@ def _print_summary(path: Path, filters, summary) -> None:
     last = filters.until or summary.last_day or "…"
     period = f"{first} … {last}" if summary.sessions or filters.since or filters.until else ""
     period = period or "no sessions"
-    scope = f" · site {filters.site}" if filters.site else ""
+    scope = f" · site {escape(plain(filters.site))}" if filters.site else ""
     console.print(f"[bold]skillcheck stats[/] · {path} · {period}{scope}")
     console.print(
         "[bold]True counts for staff, not for publication[/] "
@@ -145,7 +148,8 @@ def _print_summary(path: Path, filters, summary) -> None:
             part = share(row.completed, row.sessions)
             headline = "" if row.headline is None else f"{row.headline:.1%}"
             table.add_row(
-                row.name,
+                # A name from the database: no escape sequence, no rich markup.
+                Text(plain(row.name)),
                 f"{row.sessions:,}",
                 f"{row.completed:,}",
                 f"{part:.1%}",
@@ -220,7 +224,7 @@ def export(
         database = database_path(db_path, config_path)
         if output is not None:
             # Before anything is read: an export onto the database destroys it.
-            check_output_path(output, sources=(database,))
+            check_output_path(output, kind=fmt, sources=(database,))
         table = export_database(
             database,
             by=by,
@@ -235,7 +239,7 @@ def export(
         else:
             buffer = io.BytesIO()
             write_export(table, buffer, fmt, excel, t)
-            write_output(output, buffer.getvalue(), sources=(database,))
+            write_output(output, buffer.getvalue(), kind=fmt, sources=(database,))
             click.echo(f"{len(table.rows)} rows written to {output}", err=True)
 
 
@@ -267,7 +271,7 @@ def report(
         filters = filters_of(since, until, site)
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
-        check_output_path(output, sources=(database,))
+        check_output_path(output, kind="pdf", sources=(database,))
         with Progress(REPORT_STEPS + 1, "Building the report") as advance:
             db = open_database(database, read_only=True)
             try:
@@ -276,7 +280,7 @@ def report(
                 db.close()
             advance()
             data = render_pdf(figures, t, step=advance)
-        write_output(output, data, sources=(database,))
+        write_output(output, data, kind="pdf", sources=(database,))
         click.echo(f"Report written to {output}", err=True)
 
 

@@ -95,17 +95,18 @@ def set_pin(config_path: Path) -> None:
 
     digits = f"{MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits"
     # Before the PIN is asked: a config that is not valid TOML is not touched.
-    if config_path.exists():
-        try:
+    try:
+        exists = config_path.exists()  # PermissionError when its folder cannot be read
+        if exists:
             tomllib.loads(config_path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            fail(f"{config_path}: not UTF-8 text; nothing was changed")
-        except tomllib.TOMLDecodeError as error:
-            fail(f"{config_path}: not valid TOML ({error}); nothing was changed")
-        except OSError as error:
-            fail(f"{config_path}: cannot be read ({error.strerror}); nothing was changed")
-    elif not config_path.parent.is_dir():
-        fail(f"{config_path}: the folder {config_path.parent} does not exist")
+        elif not config_path.parent.is_dir():
+            fail(f"{config_path}: the folder {config_path.parent} does not exist")
+    except UnicodeDecodeError:
+        fail(f"{config_path}: not UTF-8 text; nothing was changed")
+    except (tomllib.TOMLDecodeError, RecursionError) as error:
+        fail(f"{config_path}: not valid TOML ({error}); nothing was changed")
+    except OSError as error:
+        fail(f"{config_path}: cannot be read ({error.strerror}); nothing was changed")
 
     def check_digits(value: str) -> str:
         if not valid_pin(value):
@@ -118,7 +119,7 @@ def set_pin(config_path: Path) -> None:
     )
     pin_file = pin_file_for(config_path)
     try:
-        if not config_path.exists():
+        if not exists:
             config_path.write_text(
                 "# A skillcheck site config: see examples/site.toml for every key.\n",
                 encoding="utf-8",

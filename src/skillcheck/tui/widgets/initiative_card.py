@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from rich.cells import cell_len
@@ -11,18 +12,21 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-# ISO/IEC 18004 asks for a light margin of 4 modules around a QR code.
-QUIET_ZONE = 4
+from skillcheck.qr import QrTooLong, qr_rows
+
+log = logging.getLogger(__name__)
 
 
 def qr_text(url: str, error: str = "m") -> str:
     """The QR code of `url` as text: two modules per character with half blocks,
     dark on light, with a quiet zone of 4 modules on every side. `error` is segno's
-    error correction level ("l" lets a longer text fit in 80 columns)."""
-    import segno  # only when a result is shown: keeps the start fast
-
-    matrix = segno.make(url, error=error).matrix_iter(scale=1, border=QUIET_ZONE)
-    rows = [list(row) for row in matrix]
+    error correction level ("l" lets a longer text fit in 80 columns). Empty (and
+    logged) when the text is too long for any QR code: `check --config` says so."""
+    try:
+        rows = qr_rows(url, error)
+    except QrTooLong as error_:
+        log.error("no QR code drawn for %r: %s (run `skillcheck check --config`)", url, error_)
+        return ""
     if len(rows) % 2:
         rows.append([0] * len(rows[0]))
     glyphs = {(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}
