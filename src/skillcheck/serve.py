@@ -461,16 +461,17 @@ KIOSK_DRIVER = "skillcheck.tui.browser:KioskWebDriver"
 class VisitAllowance:
     """What one visit may send: a bucket of messages and of bytes, refilled each second.
 
-    A person taps, types a PIN or moves a mouse: at most tens of messages a second,
-    each tens of bytes. A script sending a megabyte of keys in small messages empties
-    the bucket in a fraction of a second, and its visit ends before the kiosk
-    process has more than a few kilobytes of keys to work through.
+    A person taps or types a PIN: a few messages a second, each tens of bytes. A mouse
+    moved fast over the page sends the most, one report (about 30 bytes) per cell
+    crossed, up to about 150 a second while it moves. A script sending a megabyte of
+    keys in small messages empties the bucket in a fraction of a second, and its
+    visit ends before the kiosk process has more than BYTES of keys to work through.
     """
 
-    MESSAGES = 400
-    BYTES = 16 * 1024
-    MESSAGES_PER_SECOND = 100
-    BYTES_PER_SECOND = 4 * 1024
+    MESSAGES = 600
+    BYTES = 24 * 1024
+    MESSAGES_PER_SECOND = 200
+    BYTES_PER_SECOND = 8 * 1024
 
     def __init__(self, clock=time.monotonic) -> None:
         self.clock = clock
