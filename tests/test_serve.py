@@ -478,3 +478,15 @@ def test_serve_ends_on_sigterm_and_takes_every_kiosk_with_it(tmp_path):
         server.kill()
         server.wait()
     assert _gone(_received(record)[0]["pid"])
+
+
+def test_a_mouse_moved_for_a_minute_is_not_a_flood():
+    now = [0.0]
+    allowance = serve.VisitAllowance(clock=lambda: now[0])
+    report = json.dumps(["stdin", "\x1b[<35;120;40M"])  # one cell crossed
+    for _ in range(150 * 60):  # 150 cells a second, for a minute
+        now[0] += 1 / 150
+        assert allowance.take(len(report))
+    # The same reports as fast as a script can send them: refused within a second's worth.
+    taken = sum(allowance.take(len(report)) for _ in range(2000))
+    assert taken < serve.VisitAllowance.MESSAGES

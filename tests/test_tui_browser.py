@@ -44,3 +44,28 @@ def test_the_driver_turns_the_voices_message_into_voices_heard():
     driver.on_meta(VOICES_META, {"type": VOICES_META, "languages": "nl,fr"})
     driver.on_meta(VOICES_META, {"type": VOICES_META, "languages": ["not", "text"]})
     assert [message.languages for message in posted] == [("nl", "fr")]
+
+
+def test_sigterm_records_the_visit_at_once(tmp_path):
+    """serve sends SIGTERM to a kiosk that did not quit when asked (keys waiting ahead
+    of the quit); SIGKILL follows 1.5 s later. The visit is recorded in the signal's
+    handler, before the exit waits its turn behind those keys."""
+    import signal
+    import sqlite3
+
+    from kiosk_driver import start_visit
+
+    def rows() -> list[tuple]:
+        with sqlite3.connect(tmp_path / "sessions.db") as db:
+            return db.execute("SELECT status, items_answered FROM sessions").fetchall()
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "nl")
+            await pilot.press("3", "2")
+            app.end_on_signal(signal.SIGTERM)
+            assert rows() == [("abandoned", 2)]  # before the app has ended
+
+    run(scenario())
+    assert rows() == [("abandoned", 2)]  # once

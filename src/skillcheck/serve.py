@@ -272,6 +272,8 @@ class KioskServer:
         self._script = kiosk_page_script()
         # Tabs whose messages are being forwarded: closed (so their kiosks end) on stop.
         self.sockets: set[web.WebSocketResponse] = set()
+        # Kiosk processes being ended (a task must be held while it runs).
+        self._ending: set[asyncio.Future] = set()
 
     def make_app(self):
         """The web application (routes, headers, shutdown of every kiosk process)."""
@@ -371,10 +373,15 @@ class KioskServer:
         except Exception:
             log.exception("kiosk connection failed")
         finally:
-            # The kiosk process ends (and records an interrupted visit as abandoned).
+            # The kiosk process ends (and records an interrupted visit as abandoned); its
+            # place is free once it has. Shielded: aiohttp may cancel this handler when
+            # the tab goes, and the process must end all the same.
             self.sockets.discard(websocket)
-            await process.stop()
-            self.visitors.discard(process)
+            ending = asyncio.ensure_future(process.stop())
+            self._ending.add(ending)
+            ending.add_done_callback(lambda _: self.visitors.discard(process))
+            ending.add_done_callback(self._ending.discard)
+            await asyncio.shield(ending)
         return websocket
 
     def command_for(self, voices: str | None) -> str:
@@ -454,16 +461,17 @@ KIOSK_DRIVER = "skillcheck.tui.browser:KioskWebDriver"
 class VisitAllowance:
     """What one visit may send: a bucket of messages and of bytes, refilled each second.
 
-    A person taps, types a PIN or moves a mouse: at most tens of messages a second,
-    each tens of bytes. A script sending a megabyte of keys in small messages empties
-    the bucket in a fraction of a second, and its visit ends before the kiosk
-    process has more than a few kilobytes of keys to work through.
+    A person taps or types a PIN: a few messages a second, each tens of bytes. A mouse
+    moved fast over the page sends the most, one report (about 30 bytes) per cell
+    crossed, up to about 150 a second while it moves. A script sending a megabyte of
+    keys in small messages empties the bucket in a fraction of a second, and its
+    visit ends before the kiosk process has more than BYTES of keys to work through.
     """
 
-    MESSAGES = 400
-    BYTES = 16 * 1024
-    MESSAGES_PER_SECOND = 100
-    BYTES_PER_SECOND = 4 * 1024
+    MESSAGES = 600
+    BYTES = 24 * 1024
+    MESSAGES_PER_SECOND = 200
+    BYTES_PER_SECOND = 8 * 1024
 
     def __init__(self, clock=time.monotonic) -> None:
         self.clock = clock
@@ -542,20 +550,34 @@ class KioskProcess(AppService):
         environment["TEXTUAL_DRIVER"] = KIOSK_DRIVER
         return environment
 
+    # The one ending of this process, however many ask for it (the tab's handler and
+    # serve's shutdown may both).
+    _stopping: asyncio.Future | None = None
+
     async def stop(self) -> None:
         """End the kiosk process within STOP_SECONDS, however busy it is.
 
         textual-serve's own stop asks the process to quit and waits for ever: a kiosk
         with a backlog of keys (or a stdin pipe that is full) never gets to the quit.
         Asked first, so an open visit is recorded as abandoned; then SIGTERM, which the
-        kiosk also answers by recording the visit; then SIGKILL.
+        kiosk also answers by recording the visit; then SIGKILL. A caller that is
+        cancelled does not cancel the ending.
         """
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._end())
+        await asyncio.shield(self._stopping)
+
+    async def _end(self) -> None:
         task, process = self._task, self._process
         if task is None or process is None:
             return
+
+        async def asked() -> None:
+            await self.send_meta({"type": "quit"})  # blocks while the pipe is full
+            await process.wait()
+
         try:
-            await asyncio.wait_for(self.send_meta({"type": "quit"}), QUIT_SECONDS)
-            await asyncio.wait_for(asyncio.shield(process.wait()), QUIT_SECONDS)
+            await asyncio.wait_for(asked(), QUIT_SECONDS)
         except (TimeoutError, OSError):
             for sig, seconds in ((signal.SIGTERM, TERM_SECONDS), (signal.SIGKILL, None)):
                 if process.returncode is not None:

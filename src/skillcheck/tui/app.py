@@ -268,8 +268,13 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def end_on_signal(self, number: int) -> None:
         """SIGTERM or SIGHUP: end the normal way, and say in the log why the kiosk
-        ended (from outside: a shutdown, `systemctl stop`, a `timeout`)."""
+        ended (from outside: a shutdown, `systemctl stop`, a `timeout`).
+
+        The visit is recorded at once, not when the exit gets its turn: keys still
+        waiting ahead of it (a flood `serve` cut off) could outlast `serve`'s patience,
+        and a kiosk then killed would record nothing of the visit."""
         log.warning("the kiosk ends: %s received", signal.Signals(number).name)
+        self.record_interrupted()
         self.exit()
 
     def crash_now(self) -> None:
