@@ -17,13 +17,13 @@ Handbook on SDC describes it (docs/facilitators.md cites them):
 - totals are cells of their own, perturbed on their own: a total is not the sum of
   its rows (the offices' practice; adding rows up only adds their noise).
 
-The perturbation table (threshold T, set per network, at least 5; D = 3):
+The perturbation table (threshold T, set per network, at least 5; D = 5):
 
 - a true 0 stays 0 (nobody is described by a zero);
 - a true count n from 1 to T - 1 becomes T with probability n / T, else 0 (so no
   published count lies between 1 and T - 1, and a 0 may hide up to T - 1 visits);
 - a true count n >= T becomes n + d, d uniform on [-k, k] with k = min(D, n - T)
-  (never below T; variance k(k + 1) / 3, 4 for counts of T + 3 and more).
+  (never below T; variance k(k + 1) / 3, 10 for counts of T + 5 and more).
 
 Every step is unbiased: the expected published value is the true value, and its
 variance is `variance(n)`; what a published value allows is `possible_counts`.
@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 KEY_RANGE = 2**32  # keys and cell keys are in [0, KEY_RANGE)
-MAX_NOISE = 3  # D: the largest change of a count at or above the threshold
+MAX_NOISE = 5  # D: the largest change of a count at or above the threshold
 MIN_THRESHOLD = 5  # a network's threshold may not be lower
 DEFAULT_THRESHOLD = 10
 

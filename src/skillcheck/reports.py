@@ -196,6 +196,13 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
 PERCENT_MIN_BASE = 10
 HIDDEN = N_("hidden")
 
+
+def is_shown(measure: str, area: int, completed: int, threshold: int) -> bool:
+    """The one rule: is a released cell printed, given its group's published completed
+    visits (of the same period, scoring version, group and area)? A visits count always
+    is; every other figure only in a group of at least PERCENT_MIN_BASE x threshold."""
+    return (area == VISITS and measure == "sessions") or completed >= PERCENT_MIN_BASE * threshold
+
 # Column headers of the CSV and the PDF, translated by --lang (JSON keeps the codes).
 COLUMN_LABELS: dict[str, str] = {
     "period": N_("period"),
@@ -427,9 +434,11 @@ def build_export(
         counts = [measures.get(c, 0) for c in columns]
         if not any(counts):
             continue
-        hidden = measures.get("completed", 0) < PERCENT_MIN_BASE * threshold
+        done = measures.get("completed", 0)
+        hidden = not is_shown("completed", VISITS, done, threshold)
+        area = int(key[-1]) if with_area else VISITS
         shown = tuple(
-            count if not hidden or column == "sessions" else None
+            count if is_shown(column, area, done, threshold) else None
             for column, count in zip(columns, counts, strict=True)
         )
         rows.append(ExportRow(key, shown, total, hidden))
