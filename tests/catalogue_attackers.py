@@ -269,8 +269,7 @@ def onlooker_attack(db, visits: list[Visit], site: str, prior: Counter) -> dict:
     threshold = network_settings(db).threshold
     dimensions = [(VISITS, 0)] + [(area, n) for n, area in enumerate(AREAS, start=1)]
     values = {
-        (area, position): np.array([r[position] for r in results])
-        for area, position in dimensions
+        (area, position): np.array([r[position] for r in results]) for area, position in dimensions
     }
     raked: dict[tuple, np.ndarray] = {}
 
@@ -304,7 +303,8 @@ def onlooker_attack(db, visits: list[Visit], site: str, prior: Counter) -> dict:
         best = prior_p
         for kind in ("month", "quarter", "year"):
             period = next(
-                p for p in [visit.day[:7], _quarter(visit.day), visit.day[:4]]
+                p
+                for p in [visit.day[:7], _quarter(visit.day), visit.day[:4]]
                 if period_kind(p) == kind
             )
             if period not in periods:
@@ -346,4 +346,3 @@ def published_error(db, rng: random.Random, draws: int, select) -> float:
             if select(c, truth[key]):
                 squared.append(((c.value - truth[key]) / truth[key]) ** 2)
     return float(np.sqrt(np.mean(squared)))
-

@@ -20,7 +20,7 @@ from skillcheck.releases import (
     publish,
     released_periods,
 )
-from skillcheck.reports import OptionError, Filters, build_export, write_csv
+from skillcheck.reports import Filters, OptionError, build_export, write_csv
 from skillcheck.store import open_database
 
 TODAY = dt.date(2025, 5, 20)  # April closes on May 14 + 1 with the default 14 days

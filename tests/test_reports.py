@@ -284,9 +284,7 @@ def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
                     for area, level in s.levels.items():
                         measures += [(area, "completed"), (area, level)]
                 for area, measure in measures:
-                    cell = expected.setdefault(
-                        (period, 1, grouping, value, area, measure), [0, 0]
-                    )
+                    cell = expected.setdefault((period, 1, grouping, value, area, measure), [0, 0])
                     cell[0] += 1
                     cell[1] += keys[s.id]
     got = {row[:6]: row[6] for row in db.execute("SELECT * FROM released_cells")}

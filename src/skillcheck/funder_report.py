@@ -40,7 +40,7 @@ TOO_FEW = N_(
 )
 QUIETER_SITE = N_(
     "A site with few visits gets its figures per quarter or per year: ask for a "
-    "longer period (for example --period {year})."
+    "quarter or for the whole year {year}."
 )
 NOTHING_PUBLISHED = N_(
     "Nothing has been published for this period yet. Figures are published only for "
@@ -54,7 +54,7 @@ LEVELS_TITLE = N_("Level reached per area (completed visits)")
 VISITS_AXIS = N_("visits")
 SHARE_AXIS = N_("at least basic %")
 LEVEL_NAMES = {"none": N_("not yet basic"), "basic": N_("basic"), "above_basic": N_("above basic")}
-QUARTER_LABEL = N_("quarter {quarter} {year}")
+QUARTER_LABEL = N_("Q{quarter} {year}")
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def month_label(month: str, t: Translator) -> str:
 
 
 def period_label(period: str, t: Translator) -> str:
-    """A period in words: "mars 2026", "quarter 1 2026", "2026"."""
+    """A period in words: "mars 2026", "T1 2026", "2026"."""
     kind = period_kind(period)
     if kind == "year":
         return period
@@ -197,7 +197,7 @@ def draw_report(
 
     # Trend: the released months of the period's year, visits as bars, the headline share
     # as a line on its own axis where the month is large enough to show it.
-    trend = figure.add_axes((0.1, 0.56, 0.78, 0.23))
+    trend = figure.add_axes((0.1, 0.6, 0.78, 0.2))
     months = [
         r for r in figures.months.rows if not r.is_total and r.key[1] == figures.scoring_version
     ]
@@ -222,7 +222,7 @@ def draw_report(
 
     # Levels per area: one stacked horizontal bar per area, in percent of the area's
     # own published completed visits (a cell of its own).
-    levels = figure.add_axes((0.3, 0.3, 0.6, 0.18))
+    levels = figure.add_axes((0.3, 0.39, 0.6, 0.15))
     area_columns = figures.areas.count_columns
     names = [t.gettext(AREA_SHORT_NAMES[a]) for a in AREAS]
     left = [0.0] * len(AREAS)
@@ -245,20 +245,18 @@ def draw_report(
     levels.xaxis.set_major_formatter(_number_ticks(t))
     levels.invert_yaxis()
     levels.set_title(t.gettext(LEVELS_TITLE), fontsize=11, loc="left")
-    levels.legend(
-        loc="lower center", bbox_to_anchor=(0.4, -0.45), ncol=3, fontsize=8, frameon=False
-    )
+    levels.legend(loc="lower center", bbox_to_anchor=(0.4, -0.5), ncol=3, fontsize=8, frameon=False)
     step()
-    _notes(fig_text, visits_table, t, 0.2)
+    _notes(fig_text, visits_table, t, 0.28)
     return figure
 
 
 def _notes(fig_text, table: ExportTable, t: Translator, y: float) -> None:
     """The notes (how far from the truth, caveat, context), wrapped to the page."""
-    for line in notes(table, t):
-        wrapped = textwrap.fill(line, 118)
-        fig_text(0.07, y, wrapped, fontsize=8, va="top", color="#222222")
-        y -= 0.0125 * (wrapped.count("\n") + 1) + 0.008
+    for line in notes(table, t, marks=False):
+        wrapped = textwrap.fill(line, 128)
+        fig_text(0.07, y, wrapped, fontsize=7.5, va="top", color="#222222")
+        y -= 0.0115 * (wrapped.count("\n") + 1) + 0.006
 
 
 def render_pdf(

@@ -203,6 +203,7 @@ def is_shown(measure: str, area: int, completed: int, threshold: int) -> bool:
     is; every other figure only in a group of at least PERCENT_MIN_BASE x threshold."""
     return (area == VISITS and measure == "sessions") or completed >= PERCENT_MIN_BASE * threshold
 
+
 # Column headers of the CSV and the PDF, translated by --lang (JSON keeps the codes).
 COLUMN_LABELS: dict[str, str] = {
     "period": N_("period"),
@@ -525,9 +526,10 @@ def share_error_points(table: ExportTable) -> float | None:
     return worst
 
 
-def notes(table: ExportTable, t: Translator) -> list[str]:
+def notes(table: ExportTable, t: Translator, marks: bool = True) -> list[str]:
     """The lines that go with every published table: how far its figures can be from
-    the truth (by design), what is hidden, the caveat and the context."""
+    the truth (by design), what is hidden (`marks`: the table shows the word), the
+    caveat and the context."""
     threshold = table.min_count
     design = PerturbationTable(threshold)
     lines = [t.gettext(RELEASE_NOTE)]
@@ -559,7 +561,7 @@ def notes(table: ExportTable, t: Translator) -> list[str]:
         lines.append(t.gettext(SHARE_NOTE).format(points=t.format_number(round(points, 1))))
     if any(row.is_total for row in table.rows):
         lines.append(t.gettext(TOTALS_NOTE))
-    if any(row.hidden for row in table.rows):
+    if marks and any(row.hidden for row in table.rows):
         lines.append(t.gettext(HIDDEN_NOTE).format(hidden=t.gettext(HIDDEN), base=table.min_base))
     return [*lines, t.gettext(DSI_CAVEAT), *context_lines(t)]
 

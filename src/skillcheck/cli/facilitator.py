@@ -84,10 +84,9 @@ def _print_summary(path: Path, filters, summary) -> None:
     console = Console(highlight=False)
     # First, before any number: whose figures these are (issue 21).
     console.print(
-        "[bold]True counts: staff data, for this site's staff and the network's "
-        "coordinator only; never publish or pass them on[/] "
-        "(published figures: `skillcheck publish`, then `export` or `report`)."
+        "[bold]True counts, for this site's staff and coordinator only: never publish them.[/]"
     )
+    console.print("Published figures: `skillcheck publish`, then `export` or `report`.")
     # The period asked for; where a bound was not given, the first or last day with data.
     first = filters.since or summary.first_day or "…"
     last = filters.until or summary.last_day or "…"
