@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillcheck import migrations, schema
+from skillcheck.paths import create_private_file
 from skillcheck.store import (
     StoreError,
     open_database,
@@ -154,6 +155,7 @@ def backup_database(
     db = open_database(source, read_only=True, require_current=False)
     try:
         conn = db.conn
+        create_private_file(destination)  # staff data: 0600 before SQLite writes to it
         copy = sqlite3.connect(destination)
         try:
             conn.execute("BEGIN")
