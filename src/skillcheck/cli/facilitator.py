@@ -410,7 +410,7 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
     echo = click.echo
     total = sum(report.visits.values())
     echo(f"skillcheck items · {path}")
-    period = f"{since or '…'} … {until or '…'}" if since or until else "all days"
+    period = f"{since or '…'} … {until}"  # until: given, or the last closed day
     echo(f"Bank {report.bank_version} · {period}")
     by_language = ", ".join(f"{k} {v:,}" for k, v in report.visits.items())
     echo(f"Completed visits {total:,}" + (f" ({by_language})" if total else ""))
