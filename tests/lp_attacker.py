@@ -33,9 +33,12 @@ class Result:
     targets: int  # small true counts attacked
     pinned: list  # those recovered exactly
     solves: int
+    undecided: list  # the solver found no point within its time limit (bench sizes)
 
 
-def attack(catalogue: Catalogue, table: PerturbationTable, exact: bool = False) -> Result:
+def attack(
+    catalogue: Catalogue, table: PerturbationTable, exact: bool = False, time_limit: float = 60
+) -> Result:
     """Min and max of every small true count given every printed figure.
 
     `exact=True` models publishing true counts (to show the attacker's strength).
@@ -68,23 +71,26 @@ def attack(catalogue: Catalogue, table: PerturbationTable, exact: bool = False) 
         if 0 < true < threshold:
             targets.setdefault((column,), (f"finest {cell}", true))
     pending = dict(targets)
-    pinned, solves = [], 0
+    pinned, undecided, solves = [], [], 0
 
-    def solve(objective: np.ndarray) -> None:
+    def solve(objective: np.ndarray) -> bool:
         nonlocal solves
         result = milp(
             objective,
             constraints=constraints,
             integrality=integrality,
             bounds=bounds,
-            options={"time_limit": 60},
+            options={"time_limit": time_limit},
         )
         solves += 1
-        assert result.status == 0, f"the truth is feasible, yet: {result.message}"
+        if result.x is None:  # no point found in time: say so, never count it as safe
+            assert result.status == 1, f"the truth is feasible, yet: {result.message}"
+            return False
         point = np.round(result.x)
         for other in list(pending):
             if int(point[list(other)].sum()) != pending[other][1]:
                 del pending[other]
+        return True
 
     # First push every pending count up, then down, with random weights: each solution
     # is a whole table of true counts consistent with everything printed, and every
@@ -103,11 +109,15 @@ def attack(catalogue: Catalogue, table: PerturbationTable, exact: bool = False) 
         for sign in (1, -1):  # maximise, then minimise
             objective = np.zeros(n)
             objective[list(columns)] = -sign
-            solve(objective)
+            if not solve(objective):
+                undecided.append((name, true))
+                del pending[columns]
+                moved = True
+                break
             if columns not in pending:
                 moved = True
                 break
         if not moved:
             pinned.append((name, true))
             del pending[columns]
-    return Result(len(targets), pinned, solves)
+    return Result(len(targets), pinned, solves, undecided)

@@ -543,9 +543,9 @@ def notes(table: ExportTable, t: Translator, marks: bool = True) -> list[str]:
                 threshold=threshold,
                 noise=design.max_noise,
                 typical=t.format_number(round(design.typical_error, 1)),
-                worst=t.format_percent(design.max_noise / smallest),
+                worst=t.format_percent(design.max_noise / smallest, 1),
                 smallest=t.format_number(smallest),
-                best=t.format_percent(design.max_noise / largest),
+                best=t.format_percent(design.max_noise / largest, 1),
                 largest=t.format_number(largest),
             )
         )
