@@ -228,7 +228,7 @@ def draw_report(
     left = [0.0] * len(AREAS)
     # Lowest first; more colours than levels, so a longer scale (scoring v3) still draws.
     palette = ("#fdae6b", "#9ecae1", "#3182bd", "#08519c", "#6baed6", "#c6dbef")
-    colours = dict(zip(LEVELS, palette[: len(LEVELS)], strict=True))
+    colours = {level: palette[i % len(palette)] for i, level in enumerate(LEVELS)}
     for level in LEVELS:
         widths = []
         for area in AREAS:

@@ -594,7 +594,8 @@ def write_csv(
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n")
     header = [*table.key_columns, *table.count_columns, *table.percent_columns]
-    writer.writerow([t.gettext(COLUMN_LABELS[c]) for c in header])
+    # A category or level of a newer scoring version without a label keeps its code.
+    writer.writerow([t.gettext(COLUMN_LABELS.get(c, c)) for c in header])
     hidden = t.gettext(HIDDEN)
     for row in table.rows:
         shares = []
