@@ -66,6 +66,10 @@ class Catalogue:
     finest: list[tuple]  # (month, version, site, region, language, area, kind)
     finest_truth: np.ndarray
     ties: np.ndarray  # rows: sum of categories - sum of levels of an area = 0
+    # Released but never printed (the one rule hides them): targets, not observations.
+    hidden: list[tuple] = ()
+    hidden_truth: np.ndarray = None
+    hidden_matrix: np.ndarray = None
 
     @classmethod
     def read(cls, db) -> Catalogue:
@@ -108,7 +112,12 @@ class Catalogue:
             (c.period, c.scoring_version, c.grouping, c.group_value, c.area, c.measure)
             for c in released
         ]
-        matrix = np.zeros((len(cells), len(finest)))
+        printed = set(cells)
+        hidden = sorted(
+            (c.period, c.scoring_version, c.grouping, c.group_value, c.area, c.measure)
+            for c in read_cells(db, periods, GROUPINGS)
+        )
+        hidden = [c for c in hidden if c not in printed]
         # The places each (period, version, grouping, value) adds up, found once.
         members: dict[tuple, list[tuple]] = defaultdict(list)
         for place in places:
@@ -121,11 +130,16 @@ class Catalogue:
                     ("network", ""), ("site", site), ("region", region), ("language", language)
                 ):  # fmt: skip
                     members[(period, version, grouping, value)].append(place)
-        for row, (period, version, grouping, value, area, measure) in enumerate(cells):
-            kinds = cell_kinds(area, measure)
-            for place in members[(period, version, grouping, value)]:
-                for kind in kinds:
-                    matrix[row, index[(*place, *kind)]] = 1
+        def equations(chosen: list[tuple]) -> np.ndarray:
+            out = np.zeros((len(chosen), len(finest)))
+            for row, (period, version, grouping, value, area, measure) in enumerate(chosen):
+                kinds = cell_kinds(area, measure)
+                for place in members[(period, version, grouping, value)]:
+                    for kind in kinds:
+                        out[row, index[(*place, *kind)]] = 1
+            return out
+
+        matrix = equations(cells)
         ties = []
         for place in places:
             categories = [index[(*place, VISITS, c)] for c in CATEGORIES]
@@ -142,6 +156,9 @@ class Catalogue:
             finest=finest,
             finest_truth=finest_truth,
             ties=np.array(ties),
+            hidden=hidden,
+            hidden_truth=np.array([truth[c] for c in hidden], dtype=float),
+            hidden_matrix=equations(hidden),
         )
 
 
@@ -208,8 +225,21 @@ def averaging_attack(db, rng: random.Random, draws: int) -> dict:
     )
     weighted = a.T / believed
     covariance = np.linalg.pinv(weighted @ a, hermitian=True)
-    to_cells = catalogue.matrix @ null
-    small = [r for r, t in enumerate(catalogue.truth) if 0 < t < threshold]
+    # Targets: every small count of a printed cell, and of a released cell the rule
+    # hides whose value the printed cells determine (estimable: in their span).
+    to_cells = np.vstack([catalogue.matrix, catalogue.hidden_matrix]) @ null
+    truth = np.concatenate([catalogue.truth, catalogue.hidden_truth])
+    names = list(catalogue.cells) + list(catalogue.hidden)
+    projector = covariance @ (weighted @ a)  # onto the span of the printed figures
+    small = []
+    for r, t in enumerate(truth):
+        if not 0 < t < threshold:
+            continue
+        if r >= len(catalogue.cells) and not np.allclose(
+            to_cells[r] @ projector, to_cells[r], atol=1e-6
+        ):
+            continue  # not determined by the printed figures: no unbiased estimate exists
+        small.append(r)
     estimator = to_cells[small] @ (covariance @ weighted)  # published -> small estimates
     true_variance = np.array([table.variance(int(catalogue.truth[r])) for r in rows])
     standard_errors = np.sqrt((estimator**2) @ true_variance)
@@ -220,13 +250,14 @@ def averaging_attack(db, rng: random.Random, draws: int) -> dict:
             publish(db, _today(db))
         published = published_values(db, catalogue.cells)
         estimates = estimator @ published[rows]
-        squared += list((estimates - catalogue.truth[small]) ** 2)
+        squared += list((estimates - truth[small]) ** 2)
     return {
         "small_counts": len(small),
+        "hidden_small_counts": sum(r >= len(catalogue.cells) for r in small),
         "rmse": float(np.sqrt(np.mean(squared))) if squared else float("nan"),
         "lowest_standard_error": float(standard_errors.min()) if small else float("nan"),
         "lowest": sorted(
-            (round(float(e), 2), catalogue.cells[r], int(catalogue.truth[r]))
+            (round(float(e), 2), names[r], int(truth[r]))
             for e, r in zip(standard_errors, small, strict=True)
         )[:8],
         "draws": draws,
