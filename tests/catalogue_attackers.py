@@ -130,6 +130,7 @@ class Catalogue:
                     ("network", ""), ("site", site), ("region", region), ("language", language)
                 ):  # fmt: skip
                     members[(period, version, grouping, value)].append(place)
+
         def equations(chosen: list[tuple]) -> np.ndarray:
             out = np.zeros((len(chosen), len(finest)))
             for row, (period, version, grouping, value, area, measure) in enumerate(chosen):

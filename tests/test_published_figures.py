@@ -121,7 +121,7 @@ def test_figures_are_precise_where_coordinators_need_them(db):
 def test_a_network_of_twelve_sites_gets_its_months_within_half_a_percent(tmp_path):
     rng = random.Random(12)
     sites = [published_data.Site(f"Site {n}", 5, "brussels") for n in range(12)]
-    visits = published_data.generate(rng, sites, YEAR, 120)
+    visits = published_data.generate(rng, sites, YEAR, 90)
     db = published_data.store(tmp_path / "network.db", visits)
     try:
         publish(db, dt.date.today())
