@@ -220,8 +220,7 @@ def draw_report(
     share_axis.set_ylabel(t.gettext(SHARE_AXIS))
     step()
 
-    # Levels per area: one stacked horizontal bar per area, in percent of the area's
-    # own published completed visits (a cell of its own).
+    # Levels per area: one stacked horizontal bar per area, in percent.
     levels = figure.add_axes((0.3, 0.39, 0.6, 0.15))
     area_columns = figures.areas.count_columns
     names = [t.gettext(AREA_SHORT_NAMES[a]) for a in AREAS]
@@ -233,9 +232,12 @@ def draw_report(
         widths = []
         for area in AREAS:
             area_row = figures.row(figures.areas, area)
-            done = area_row.value(area_columns, "completed") if area_row else 0
-            count = area_row.value(area_columns, level) if area_row else 0
-            widths.append(100 * (count or 0) / done if done else 0.0)
+            # Shares of the published levels' sum: each cell is perturbed on its own,
+            # so the levels need not add up to the area's completed visits, and a bar
+            # of shares that stops short of 100 would look like missing people.
+            counts = [area_row.value(area_columns, lv) or 0 for lv in LEVELS] if area_row else []
+            count = area_row.value(area_columns, level) or 0 if area_row else 0
+            widths.append(100 * count / sum(counts) if sum(counts) else 0.0)
         levels.barh(
             names, widths, left=left, color=colours[level],
             label=t.gettext(LEVEL_NAMES.get(level, level)),
