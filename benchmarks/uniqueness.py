@@ -1,6 +1,6 @@
 """How many stored sessions someone could single out: the share unique on what they know.
 
-    .venv/bin/python benchmarks/uniqueness.py [--per-day 5,10,25,100] [--sites 12] [--days 60]
+    .venv/bin/python benchmarks/uniqueness.py [--per-day 1,2,5,10,25,100] [--sites 12] [--days 60]
 
 Builds realistic databases with benchmarks/build_db.py (--per-day sessions per site and
 day on average, weekends lighter) and counts, for each set of quasi-identifiers below,
@@ -9,8 +9,11 @@ result (category, levels, answers) anyone holding the database can read off once
 know those fields about a person. Schema 4 kept the exact `duration_minutes` (issue 11
 measured 87.5 % on 200,000 sessions), schema 5 a band (under 5, 5 to 10, over 10
 minutes), schema 6 no duration; the generator hands over each session's minutes for
-the older ones. docs/facilitators.md ("How unique is a stored session?") has the
-figures.
+the older ones. Uniqueness is not all: a visitor need not be unique to be read. For
+each set it also counts **homogeneity**, the share of completed sessions whose group
+(everyone sharing those fields) all have the same overall category (the category is
+learned) or the same whole result, category and level in every area (the whole result
+is learned). docs/facilitators.md ("How unique is a stored session?") has the figures.
 """
 
 from __future__ import annotations
@@ -58,33 +61,58 @@ def band(minutes: int) -> str:
     return "under_5" if minutes < 5 else "5_to_10" if minutes <= 10 else "over_10"
 
 
-def unique_shares(database: Path, minutes: dict[str, int]) -> dict[str, tuple[float, float]]:
-    """Per quasi-identifier set: (share of all sessions, share of completed ones) unique."""
+def unique_shares(database: Path, minutes: dict[str, int]) -> dict[str, tuple[float, ...]]:
+    """Per quasi-identifier set: (share of all sessions unique, share of completed ones
+    unique, share of completed ones whose category is learned, whose whole result is)."""
     conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
         rows = [dict(r) for r in conn.execute("SELECT * FROM sessions")]
+        levels: dict[str, list[tuple[int, str]]] = {}
+        for session_id, area, level in conn.execute(
+            "SELECT session_id, area, level FROM area_results ORDER BY 1, 2"
+        ):
+            levels.setdefault(session_id, []).append((area, level))
     finally:
         conn.close()
     for row in rows:
         row["minutes"] = minutes[row["id"]]
         row["band"] = band(row["minutes"])
         row["items_if_abandoned"] = row["items_answered"] if row["status"] == "abandoned" else None
+        row["whole_result"] = (row["category"], tuple(levels.get(row["id"], ())))
     completed = sum(r["status"] == "completed" for r in rows)
     shares = {}
     for name, fields in QUASI_IDENTIFIERS.items():
         keys = [tuple(r[f] for f in fields) for r in rows]
         seen = Counter(keys)
+        categories: dict[tuple, set] = {}
+        results: dict[tuple, set] = {}
+        for key, row in zip(keys, rows, strict=True):
+            if row["status"] == "completed":
+                categories.setdefault(key, set()).add(row["category"])
+                results.setdefault(key, set()).add(row["whole_result"])
         alone = [seen[k] == 1 for k in keys]
-        pairs = zip(alone, rows, strict=True)
-        alone_completed = sum(a for a, r in pairs if r["status"] == "completed")
-        shares[name] = (sum(alone) / len(rows), alone_completed / completed if completed else 0.0)
+        done = [
+            (k, a) for k, a, r in zip(keys, alone, rows, strict=True) if r["status"] == "completed"
+        ]
+        alone_completed = sum(a for _, a in done)
+        # Learned: every completed session sharing the fields has the same value (a group
+        # of one included); abandoned sessions of the group carry no result to confuse.
+        category_learned = sum(len(categories[k]) == 1 for k, _ in done)
+        result_learned = sum(len(results[k]) == 1 for k, _ in done)
+        shares[name] = (
+            sum(alone) / len(rows),
+            *(
+                n / completed if completed else 0.0
+                for n in (alone_completed, category_learned, result_learned)
+            ),
+        )
     return shares
 
 
 def build_and_measure(
     folder: Path, per_day: int, *, sites: int = 12, days: int = 60, seed: int = 2025
-) -> tuple[int, dict[str, tuple[float, float]]]:
+) -> tuple[int, dict[str, tuple[float, ...]]]:
     """A database of about `per_day` sessions per site and day; (sessions, shares)."""
     sys.path.insert(0, str(HERE))
     from build_db import build
@@ -107,7 +135,7 @@ def build_and_measure(
 def main(argv: list[str] | None = None) -> None:
     """Print one table per traffic level (Markdown, for docs/facilitators.md)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-day", default="5,10,25,100", help="sessions per site and day")
+    parser.add_argument("--per-day", default="1,2,5,10,25,100", help="sessions per site and day")
     parser.add_argument("--sites", type=int, default=12)
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--seed", type=int, default=2025)
@@ -118,16 +146,18 @@ def main(argv: list[str] | None = None) -> None:
             build_and_measure(Path(folder), n, sites=args.sites, days=args.days, seed=args.seed)
             for n in levels
         ]
-    header = " | ".join(f"{n}/site/day ({s:,})" for n, (s, _) in zip(levels, results, strict=True))
-    print(f"| unique on | {header} |")
-    print("|---|" + "---|" * len(levels))
-    for name in QUASI_IDENTIFIERS:
-        cells = " | ".join(
-            f"{100 * shares[name][0]:.1f} % ({100 * shares[name][1]:.1f} %)"
-            for _, shares in results
+    for (sessions, shares), n in zip(results, levels, strict=True):
+        print(f"\n{n} a site a day ({sessions:,} sessions)\n")
+        print(
+            "| a holder of the database who knows | unique | unique (completed) "
+            "| category learned | whole result learned |"
         )
-        print(f"| {name} | {cells} |")
-    print("(in brackets: the share of completed sessions, the ones that carry a result)")
+        print("|---|---|---|---|---|")
+        for name in QUASI_IDENTIFIERS:
+            cells = " | ".join(f"{100 * share:.1f} %" for share in shares[name])
+            print(f"| {name} | {cells} |")
+    print("\n(learned: every completed session sharing those fields has the same category,")
+    print("or the same category and level in every area; a unique session included)")
 
 
 if __name__ == "__main__":

@@ -47,7 +47,9 @@ SLOW_GROUPS = (
     "test_tui_screens.py::test_every_screen_fits[fr-120x40]",
     "test_tui_screens.py::test_every_screen_fits[en-120x40]",
     "test_tui_screens.py::test_every_screen_fits[de-120x40]",
-    "test_disclosure.py::test_the_lp_attacker",  # a linear program over many exports
+    # the attackers on a year of a generated network's released figures (issue 21)
+    "test_published_figures.py",
+    "test_releases.py::test_two_exports_bracketing_one_visit",  # 200 trials
     "test_item_statistics.py",  # a generated database of many visits, two planted faults
 )
 

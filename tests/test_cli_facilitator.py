@@ -16,7 +16,8 @@ from skillcheck.cli import cli
 from skillcheck.store import SCHEMA_VERSION, SessionRecord, open_database, save_session
 
 
-def make_db(path, n=30, site="Gent", terminal="t1"):
+def make_db(path, n=30, site="Gent", terminal="t1", released=True):
+    """Sessions of March 2025, released by `publish` (that month has long closed)."""
     # Seeded cell keys: with ~1 visit a day, the random keys alone decide whether a
     # month's published count is 0 (one run in four had no March row at all).
     keys = random.Random(f"{site}-{terminal}-{n}")
@@ -24,6 +25,9 @@ def make_db(path, n=30, site="Gent", terminal="t1"):
     with mock.patch.object(migrations, "new_cell_key", lambda: keys.randrange(2**32)):
         fill(db, n, site, terminal)
     db.close()
+    if released:
+        result = CliRunner().invoke(cli, ["publish", "--db", str(path)])
+        assert result.exit_code == 0, result.output
     return path
 
 
@@ -62,9 +66,12 @@ def db(tmp_path):
 def test_stats(runner, db):
     result = runner.invoke(cli, ["stats", "--db", str(db)])
     assert result.exit_code == 0, result.output
+    # The first line says whose figures these are, before any number.
+    first = result.output.splitlines()[0]
+    assert first.startswith("True counts, for this site's staff and coordinator only")
     assert "Sessions 30 · completed 27 (90.0%)" in result.output
     assert "Level per area" in result.output and "By site" in result.output
-    assert "not for publication" in result.output and "By region" in result.output
+    assert "By region" in result.output
     assert "At least basic skills: 100.0%" in result.output  # true counts, for staff
     assert "Digital Skills Indicator" in result.output and "80%" in result.output
     result = runner.invoke(cli, ["stats", "--db", str(db), "--since", "2025-04-01"])
@@ -79,26 +86,39 @@ def test_stats_carries_the_dsi_caveat(runner, db):
     assert " ".join(DSI_CAVEAT.split()) in " ".join(result.output.split())
 
 
-def test_export_csv_json_excel(runner, db, tmp_path):
+def test_publish_then_export_csv_json_excel(runner, tmp_path):
+    db = make_db(tmp_path / "k.db", 300, released=False)
+    # Before any publish: the export prints no figure, and says why.
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv"])
+    assert result.exit_code == 0 and "Nothing is published for these dates yet" in result.output
+    assert len(result.output.splitlines()[1]) == 0  # the header, then the notes
+    result = runner.invoke(cli, ["publish", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "threshold 10, periods close 14 days after their end" in result.output
+    assert "Release 1: 3 periods (2025-03, 2025-Q1, 2025)" in result.output
+    result = runner.invoke(cli, ["publish", "--db", str(db)])
+    assert "Nothing to release" in result.output
     result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "--by", "month"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("period,partial period,visits,completed,abandoned")
-    assert lines[1].startswith("2025-03,,")
-    assert "<10" not in result.output
+    assert lines[0].startswith("period,scoring version,visits,completed,abandoned")
+    assert lines[1].startswith("2025-03,1,")
     out = tmp_path / "e.csv"
     args = ["export", "--db", str(db), "--format", "csv", "--excel", "-o", str(out)]
     assert runner.invoke(cli, args + ["--group", "language", "--lang", "nl"]).exit_code == 0
-    assert out.read_bytes().startswith("\ufeffperiode;taal;onvolledige periode;bezoeken".encode())
+    assert out.read_bytes().startswith("\ufeffperiode;versie van de berekening;taal".encode())
+    assert out.stat().st_mode & 0o777 == 0o600
     result = runner.invoke(cli, ["export", "--db", str(db), "--format", "json", "--group", "area"])
     doc = json.loads(result.output)
-    assert doc["key_columns"] == ["period", "area"] and len(doc["rows"]) == 10
+    assert doc["key_columns"] == ["period", "scoring", "area"] and len(doc["rows"]) == 5
     config = tmp_path / "site.toml"
     config.write_text(f'database = "{db}"\ndefault_language = "fr"\n', encoding="utf-8")
     result = runner.invoke(cli, ["export", "--config", str(config), "--format", "csv"])
-    assert result.output.startswith("période,période partielle,visites")
+    assert result.output.startswith("période,version du calcul,visites")
     result = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "--site", "Gnet"])
     assert result.exit_code == 2 and "known sites: Gent" in result.output
+    result = runner.invoke(cli, ["publish", "--db", str(db), "--min-count", "8"])
+    assert result.exit_code == 2 and "can only be raised" in result.output
 
 
 def test_report_pdf_in_three_languages(runner, tmp_path):
@@ -114,7 +134,7 @@ def test_report_pdf_in_three_languages(runner, tmp_path):
     for lang, title in titles.items():
         pdf = tmp_path / f"report-{lang}.pdf"
         args = ["report", "--db", str(db), "--lang", lang, "-o", str(pdf)]
-        args += ["--since", "2025-03-03", "--until", "2025-03-31"]
+        args += ["--period", "2025-03"]
         result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
         assert result.output == f"Report written to {pdf}\n"  # no progress bar when piped
@@ -171,7 +191,11 @@ def test_config_names_the_database(runner, db, tmp_path):
         (["stats", "--db", "{junk}"], "not an SQLite database"),
         (["stats", "--db", "{db}", "--since", "2025-03-10", "--until", "2025-03-01"], "after"),
         (["stats", "--db", "{db}", "--since", "2025-02-30"], "not a date"),
-        (["export", "--db", "{db}", "--format", "csv", "--min-count", "4"], "at least 5"),
+        (["export", "--db", "{db}", "--format", "csv", "--min-count", "4"], "only be raised"),
+        (["publish", "--db", "{db}", "--min-count", "4"], "at least 5"),
+        (["report", "--db", "{db}", "--period", "2025-13", "-o", "r.pdf"], "not a period"),
+        (["export", "--db", "{db}", "--format", "csv", "--by", "day"], "--by"),
+        (["items", "--db", "{db}", "--until", "2099-01-01"], "closed periods only"),
         (["export", "--db", "{db}", "--format", "csv", "--group", "name"], "unknown group"),
         (["export", "--db", "{db}", "--format", "json", "--excel"], "--excel"),
         (["merge", "--into", "{tmp}/all.db", "{newer}"], "newer than this skillcheck"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from sample_records import make
 from skillcheck.funder_report import _number_ticks, draw_report, month_label, report_figures
-from skillcheck.reports import Filters, report_translator
+from skillcheck.releases import publish
+from skillcheck.reports import report_translator
 from skillcheck.store import open_database, save_sessions
 
 NNBSP = "\u202f"  # the group separator of fr_BE
@@ -21,23 +24,20 @@ def figures(tmp_path_factory):
     days += [f"2026-02-{1 + i % 28:02d}" for i in range(600)]
     days += [f"2026-03-{1 + i % 20:02d}" for i in range(400)]
     save_sessions(db, [make(day=day) for day in days])
+    publish(db, dt.date(2026, 12, 1))
     try:
-        yield report_figures(db, Filters(since="2026-01-01", until="2026-03-20"))
+        yield report_figures(db, "2026-Q1")
     finally:
         db.close()
 
 
 EXPECTED = {
     # language: (month ticks, thousands on the visits axis, the period line)
-    "fr": (
-        ["janv. 2026", "févr. 2026", "mars 2026*"],
-        f"2{NNBSP}000",
-        "1 janvier 2026 – 20 mars 2026",
-    ),
-    "nl": (["jan 2026", "feb 2026", "mrt 2026*"], "2.000", "1 januari 2026 – 20 maart 2026"),
-    "de": (["Jan. 2026", "Feb. 2026", "März 2026*"], "2.000", "1. Januar 2026 – 20. März 2026"),
-    # English as written in Belgium (en_BE): day first, decimal comma.
-    "en": (["Jan 2026", "Feb 2026", "Mar 2026*"], "2.000", "1 January 2026 – 20 March 2026"),
+    "fr": (["janv. 2026", "févr. 2026", "mars 2026"], f"2{NNBSP}000", "T1 2026"),
+    "nl": (["jan 2026", "feb 2026", "mrt 2026"], "2.000", "1e kwartaal 2026"),
+    "de": (["Jan. 2026", "Feb. 2026", "März 2026"], "2.000", "1. Quartal 2026"),
+    # English as written in Belgium (en_BE): decimal comma.
+    "en": (["Jan 2026", "Feb 2026", "Mar 2026"], "2.000", "Q1 2026"),
 }
 
 
@@ -68,3 +68,40 @@ def test_axis_numbers_use_the_languages_decimal_mark(language, expected):
 
 def test_month_label():
     assert month_label("2026-01", report_translator("fr")) == "janv. 2026"
+
+
+def _texts(figure) -> str:
+    return " ".join(text.get_text() for text in figure.texts)
+
+
+def test_a_small_period_hides_share_completion_and_bars_together(tmp_path):
+    """Issue 23: one rule hides the headline, the completion and the area bars, says why
+    in the report's language, and prints no hidden number; no chart is drawn."""
+    db = open_database(tmp_path / "small.db")
+    save_sessions(db, [make(day=f"2026-01-{1 + i % 28:02d}") for i in range(40)])
+    publish(db, dt.date(2026, 12, 1))
+    figures = report_figures(db, "2026-01", site="Bibliotheek Gent")
+    db.close()
+    for language in ("en", "fr", "nl", "de"):
+        t = report_translator(language)
+        figure = draw_report(figures, t)
+        assert figure.axes == []  # no chart
+        text = _texts(figure)
+        assert t.gettext("Visits: {visits}").split(":")[0] in text
+        words = t.gettext(
+            "Too few completed visits in this period to show results (fewer than {base}): "
+            "the share, the completion and the levels per area are not shown, so that nobody "
+            "can be recognised and the noise does not pass for a result."
+        )
+        assert " ".join(words.split()[:3]) in " ".join(text.split())
+        assert t.gettext("hidden") not in text.replace("hidden by", "")
+
+
+def test_an_empty_database_gives_one_page_that_says_so(tmp_path):
+    db = open_database(tmp_path / "empty.db")
+    figures = report_figures(db)
+    db.close()
+    figure = draw_report(figures, report_translator("de"))
+    assert figure.axes == []
+    assert "skillcheck publish" in _texts(figure)
+    assert "…" not in _texts(figure)  # no open-ended period

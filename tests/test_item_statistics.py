@@ -229,7 +229,7 @@ def test_cli_prints_the_flags_in_the_terminal(bank: Bank, generated, tmp_path) -
     result = CliRunner().invoke(cli, ["items", "--db", str(path)], terminal_width=200)
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())  # rich wraps at the terminal's width
-    assert f"Bank {bank.version} · all days" in out and f"Completed visits {VISITS:,}" in out
+    assert f"Bank {bank.version} · … … " in out and f"Completed visits {VISITS:,}" in out
     assert f"{ZERO_DISCRIMINATION}: item-rest" in out
     assert f"{FRENCH_DIF}: fr " in out and "points below nl" in out
     assert "alpha" in out and "complete cases" in out
@@ -255,6 +255,37 @@ def test_bad_input_is_one_line_and_exit_2(generated, args, message) -> None:
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_items_read_only_closed_periods_with_enough_visits_per_language(
+    generated, tmp_path
+) -> None:
+    """Issue 21: `items --since D --until D --lang fr` printed one visitor's answers. Now a
+    window with fewer than the network's threshold of visits in a language, or reaching
+    into a period that has not closed, says why and prints nothing of the answers."""
+    import datetime as dt
+    import shutil
+
+    source, _ = generated
+    path = tmp_path / "few.db"
+    shutil.copy(source, path)
+    db = open_database(path)
+    keep = [r[0] for r in db.execute("SELECT id FROM sessions WHERE language = 'fr' LIMIT 3")]
+    marks = ", ".join("?" * len(keep))
+    others = f"SELECT id FROM sessions WHERE language = 'fr' AND id NOT IN ({marks})"
+    for table in ("answers", "area_results"):
+        db.execute(f"DELETE FROM {table} WHERE session_id IN ({others})", keep)
+    db.execute(f"DELETE FROM sessions WHERE id IN ({others})", keep)
+    db.close()
+    result = CliRunner().invoke(cli, ["items", "--db", str(path), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "too few completed visits in this window" in result.output
+    assert "fr: fewer than 10" in result.output and "nothing printed" in result.output
+    assert "item-rest" not in result.output and "Area 1" not in result.output
+    today = dt.date.today().isoformat()
+    result = CliRunner().invoke(cli, ["items", "--db", str(path), "--until", today])
+    assert result.exit_code == 2 and "closed periods only" in result.output
+    assert "Area 1" not in result.output
 
 
 def test_a_missing_database_is_one_line(tmp_path) -> None:

@@ -1,4 +1,4 @@
-"""Reports: summary, protected exports (as a property against the sessions), writers."""
+"""Reports: summary, exports of released figures (a property against the sessions), writers."""
 
 from __future__ import annotations
 
@@ -86,104 +86,117 @@ def test_summary_counts(db):
         summarise(db, Filters(site="Gnet"))
 
 
-def test_export_counts_are_zero_or_at_least_the_threshold_and_totals_add_up(db):
+PUBLISHED_ON = dt.date(2026, 12, 1)  # every period of 2025 has closed
+
+
+def publish(db, **options):
+    from skillcheck.releases import publish as release
+
+    return release(db, PUBLISHED_ON, **options)
+
+
+def test_export_reads_released_cells_and_totals_are_cells_of_their_own(db):
     fill(db, [session(day="2025-01-05") for _ in range(30)])
     fill(db, [session(day="2025-01-06", status="abandoned") for _ in range(3)])
-    fill(db, [session(day="2025-02-10", category="low") for _ in range(12)])
-    for min_count in (5, 10, 20):
-        table = build_export(db, by="month", min_count=min_count)
-        assert table.key_columns == ("period",)
-        assert table.count_columns[:3] == ("sessions", "completed", "abandoned")
-        for row in table.rows:
-            assert all(c == 0 or c >= min_count for c in row.counts), row
-            cell = dict(zip(table.count_columns, row.counts, strict=True))
-            assert cell["sessions"] == cell["completed"] + cell["abandoned"]
-        *rows, total = table.rows
-        assert total.is_total
-        assert list(total.counts) == [sum(c) for c in zip(*(r.counts for r in rows), strict=True)]
-        # 30 true completed in January: changed by at most 2 (each daily count is >= 5).
-        assert abs(rows[0].counts[1] - 30) <= 2
-
-
-def test_export_by_week_and_group_area_marks_partial_weeks(db):
-    # 2024-12-30 is in ISO week 2025-W01.
-    fill(db, [session(day="2024-12-30", site="Gent") for _ in range(11)])
-    fill(db, [session(day="2025-01-03", site="Gent") for _ in range(11)])
-    table = build_export(db, by="week", group=["area", "site"], min_count=5)
-    assert table.key_columns == ("period", "site", "area")
-    detail = [r for r in table.rows if not r.is_total]
-    assert {r.key[0] for r in detail} == {"2025-W01"}
-    assert len(detail) == 5 and not any(r.partial for r in detail)
-    totals = [r for r in table.rows if r.is_total]
-    assert [r.key for r in totals] == [("total", "total", str(a)) for a in range(1, 6)]
-    cut = build_export(db, by="week", filters=Filters(since="2025-01-01"), min_count=5)
-    assert [r.partial for r in cut.rows] == [True, False]  # the week, then the total
+    fill(db, [session(day="2025-02-10", site="Liège", category="low") for _ in range(12)])
+    assert build_export(db).rows == ()  # nothing released yet: nothing printed
+    publish(db, min_count=5)
+    table = build_export(db, by="month", group=["site"], min_count=5)
+    assert table.key_columns == ("period", "scoring", "site")
+    assert table.count_columns[:3] == ("sessions", "completed", "abandoned")
+    keys = [row.key for row in table.rows]
+    assert keys == [
+        ("2025-01", "1", "Gent"),
+        ("2025-01", "1", "total"),
+        ("2025-02", "1", "Liège"),
+        ("2025-02", "1", "total"),
+    ]
+    for row in table.rows:
+        assert all(c is None or c == 0 or c >= 5 for c in row.counts), row
+    # One site in January: the total is the same sessions, so the same cell value.
+    assert table.rows[0].counts == table.rows[1].counts
+    # 33 true visits in January: published within 5 (the design's D).
+    assert abs(table.rows[0].counts[0] - 33) <= 5
+    # Quarters and the year are cells of their own too.
+    assert [r.key for r in build_export(db, by="quarter").rows] == [("2025-Q1", "1")]
+    assert [r.key for r in build_export(db, by="year").rows] == [("2025", "1")]
+    # Dates select whole periods only.
+    cut = build_export(db, filters=Filters(since="2025-01-02"))
+    assert [r.key[0] for r in cut.rows] == ["2025-02"]
 
 
 def test_export_refuses_bad_options(db):
     with pytest.raises(ValueError, match="--by"):
-        build_export(db, by="year")
+        build_export(db, by="day")
     with pytest.raises(ValueError, match="unknown group"):
         build_export(db, group=["name"])
+    with pytest.raises(ValueError, match="not published per terminal"):
+        build_export(db, group=["terminal"])
+    with pytest.raises(ValueError, match="one of site, region or language"):
+        build_export(db, group=["site", "language"])
+    fill(db, [session()])
+    with pytest.raises(ValueError, match="whole network only"):
+        build_export(db, group=["language"], filters=Filters(site="Gent"))
     for low in (0, 1, 4):
-        with pytest.raises(ValueError, match="at least 5"):
+        with pytest.raises(ValueError, match="can only be raised"):
             build_export(db, min_count=low)
 
 
-def test_terminal_brings_its_site(db):
-    fill(db, [session(site="Gent", terminal="t1") for _ in range(6)])
-    fill(db, [session(site="Liège", terminal="t1") for _ in range(6)])
-    table = build_export(db, group=["terminal"], min_count=5)
-    assert table.key_columns == ("period", "site", "terminal")
-    assert [r.key for r in table.rows if not r.is_total] == [
-        ("2025-03", "Gent", "t1"),
-        ("2025-03", "Liège", "t1"),
-    ]
-
-
 def test_csv_plain_and_belgian_excel_with_notes(db):
-    fill(db, [session() for _ in range(60)] + [session(status="abandoned") for _ in range(3)])
-    table = build_export(db, by="day", min_count=5)
+    fill(db, [session() for _ in range(160)] + [session(status="abandoned") for _ in range(3)])
+    publish(db)
+    table = build_export(db, by="month", group=["site"])
     plain = io.BytesIO()
     write_csv(table, plain)
     text = plain.getvalue().decode("utf-8")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:4] == ["period", "partial period", "visits", "completed"]
+    assert rows[0][:5] == ["period", "scoring version", "site", "visits", "completed"]
     assert rows[0][-2:] == ["completion %", "at least basic %"]
-    assert rows[1][0] == "2025-03-14" and rows[1][1] == ""
+    assert rows[1][:3] == ["2025-03", "1", "Gent"] and rows[2][2] == "total"
     assert rows[3] == []  # after the total row, a blank row, then the notes
     notes = [r[0] for r in rows[4:]]
-    assert notes[0].startswith("Counts are protected by the cell key method")
+    assert notes[0].startswith("Only closed periods are published, once")
+    # How far from the truth, for this table, from the design (D = 5 on 150 and more).
+    error = next(n for n in notes if n.startswith("How far a figure can be"))
+    assert "at most 5 from the true count" in error and "(typically 3,2)" in error
+    assert any("not the sums of the rows" in n for n in notes)
+    assert any("percentage points from the truth" in n for n in notes)
     assert any("Digital Skills Indicator" in n for n in notes)
     assert any("59%" in n for n in notes) and any("80%" in n for n in notes)
     # Notes start with a letter: Excel and LibreOffice keep them as text, not formulas.
-    assert all(n[0].isalpha() for n in notes)
+    assert all(n[0].isalpha() or n[0] == "'" for n in notes)
     excel = io.BytesIO()
     write_csv(table, excel, excel=True)
     data = excel.getvalue()
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("period;partial period;visits;completed;abandoned")
+    assert lines[0].startswith("period;scoring version;site;visits;completed;abandoned")
     assert re.search(r";\d+,\d;\d+,\d$", lines[1])  # decimal commas
 
 
-def test_small_bases_show_hidden_shares_and_translated_headers(db):
-    fill(db, [session() for _ in range(12)] + [session(status="abandoned")])
-    table = build_export(db, by="month", group=["language", "area"], min_count=5)
+def test_a_small_group_is_hidden_whole_in_words_and_in_json(db):
+    fill(db, [session() for _ in range(40)] + [session(status="abandoned")])
+    publish(db)
+    table = build_export(db, by="month", group=["language", "area"])
     out = io.BytesIO()
     write_csv(table, out, t=report_translator("nl"))
     rows = list(csv.reader(io.StringIO(out.getvalue().decode())))
-    assert rows[0][:3] == ["periode", "taal", "domein"]
-    assert rows[1][2] == "1 Informatie en data"
-    # 12 completed visits is under 10 x 5: the share is hidden, in words.
-    assert rows[1][-1] not in ("", "<5") and not rows[1][-1][0].isdigit()
+    assert rows[0][0] == "periode" and rows[0][2:4] == ["taal", "domein"]
+    assert rows[1][3] == "1 Informatie en data"
+    # 40 completed visits is under 10 x 10: every figure of the row is the word, none a
+    # number ("a hidden count is never printed").
+    hidden = rows[1][4:]
+    assert len(set(hidden)) == 1 and not hidden[0][0].isdigit()
     doc = io.BytesIO()
     write_json(table, doc)
-    first = json.loads(doc.getvalue())["rows"][0]
-    assert first["at_least_basic_percent"] == "hidden" and first["partial_period"] is False
+    document = json.loads(doc.getvalue())
+    first = document["rows"][0]
+    assert first["hidden"] is True and first["completed"] is None
+    assert first["at_least_basic_percent"] is None
+    assert document["totals_are_sums_of_rows"] is False and document["max_noise"] == 5
 
 
-def test_export_is_the_same_on_a_terminal_and_on_a_merged_database(tmp_path):
+def test_the_same_sessions_publish_the_same_figures_on_a_terminal_and_on_a_merge(tmp_path):
     from skillcheck.copies import merge_databases
 
     rng = random.Random(4)
@@ -198,29 +211,33 @@ def test_export_is_the_same_on_a_terminal_and_on_a_merged_database(tmp_path):
                     language=rng.choice(["nl", "fr"]),
                     status=rng.choice(["completed", "completed", "abandoned"]),
                 )
-                for _ in range(60)
+                for _ in range(260)
             ],
         )
         terminal.close()
     merge_databases(tmp_path / "all.db", [tmp_path / "a.db", tmp_path / "b.db"])
+    for name in ("a.db", "b.db", "all.db"):
+        database = open_database(tmp_path / name)
+        publish(database)
+        database.close()
     for name, site in (("a.db", "Gent"), ("b.db", "Liège")):
-        for by, group in (("week", ["language"]), ("day", []), ("month", ["language", "area"])):
-            options = dict(by=by, group=group, filters=Filters(site=site), min_count=5)
+        for by, group in (("month", []), ("quarter", ["area"]), ("year", [])):
+            options = dict(by=by, group=group, filters=Filters(site=site))
             alone = export_database(tmp_path / name, **options)
             merged = export_database(tmp_path / "all.db", **options)
-            assert alone.rows == merged.rows
+            assert alone.rows == merged.rows and alone.rows
 
 
-@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("seed", range(6))
 def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
     """Property: stats from the daily tables equal counts made in Python from the saved
-    sessions, and every export count equals the sum, over its sessions' base cells, of
-    the perturbation table applied to the base cell's count and key sum."""
+    sessions, and every released figure is the perturbation table applied to its cell's
+    true count and key sum (the sum of its sessions' keys), counted here from scratch."""
     rng = random.Random(seed)
     db = open_database(tmp_path / "p.db")
     sessions = [
         session(
-            day=f"2025-0{rng.randint(1, 3)}-{rng.randint(1, 28):02d}",
+            day=f"2025-0{rng.randint(1, 4)}-{rng.randint(1, 28):02d}",
             site=rng.choice(["Gent", "Liège"]),
             terminal=rng.choice(["t1", "t2"]),
             language=rng.choice(["nl", "fr"]),
@@ -228,7 +245,7 @@ def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
             category=rng.choice(["basic", "low", "none"]),
             levels={a: rng.choice(["none", "basic", "above_basic"]) for a in range(1, 6)},
         )
-        for _ in range(rng.randint(1, 80))
+        for _ in range(rng.randint(1, 150))
     ]
     fill(db, sessions)
     filters = rng.choice(
@@ -242,7 +259,6 @@ def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
         and (filters.site is None or s.site == filters.site)
     ]
     done = [s for s in chosen if s.status == "completed"]
-
     summary = summarise(db, filters)
     assert (summary.sessions, summary.completed) == (len(chosen), len(done))
     assert summary.first_day == min((s.day for s in chosen), default=None)
@@ -252,70 +268,52 @@ def test_reports_equal_counts_over_the_sessions(tmp_path, seed):
         for level, count in levels.items():
             assert count == sum(s.levels[area] == level for s in done)
 
-    by = rng.choice(["day", "week", "month"])
-    group = rng.choice([["site", "terminal"], ["language"], ["terminal", "area"]])
-    min_count = rng.choice([5, 10])
-    table = build_export(db, by=by, group=group, filters=filters, min_count=min_count)
-    with_area = "area" in group
-    perturb = PerturbationTable(min_count).perturb
+    publish(db, min_count=rng.choice([5, 10]))
+    threshold = db.execute("SELECT value FROM network_settings WHERE name = 'threshold'")
+    perturb = PerturbationTable(threshold.fetchone()[0]).perturb
     keys = dict(db.execute("SELECT id, cell_key FROM sessions").fetchall())
-
-    def period(day):
-        if by == "month":
-            return day[:7]
-        if by == "week":
-            year, week, _ = dt.date.fromisoformat(day).isocalendar()
-            return f"{year}-W{week:02d}"
-        return day
-
-    group = [g for g in table.group if g != "area"]  # site comes with terminal
-    base = {}  # base cell -> [count, key sum]
-    for s in done if with_area else chosen:
-        place = (s.day, s.site, s.terminal, s.region, s.language, s.scoring_version)
-        for area in range(1, 6) if with_area else [None]:
-            kind = (area, s.levels[area]) if with_area else (s.status, s.category or "")
-            cell = base.setdefault((place, kind), [0, 0])
-            cell[0] += 1
-            cell[1] += keys[s.id]
-    expected = {}
-    for key in [k for k in base if len(k) == 2]:
-        (day, site, terminal, region, language, _), kind = key
-        values = {"site": site, "terminal": terminal, "region": region, "language": language}
-        row_key = (period(day), *(values[g] for g in group))
-        if with_area:
-            row_key += (str(kind[0]),)
-        counts = expected.setdefault(row_key, dict.fromkeys(table.count_columns, 0))
-        published = perturb(*base[key])
-        if with_area:
-            counts["completed"] += published
-            counts[kind[1]] += published
-        else:
-            counts["sessions"] += published
-            counts[kind[0]] += published
-            if kind[0] == "completed":
-                counts[kind[1]] += published
-    expected = {k: v for k, v in expected.items() if any(v.values())}
-    got = {
-        row.key: dict(zip(table.count_columns, row.counts, strict=True))
-        for row in table.rows
-        if not row.is_total
-    }
-    assert got == expected
+    expected: dict[tuple, list[int]] = {}
+    for s in sessions:
+        for period in (s.day[:7], f"2025-Q{(int(s.day[5:7]) - 1) // 3 + 1}", "2025"):
+            for grouping, value in (
+                ("network", ""), ("site", s.site), ("region", s.region), ("language", s.language)
+            ):  # fmt: skip
+                measures = [(0, "sessions"), (0, s.status)]
+                if s.status == "completed":
+                    measures += [(0, s.category)]
+                    for area, level in s.levels.items():
+                        measures += [(area, "completed"), (area, level)]
+                for area, measure in measures:
+                    cell = expected.setdefault((period, 1, grouping, value, area, measure), [0, 0])
+                    cell[0] += 1
+                    cell[1] += keys[s.id]
+    got = {row[:6]: row[6] for row in db.execute("SELECT * FROM released_cells")}
+    assert got == {key: perturb(count, key_sum) for key, (count, key_sum) in expected.items()}
 
 
 def test_staff_export_writes_only_into_its_folder(tmp_path):
     from skillcheck.staff_export import export_to_folder
 
     database = tmp_path / "k.db"
-    fill(open_database(database), [session() for _ in range(12)]).close()
+    db = fill(open_database(database), [session() for _ in range(12)])
+    publish(db)
+    # This month's visits: the staff screen counts them (true, behind the PIN), the
+    # export never shows them: the month is not closed, so nothing of it is released.
+    this_month = dt.date.today().isoformat()
+    fill(db, [session(day=this_month) for _ in range(150)])
+    db.close()
     day = dt.date(2026, 3, 1)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         export_to_folder(database, tmp_path / "usb", site="Gent", language="nl", today=day)
     assert not (tmp_path / "usb").exists()  # a missing stick is not made into a folder
     (tmp_path / "usb").mkdir()
+    before = database.read_bytes()
     path = export_to_folder(
         database, tmp_path / "usb", site="Bibliothèque / Mons", language="fr", today=day
     )
+    assert database.read_bytes() == before  # read-only
     assert path == tmp_path / "usb" / "skillcheck-biblioth-que-mons-2026-03-01.csv"
+    assert path.stat().st_mode & 0o777 == 0o600  # staff data: the kiosk's user only
     text = path.read_bytes().decode("utf-8-sig")
-    assert text.startswith("période;période partielle;visites")  # Excel-BE, in French
+    assert text.startswith("période;version du calcul;visites")  # Excel-BE, in French
+    assert this_month[:7] not in text

@@ -68,11 +68,39 @@ def test_a_new_database_is_the_schema_block(tmp_path):
     reference = sqlite3.connect(":memory:")
     schema.create_schema(reference)
     assert schema_of(db.conn) == schema_of(reference)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     for table in schema.TABLES:
         with pytest.raises(sqlite3.OperationalError, match="rowid"):
             db.execute(f"SELECT rowid FROM {table}")
     db.close()
+
+
+def test_a_version_6_database_gains_empty_release_tables_and_keeps_everything(tmp_path):
+    """Schema 6 -> 7 (issue 21): the network settings and the release log, empty."""
+    from sample_records import make
+    from skillcheck.store import save_sessions
+
+    path = tmp_path / "v6.db"
+    db = open_database(path)
+    save_sessions(db, [make(), make(status="abandoned", category=None, levels={}, answers={})])
+    for table in reversed(schema.RELEASE_TABLES):
+        db.execute(f"DROP TABLE {table}")
+    db.execute("PRAGMA user_version = 6")
+    before = {
+        t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in schema.V6_TABLES
+    }
+    db.close()
+    db = open_database(path)  # the kiosk's opener upgrades, with a backup beside it
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 7
+    for table, rows in before.items():
+        assert db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == rows
+    for table in schema.RELEASE_TABLES:
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    reference = sqlite3.connect(":memory:")
+    schema.create_schema(reference)
+    assert schema_of(db.conn) == schema_of(reference)
+    db.close()
+    assert list(tmp_path.glob("v6.v6-backup*.db"))
 
 
 def as_version_5(session: dict, key: int) -> dict:

@@ -35,7 +35,7 @@ def test_what_an_onlooker_knows_singles_out_a_minority(shares):
     # "Most" in the issue is the line: fewer than half of all sessions are unique on
     # what someone who saw the visit can know, and fewer than a fifth of the completed
     # ones, which carry a result (measured: about 25 % and 13 %).
-    everyone, completed = shares[uniqueness.ONLOOKER]
+    everyone, completed, *_ = shares[uniqueness.ONLOOKER]
     assert everyone < 0.5
     assert completed < 0.2
 
@@ -54,6 +54,22 @@ def test_without_the_duration_band_half_as_many_completed_visits_stand_out(share
     # still singled people out: a completed visit under 5 or over 10 minutes is rare.
     band, now = shares[uniqueness.V5_ONLOOKER], shares[uniqueness.ONLOOKER]
     assert now[1] < 0.6 * band[1]
+
+
+def test_homogeneity_is_measured_and_never_below_uniqueness(shares):
+    # A unique completed session's category and whole result are learned; a group that
+    # all share one result gives it away too, so "learned" is at least "unique".
+    for share in shares.values():
+        unique, category, whole = share[1], share[2], share[3]
+        assert unique <= whole <= category <= 1
+
+
+def test_at_one_visit_a_site_a_day_the_measure_runs(tmp_path):
+    # The issue's quiet sites: the benchmark starts at 1 a site a day.
+    sessions, measured = uniqueness.build_and_measure(tmp_path, 1, sites=3, days=30, seed=5)
+    assert sessions == 90
+    floor_unique, _, category, _ = measured[uniqueness.ONLOOKER]
+    assert 0 < floor_unique <= 1 and category > 0
 
 
 def test_the_floor_is_below_every_set(shares):

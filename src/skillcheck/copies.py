@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillcheck import migrations, schema
+from skillcheck.paths import create_private_file
 from skillcheck.store import (
     StoreError,
     open_database,
@@ -62,8 +63,10 @@ def merge_databases(
     Every source is checked (readable, a skillcheck database, not newer, not the
     target) before anything is written; the error names the bad file. Then one
     transaction per source with INSERT … ON CONFLICT DO NOTHING, so merging the same
-    file twice changes nothing. A source of an older schema is read as it is (its
-    sessions lose their duration; those of versions 1-4 get region "unknown",
+    file twice changes nothing. The network's settings (threshold, grace days) keep
+    the highest of target and sources; release logs are never copied. A source of an
+    older schema is read as it is (its sessions lose their duration; those of
+    versions 1-4 get region "unknown",
     scoring version 1 and a fresh cell key); the target is created when missing, in
     an existing folder only.
     """
@@ -106,6 +109,14 @@ def merge_databases(
                         conn.execute(
                             f"INSERT INTO {table} ({columns}) SELECT {columns} "
                             f"FROM source.{table} ORDER BY 1, 2 ON CONFLICT DO NOTHING"
+                        )
+                    if version == schema.SCHEMA_VERSION:
+                        # The network's settings: the highest of each wins. The release
+                        # log is never copied: the target publishes its own (issue 21).
+                        conn.execute(
+                            "INSERT INTO network_settings (name, value) "
+                            "SELECT name, value FROM source.network_settings WHERE true "
+                            "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)"
                         )
                     total = conn.execute("SELECT count(*) FROM source.sessions").fetchone()[0]
             finally:
@@ -151,6 +162,7 @@ def backup_database(
     db = open_database(source, read_only=True, require_current=False)
     try:
         conn = db.conn
+        create_private_file(destination)  # staff data: 0600 before SQLite writes to it
         copy = sqlite3.connect(destination)
         try:
             conn.execute("BEGIN")

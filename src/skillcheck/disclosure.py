@@ -1,34 +1,32 @@
-"""Statistical disclosure control for published counts: the cell key method.
+"""Statistical disclosure control for published counts: the cell key method on the
+output cells of a fixed catalogue of tables (skillcheck.releases).
 
-The method of the ONS and the ABS for flexible table builders, in the form that
-holds when exports are combined:
+The method of the ABS (TableBuilder) and the ONS (Census 2021), as the ESSnet
+Handbook on SDC describes it (docs/facilitators.md cites them):
 
 - every session gets a secret random key in [0, 2**32) when it is saved (the store
   draws it; `merge` copies it; it never leaves the database);
-- the **base cells** are the rows of the daily count tables (one day, site,
-  terminal, region, language, scoring version and status/category, or area/level);
-  each holds its sessions' count and the plain sum of their keys;
-- a base cell's published count is looked up in the perturbation table below from
-  its true count and its cell key (the key sum mod 2**32): the same base cell
-  always gets the same value, on a terminal's database and on a merged one;
-- every published figure (any period, grouping, total, window) is the **sum of
-  perturbed base cells**, never a fresh count. So each base cell is released
-  exactly once, whatever is asked: differencing two exports gives back only sums
-  of perturbed base cells, and there is no second noisy copy of any cell to
-  average.
+- a **published cell** is one count of one table of the catalogue (a site's completed
+  visits in March 2026, the network's "basic" in area 4 in 2026-Q1 …); its cell key
+  is the sum of its sessions' keys mod 2**32, so the same sessions always get the same
+  noise, in any table and on any copy of the database;
+- its published value is looked up in the perturbation table below from its true
+  count and its cell key, **once**: `skillcheck publish` stores it and every export
+  reads the stored value (a closed period is never computed again, so two exports
+  never differ by one visitor);
+- totals are cells of their own, perturbed on their own: a total is not the sum of
+  its rows (the offices' practice; adding rows up only adds their noise).
 
-The perturbation table (threshold T = `min_count`, at least 5; D = 2):
+The perturbation table (threshold T, set per network, at least 5; D = 5):
 
 - a true 0 stays 0 (nobody is described by a zero);
 - a true count n from 1 to T - 1 becomes T with probability n / T, else 0 (so no
-  published base cell, and no sum of them, lies between 1 and T - 1);
+  published count lies between 1 and T - 1, and a 0 may hide up to T - 1 visits);
 - a true count n >= T becomes n + d, d uniform on [-k, k] with k = min(D, n - T)
-  (never below T; variance k(k + 1) / 3, at most 2).
+  (never below T; variance k(k + 1) / 3, 10 for counts of T + 5 and more).
 
-Every step is unbiased: the expected published value is the true value. What an
-attacker who knows this table learns from a published base value is an interval
-of at least two true values (`possible_counts`); tests/test_disclosure.py attacks
-combinations of exports with a linear program.
+Every step is unbiased: the expected published value is the true value, and its
+variance is `variance(n)`; what a published value allows is `possible_counts`.
 """
 
 from __future__ import annotations
@@ -36,8 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 KEY_RANGE = 2**32  # keys and cell keys are in [0, KEY_RANGE)
-MAX_NOISE = 2  # D: the largest change of a count at or above the threshold
-MIN_THRESHOLD = 5  # --min-count may not go lower
+MAX_NOISE = 5  # D: the largest change of a count at or above the threshold
+MIN_THRESHOLD = 5  # a network's threshold may not be lower
 DEFAULT_THRESHOLD = 10
 
 
@@ -52,7 +50,7 @@ def _mixed(key: int) -> int:
 
 @dataclass(frozen=True)
 class PerturbationTable:
-    """The published value of a base cell from its true count and its cell key."""
+    """The published value of a cell from its true count and its cell key."""
 
     threshold: int = DEFAULT_THRESHOLD
     max_noise: int = MAX_NOISE
@@ -61,100 +59,60 @@ class PerturbationTable:
         if self.threshold < MIN_THRESHOLD:
             raise ValueError(f"--min-count must be at least {MIN_THRESHOLD}, not {self.threshold}")
 
-    def base_value(self, count: int, key_sum: int) -> int:
-        """The release at the lowest threshold (5) that every threshold starts from."""
+    def spread(self, count: int) -> int:
+        """k: how far a count at or above the threshold can move (0 just at it)."""
+        return min(self.max_noise, count - self.threshold)
+
+    def perturb(self, count: int, key_sum: int) -> int:
+        """The published value of a cell with `count` sessions whose keys sum to `key_sum`."""
         if count <= 0:
             return 0
         key = key_sum % KEY_RANGE
-        low = MIN_THRESHOLD
-        if count < low:
-            # `low` with probability count / low: key < count * 2**32 / low.
-            return low if key * low < count * KEY_RANGE else 0
-        spread = min(self.max_noise, count - low)
+        t = self.threshold
+        if count < t:
+            # t with probability count / t: key < count * 2**32 / t.
+            return t if key * t < count * KEY_RANGE else 0
+        spread = self.spread(count)
         return count + (key * (2 * spread + 1)) // KEY_RANGE - spread
 
-    def perturb(self, count: int, key_sum: int) -> int:
-        """The published value of a base cell with `count` sessions whose keys sum to `key_sum`.
-
-        A higher threshold T only coarsens the release at 5: a base value from 5 to
-        T - 1 becomes T with probability value / T (drawn from a second number made
-        from the key), else 0. So exports with several --min-count values together
-        tell no more than the release at 5 alone.
-        """
-        value = self.base_value(count, key_sum)
-        threshold = self.threshold
-        if value == 0 or value >= threshold:
+    def coarsen(self, value: int, key_sum: int, higher: int) -> int:
+        """A published value shown with a higher threshold: a value from T to
+        `higher` - 1 becomes `higher` with probability value / `higher`, else 0 (from a
+        second number made from the key). Unbiased, and a function of the published
+        value and the secret key only: it never tells more than the value itself."""
+        if value == 0 or value >= higher:
             return value
         mixed = _mixed(key_sum % KEY_RANGE)
-        return threshold if mixed * threshold < value * KEY_RANGE else 0
-
-    def published_rows(self, rows: str, count: str = "sessions", key_sum: str = "key_sum") -> str:
-        """SQL selecting every column of the query `rows` plus `published`, the same
-        lookup as `perturb` on each row's count and key sum.
-
-        The release at 5 is computed once per row in an inner query, then coarsened
-        to the threshold. SQLite's integers are 64-bit: every product stays under 2**63.
-        """
-        key = f"({key_sum} % {KEY_RANGE})"
-        low, d = MIN_THRESHOLD, self.max_noise
-        spread = f"min({d}, {count} - {low})"
-        base = (
-            f"CASE WHEN {count} <= 0 THEN 0"
-            f" WHEN {count} < {low} THEN (CASE WHEN {key} * {low} < {count} * {KEY_RANGE}"
-            f" THEN {low} ELSE 0 END)"
-            f" ELSE {count} + ({key} * (2 * {spread} + 1)) / {KEY_RANGE} - {spread} END"
-        )
-        t = self.threshold
-        mixed = f"(({key} * {_MIX_MULTIPLIER} + {_MIX_INCREMENT}) % {KEY_RANGE})"
-        coarse = (
-            f"CASE WHEN base_value = 0 OR base_value >= {t} THEN base_value"
-            f" WHEN {mixed} * {t} < base_value * {KEY_RANGE} THEN {t} ELSE 0 END"
-        )
-        # "LIMIT -1" (no limit) keeps SQLite from flattening each sub-query into the
-        # one around it, which would compute the lookup again for every use of it.
-        return (
-            f"SELECT *, {coarse} AS published FROM"
-            f" (SELECT *, {base} AS base_value FROM ({rows}) LIMIT -1) LIMIT -1"
-        )
-
-    def base_support(self, count: int) -> set[int]:
-        """Every value the release at 5 can take for a true count."""
-        low = MIN_THRESHOLD
-        if count <= 0:
-            return {0}
-        if count < low:
-            return {0, low}
-        spread = min(self.max_noise, count - low)
-        return set(range(count - spread, count + spread + 1))
+        return higher if mixed * higher < value * KEY_RANGE else 0
 
     def support(self, count: int) -> set[int]:
-        """Every value that can be published for a true count (what the table allows)."""
-        values = set()
-        for value in self.base_support(count):
-            if value == 0 or value >= self.threshold:
-                values.add(value)
-            else:
-                values |= {0, self.threshold}
-        return values
+        """Every value that can be published for a true count."""
+        if count <= 0:
+            return {0}
+        if count < self.threshold:
+            return {0, self.threshold}
+        spread = self.spread(count)
+        return set(range(count - spread, count + spread + 1))
 
     def possible_counts(self, published: int) -> tuple[int, int]:
-        """The smallest and largest true count that can be published as `published`.
-
-        What an attacker who knows this table (it is documented) learns from one
-        base cell; always at least two values wide.
-        """
+        """The smallest and largest true count that can be published as `published`
+        (what an attacker who knows this table learns from one cell: an interval)."""
         if published != 0 and published < self.threshold:
             raise ValueError(f"{published} is never published with threshold {self.threshold}")
-        reach = max(published, self.threshold) + self.max_noise + 1
+        reach = max(published, self.threshold) + 2 * self.max_noise + 1
         candidates = [n for n in range(0, reach + 1) if published in self.support(n)]
         return min(candidates), max(candidates)
 
-    def variance(self, count: int, samples: int = 10_000) -> float:
-        """The variance of the published value of a base cell with `count` sessions,
-        over evenly spread keys (for the documented error of totals)."""
-        values = [
-            self.perturb(count, (i * KEY_RANGE) // samples + KEY_RANGE // (2 * samples))
-            for i in range(samples)
-        ]
-        mean = sum(values) / samples
-        return sum((v - mean) ** 2 for v in values) / samples
+    def variance(self, count: int) -> float:
+        """The variance of the published value of a cell with `count` sessions (exact)."""
+        if count <= 0:
+            return 0.0
+        if count < self.threshold:
+            return float(count * (self.threshold - count))
+        spread = self.spread(count)
+        return spread * (spread + 1) / 3
+
+    @property
+    def typical_error(self) -> float:
+        """The standard deviation of a count of T + D or more: the design's RMS error."""
+        return (self.max_noise * (self.max_noise + 1) / 3) ** 0.5

@@ -1,7 +1,7 @@
 """`skillcheck report`: a one-page PDF for a funder, from the protected figures only.
 
-Every number and chart comes from `reports.build_export` (the cell key method of
-`skillcheck.disclosure`), never from true counts: the page may be handed out.
+Every number and chart comes from `reports.build_export`, which reads only released
+figures (skillcheck.releases), never true counts: the page may be handed out.
 Drawn with matplotlib's object API and its own PDF backend (no pyplot, no GUI).
 """
 
@@ -16,18 +16,11 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, N_
-from skillcheck.disclosure import DEFAULT_THRESHOLD
+from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, LEVELS, N_
 from skillcheck.i18n import Translator
 from skillcheck.plain_text import plain
-from skillcheck.reports import (
-    HIDDEN,
-    PERCENT_MIN_BASE,
-    ExportTable,
-    Filters,
-    build_export,
-    notes,
-)
+from skillcheck.releases import last_released_period, period_days, period_kind, released_periods
+from skillcheck.reports import ExportRow, ExportTable, Filters, build_export, notes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,33 +28,82 @@ if TYPE_CHECKING:
 TITLE = N_("Digital skills self-assessment")
 ALL_SITES = N_("all sites")
 HEADLINE = N_("{share} of completed visits reached at least basic digital skills")
-HEADLINE_HIDDEN = N_("Too few completed visits to show a share (fewer than {base}).")
 VISITS_LINE = N_(
     "Visits: {visits} · completed: {completed} ({completion}) · abandoned: {abandoned}"
+)
+ONLY_VISITS_LINE = N_("Visits: {visits}")
+# The one rule (reports.PERCENT_MIN_BASE) hides the headline, the completion figure and
+# the area bars together; this sentence says why, and no hidden number is printed.
+TOO_FEW = N_(
+    "Too few completed visits in this period to show results (fewer than {base}): "
+    "the share, the completion and the levels per area are not shown, so that nobody "
+    "can be recognised and the noise does not pass for a result."
+)
+QUIETER_SITE = N_(
+    "A site with few visits gets its figures per quarter or per year: ask for a "
+    "quarter or for the whole year {year}."
+)
+NOTHING_PUBLISHED = N_(
+    "Nothing has been published for this period yet. Figures are published only for "
+    "closed periods ({grace} days after their last day), once, with `skillcheck publish`."
+)
+EARLIER_RULE = N_(
+    "Figures of scoring version {version}; visits scored by another version are not counted here."
 )
 TREND_TITLE = N_("Visits and share with at least basic skills, by month")
 LEVELS_TITLE = N_("Level reached per area (completed visits)")
 VISITS_AXIS = N_("visits")
 SHARE_AXIS = N_("at least basic %")
 LEVEL_NAMES = {"none": N_("not yet basic"), "basic": N_("basic"), "above_basic": N_("above basic")}
-PARTIAL_NOTE = N_("* partial month (cut by the dates asked for)")
+QUARTER_LABEL = N_("Q{quarter} {year}")
 
 
 @dataclass(frozen=True)
 class ReportFigures:
-    """The protected tables the page is drawn from."""
+    """The released tables the page is drawn from: the period asked for (visits and
+    levels per area) and the months of its year (the trend)."""
 
-    months: ExportTable
+    period: str
+    site: str | None
+    visits: ExportTable
     areas: ExportTable
+    months: ExportTable
+    released: bool
+
+    @property
+    def scoring_version(self) -> str | None:
+        """The latest scoring version of the period (figures never mix versions)."""
+        versions = {row.key[1] for row in self.visits.rows}
+        return max(versions, key=int) if versions else None
+
+    def row(self, table: ExportTable, area: int | None = None) -> ExportRow | None:
+        """The period's row of a table for the report's scoring version."""
+        for row in table.rows:
+            if (
+                row.key[0] == self.period
+                and row.key[1] == self.scoring_version
+                and (area is None or row.key[-1] == str(area))
+            ):
+                return row
+        return None
 
 
 def report_figures(
-    db: sqlite_utils.Database, filters: Filters, min_count: int = DEFAULT_THRESHOLD
+    db: sqlite_utils.Database,
+    period: str | None = None,
+    site: str | None = None,
+    min_count: int | None = None,
 ) -> ReportFigures:
-    """The monthly table and the levels-per-area table, both protected."""
-    months = build_export(db, by="month", filters=filters, min_count=min_count)
-    areas = build_export(db, by="month", group=["area"], filters=filters, min_count=min_count)
-    return ReportFigures(months, areas)
+    """The released tables for one period (default: the latest released month)."""
+    period = period or last_released_period(db) or dt.date.today().isoformat()[:7]
+    kind = period_kind(period)
+    first, last = period_days(period)
+    filters = Filters(since=first, until=last, site=site)
+    visits = build_export(db, by=kind, filters=filters, min_count=min_count)
+    areas = build_export(db, by=kind, group=["area"], filters=filters, min_count=min_count)
+    year = Filters(since=f"{period[:4]}-01-01", until=last, site=site)
+    months = build_export(db, by="month", filters=year, min_count=min_count)
+    return ReportFigures(period, site, visits, areas, months, period in released_periods(db))
 
 
 def month_label(month: str, t: Translator) -> str:
@@ -70,9 +112,14 @@ def month_label(month: str, t: Translator) -> str:
     return t.format_date(dt.date(int(year), int(number), 1), "MMM y")
 
 
-def day_label(day: str | None, t: Translator) -> str:
-    """A "YYYY-MM-DD" bound of the period in words ("1 janvier 2026"); "…" when open."""
-    return t.format_date(dt.date.fromisoformat(day), "long") if day else "…"
+def period_label(period: str, t: Translator) -> str:
+    """A period in words: "mars 2026", "T1 2026", "2026"."""
+    kind = period_kind(period)
+    if kind == "year":
+        return period
+    if kind == "quarter":
+        return t.gettext(QUARTER_LABEL).format(quarter=period[-1], year=period[:4])
+    return t.format_date(dt.date.fromisoformat(period + "-01"), "MMMM y")
 
 
 def _number_ticks(t: Translator):
@@ -83,59 +130,88 @@ def _number_ticks(t: Translator):
     return FuncFormatter(lambda value, _: t.format_number(round(float(value), 6)))
 
 
+def _paragraph(fig_text, y: float, text: str, size: float = 11, width: int = 80) -> float:
+    wrapped = textwrap.fill(text, width)
+    fig_text(0.07, y, wrapped, fontsize=size, va="top")
+    return y - 0.022 * (wrapped.count("\n") + 1) * size / 11 - 0.012
+
+
 def draw_report(
     figures: ReportFigures,
     t: Translator,
     step: Callable[[], None] = lambda: None,
 ) -> Figure:
-    """The report's page as a matplotlib Figure (A4 portrait); `step` after each part."""
+    """The report's page as a matplotlib Figure (A4 portrait); `step` after each part.
+
+    One rule decides what is shown: when the period's published completed visits are
+    under the table's minimum (or nothing is published), the page says so in a
+    sentence and shows no share, no completion and no chart.
+    """
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    months = figures.months
-    filters = months.filters
-    total = next((r for r in months.rows if r.is_total), None)
-    cell = dict(zip(months.count_columns, total.counts, strict=True)) if total else {}
-    completion, headline = months.percents(total) if total else (None, None)
-
+    visits_table = figures.visits
+    row = figures.row(visits_table)
     figure = Figure(figsize=(8.27, 11.69))
     fig_text = figure.text
-    scope = plain(filters.site) if filters.site else t.gettext(ALL_SITES)
-    period = f"{day_label(filters.since, t)} – {day_label(filters.until, t)}"
+    scope = plain(figures.site) if figures.site else t.gettext(ALL_SITES)
     fig_text(0.07, 0.955, t.gettext(TITLE), fontsize=18, weight="bold")
-    fig_text(0.07, 0.93, f"{scope} · {period}", fontsize=11, color="#333333")
-    if isinstance(headline, float):
-        share = t.format_percent(headline / 100)
-        text, size = t.gettext(HEADLINE).format(share=share), 14
-    else:
-        text, size = t.gettext(HEADLINE_HIDDEN).format(base=PERCENT_MIN_BASE * months.min_count), 12
-    # Long in French: wrapped to the page, the visits line below it.
-    text = textwrap.fill(text, 62)
-    fig_text(0.07, 0.9, text, fontsize=size, weight="bold", va="top")
-    visits = t.gettext(VISITS_LINE).format(
-        visits=t.format_number(cell.get("sessions", 0)),
-        completed=t.format_number(cell.get("completed", 0)),
-        completion=t.format_percent(completion / 100)
-        if isinstance(completion, float)
-        else t.gettext(HIDDEN),
-        abandoned=t.format_number(cell.get("abandoned", 0)),
+    fig_text(
+        0.07, 0.93, f"{scope} · {period_label(figures.period, t)}", fontsize=11, color="#333333"
     )
-    fig_text(0.07, 0.9 - 0.025 * (text.count("\n") + 1) - 0.005, visits, fontsize=10.5, va="top")
+    y = 0.9
+    if row is None or row.hidden:
+        if row is None:
+            text = t.gettext(NOTHING_PUBLISHED).format(grace=visits_table.grace_days)
+            y = _paragraph(fig_text, y, text, 12)
+        else:
+            visits = row.value(visits_table.count_columns, "sessions") or 0
+            line = t.gettext(ONLY_VISITS_LINE).format(visits=t.format_number(visits))
+            y = _paragraph(fig_text, y, line, 12)
+            y = _paragraph(fig_text, y, t.gettext(TOO_FEW).format(base=visits_table.min_base))
+            if figures.site and period_kind(figures.period) != "year":
+                y = _paragraph(fig_text, y, t.gettext(QUIETER_SITE).format(year=figures.period[:4]))
+        for _ in range(3):
+            step()
+        _notes(fig_text, visits_table, t, min(y - 0.02, 0.6))
+        return figure
+
+    columns = visits_table.count_columns
+    completion, headline = visits_table.percents(row)
+    share = t.format_percent(headline / 100) if isinstance(headline, float) else "–"
+    text = textwrap.fill(t.gettext(HEADLINE).format(share=share), 62)
+    fig_text(0.07, y, text, fontsize=14, weight="bold", va="top")
+    visits = t.gettext(VISITS_LINE).format(
+        visits=t.format_number(row.value(columns, "sessions") or 0),
+        completed=t.format_number(row.value(columns, "completed") or 0),
+        completion=t.format_percent(completion / 100) if isinstance(completion, float) else "–",
+        abandoned=t.format_number(row.value(columns, "abandoned") or 0),
+    )
+    fig_text(0.07, y - 0.025 * (text.count("\n") + 1) - 0.005, visits, fontsize=10.5, va="top")
+    if len({r.key[1] for r in visits_table.rows}) > 1:
+        fig_text(
+            0.07, y - 0.025 * (text.count("\n") + 2) - 0.01,
+            t.gettext(EARLIER_RULE).format(version=figures.scoring_version),
+            fontsize=9, va="top", color="#555555",
+        )  # fmt: skip
     step()
 
-    # Trend: visits as bars, the headline share as a line on its own axis. Months and
-    # numbers are written in the report's language ("janv. 2026", "1 234").
-    trend = figure.add_axes((0.1, 0.56, 0.78, 0.23))
-    rows = [r for r in months.rows if not r.is_total]
-    labels = [month_label(r.key[0], t) + ("*" if r.partial else "") for r in rows]
-    visit_counts = [r.counts[0] for r in rows]
-    trend.bar(labels, visit_counts, color="#9ecae1")
+    # Trend: the released months of the period's year, visits as bars, the headline share
+    # as a line on its own axis where the month is large enough to show it.
+    trend = figure.add_axes((0.1, 0.6, 0.78, 0.2))
+    months = [
+        r for r in figures.months.rows if not r.is_total and r.key[1] == figures.scoring_version
+    ]
+    labels = [month_label(r.key[0], t) for r in months]
+    trend.bar(
+        labels, [r.value(figures.months.count_columns, "sessions") for r in months], color="#9ecae1"
+    )
     trend.yaxis.set_major_locator(MaxNLocator(integer=True))  # visits are whole
     trend.yaxis.set_major_formatter(_number_ticks(t))
     trend.set_ylabel(t.gettext(VISITS_AXIS))
     trend.set_title(t.gettext(TREND_TITLE), fontsize=11, loc="left")
-    trend.tick_params(axis="x", labelrotation=45 if len(rows) > 6 else 0, labelsize=8)
-    shares = [months.percents(r)[1] for r in rows]
+    trend.tick_params(axis="x", labelrotation=45 if len(months) > 6 else 0, labelsize=8)
+    shares = [figures.months.percents(r)[1] for r in months]
     share_axis = trend.twinx()
     points = [(i, s) for i, s in enumerate(shares) if isinstance(s, float)]
     if points:
@@ -143,43 +219,47 @@ def draw_report(
     share_axis.set_ylim(0, 100)
     share_axis.yaxis.set_major_formatter(_number_ticks(t))
     share_axis.set_ylabel(t.gettext(SHARE_AXIS))
-    if any(r.partial for r in rows):
-        fig_text(0.1, 0.515, t.gettext(PARTIAL_NOTE), fontsize=8, color="#555555")
     step()
 
     # Levels per area: one stacked horizontal bar per area, in percent.
-    levels = figure.add_axes((0.3, 0.3, 0.6, 0.18))
-    area_totals = {int(r.key[-1]): r for r in figures.areas.rows if r.is_total}
+    levels = figure.add_axes((0.3, 0.39, 0.6, 0.15))
+    area_columns = figures.areas.count_columns
     names = [t.gettext(AREA_SHORT_NAMES[a]) for a in AREAS]
     left = [0.0] * len(AREAS)
-    colours = {"none": "#fdae6b", "basic": "#9ecae1", "above_basic": "#3182bd"}
-    for level in ("none", "basic", "above_basic"):
+    # Lowest first; more colours than levels, so a longer scale (scoring v3) still draws.
+    palette = ("#fdae6b", "#9ecae1", "#3182bd", "#08519c", "#6baed6", "#c6dbef")
+    colours = {level: palette[i % len(palette)] for i, level in enumerate(LEVELS)}
+    for level in LEVELS:
         widths = []
         for area in AREAS:
-            row = area_totals.get(area)
-            counts = dict(zip(figures.areas.count_columns, row.counts, strict=True)) if row else {}
-            done = counts.get("completed", 0)
-            widths.append(100 * counts.get(level, 0) / done if done else 0.0)
+            area_row = figures.row(figures.areas, area)
+            # Shares of the published levels' sum: each cell is perturbed on its own,
+            # so the levels need not add up to the area's completed visits, and a bar
+            # of shares that stops short of 100 would look like missing people.
+            counts = [area_row.value(area_columns, lv) or 0 for lv in LEVELS] if area_row else []
+            count = area_row.value(area_columns, level) or 0 if area_row else 0
+            widths.append(100 * count / sum(counts) if sum(counts) else 0.0)
         levels.barh(
-            names, widths, left=left, color=colours[level], label=t.gettext(LEVEL_NAMES[level])
-        )
+            names, widths, left=left, color=colours[level],
+            label=t.gettext(LEVEL_NAMES.get(level, level)),
+        )  # fmt: skip
         left = [a + b for a, b in zip(left, widths, strict=True)]
     levels.set_xlim(0, 100)
     levels.xaxis.set_major_formatter(_number_ticks(t))
     levels.invert_yaxis()
     levels.set_title(t.gettext(LEVELS_TITLE), fontsize=11, loc="left")
-    levels.legend(
-        loc="lower center", bbox_to_anchor=(0.4, -0.45), ncol=3, fontsize=8, frameon=False
-    )
+    levels.legend(loc="lower center", bbox_to_anchor=(0.4, -0.5), ncol=3, fontsize=8, frameon=False)
     step()
-
-    # The notes: method, caveat, context, wrapped to the page's width.
-    y = 0.2
-    for line in notes(months, t):
-        wrapped = textwrap.fill(line, 118)
-        fig_text(0.07, y, wrapped, fontsize=8, va="top", color="#222222")
-        y -= 0.0125 * (wrapped.count("\n") + 1) + 0.008
+    _notes(fig_text, visits_table, t, 0.28)
     return figure
+
+
+def _notes(fig_text, table: ExportTable, t: Translator, y: float) -> None:
+    """The notes (how far from the truth, caveat, context), wrapped to the page."""
+    for line in notes(table, t, marks=False):
+        wrapped = textwrap.fill(line, 128)
+        fig_text(0.07, y, wrapped, fontsize=7.5, va="top", color="#222222")
+        y -= 0.0115 * (wrapped.count("\n") + 1) + 0.006
 
 
 def render_pdf(

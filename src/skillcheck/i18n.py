@@ -147,11 +147,15 @@ class Translator:
         except Exception:  # noqa: BLE001
             return str(n)
 
-    def format_percent(self, x: float) -> str:
-        """A fraction as a percentage: 0.6 -> "60%" (nl_BE), "60 %" (fr_BE)."""
+    def format_percent(self, x: float, decimals: int = 0) -> str:
+        """A fraction as a percentage: 0.6 -> "60%" (nl_BE), "60 %" (fr_BE); with
+        `decimals`, up to that many after the comma (0.00138 -> "0,1%")."""
         from babel.numbers import format_percent
 
         try:
+            if decimals:
+                rounded = round(x, 2 + decimals)
+                return format_percent(rounded, locale=self.locale, decimal_quantization=False)
             return format_percent(x, locale=self.locale)
         except Exception:  # noqa: BLE001
             return str(x)

@@ -1,4 +1,6 @@
-"""Bring a database written by an older skillcheck (schema 1 to 5) to the current schema.
+"""Bring a database written by an older skillcheck (schema 1 to 6) to the current schema.
+
+Version 6 -> 7 only adds the (empty) release tables: `migrate_6_to_7`.
 
 Versions 1 to 4 stored the same columns (version 2 added indexes, 3 the daily count
 tables, 4 made every table WITHOUT ROWID); version 5 added `region`,
@@ -59,9 +61,10 @@ V5_COLUMNS: dict[str, tuple[str, ...]] = {
 OLD_TABLES = {
     1: schema.BASE_TABLES,
     2: schema.BASE_TABLES,
-    3: schema.TABLES,
-    4: schema.TABLES,
-    5: schema.TABLES,
+    3: schema.V6_TABLES,
+    4: schema.V6_TABLES,
+    5: schema.V6_TABLES,
+    6: schema.V6_TABLES,
 }
 OLD_INDEXES = ("sessions_by_day", "sessions_by_group", "area_results_by_level")
 CELL_KEY_FUNCTION = "skillcheck_cell_key"
@@ -69,7 +72,7 @@ CELL_KEY_FUNCTION = "skillcheck_cell_key"
 
 def old_columns(version: int) -> dict[str, tuple[str, ...]]:
     """The tables and columns of an older version: how its files are recognised."""
-    columns = V5_COLUMNS if version == 5 else OLD_COLUMNS
+    columns = V5_COLUMNS if version == 5 else schema.COLUMNS if version == 6 else OLD_COLUMNS
     return {table: columns[table] for table in OLD_TABLES[version]}
 
 
@@ -91,7 +94,7 @@ def old_sessions_select(
     For sources of merge as well as for the migration; needs add_cell_key_function
     (versions 1-4).
     """
-    if version == 5:
+    if version in (5, 6):
         return f"SELECT {', '.join(schema.COLUMNS['sessions'])} FROM {table} ORDER BY id"
     region_sql = "'" + stored_region(region) + "'"
     return (
@@ -110,6 +113,9 @@ def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | Non
     """
     if version not in OLD_TABLES:
         raise ValueError(f"no migration from schema version {version}")
+    if version == 6:
+        migrate_6_to_7(conn)
+        return
     add_cell_key_function(conn)
     schema.drop_daily_triggers(conn)
     for index in OLD_INDEXES:
@@ -136,3 +142,11 @@ def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | Non
         raise sqlite3.IntegrityError(f"migration broke foreign keys ({problems[:3]})")
     schema.fill_daily_tables(conn)
     schema.create_daily_triggers(conn)
+
+
+def migrate_6_to_7(conn: sqlite3.Connection) -> None:
+    """Version 6 -> 7 (issue 21): add the network settings and the empty release log.
+
+    Nothing stored changes; the first `skillcheck publish` fills them.
+    """
+    schema.create_release_tables(conn)

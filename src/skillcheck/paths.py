@@ -9,6 +9,7 @@ there by the wheel's build, see pyproject.toml).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import platformdirs
@@ -53,3 +54,34 @@ def default_log_path() -> Path:
 def default_state_dir() -> Path:
     """The state folder: what must survive a restart but is not data (the PIN lock-out)."""
     return Path(platformdirs.user_state_dir("skillcheck", appauthor=False))
+
+
+# Staff data (databases, spools, exports) belongs to the kiosk's user alone: files
+# 0600 in folders 0700, whatever the umask (the deploy units also set UMask=0077).
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parents as 0700 (existing ones are left as they are)."""
+    folder = Path(folder)
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        try:
+            created.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:
+            continue
+        os.chmod(created, PRIVATE_FOLDER)  # mkdir's mode is cut by the umask
+
+
+def create_private_file(path: Path) -> bool:
+    """Create an empty file 0600 if it does not exist yet; True when this call made it."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return False
+    os.fchmod(fd, PRIVATE_FILE)
+    os.close(fd)
+    return True

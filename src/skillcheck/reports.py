@@ -1,16 +1,15 @@
-"""Facilitator reporting: the terminal summary, aggregate exports for funders
-(protected by the cell key method of `skillcheck.disclosure`), CSV/JSON writers
-(merge and backup: copies.py; the PDF: funder_report.py).
+"""Facilitator reporting: the terminal summary (true counts, staff only) and the
+exports of released figures for funders (skillcheck.releases: closed periods,
+published once, protected by the cell key method of `skillcheck.disclosure`),
+CSV/JSON writers (merge and backup: copies.py; the PDF: funder_report.py).
 
-Every count is summed in SQL from the per-day tables `daily_sessions` and
-`daily_levels` (schema version 3, kept up to date by triggers), never from the
-million rows of `sessions`; Python only reshapes the grouped rows.
+The summary sums the per-day tables `daily_sessions` and `daily_levels` in SQL;
+exports read only the release log, never a fresh count.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from collections import defaultdict
@@ -23,11 +22,20 @@ import sqlite_utils
 
 from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, DSI_CAVEAT, LEVELS, N_
 from skillcheck.digcomp import CATEGORIES_HIGH_FIRST as CATEGORIES
-from skillcheck.disclosure import DEFAULT_THRESHOLD, MAX_NOISE, MIN_THRESHOLD, PerturbationTable
+from skillcheck.disclosure import PerturbationTable
 from skillcheck.errors import InputError
 from skillcheck.i18n import SOURCE_LANGUAGE, Translator, discover_languages, load_translator
 from skillcheck.paths import LOCALES_DIR
 from skillcheck.plain_text import plain, spreadsheet_cell
+from skillcheck.releases import (
+    PERIOD_KINDS,
+    VISITS,
+    network_settings,
+    period_days,
+    period_kind,
+    read_cells,
+    released_periods,
+)
 from skillcheck.store import open_database
 
 
@@ -35,8 +43,8 @@ class OptionError(InputError, ValueError):
     """An export or report option that cannot be used (one line, exit 2 on the CLI)."""
 
 
-PERIODS = ("day", "week", "month")
-GROUPS = ("site", "terminal", "region", "language", "area")
+PERIODS = PERIOD_KINDS
+GROUPS = ("site", "region", "language", "area")
 TOTAL = "total"  # the key of total rows, in place of a period or group value
 
 
@@ -179,21 +187,29 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
     )
 
 
-# --- exports: sums of perturbed base cells (skillcheck.disclosure) --------------
+# --- exports: released figures only (skillcheck.releases) -----------------------
 
-# A share is shown only when its published base is at least this many times the
-# threshold: a share of 10 perturbed sessions would say more about the noise than
-# about the visitors.
+# The one rule of what is too small to show: a group's figures (completed, abandoned,
+# categories, levels and every share) are shown only when its published completed
+# visits are at least this many times the threshold; below it only its visits are
+# shown. A share of a few dozen noisy visits would say more about the noise (and about
+# the few people in it) than about the visitors.
 PERCENT_MIN_BASE = 10
 HIDDEN = N_("hidden")
-PARTIAL = N_("partial")
+
+
+def is_shown(measure: str, area: int, completed: int, threshold: int) -> bool:
+    """The one rule: is a released cell printed, given its group's published completed
+    visits (of the same period, scoring version, group and area)? A visits count always
+    is; every other figure only in a group of at least PERCENT_MIN_BASE x threshold."""
+    return (area == VISITS and measure == "sessions") or completed >= PERCENT_MIN_BASE * threshold
+
 
 # Column headers of the CSV and the PDF, translated by --lang (JSON keeps the codes).
 COLUMN_LABELS: dict[str, str] = {
     "period": N_("period"),
-    "partial": N_("partial period"),
+    "scoring": N_("scoring version"),
     "site": N_("site"),
-    "terminal": N_("terminal"),
     "region": N_("region"),
     "language": N_("language"),
     "area": N_("area"),
@@ -236,39 +252,64 @@ def context_lines(t: Translator) -> list[str]:
     return [t.gettext(text).format(share=t.format_percent(share)) for text, share in CONTEXT_LINES]
 
 
-METHOD_NOTE = N_(
-    "Counts are protected by the cell key method: each is a sum of daily counts; a small "
-    "daily count is published as 0 or {threshold}, any other changed by at most {noise}. "
-    "So no count lies between 1 and {below}, and a zero may hide a small count. Totals are "
-    "sums of the rows. '{hidden}' marks a share whose base is under {base} visits; "
-    "'{partial}' a period cut by the dates asked for."
+# The notes say, for the table they go with, how far a figure can be from the truth
+# by the noise design (never from the noise drawn, which is secret).
+RELEASE_NOTE = N_(
+    "Only closed periods are published, once: a published figure never changes, and "
+    "visits recorded later are not added to it."
 )
+ERROR_NOTE = N_(
+    "How far a figure can be from the truth: each count was changed once, at random, "
+    "when its period was published. A count above {threshold} is at most {noise} from "
+    "the true count (typically {typical}); in this table that is at most {worst} of the "
+    "smallest such count ({smallest}) and {best} of the largest ({largest})."
+)
+SMALL_NOTE = N_(
+    "A count from 1 to {below} is never shown: it is published as 0 or {threshold}. "
+    "So a 0 may hide up to {below} visits, and {threshold} may stand for 1 to {upper}."
+)
+SHARE_NOTE = N_("The shares in this table are at most {points} percentage points from the truth.")
+TOTALS_NOTE = N_("Totals are counted and changed on their own: they are not the sums of the rows.")
+HIDDEN_NOTE = N_(
+    "'{hidden}' marks the figures of a group with fewer than {base} completed visits: only "
+    "its visits are shown. A quiet site's quarter or year is often large enough."
+)
+EMPTY_NOTE = N_(
+    "Nothing is published for these dates yet: a period is published after it has "
+    "closed ({grace} days after its last day), with `skillcheck publish`."
+)
+
+AT_LEAST_BASIC_LEVELS = LEVELS[1:]  # every level but the lowest ("none")
 
 
 @dataclass(frozen=True)
 class ExportRow:
-    """One line of an export: its keys and its published (perturbed) counts."""
+    """One line of an export: its keys and its published counts (None: hidden)."""
 
     key: tuple[str, ...]
-    counts: tuple[int, ...]
+    counts: tuple[int | None, ...]
     is_total: bool
-    partial: bool = False
+    hidden: bool = False
 
-    def share(self, columns: Sequence[str], part: Sequence[str], whole: str, min_base: int):
+    def share(self, columns: Sequence[str], part: Sequence[str], whole: str):
         """The share of `part` columns in `whole` in percent; None when `whole` is 0,
-        HIDDEN when it is under `min_base`."""
+        HIDDEN when the row is hidden."""
+        if self.hidden:
+            return HIDDEN
         cell = dict(zip(columns, self.counts, strict=True))
         base = cell[whole]
-        if base == 0:
+        if not base:
             return None
-        if base < min_base:
-            return HIDDEN
-        return round(100 * sum(cell[c] for c in part) / base, 1)
+        return round(100 * sum(cell[c] or 0 for c in part) / base, 1)
+
+    def value(self, columns: Sequence[str], column: str) -> int | None:
+        """The published count of one column (None when hidden)."""
+        return dict(zip(columns, self.counts, strict=True))[column]
 
 
 @dataclass(frozen=True)
 class ExportTable:
-    """An aggregate table ready to write; see docs/facilitators.md for its shape."""
+    """A table of released figures ready to write; see docs/facilitators.md."""
 
     by: str
     group: tuple[str, ...]
@@ -278,113 +319,58 @@ class ExportTable:
     count_columns: tuple[str, ...]
     percent_columns: tuple[str, ...]
     rows: tuple[ExportRow, ...] = field(default_factory=tuple)
+    grace_days: int = 14
 
     @property
     def with_area(self) -> bool:
-        """Levels per area (True) or sessions by status and category (False)."""
+        """Levels per area (True) or visits by status and category (False)."""
         return "area" in self.group
+
+    @property
+    def min_base(self) -> int:
+        """The published completed visits a group needs for its figures to be shown."""
+        return PERCENT_MIN_BASE * self.min_count
 
     def percents(self, row: ExportRow) -> tuple:
         """The row's shares, in the order of `percent_columns`."""
-        base = PERCENT_MIN_BASE * self.min_count
         columns = self.count_columns
         if self.with_area:
-            return (row.share(columns, ("basic", "above_basic"), "completed", base),)
+            return (row.share(columns, AT_LEAST_BASIC_LEVELS, "completed"),)
         return (
-            row.share(columns, ("completed",), "sessions", base),
-            row.share(columns, ("above_basic", "basic"), "completed", base),
+            row.share(columns, ("completed",), "sessions"),
+            row.share(columns, AT_LEAST_BASIC, "completed"),
         )
-
-
-def _period(day: str, by: str) -> str:
-    if by == "day":
-        return day
-    if by == "month":
-        return day[:7]
-    year, week, _ = dt.date.fromisoformat(day).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def period_days(period: str, by: str) -> tuple[str, str]:
-    """The first and last day of a period key (day, ISO week or month)."""
-    if by == "day":
-        return period, period
-    if by == "month":
-        first = dt.date.fromisoformat(period + "-01")
-        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return first.isoformat(), (following - dt.timedelta(days=1)).isoformat()
-    year, week = int(period[:4]), int(period[6:])
-    first = dt.date.fromisocalendar(year, week, 1)
-    return first.isoformat(), (first + dt.timedelta(days=6)).isoformat()
-
-
-def _is_partial(period: str, by: str, filters: Filters) -> bool:
-    first, last = period_days(period, by)
-    return bool(
-        (filters.since and filters.since > first) or (filters.until and filters.until < last)
-    )
 
 
 def _normalise_group(group: Sequence[str]) -> tuple[str, ...]:
     unknown = [g for g in group if g not in GROUPS]
+    if "terminal" in unknown:
+        raise OptionError(
+            "figures are not published per terminal (each split makes cells smaller): "
+            f"use {', '.join(GROUPS)}"
+        )
     if unknown:
         raise OptionError(f"unknown group {unknown[0]!r}: use {', '.join(GROUPS)}")
     chosen = list(dict.fromkeys(g for g in group if g != "area"))
-    # A terminal's name is only unique within its site.
-    if "terminal" in chosen and "site" not in chosen:
-        chosen.insert(chosen.index("terminal"), "site")
+    if len(chosen) > 1:
+        raise OptionError(
+            f"--group {','.join(chosen)}: the published tables split by one of "
+            "site, region or language at a time (crossing them makes cells too small)"
+        )
     return tuple(chosen) + (("area",) if "area" in group else ())
 
 
-def _aggregate(
-    db: sqlite_utils.Database,
-    by: str,
-    group: Sequence[str],
-    filters: Filters,
-    table: PerturbationTable,
-) -> tuple[tuple[str, ...], dict[tuple, list[int]]]:
-    """Published counts keyed by (period, *group): sums of perturbed daily rows.
-
-    Each row of the daily tables is a base cell, perturbed in SQL by its own count
-    and key sum (`PerturbationTable.published_rows`) before anything is added up, so every
-    figure of every export is a sum of the same published base values. Months are
-    cut from the day in SQL; weeks are rolled up from days in Python.
-    """
-    plain = [g for g in group if g != "area"]
-    with_area = "area" in group
-    keys = ["substr(day, 1, 7)" if by == "month" else "day", *plain]
-    where, params = filters.where()
-    if with_area:
-        columns = AREA_COLUMNS
-        keys.append("area")
-        levels = [f"sum(published * (level = '{level}'))" for level in LEVELS]
-        sums = ["sum(published)", *levels]
-        table_name = "daily_levels"
-    else:
-        columns = SESSION_COLUMNS
-        done = "status = 'completed'"
-        categories = [f"sum(published * (category = '{c}' AND {done}))" for c in CATEGORIES]
-        abandoned = "sum(published * (status = 'abandoned'))"
-        sums = ["sum(published)", f"sum(published * ({done}))", abandoned, *categories]
-        table_name = "daily_sessions"
-    width = len(keys)
-    # Each daily row is perturbed once (its own count and key sum), then summed.
-    rows = table.published_rows(f"SELECT * FROM {table_name}{where}")
-    sql = (
-        f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM ({rows})"
-        f" GROUP BY {', '.join(str(n) for n in range(1, width + 1))}"
-    )
-    counts_by_key: dict[tuple, list[int]] = {}
-    for row in db.execute(sql, params):
-        key = (_period(row[0], by) if by == "week" else row[0],) + tuple(
-            str(value) for value in row[1:width]
-        )
-        counts = [int(value or 0) for value in row[width:]]
-        if key in counts_by_key:
-            counts_by_key[key] = [a + b for a, b in zip(counts_by_key[key], counts, strict=True)]
-        else:
-            counts_by_key[key] = counts
-    return columns, counts_by_key
+def _periods_in(db: sqlite_utils.Database, by: str, filters: Filters) -> list[str]:
+    """The released periods of kind `by` lying wholly inside the dates asked for."""
+    chosen = []
+    for period in sorted(released_periods(db)):
+        if period_kind(period) != by:
+            continue
+        first, last = period_days(period)
+        if (filters.since and first < filters.since) or (filters.until and last > filters.until):
+            continue
+        chosen.append(period)
+    return chosen
 
 
 def build_export(
@@ -393,45 +379,75 @@ def build_export(
     by: str = "month",
     group: Sequence[str] = (),
     filters: Filters = Filters(),
-    min_count: int = DEFAULT_THRESHOLD,
+    min_count: int | None = None,
 ) -> ExportTable:
-    """Published counts per period (and group), with total rows; see docs/facilitators.md.
+    """Released figures per period (and group, and area); see docs/facilitators.md.
 
-    Rows are (period, *group) sorted, then one total row (per area when grouping by
-    area). Every count is a sum of perturbed base cells, totals included, so a total
-    is exactly the sum of its rows and the same cell reads the same in every export.
-    Rows whose published counts are all zero are left out (like rows without sessions).
+    Reads only the release log (`skillcheck publish` writes it): periods wholly inside
+    the dates asked for, one row per period, scoring version and group value, then the
+    network's own total row per period when grouped (a cell of its own, not a sum).
+    A group with fewer than `PERCENT_MIN_BASE` x threshold published completed visits
+    shows its visits only. `min_count` may raise the network's threshold, never lower it.
     """
-    if by not in PERIODS:
-        raise OptionError(f"--by must be one of {', '.join(PERIODS)}")
-    if min_count < MIN_THRESHOLD:
-        raise OptionError(f"--min-count must be at least {MIN_THRESHOLD}, not {min_count}")
-    protection = PerturbationTable(threshold=min_count)
+    if by not in PERIOD_KINDS:
+        raise OptionError(f"--by must be one of {', '.join(PERIOD_KINDS)}")
+    settings = network_settings(db)
+    threshold = settings.threshold if min_count is None else min_count
+    if threshold < settings.threshold:
+        raise OptionError(
+            f"--min-count {threshold}: this network's threshold is {settings.threshold}; "
+            "it can only be raised"
+        )
+    protection = PerturbationTable(threshold)
     check_site(db, filters)
     group = _normalise_group(group)
-    columns, published = _aggregate(db, by, group, filters, protection)
+    plain = [g for g in group if g != "area"]
     with_area = "area" in group
-    key_columns = ("period", *group)
+    if filters.site is not None and plain and plain != ["site"]:
+        raise OptionError(
+            f"--site with --group {plain[0]}: figures by {plain[0]} are published for "
+            "the whole network only"
+        )
+    grouping = "site" if filters.site is not None else (plain[0] if plain else "network")
+    groupings = (grouping,) if grouping == "network" or filters.site else (grouping, "network")
+    periods = _periods_in(db, by, filters)
+    by_row: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for cell in read_cells(db, periods, groupings):
+        if (cell.area == VISITS) == with_area:
+            continue
+        if filters.site is not None and cell.group_value != filters.site:
+            continue
+        value = cell.value
+        if threshold > settings.threshold:
+            value = protection.coarsen(value, cell.cell_key, threshold)
+        total = cell.grouping != grouping
+        values = () if grouping == "network" or filters.site else (cell.group_value,)
+        if total:
+            values = (TOTAL,)
+        area = (str(cell.area),) if with_area else ()
+        key = (cell.period, str(cell.scoring_version), *values, *area)
+        by_row[(total, key)][cell.measure] = value
 
-    keys = sorted(
-        (key for key, counts in published.items() if any(counts)),
-        key=lambda key: key[:-1] + (int(key[-1]),) if with_area else key,
-    )
-    totals: dict[tuple, list[int]] = {}
-    for key in keys:
-        partition = (key[-1],) if with_area else ()
-        total_key = (TOTAL,) * (len(key_columns) - len(partition)) + partition
-        running = totals.setdefault(total_key, [0] * len(columns))
-        totals[total_key] = [a + b for a, b in zip(running, published[key], strict=True)]
-    rows = [
-        ExportRow(key, tuple(published[key]), False, _is_partial(key[0], by, filters))
-        for key in keys
-    ]
-    rows += [ExportRow(key, tuple(totals[key]), True) for key in sorted(totals)]
+    columns = AREA_COLUMNS if with_area else SESSION_COLUMNS
+    key_columns = ("period", "scoring", *(() if filters.site else plain), *group[len(plain) :])
+    rows = []
+    for total, key in sorted(by_row, key=lambda tk: (tk[1][:2], tk[0], _sort_key(tk[1][2:]))):
+        measures = by_row[(total, key)]
+        counts = [measures.get(c, 0) for c in columns]
+        if not any(counts):
+            continue
+        done = measures.get("completed", 0)
+        hidden = not is_shown("completed", VISITS, done, threshold)
+        area = int(key[-1]) if with_area else VISITS
+        shown = tuple(
+            count if is_shown(column, area, done, threshold) else None
+            for column, count in zip(columns, counts, strict=True)
+        )
+        rows.append(ExportRow(key, shown, total, hidden))
     return ExportTable(
         by=by,
         group=group,
-        min_count=min_count,
+        min_count=threshold,
         filters=filters,
         key_columns=key_columns,
         count_columns=columns,
@@ -439,7 +455,12 @@ def build_export(
         if with_area
         else ("completion_percent", "at_least_basic_percent"),
         rows=tuple(rows),
+        grace_days=settings.grace_days,
     )
+
+
+def _sort_key(values: tuple[str, ...]) -> tuple:
+    return tuple((0, int(v)) if v.isdigit() else (1, v) for v in values)
 
 
 # --- writers -------------------------------------------------------------------
@@ -476,17 +497,74 @@ def key_label(column: str, value: str, t: Translator) -> str:
     return plain(value)  # a site or terminal name from a database: no escape sequence
 
 
-def notes(table: ExportTable, t: Translator) -> list[str]:
-    """The lines that go with every published table: method, caveat, context."""
-    method = t.gettext(METHOD_NOTE).format(
-        threshold=table.min_count,
-        noise=MAX_NOISE,
-        below=table.min_count - 1,
-        hidden=t.gettext(HIDDEN),
-        partial=t.gettext(PARTIAL),
-        base=PERCENT_MIN_BASE * table.min_count,
+def share_error_points(table: ExportTable) -> float | None:
+    """The largest distance, in percentage points, between a share shown in the table
+    and any true share the noise design allows for its published counts (each count's
+    `possible_counts`: never the noise drawn, which is secret)."""
+    design = PerturbationTable(table.min_count)
+    worst = None
+    columns = table.count_columns
+    for row in table.rows:
+        if row.hidden:
+            continue
+        pairs = [(AT_LEAST_BASIC_LEVELS if table.with_area else AT_LEAST_BASIC, "completed")]
+        if not table.with_area:
+            pairs.append((("completed",), "sessions"))
+        for part_columns, whole_column in pairs:
+            whole = row.value(columns, whole_column) or 0
+            if not whole:
+                continue
+            low_whole, high_whole = design.possible_counts(whole)
+            ranges = [design.possible_counts(row.value(columns, c) or 0) for c in part_columns]
+            low_part, high_part = sum(r[0] for r in ranges), sum(r[1] for r in ranges)
+            shown = sum(row.value(columns, c) or 0 for c in part_columns) / whole
+            extremes = (
+                min(1.0, low_part / max(high_whole, 1)),
+                min(1.0, high_part / max(low_whole, 1)),
+            )
+            distance = 100 * max(abs(e - shown) for e in extremes)
+            worst = distance if worst is None else max(worst, distance)
+    return worst
+
+
+def notes(table: ExportTable, t: Translator, marks: bool = True) -> list[str]:
+    """The lines that go with every published table: how far its figures can be from
+    the truth (by design), what is hidden (`marks`: the table shows the word), the
+    caveat and the context."""
+    threshold = table.min_count
+    design = PerturbationTable(threshold)
+    lines = [t.gettext(RELEASE_NOTE)]
+    if not table.rows:
+        lines.append(t.gettext(EMPTY_NOTE).format(grace=table.grace_days))
+    counts = [c for row in table.rows for c in row.counts if c is not None and c > threshold]
+    if counts:
+        smallest, largest = min(counts), max(counts)
+        lines.append(
+            t.gettext(ERROR_NOTE).format(
+                threshold=threshold,
+                noise=design.max_noise,
+                typical=t.format_number(round(design.typical_error, 1)),
+                worst=t.format_percent(design.max_noise / smallest, 1),
+                smallest=t.format_number(smallest),
+                best=t.format_percent(design.max_noise / largest, 1),
+                largest=t.format_number(largest),
+            )
+        )
+    lines.append(
+        t.gettext(SMALL_NOTE).format(
+            below=threshold - 1,
+            threshold=threshold,
+            upper=design.possible_counts(threshold)[1],
+        )
     )
-    return [method, t.gettext(DSI_CAVEAT), *context_lines(t)]
+    points = share_error_points(table)
+    if points is not None:
+        lines.append(t.gettext(SHARE_NOTE).format(points=t.format_number(round(points, 1))))
+    if any(row.is_total for row in table.rows):
+        lines.append(t.gettext(TOTALS_NOTE))
+    if marks and any(row.hidden for row in table.rows):
+        lines.append(t.gettext(HIDDEN_NOTE).format(hidden=t.gettext(HIDDEN), base=table.min_base))
+    return [*lines, t.gettext(DSI_CAVEAT), *context_lines(t)]
 
 
 def write_export(
@@ -514,26 +592,29 @@ def write_csv(
     characters (`key_label`).
 
     `excel=True` writes what Belgian (nl-BE/fr-BE) Excel opens by double-click:
-    UTF-8 with a BOM, `;` between fields and a decimal comma. Markers and notes are
-    words ("hidden", "partial"), which Excel and LibreOffice keep as text.
+    UTF-8 with a BOM, `;` between fields and a decimal comma. A hidden figure is the
+    word "hidden" (never a number), which Excel and LibreOffice keep as text.
     """
     t = t or Translator()
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n")
-    header = [*table.key_columns, "partial", *table.count_columns, *table.percent_columns]
-    writer.writerow([spreadsheet_cell(t.gettext(COLUMN_LABELS[c])) for c in header])
+    header = [*table.key_columns, *table.count_columns, *table.percent_columns]
+    # A category or level of a newer scoring version without a label keeps its code.
+    writer.writerow([spreadsheet_cell(t.gettext(COLUMN_LABELS.get(c, c))) for c in header])
+    hidden = t.gettext(HIDDEN)
     for row in table.rows:
         shares = []
         for share in table.percents(row):
             if share is None:
                 shares.append("")
             elif share == HIDDEN:
-                shares.append(t.gettext(HIDDEN))
+                shares.append(hidden)
             else:
                 shares.append(f"{share:.1f}".replace(".", ",") if excel else f"{share:.1f}")
         keys = [key_label(c, v, t) for c, v in zip(table.key_columns, row.key, strict=True)]
         keys = [spreadsheet_cell(key) for key in keys]  # a site named "=HYPERLINK(…)"
-        writer.writerow([*keys, t.gettext(PARTIAL) if row.partial else "", *row.counts, *shares])
+        counts = [hidden if c is None else c for c in row.counts]
+        writer.writerow([*keys, *counts, *shares])
     writer.writerow([])
     for line in notes(table, t):
         writer.writerow([spreadsheet_cell(line)])
@@ -541,17 +622,20 @@ def write_csv(
 
 
 def write_json(table: ExportTable, out: IO[bytes], *, t: Translator | None = None) -> None:
-    """JSON with codes as keys; a hidden share is the string "hidden", a missing one null."""
+    """JSON with codes as keys; a hidden figure is null with "hidden": true."""
     t = t or Translator()
+    design = PerturbationTable(table.min_count)
     rows = []
     for row in table.rows:
         item: dict = {c: plain(v) for c, v in zip(table.key_columns, row.key, strict=True)}
-        if "area" in item and item["area"] != TOTAL:
+        item["scoring"] = int(item["scoring"])
+        if "area" in item:
             item["area"] = int(item["area"])
         item["total_row"] = row.is_total
-        item["partial_period"] = row.partial
+        item["hidden"] = row.hidden
         item.update(zip(table.count_columns, row.counts, strict=True))
-        item.update(zip(table.percent_columns, table.percents(row), strict=True))
+        shares = [None if s == HIDDEN else s for s in table.percents(row)]
+        item.update(zip(table.percent_columns, shares, strict=True))
         rows.append(item)
     document = {
         "by": table.by,
@@ -559,9 +643,12 @@ def write_json(table: ExportTable, out: IO[bytes], *, t: Translator | None = Non
         "since": table.filters.since,
         "until": table.filters.until,
         "site": table.filters.site,
-        "min_count": table.min_count,
-        "method": "cell key method: sums of perturbed daily counts (docs/facilitators.md)",
-        "max_noise_per_daily_count": MAX_NOISE,
+        "method": "cell key method on the cells of released tables (docs/facilitators.md)",
+        "threshold": table.min_count,
+        "max_noise": design.max_noise,
+        "typical_error": round(design.typical_error, 2),
+        "totals_are_sums_of_rows": False,
+        "min_completed_shown": table.min_base,
         "key_columns": list(table.key_columns),
         "count_columns": list(table.count_columns),
         "notes": notes(table, t),

@@ -1,7 +1,7 @@
-"""The database schema as it is today (version 6), in one block of DDL.
+"""The database schema as it is today (version 7), in one block of DDL.
 
 A new database is created from `SCHEMA` directly; `migrations.py` only brings older
-files (versions 1 to 5) to it. docs/facilitators.md describes every column.
+files (versions 1 to 6) to it. docs/facilitators.md describes every column.
 
 Why it looks like this:
 
@@ -23,18 +23,24 @@ Why it looks like this:
   ON CONFLICT as a join constraint. The foreign keys make a purge delete a session's
   levels and answers before the session, so the level triggers can still look the
   session up.
+- Version 7 adds the network's publication settings and the release log
+  (skillcheck.releases): what `skillcheck publish` released, once per closed period.
+  Plain tables (no triggers) so that a central PostgreSQL database can hold the same.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 NO_CATEGORY = ""
 BASE_TABLES = ("sessions", "area_results", "answers")
 DAILY_TABLES = ("daily_sessions", "daily_levels")
-TABLES = (*BASE_TABLES, *DAILY_TABLES)
+# Version 7: the network's settings and the release log (never copied by `merge`).
+RELEASE_TABLES = ("network_settings", "releases", "released_periods", "released_cells")
+V6_TABLES = (*BASE_TABLES, *DAILY_TABLES)
+TABLES = (*V6_TABLES, *RELEASE_TABLES)
 
 # cell_key is uniform in [0, CELL_KEY_RANGE).
 CELL_KEY_RANGE = 2**32
@@ -99,6 +105,41 @@ CREATE TABLE daily_levels (
 
 -- For `purge --before` and the staff screen's counts by day.
 CREATE INDEX sessions_by_day ON sessions (day);
+-- Version 7 (issue 21): publication. One row per setting: 'threshold' (no published
+-- count lies between 1 and threshold - 1) and 'grace_days' (a period closes this many
+-- days after its last day). Set at the first publish; only ever raised.
+CREATE TABLE network_settings (
+    name  TEXT    NOT NULL PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- One row per `skillcheck publish` that released anything.
+CREATE TABLE releases (
+    release     INTEGER NOT NULL PRIMARY KEY,      -- 1, 2, 3 … in the order published
+    released_on TEXT    NOT NULL,                  -- YYYY-MM-DD
+    threshold   INTEGER NOT NULL,
+    max_noise   INTEGER NOT NULL,
+    grace_days  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Each period is released once, with the whole catalogue of tables.
+CREATE TABLE released_periods (
+    period  TEXT    NOT NULL PRIMARY KEY,          -- 2026-03 | 2026-Q1 | 2026
+    release INTEGER NOT NULL REFERENCES releases (release)
+) WITHOUT ROWID;
+
+-- The published cells: one count of one table of the catalogue, perturbed once.
+CREATE TABLE released_cells (
+    period          TEXT    NOT NULL REFERENCES released_periods (period),
+    scoring_version INTEGER NOT NULL,
+    grouping        TEXT    NOT NULL,              -- network | site | region | language
+    group_value     TEXT    NOT NULL,              -- '' for the network
+    area            INTEGER NOT NULL,              -- 0: visits; 1..5: levels in that area
+    measure         TEXT    NOT NULL,              -- sessions | completed | abandoned | …
+    value           INTEGER NOT NULL,              -- the published count
+    cell_key        INTEGER NOT NULL,              -- secret (key sum mod 2**32), never exported
+    PRIMARY KEY (period, scoring_version, grouping, group_value, area, measure)
+) WITHOUT ROWID;
 """
 
 TRIGGERS_DDL = """
@@ -184,7 +225,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "day", "site", "terminal", "region", "language", "scoring_version", "area", "level",
         "sessions", "key_sum",
     ),
+    "network_settings": ("name", "value"),
+    "releases": ("release", "released_on", "threshold", "max_noise", "grace_days"),
+    "released_periods": ("period", "release"),
+    "released_cells": (
+        "period", "scoring_version", "grouping", "group_value", "area", "measure", "value",
+        "cell_key",
+    ),
 }  # fmt: skip
+
+
+def create_release_tables(conn: sqlite3.Connection) -> None:
+    """Schema 6 -> 7: the release tables, empty (nothing of version 6 changes)."""
+    release_ddl = TABLES_DDL[TABLES_DDL.index("-- Version 7") :]
+    for statement in _statements(release_ddl):
+        conn.execute(statement)
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

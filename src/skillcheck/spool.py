@@ -41,6 +41,7 @@ from pathlib import Path
 
 import platformdirs
 
+from skillcheck.paths import create_private_file, make_private_folder
 from skillcheck.records import SessionRecord, record_from_json, record_to_json
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def bad_file(spool: Path) -> Path:
 def _locked(spool: Path, *, wait: bool = True, make_folder: bool = False) -> Iterator[bool]:
     """Hold the spool's OS lock, shared by every process (False: busy, and not waiting)."""
     if make_folder:
-        spool.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(spool.parent)
     fd = os.open(spool.with_name(spool.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
@@ -116,7 +117,7 @@ def _locked(spool: Path, *, wait: bool = True, make_folder: bool = False) -> Ite
 
 def append_line(path: Path, line: str | bytes) -> None:
     """Append one line and sync it (and a new file's directory entry) to disk."""
-    new = not path.exists()
+    new = create_private_file(path)  # staff data: 0600 from its first byte
     with open(path, "a+b") as spool:
         data = (line.encode("utf-8") if isinstance(line, str) else line) + b"\n"
         if spool.seek(0, os.SEEK_END) > 0:
@@ -379,8 +380,9 @@ class Spool:
             updated=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
         try:
-            self.status_path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(self.status_path.parent)
             temporary = self.status_path.with_name(self.status_path.name + f".{os.getpid()}.tmp")
+            create_private_file(temporary)
             temporary.write_text(json.dumps(status.__dict__, ensure_ascii=False), encoding="utf-8")
             os.replace(temporary, self.status_path)
         except OSError as error:

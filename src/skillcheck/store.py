@@ -31,6 +31,7 @@ import sqlite_utils
 
 from skillcheck import migrations, schema
 from skillcheck.errors import InputError
+from skillcheck.paths import create_private_file, make_private_folder
 from skillcheck.records import SessionRecord, anonymous_form, check_record
 from skillcheck.schema import SCHEMA_VERSION
 from skillcheck.spool import Spool, SpoolStatus
@@ -192,8 +193,11 @@ def open_database(
     new = not path.exists() and create
     if not new:
         _check_file(path)
-    elif not path.parent.is_dir():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        # Staff data: the folder 0700, the file 0600 before SQLite writes a byte
+        # (SQLite gives the -wal and -shm files the database file's permissions).
+        make_private_folder(path.parent)
+        create_private_file(path)
 
     def set_up(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
@@ -514,7 +518,7 @@ class Store:
 
     def _open(self, at_start: bool = False) -> sqlite_utils.Database:
         if at_start and self._may_create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(self.path.parent)
         # Later, a missing folder means an unmounted share: spool, never re-create it.
         if not self.path.parent.is_dir():
             raise FileNotFoundError(f"database folder {self.path.parent} is missing")

@@ -1,7 +1,7 @@
 """The `skillcheck` command: one click group, its commands in one module per user.
 
 - `kiosk.py`: run, serve, set-pin, unlock (the terminal and its technician)
-- `facilitator.py`: stats, export, report, items, merge, backup, purge, upgrade
+- `facilitator.py`: stats, publish, export, report, items, merge, backup, purge, upgrade
 - `content.py`: check (content authors and translators)
 - `options.py`: the options and helpers they share
 

@@ -85,17 +85,18 @@ def _print_summary(path: Path, filters, summary) -> None:
     from skillcheck.plain_text import plain
 
     console = Console(highlight=False)
+    # First, before any number: whose figures these are (issue 21).
+    console.print(
+        "[bold]True counts, for this site's staff and coordinator only: never publish them.[/]"
+    )
+    console.print("Published figures: `skillcheck publish`, then `export` or `report`.")
     # The period asked for; where a bound was not given, the first or last day with data.
     first = filters.since or summary.first_day or "…"
     last = filters.until or summary.last_day or "…"
     period = f"{first} … {last}" if summary.sessions or filters.since or filters.until else ""
     period = period or "no sessions"
     scope = f" · site {escape(plain(filters.site))}" if filters.site else ""
-    console.print(f"[bold]skillcheck stats[/] · {path} · {period}{scope}")
-    console.print(
-        "[bold]True counts for staff, not for publication[/] "
-        "(publish with `skillcheck export` or `skillcheck report`)."
-    )
+    console.print(f"skillcheck stats · {path} · {period}{scope}")
     console.print(
         f"Sessions {summary.sessions:,} · completed {summary.completed:,} "
         f"({summary.completion_rate:.1%}) · abandoned {summary.sessions - summary.completed:,}"
@@ -172,14 +173,13 @@ def _print_summary(path: Path, filters, summary) -> None:
 )
 @click.option("--excel", is_flag=True, help="CSV for Belgian Excel: BOM, `;`, decimal comma.")
 @click.option(
-    "--by", type=click.Choice(["day", "week", "month"]), default="month", show_default=True
+    "--by", type=click.Choice(["month", "quarter", "year"]), default="month", show_default=True
 )
 @click.option(
     "--group",
     default="",
     metavar="COLS",
-    help="Comma-separated: site,terminal,region,language,area (area: levels per area; "
-    "terminal brings its site).",
+    help="One of site, region, language, and/or area (levels per area), comma-separated.",
 )
 @min_count_option
 @lang_option("headers, labels and notes")
@@ -194,23 +194,23 @@ def export(
     excel: bool,
     by: str,
     group: str,
-    min_count: int,
+    min_count: int | None,
     since: str | None,
     until: str | None,
     site: str | None,
     language: str | None,
     output: Path | None,
 ) -> None:
-    """Aggregate counts for funders, protected by the cell key method (docs/facilitators.md)."""
+    """The released figures for funders: closed periods only, protected (docs/facilitators.md).
+
+    Read-only: it shows what `skillcheck publish` released, never a fresh count.
+    """
     import io
 
-    from skillcheck.disclosure import MIN_THRESHOLD
     from skillcheck.output import check_output_path, write_output
     from skillcheck.reports import export_database, report_translator, write_export
 
     with FacilitatorErrors():
-        if min_count < MIN_THRESHOLD:
-            raise click.UsageError(f"--min-count must be at least {MIN_THRESHOLD}, not {min_count}")
         if excel and fmt != "csv":
             raise click.UsageError("--excel goes with --format csv")
         groups = [g.strip() for g in group.split(",") if g.strip()]
@@ -245,8 +245,63 @@ def export(
 
 @click.command()
 @db_options
-@since_option
-@until_option
+@click.option(
+    "--min-count",
+    type=int,
+    default=None,
+    help="The network's threshold: set at the first publish (default 10, at least 5), "
+    "only ever raised.",
+)
+@click.option(
+    "--grace-days",
+    type=int,
+    default=None,
+    help="A period closes this many days after its last day (default 14; only raised).",
+)
+def publish(
+    db_path: Path | None,
+    config_path: Path | None,
+    min_count: int | None,
+    grace_days: int | None,
+) -> None:
+    """Release the figures of every closed period, once (export and report read them)."""
+    import datetime as dt
+
+    from skillcheck.releases import publish as release
+    from skillcheck.store import open_database
+
+    with FacilitatorErrors():
+        path = database_path(db_path, config_path)
+        db = open_database(path, create=False)
+        try:
+            result = release(db, dt.date.today(), min_count=min_count, grace_days=grace_days)
+        finally:
+            db.close()
+        settings = result.settings
+        click.echo(
+            f"Network settings: threshold {settings.threshold}, "
+            f"periods close {settings.grace_days} days after their end"
+        )
+        if result.release is None:
+            click.echo("Nothing to release: no closed period is waiting.")
+        else:
+            click.echo(
+                f"Release {result.release}: {len(result.periods)} periods "
+                f"({', '.join(result.periods)}), {result.cells:,} figures; "
+                "they never change from now on"
+            )
+        if result.waiting:
+            click.echo(f"Not closed yet: {', '.join(result.waiting)}")
+
+
+@click.command()
+@db_options
+@click.option(
+    "--period",
+    default=None,
+    metavar="2026-03|2026-Q1|2026",
+    help="A released month, quarter or year [default: the last released month].",
+)
 @click.option("--site", default=None, help="Only this site [default: the whole network].")
 @lang_option("the page")
 @min_count_option
@@ -254,28 +309,28 @@ def export(
 def report(
     db_path: Path | None,
     config_path: Path | None,
-    since: str | None,
-    until: str | None,
+    period: str | None,
     site: str | None,
     language: str | None,
-    min_count: int,
+    min_count: int | None,
     output: Path,
 ) -> None:
-    """A one-page PDF for funders: headline, trend, levels per area, caveat (protected)."""
+    """A one-page PDF for funders from released figures: headline, trend, levels per area."""
     from skillcheck.funder_report import REPORT_STEPS, render_pdf, report_figures
     from skillcheck.output import check_output_path, write_output
+    from skillcheck.releases import parse_period
     from skillcheck.reports import report_translator
     from skillcheck.store import open_database
 
     with FacilitatorErrors():
-        filters = filters_of(since, until, site)
+        chosen = parse_period(period) if period else None
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
         check_output_path(output, kind="pdf", sources=(database,))
         with Progress(REPORT_STEPS + 1, "Building the report") as advance:
             db = open_database(database, read_only=True)
             try:
-                figures = report_figures(db, filters, min_count)
+                figures = report_figures(db, chosen, site, min_count)
             finally:
                 db.close()
             advance()
@@ -300,10 +355,16 @@ def items(
 ) -> None:
     """Item statistics for test designers, in the terminal (docs/content.md).
 
-    Reads the completed visits of the bank version in --questions, read-only.
+    Reads the completed visits of the bank version in --questions, read-only; only
+    closed periods, and only languages with at least the network's threshold of
+    visits in the window (answers item by item are staff data).
     """
+    import datetime as dt
+
     from skillcheck.bank import load_bank
     from skillcheck.item_statistics import item_report, read_visits
+    from skillcheck.releases import closed_until, network_settings
+    from skillcheck.store import open_database
 
     with FacilitatorErrors():
         since, until = day(since, "--since"), day(until, "--until")
@@ -311,10 +372,32 @@ def items(
             raise click.UsageError(f"--since {since} is after --until {until}")
         bank = load_bank(questions_dir)
         path = database_path(db_path, config_path)
+        db = open_database(path, read_only=True)
+        try:
+            last_closed = closed_until(db, dt.date.today())
+            settings = network_settings(db)
+        finally:
+            db.close()
+        until = until or last_closed
+        if until > last_closed:
+            fail(
+                f"items reads closed periods only: give --until {last_closed} or earlier "
+                f"(periods close {settings.grace_days} days after their end); nothing printed"
+            )
         report = item_report(bank, read_visits(path, bank.version, since, until))
         if language is not None and language not in report.visits:
             known = ", ".join(report.visits) or "none"
             fail(f"--lang {language}: no completed visits in that language (found: {known})")
+        k = settings.threshold
+        wanted = [language] if language is not None else list(report.visits)
+        small = [w for w in wanted if report.visits[w] < k]
+        if small:
+            counts = ", ".join(f"{w}: fewer than {k}" for w in small)
+            fail(
+                f"too few completed visits in this window to show answers item by item "
+                f"({counts}; at least {k} per language, the network's threshold): widen "
+                "--since/--until; nothing printed"
+            )
         _print_items(path, bank, report, since, until, language)
 
 
@@ -331,7 +414,7 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
     echo = click.echo
     total = sum(report.visits.values())
     echo(f"skillcheck items · {path}")
-    period = f"{since or '…'} … {until or '…'}" if since or until else "all days"
+    period = f"{since or '…'} … {until}"  # until: given, or the last closed day
     echo(f"Bank {report.bank_version} · {period}")
     by_language = ", ".join(f"{k} {v:,}" for k, v in report.visits.items())
     echo(f"Completed visits {total:,}" + (f" ({by_language})" if total else ""))
@@ -557,4 +640,4 @@ def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) 
 # --- kiosk --------------------------------------------------------------------
 
 
-COMMANDS = (stats, export, report, items, merge, backup, purge, upgrade)
+COMMANDS = (stats, publish, export, report, items, merge, backup, purge, upgrade)

@@ -153,9 +153,9 @@ def lang_option(what: str):
 min_count_option = click.option(
     "--min-count",
     type=int,
-    default=10,
-    show_default=True,
-    help="No published count lies between 1 and this minus 1 (at least 5).",
+    default=None,
+    help="Raise the network's threshold for this output (never lower it) "
+    "[default: the network's, set by `skillcheck publish`].",
 )
 
 
