@@ -193,14 +193,16 @@ def backup_database(
 class PurgeResult:
     """What `purge` removed."""
 
-    before: str
+    before: str | None
     sessions: int
     area_results: int
     answers: int
 
 
-def purge_sessions(database: Path, before: str) -> PurgeResult:
-    """Delete every session of a day before `before` (YYYY-MM-DD), in one transaction.
+def purge_sessions(database: Path, before: str | None, *, implausible: bool = False) -> PurgeResult:
+    """Delete every session of a day before `before` (YYYY-MM-DD), and with
+    `implausible` every session made while the kiosk's clock was implausible (whatever
+    its day: a 2099 session is never "old"), in one transaction.
 
     Answers and levels go first, then the sessions (the order the foreign keys and
     the daily tables' triggers need), so the daily tables stay equal to the rest.
@@ -210,15 +212,17 @@ def purge_sessions(database: Path, before: str) -> PurgeResult:
     conn = db.conn
     try:
         conn.execute("PRAGMA secure_delete = ON")
-        old = "SELECT id FROM sessions WHERE day < ?"
+        which = "(day < ? OR (? AND clock = 'implausible'))"
+        params = [before or "", int(implausible)]
+        old = f"SELECT id FROM sessions WHERE {which}"
         with write_transaction(conn):
             answers = conn.execute(
-                f"DELETE FROM answers WHERE session_id IN ({old})", [before]
+                f"DELETE FROM answers WHERE session_id IN ({old})", params
             ).rowcount
             levels = conn.execute(
-                f"DELETE FROM area_results WHERE session_id IN ({old})", [before]
+                f"DELETE FROM area_results WHERE session_id IN ({old})", params
             ).rowcount
-            sessions = conn.execute("DELETE FROM sessions WHERE day < ?", [before]).rowcount
+            sessions = conn.execute(f"DELETE FROM sessions WHERE {which}", params).rowcount
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.OperationalError:

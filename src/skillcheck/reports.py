@@ -28,7 +28,7 @@ from skillcheck.errors import InputError
 from skillcheck.i18n import SOURCE_LANGUAGE, Translator, discover_languages, load_translator
 from skillcheck.paths import LOCALES_DIR
 from skillcheck.plain_text import plain, spreadsheet_cell
-from skillcheck.store import open_database
+from skillcheck.store import count_implausible, open_database
 
 
 class OptionError(InputError, ValueError):
@@ -102,6 +102,8 @@ class Summary:
     by_language: tuple[Breakdown, ...]
     by_site: tuple[Breakdown, ...]
     by_region: tuple[Breakdown, ...] = ()
+    # Sessions whose kiosk clock was implausible, in the whole database: in no figure.
+    implausible: int = 0
 
     @property
     def completion_rate(self) -> float:
@@ -166,6 +168,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
         ordered = sorted(table.items(), key=lambda item: (-item[1][0], item[0]))
         return tuple(Breakdown(name, *counts) for name, counts in ordered)
 
+    implausible = count_implausible(db)
     return Summary(
         first_day=min(days) if days else None,
         last_day=max(days) if days else None,
@@ -176,6 +179,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
         by_language=breakdown(languages),
         by_site=breakdown(sites),
         by_region=breakdown(regions),
+        implausible=implausible,
     )
 
 

@@ -100,6 +100,12 @@ def _print_summary(path: Path, filters, summary) -> None:
         f"Sessions {summary.sessions:,} · completed {summary.completed:,} "
         f"({summary.completion_rate:.1%}) · abandoned {summary.sessions - summary.completed:,}"
     )
+    if summary.implausible:
+        console.print(
+            f"[bold]Warning:[/] {summary.implausible:,} session(s) with an implausible date "
+            "(the kiosk's clock was wrong) are left out of every figure; "
+            "`skillcheck purge --implausible` removes them."
+        )
     if not summary.sessions:
         return
     if summary.headline is not None:
@@ -458,19 +464,35 @@ def backup(db_path: Path | None, config_path: Path | None, destination: Path) ->
 @db_options
 @click.option(
     "--before",
-    required=True,
+    default=None,
     metavar="YYYY-MM-DD",
     help="Delete every session of an earlier day (this day is kept).",
 )
-def purge(db_path: Path | None, config_path: Path | None, before: str) -> None:
-    """Delete old sessions (retention); the daily count tables stay right."""
+@click.option(
+    "--implausible",
+    is_flag=True,
+    help="Delete every session made while the kiosk's clock was implausible.",
+)
+def purge(
+    db_path: Path | None, config_path: Path | None, before: str | None, implausible: bool
+) -> None:
+    """Delete old sessions (retention), or those with a wrong date; the daily count
+    tables stay right."""
     from skillcheck.copies import purge_sessions
 
     with FacilitatorErrors():
-        first_kept = day(before, "--before")
-        result = purge_sessions(database_path(db_path, config_path), first_kept)
+        if before is None and not implausible:
+            raise click.UsageError("give --before YYYY-MM-DD, --implausible, or both")
+        first_kept = day(before, "--before") if before is not None else None
+        result = purge_sessions(
+            database_path(db_path, config_path), first_kept, implausible=implausible
+        )
+        which = " or ".join(
+            [f"before {result.before}"] * (first_kept is not None)
+            + ["with an implausible date"] * implausible
+        )
         click.echo(
-            f"{result.sessions:,} sessions before {result.before} removed "
+            f"{result.sessions:,} sessions {which} removed "
             f"({result.area_results:,} area results, {result.answers:,} answers)"
         )
 
