@@ -188,7 +188,10 @@ def build(
     def flush():
         with write_transaction(conn):
             conn.executemany(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                # Named: `clock` (schema 7) keeps its default, 'ok'.
+                "INSERT INTO sessions (id, day, site, terminal, region, language, status, "
+                "items_answered, category, bank_version, scoring_version, cell_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [s for s, _, _ in buffer],
             )
             conn.executemany(

@@ -29,7 +29,8 @@ HERE = Path(__file__).resolve().parent
 
 # What never differs between two sessions of one site and day (region follows from
 # the site; bank and scoring versions change once per upgrade) is in every "now" set.
-SAME_FOR_A_SITE_AND_DAY = ("region", "bank_version", "scoring_version")
+# `clock` (schema 7) is judged by a terminal's clock: the same for all its sessions of a day.
+SAME_FOR_A_SITE_AND_DAY = ("region", "bank_version", "scoring_version", "clock")
 
 # name -> the fields it is made of; "items_if_abandoned" is items_answered for an
 # abandoned session and nothing for a completed one, whose count of items answered

@@ -183,12 +183,34 @@ CREATE TRIGGER daily_levels_delete AFTER DELETE ON area_results BEGIN
             FROM sessions WHERE id = old.session_id)
       AND area = old.area AND level = old.level AND sessions <= 0;
 END;"""
+
+
+def _version_6() -> str:
+    """Version 6: today's schema without version 7's `clock` (issue 19)."""
+    from skillcheck import schema
+
+    ddl = schema.SCHEMA
+    for version_7 in (
+        "\n    -- version 7 (issue 19): ok | implausible (the kiosk's clock, judged once)"
+        "\n    clock           TEXT    NOT NULL DEFAULT 'ok' "
+        "CHECK (clock IN ('ok', 'implausible'))",
+        " WHEN new.clock = 'ok'",
+        " WHEN old.clock = 'ok'",
+        "\nWHEN (SELECT clock FROM sessions WHERE id = new.session_id) = 'ok'",
+        "\nWHEN (SELECT clock FROM sessions WHERE id = old.session_id) = 'ok'",
+    ):
+        assert version_7 in ddl, version_7
+        ddl = ddl.replace(version_7, "")
+    return ddl.replace("cell_key        INTEGER NOT NULL,", "cell_key        INTEGER NOT NULL")
+
+
 DDL = {
     1: V1,
     2: V1 + V2,
     3: V1 + V2 + V3,
     4: V4_TABLES + V2 + V3.split(");", 2)[2],
     5: V5,
+    6: _version_6(),
 }
 
 

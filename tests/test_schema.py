@@ -116,13 +116,15 @@ def as_version_5(session: dict, key: int) -> dict:
     }
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5, 6])
 def test_old_versions_are_upgraded_into_the_same_schema(tmp_path, version, caplog):
     path = tmp_path / "kiosk.db"
     sessions = [old_session(m) for m in (0, 4, 5, 10, 11, 45)]
     sessions += [old_session(2, status="abandoned", day="2025-03-15")]
-    if version == 5:
+    if version >= 5:
         sessions = [as_version_5(s, 1000 + n) for n, s in enumerate(sessions)]
+    if version == 6:  # version 6 kept no duration at all
+        sessions = [{k: v for k, v in s.items() if k != "duration_band"} for s in sessions]
     old_database(path, version, sessions)
     before = sha(path)
     db = open_database(path, region="wallonia")
@@ -138,7 +140,9 @@ def test_old_versions_are_upgraded_into_the_same_schema(tmp_path, version, caplo
     assert {r[1] for r in rows.values()} == {1}
     keys = [r[2] for r in rows.values()]
     assert all(0 <= k < 2**32 for k in keys) and len(set(keys)) == len(keys)
-    if version == 5:  # kept as they were: the region and the keys published figures use
+    # Version 7: an older session's clock was never judged, and is not now.
+    assert {r[0] for r in db.execute("SELECT clock FROM sessions")} == {"ok"}
+    if version >= 5:  # kept as they were: the region and the keys published figures use
         assert {r[0] for r in rows.values()} == {"flanders"}
         assert [rows[s["id"]][2] for s in sessions] == [s["cell_key"] for s in sessions]
     else:

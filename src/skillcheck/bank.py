@@ -10,6 +10,7 @@ Layout of the data (English source text, translated through gettext):
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -126,6 +127,9 @@ class Bank:
     version: str
     areas: tuple[Area, ...]
     items: tuple[Item, ...]
+    # The day this version was released (areas.toml): a kiosk clock before it, or
+    # more than 3 years after it, is implausible (records.judge_clock).
+    released: dt.date | None = None
 
     def area(self, number: int) -> Area:
         """The area with this DigComp number."""
@@ -180,9 +184,11 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
     areas_file, found = read_data_file(areas_path)
     problems += found
     version = ""
+    released: dt.date | None = None
     areas: list[Area] = []
     if areas_file:
         version, areas = _areas(areas_file, problems)
+        released = _released(areas_file, problems)
 
     items: list[Item] = []
     seen_ids: dict[str, tuple[Path, int]] = {}
@@ -201,7 +207,22 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
         return None, problems
     order = {n: i for i, n in enumerate(AREAS)}
     areas.sort(key=lambda a: order[a.number])
-    return Bank(version=version, areas=tuple(areas), items=tuple(items)), problems
+    bank = Bank(version=version, areas=tuple(areas), items=tuple(items), released=released)
+    return bank, problems
+
+
+def _released(data_file: DataFile, problems: list[Problem]) -> dt.date | None:
+    value = data_file.data.get("released")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    problems.append(
+        Problem(
+            data_file.path,
+            data_file.top_line("released"),
+            "'released' must be the day this version was released, e.g. released = 2026-11-28",
+        )
+    )
+    return None
 
 
 def _text(entry: Entry, key: str, path: Path, problems: list[Problem], where: str) -> str:

@@ -205,7 +205,7 @@ def backup_database(
 class PurgeResult:
     """What `purge` removed."""
 
-    before: str
+    before: str | None
     sessions: int
     area_results: int
     answers: int
@@ -213,9 +213,9 @@ class PurgeResult:
 
 @dataclass(frozen=True)
 class PurgePlan:
-    """What `purge --before` would delete: the sessions per stored day, oldest first."""
+    """What `purge` would delete: the sessions per stored day, oldest first."""
 
-    before: str
+    before: str | None
     days: tuple[tuple[str, int], ...]
 
     @property
@@ -224,21 +224,26 @@ class PurgePlan:
         return sum(count for _day, count in self.days)
 
 
-def purge_plan(database: Path, before: str) -> PurgePlan:
-    """The sessions of each day before `before`, read only (what the facilitator confirms)."""
+def purge_plan(database: Path, before: str | None, *, implausible: bool = False) -> PurgePlan:
+    """The sessions `purge_sessions` would delete, per day, read only (what the
+    facilitator confirms): those of a day before `before`, and with `implausible`
+    those made while the kiosk's clock was implausible."""
     db = open_database(database, read_only=True)
     try:
         rows = db.conn.execute(
-            "SELECT day, count(*) FROM sessions WHERE day < ? GROUP BY day ORDER BY day",
-            [before],
+            "SELECT day, count(*) FROM sessions WHERE day < coalesce(?, '')"
+            " OR (? AND clock = 'implausible') GROUP BY day ORDER BY day",
+            [before, implausible],
         ).fetchall()
     finally:
         db.close()
     return PurgePlan(before, tuple((str(day), int(count)) for day, count in rows))
 
 
-def purge_sessions(database: Path, before: str) -> PurgeResult:
-    """Delete every session of a day before `before` (YYYY-MM-DD), in one transaction.
+def purge_sessions(database: Path, before: str | None, *, implausible: bool = False) -> PurgeResult:
+    """Delete every session of a day before `before` (YYYY-MM-DD), and with
+    `implausible` every session made while the kiosk's clock was implausible (whatever
+    its day: a 2099 session is never "old"), in one transaction.
 
     Answers and levels go first, then the sessions (the order the foreign keys and
     the daily tables' triggers need), so the daily tables stay equal to the rest.
@@ -248,15 +253,17 @@ def purge_sessions(database: Path, before: str) -> PurgeResult:
     conn = db.conn
     try:
         conn.execute("PRAGMA secure_delete = ON")
-        old = "SELECT id FROM sessions WHERE day < ?"
+        which = "(day < ? OR (? AND clock = 'implausible'))"
+        params = [before or "", int(implausible)]
+        old = f"SELECT id FROM sessions WHERE {which}"
         with write_transaction(conn):
             answers = conn.execute(
-                f"DELETE FROM answers WHERE session_id IN ({old})", [before]
+                f"DELETE FROM answers WHERE session_id IN ({old})", params
             ).rowcount
             levels = conn.execute(
-                f"DELETE FROM area_results WHERE session_id IN ({old})", [before]
+                f"DELETE FROM area_results WHERE session_id IN ({old})", params
             ).rowcount
-            sessions = conn.execute("DELETE FROM sessions WHERE day < ?", [before]).rowcount
+            sessions = conn.execute(f"DELETE FROM sessions WHERE {which}", params).rowcount
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.OperationalError:

@@ -74,6 +74,8 @@ CATEGORIES_HIGH_FIRST: tuple[str, ...] = tuple(reversed(CATEGORIES))
 
 # How a visit ended.
 STATUSES: tuple[str, ...] = ("completed", "abandoned")
+# Whether the kiosk's clock was plausible when it made a record (issue 19, schema 7).
+CLOCKS: tuple[str, ...] = ("ok", "implausible")
 
 # Belgian regions a terminal or an initiative belongs to ("national" serves all three).
 REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia", "national")

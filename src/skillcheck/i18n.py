@@ -44,7 +44,7 @@ _LANGUAGE_DIR = re.compile(r"^[A-Za-z]{2,3}(?:[_@-][A-Za-z0-9]+)*$")
 # tests/test_i18n.py checks they are exactly what Babel says.
 _OWN_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English", "de": "Deutsch"}
 # Bump when compile_catalogue changes what it keeps, so old cached files are not used.
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3  # 3: control characters stripped (issue 19)
 
 
 def format_locale(language: str) -> str:

@@ -1,11 +1,13 @@
 """Bring a database written by an older skillcheck (schema 1 to 6) to the current schema.
 
-Version 6 -> 7 only adds the (empty) release tables: `migrate_6_to_7`.
+Version 7 added `sessions.clock` (issue 19: sessions of every older version get
+'ok'; their clock was never judged, and is not judged afterwards) and the empty
+release tables (issue 21: the first `skillcheck publish` fills them).
 
 Versions 1 to 4 stored the same columns (version 2 added indexes, 3 the daily count
 tables, 4 made every table WITHOUT ROWID); version 5 added `region`,
 `scoring_version`, `cell_key` and a `duration_band` in place of `duration_minutes`.
-One step takes any of them to version 6: the base tables are copied into the tables
+One step takes any of them to the current version: the base tables are copied into the tables
 of `schema.SCHEMA` (in primary key order, so no arrival order survives), each old
 session
 
@@ -48,14 +50,13 @@ OLD_COLUMNS: dict[str, tuple[str, ...]] = {
     "daily_sessions": ("day", "site", "terminal", "language", "status", "category", "sessions"),
     "daily_levels": ("day", "site", "terminal", "language", "area", "level", "sessions"),
 }
-# Version 5: today's columns, and the duration band after items_answered.
+# Version 6: today's columns without `clock` (version 7, issue 19).
+V6_SESSION_COLUMNS = tuple(c for c in schema.COLUMNS["sessions"] if c != "clock")
+V6_COLUMNS: dict[str, tuple[str, ...]] = {**schema.COLUMNS, "sessions": V6_SESSION_COLUMNS}
+# Version 5: version 6's columns, and the duration band after items_answered.
 V5_COLUMNS: dict[str, tuple[str, ...]] = {
-    **schema.COLUMNS,
-    "sessions": (
-        *schema.COLUMNS["sessions"][:8],
-        "duration_band",
-        *schema.COLUMNS["sessions"][8:],
-    ),
+    **V6_COLUMNS,
+    "sessions": (*V6_SESSION_COLUMNS[:8], "duration_band", *V6_SESSION_COLUMNS[8:]),
 }
 # Tables each version has (the daily tables came with version 3).
 OLD_TABLES = {
@@ -72,7 +73,7 @@ CELL_KEY_FUNCTION = "skillcheck_cell_key"
 
 def old_columns(version: int) -> dict[str, tuple[str, ...]]:
     """The tables and columns of an older version: how its files are recognised."""
-    columns = V5_COLUMNS if version == 5 else schema.COLUMNS if version == 6 else OLD_COLUMNS
+    columns = {5: V5_COLUMNS, 6: V6_COLUMNS}.get(version, OLD_COLUMNS)
     return {table: columns[table] for table in OLD_TABLES[version]}
 
 
@@ -94,18 +95,19 @@ def old_sessions_select(
     For sources of merge as well as for the migration; needs add_cell_key_function
     (versions 1-4).
     """
+    # An older session's clock was never judged: it counts as 'ok' (version 7).
     if version in (5, 6):
-        return f"SELECT {', '.join(schema.COLUMNS['sessions'])} FROM {table} ORDER BY id"
+        return f"SELECT {', '.join(V6_SESSION_COLUMNS)}, 'ok' FROM {table} ORDER BY id"
     region_sql = "'" + stored_region(region) + "'"
     return (
         f"SELECT id, day, site, terminal, {region_sql}, language, status, items_answered, "
-        f"category, bank_version, 1, {CELL_KEY_FUNCTION}() "
+        f"category, bank_version, 1, {CELL_KEY_FUNCTION}(), 'ok' "
         f"FROM {table} ORDER BY id"
     )
 
 
 def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | None) -> None:
-    """Rebuild a version 1-5 database as the current version; the caller holds the transaction.
+    """Rebuild a version 1-6 database as the current version; the caller holds the transaction.
 
     Foreign keys stay on: the old sessions table is renamed first (SQLite points the
     old children's REFERENCES at the new name), the new tables are filled, then the
@@ -113,9 +115,6 @@ def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | Non
     """
     if version not in OLD_TABLES:
         raise ValueError(f"no migration from schema version {version}")
-    if version == 6:
-        migrate_6_to_7(conn)
-        return
     add_cell_key_function(conn)
     schema.drop_daily_triggers(conn)
     for index in OLD_INDEXES:
@@ -142,11 +141,3 @@ def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | Non
         raise sqlite3.IntegrityError(f"migration broke foreign keys ({problems[:3]})")
     schema.fill_daily_tables(conn)
     schema.create_daily_triggers(conn)
-
-
-def migrate_6_to_7(conn: sqlite3.Connection) -> None:
-    """Version 6 -> 7 (issue 21): add the network settings and the empty release log.
-
-    Nothing stored changes; the first `skillcheck publish` fills them.
-    """
-    schema.create_release_tables(conn)

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from skillcheck.digcomp import (
     AREAS,
     CATEGORIES,
+    CLOCKS,
     LEVELS,
     N_,
     SESSION_REGIONS,
@@ -48,6 +49,9 @@ class SessionRecord:
     scoring_version: int  # scoring.SCORING_VERSION of the rule that gave the levels
     levels: Mapping[int, str] = field(default_factory=dict)  # area 1..5 -> level
     answers: Mapping[str, str] = field(default_factory=dict)  # item id -> answer code
+    # "implausible" when the kiosk's clock was wrong as it made the record (judge_clock);
+    # judged once, never again (a spooled line keeps what it says).
+    clock: str = "ok"
 
 
 # What the intro screen tells a visitor is kept, word for word (tui/screens/intro.py).
@@ -82,6 +86,7 @@ KEPT_COLUMNS: dict[tuple[str, str], str] = {
     ("sessions", "bank_version"): "the version of the questions",
     ("sessions", "scoring_version"): "and of their scoring",
     ("sessions", "cell_key"): "random numbers that say nothing about you",
+    ("sessions", "clock"): "the date (not the time)",
     ("area_results", "session_id"): "random numbers that say nothing about you",
     ("area_results", "area"): "your result",
     ("area_results", "level"): "your result",
@@ -89,6 +94,23 @@ KEPT_COLUMNS: dict[tuple[str, str], str] = {
     ("answers", "item_id"): "your answers",
     ("answers", "answer"): "which choice you picked",
 }
+
+
+# A clock more than this many years after the bank's release is taken to be wrong.
+PLAUSIBLE_YEARS = 3
+
+
+def judge_clock(day: dt.date, released: dt.date | None) -> str:
+    """ "implausible" when `day` (the kiosk's today) is before the question bank's release
+    or more than PLAUSIBLE_YEARS after it (a clock reset to 1970, or set to 2099), else
+    "ok". Such a record is stored but left out of every published figure."""
+    if released is None:
+        return "ok"
+    try:
+        latest = released.replace(year=released.year + PLAUSIBLE_YEARS)
+    except ValueError:  # 29 February
+        latest = released.replace(year=released.year + PLAUSIBLE_YEARS, day=28)
+    return "ok" if released <= day <= latest else "implausible"
 
 
 def stored_region(config_region: str | None) -> str:
@@ -139,6 +161,8 @@ def check_record(record: SessionRecord) -> None:
                 problems.append(f"day {record.day!r} is not a date")
     if record.region not in SESSION_REGIONS:
         problems.append(f"region {record.region!r} is not one of {SESSION_REGIONS}")
+    if record.clock not in CLOCKS:
+        problems.append(f"clock {record.clock!r} is not one of {CLOCKS}")
     if record.status not in STATUSES:
         problems.append(f"status {record.status!r} is not one of {STATUSES}")
     if record.status == "completed" and record.category not in CATEGORIES:

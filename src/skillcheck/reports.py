@@ -36,7 +36,7 @@ from skillcheck.releases import (
     read_cells,
     released_periods,
 )
-from skillcheck.store import open_database
+from skillcheck.store import count_implausible, open_database
 
 
 class OptionError(InputError, ValueError):
@@ -110,6 +110,8 @@ class Summary:
     by_language: tuple[Breakdown, ...]
     by_site: tuple[Breakdown, ...]
     by_region: tuple[Breakdown, ...] = ()
+    # Sessions whose kiosk clock was implausible, in the whole database: in no figure.
+    implausible: int = 0
 
     @property
     def completion_rate(self) -> float:
@@ -174,6 +176,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
         ordered = sorted(table.items(), key=lambda item: (-item[1][0], item[0]))
         return tuple(Breakdown(name, *counts) for name, counts in ordered)
 
+    implausible = count_implausible(db)
     return Summary(
         first_day=min(days) if days else None,
         last_day=max(days) if days else None,
@@ -184,6 +187,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
         by_language=breakdown(languages),
         by_site=breakdown(sites),
         by_region=breakdown(regions),
+        implausible=implausible,
     )
 
 

@@ -18,6 +18,11 @@ Why it looks like this:
   single out (benchmarks/uniqueness.py).
 - A key column is never NULL, so an abandoned session (category NULL in `sessions`)
   counts under category '' (NO_CATEGORY) in `daily_sessions`.
+- Version 7 (issue 19): `sessions.clock` says whether the kiosk's clock was plausible
+  when it made the record ('ok'), or not ('implausible': a day before the question
+  bank's release or more than 3 years after it). It is judged once, by the kiosk;
+  the daily count tables, and so every published figure, leave implausible sessions
+  out (the triggers' WHEN clauses); `purge --implausible` removes them.
 - AFTER INSERT fires only for a row really inserted: INSERT OR IGNORE of a session
   already stored counts nothing. "WHERE true" keeps SQLite's parser from reading
   ON CONFLICT as a join constraint. The foreign keys make a purge delete a session's
@@ -58,7 +63,9 @@ CREATE TABLE sessions (
     category        TEXT,                          -- NULL when abandoned
     bank_version    TEXT    NOT NULL,
     scoring_version INTEGER NOT NULL,
-    cell_key        INTEGER NOT NULL               -- secret, uniform in [0, 2**32)
+    cell_key        INTEGER NOT NULL,              -- secret, uniform in [0, 2**32)
+    -- version 7 (issue 19): ok | implausible (the kiosk's clock, judged once)
+    clock           TEXT    NOT NULL DEFAULT 'ok' CHECK (clock IN ('ok', 'implausible'))
 ) WITHOUT ROWID;
 
 CREATE TABLE area_results (
@@ -143,7 +150,7 @@ CREATE TABLE released_cells (
 """
 
 TRIGGERS_DDL = """
-CREATE TRIGGER daily_sessions_insert AFTER INSERT ON sessions BEGIN
+CREATE TRIGGER daily_sessions_insert AFTER INSERT ON sessions WHEN new.clock = 'ok' BEGIN
     INSERT INTO daily_sessions (day, site, terminal, region, language, scoring_version,
                                 status, category, sessions, key_sum)
     SELECT new.day, new.site, new.terminal, new.region, new.language, new.scoring_version,
@@ -152,7 +159,7 @@ CREATE TRIGGER daily_sessions_insert AFTER INSERT ON sessions BEGIN
     DO UPDATE SET sessions = sessions + 1, key_sum = key_sum + excluded.key_sum;
 END;
 
-CREATE TRIGGER daily_sessions_delete AFTER DELETE ON sessions BEGIN
+CREATE TRIGGER daily_sessions_delete AFTER DELETE ON sessions WHEN old.clock = 'ok' BEGIN
     UPDATE daily_sessions SET sessions = sessions - 1, key_sum = key_sum - old.cell_key
     WHERE day = old.day AND site = old.site AND terminal = old.terminal
       AND region = old.region AND language = old.language
@@ -165,7 +172,8 @@ CREATE TRIGGER daily_sessions_delete AFTER DELETE ON sessions BEGIN
       AND category = coalesce(old.category, '') AND sessions <= 0;
 END;
 
-CREATE TRIGGER daily_levels_insert AFTER INSERT ON area_results BEGIN
+CREATE TRIGGER daily_levels_insert AFTER INSERT ON area_results
+WHEN (SELECT clock FROM sessions WHERE id = new.session_id) = 'ok' BEGIN
     INSERT INTO daily_levels (day, site, terminal, region, language, scoring_version,
                               area, level, sessions, key_sum)
     SELECT day, site, terminal, region, language, scoring_version,
@@ -175,7 +183,8 @@ CREATE TRIGGER daily_levels_insert AFTER INSERT ON area_results BEGIN
     DO UPDATE SET sessions = sessions + 1, key_sum = key_sum + excluded.key_sum;
 END;
 
-CREATE TRIGGER daily_levels_delete AFTER DELETE ON area_results BEGIN
+CREATE TRIGGER daily_levels_delete AFTER DELETE ON area_results
+WHEN (SELECT clock FROM sessions WHERE id = old.session_id) = 'ok' BEGIN
     UPDATE daily_levels SET sessions = sessions - 1,
         key_sum = key_sum - (SELECT cell_key FROM sessions WHERE id = old.session_id)
     WHERE (day, site, terminal, region, language, scoring_version) IN (
@@ -202,11 +211,12 @@ TRIGGERS = (
 DAILY_SESSIONS_QUERY = """
 SELECT day, site, terminal, region, language, scoring_version, status,
        coalesce(category, ''), count(*), sum(cell_key)
-FROM sessions GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
+FROM sessions WHERE clock = 'ok' GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
 DAILY_LEVELS_QUERY = """
 SELECT s.day, s.site, s.terminal, s.region, s.language, s.scoring_version,
        a.area, a.level, count(*), sum(s.cell_key)
 FROM sessions s JOIN area_results a ON a.session_id = s.id
+WHERE s.clock = 'ok'
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
 
 # The columns of each table, in order: how a file is recognised as this version.
@@ -214,6 +224,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": (
         "id", "day", "site", "terminal", "region", "language", "status", "items_answered",
         "category", "bank_version", "scoring_version", "cell_key",
+        "clock",  # version 7
     ),
     "area_results": ("session_id", "area", "level"),
     "answers": ("session_id", "item_id", "answer"),
@@ -233,13 +244,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "cell_key",
     ),
 }  # fmt: skip
-
-
-def create_release_tables(conn: sqlite3.Connection) -> None:
-    """Schema 6 -> 7: the release tables, empty (nothing of version 6 changes)."""
-    release_ddl = TABLES_DDL[TABLES_DDL.index("-- Version 7") :]
-    for statement in _statements(release_ddl):
-        conn.execute(statement)
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

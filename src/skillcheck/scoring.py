@@ -37,6 +37,8 @@ CATEGORY_WORDS: dict[str, str] = {
 SUMMARY_HINT = N_("Scan this code to take your result home as text, to show to a helper.")
 SUMMARY_TITLE = N_("My digital skills (skillcheck, {date})")
 SUMMARY_LINE = N_("{area}: {level}")
+# The title when the kiosk's clock was implausible (issue 19): no date rather than a wrong one.
+SUMMARY_TITLE_UNDATED = N_("My digital skills (skillcheck)")
 
 
 def enough(mastered: int, asked: int) -> bool:
@@ -150,13 +152,19 @@ def weakest_areas(levels: Mapping[int, str]) -> tuple[int, ...]:
     return tuple(sorted(a for a, level in levels.items() if LEVELS.index(level) == lowest))
 
 
-def summary_text(bank: Bank, levels: Mapping[int, str], translator: Translator, day: date) -> str:
+def summary_text(
+    bank: Bank, levels: Mapping[int, str], translator: Translator, day: date | None
+) -> str:
     """The plain text of the result's QR code: the day, then a level per area.
 
     In the visit's language; text only (no web address, no answers), so nothing
     points to a stored record and a helper can read it on the person's phone.
+    `day` None (the kiosk's clock is implausible): the title without a date.
     """
-    lines = [translator.gettext(SUMMARY_TITLE).format(date=translator.format_date(day))]
+    if day is None:
+        lines = [translator.gettext(SUMMARY_TITLE_UNDATED)]
+    else:
+        lines = [translator.gettext(SUMMARY_TITLE).format(date=translator.format_date(day))]
     for area in bank.areas:
         lines.append(
             translator.gettext(SUMMARY_LINE).format(

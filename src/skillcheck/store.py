@@ -77,6 +77,8 @@ class SessionCounts:
     this_month: int
     spooled: int
     last_error: str | None = None  # why sessions are waiting, when they are
+    # Sessions made while the kiosk's clock was implausible (stored, spooled): in no count
+    implausible: int = 0
 
 
 # --- recognising and opening ------------------------------------------------------
@@ -394,8 +396,8 @@ def upgrade_database(path: Path, region: str | None) -> int:
 
 _INSERT_SESSION = (
     "INSERT INTO sessions (id, day, site, terminal, region, language, status, "
-    "items_answered, category, bank_version, scoring_version, cell_key) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+    "items_answered, category, bank_version, scoring_version, cell_key, clock) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
 )
 _INSERT_LEVEL = "INSERT INTO area_results (session_id, area, level) VALUES (?, ?, ?)"
 _INSERT_ANSWER = "INSERT INTO answers (session_id, item_id, answer) VALUES (?, ?, ?)"
@@ -431,7 +433,7 @@ def save_sessions(
                 (
                     r.id, r.day, r.site, r.terminal, r.region, r.language, r.status,
                     r.items_answered, r.category, r.bank_version,
-                    r.scoring_version, migrations.new_cell_key(),
+                    r.scoring_version, migrations.new_cell_key(), r.clock,
                 ),
             ).rowcount  # fmt: skip
             if not inserted:
@@ -444,6 +446,11 @@ def save_sessions(
             )
             saved += 1
     return saved
+
+
+def count_implausible(db: sqlite_utils.Database | sqlite3.Connection) -> int:
+    """Sessions stored while the kiosk's clock was implausible (left out of every figure)."""
+    return db.execute("SELECT count(*) FROM sessions WHERE clock = 'implausible'").fetchone()[0]
 
 
 # --- the Store the kiosk holds ----------------------------------------------------
@@ -585,7 +592,8 @@ class Store:
         day = today.isoformat()
         month_start = today.replace(day=1).isoformat()
         waiting = self.spooled()
-        stored_today = stored_month = 0
+        plausible = [r for r in waiting if r.clock == "ok"]
+        stored_today = stored_month = stored_implausible = 0
         try:
             db = open_database(self.path, read_only=True, busy_timeout=self.busy_timeout)
             try:
@@ -594,13 +602,15 @@ class Store:
                     "FROM daily_sessions WHERE day BETWEEN ? AND ?",
                     [day, month_start, day],
                 ).fetchone()
+                stored_implausible = count_implausible(db)
             finally:
                 db.close()
         except (OSError, sqlite3.Error, StoreError) as error:
             log.warning("counts from %s not available (%s)", self.path, error)
         return SessionCounts(
-            today=stored_today + sum(r.day == day for r in waiting),
-            this_month=stored_month + sum(month_start <= r.day <= day for r in waiting),
+            today=stored_today + sum(r.day == day for r in plausible),
+            this_month=stored_month + sum(month_start <= r.day <= day for r in plausible),
             spooled=len(waiting),
             last_error=self._last_error,
+            implausible=stored_implausible + len(waiting) - len(plausible),
         )

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from skillcheck.bank import Bank
 from skillcheck.config import SiteConfig
-from skillcheck.records import SessionRecord, stored_region
+from skillcheck.records import SessionRecord, judge_clock, stored_region
 from skillcheck.scoring import SCORING_VERSION
 from skillcheck.session import Session
 
@@ -31,13 +31,16 @@ def make_record(
     """The anonymous record of a visit: completed (with levels) or abandoned.
 
     How long the visit took is not kept (not even as a band: it singled people out).
+    A day before the bank's release or more than 3 years after it marks the record
+    "implausible" (records.judge_clock): kept, but out of every published figure.
     """
     session = visit.session
     completed = status == "completed"
     result = session.result() if completed else None
+    day = today or dt.date.today()
     return SessionRecord(
         id=uuid.uuid4().hex,
-        day=(today or dt.date.today()).isoformat(),
+        day=day.isoformat(),
         site=config.site,
         terminal=config.terminal,
         region=stored_region(config.region),
@@ -49,4 +52,6 @@ def make_record(
         scoring_version=SCORING_VERSION,
         levels=dict(result.levels) if result else {},
         answers=dict(session.answers) if completed else {},
+        # Judged here, once, with the clock that dates the record (never at a flush).
+        clock=judge_clock(day, bank.released),
     )

@@ -147,3 +147,35 @@ def test_a_formula_cell_gets_a_leading_quote():
     for text in ("=1+1", "+1", "-1", "@A1", "\tx", "\rx"):
         assert spreadsheet_cell(text) == "'" + text
     assert spreadsheet_cell("Gent") == "Gent" and spreadsheet_cell("") == ""
+
+
+def test_a_catalogue_cached_before_the_sanitiser_is_not_used(locales_copy, tmp_path, monkeypatch):
+    """A kiosk updated in place keeps its compiled catalogues in the cache folder: one
+    compiled by the version before (escapes and all) must be compiled again."""
+    from skillcheck import i18n
+
+    monkeypatch.setenv("SKILLCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    po = locales_copy / "nl" / "LC_MESSAGES" / "skillcheck.po"
+    text = po.read_text(encoding="utf-8").replace(
+        'msgstr "Informatie vinden en beoordelen"', f'msgstr "Informatie{TITLE} vinden"', 1
+    )
+    po.write_text(text, encoding="utf-8")
+    # What the version before compiled and cached: the escape kept.
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    old = Catalog(locale=None, charset="utf-8")
+    old.add("Finding and judging information", f"Informatie{TITLE} vinden", context="area-1")
+    buffer = io.BytesIO()
+    write_mo(buffer, old)
+    monkeypatch.setattr(i18n, "_CACHE_FORMAT", 2)
+    stale = i18n._cached_mo("nl", po.read_bytes())
+    monkeypatch.undo()
+    monkeypatch.setenv("SKILLCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(buffer.getvalue())
+    t = i18n.load_translator("nl", po)
+    shown = t.pgettext("area-1", "Finding and judging information")
+    assert shown == "Informatie]0;owned vinden"

@@ -101,6 +101,12 @@ def _print_summary(path: Path, filters, summary) -> None:
         f"Sessions {summary.sessions:,} · completed {summary.completed:,} "
         f"({summary.completion_rate:.1%}) · abandoned {summary.sessions - summary.completed:,}"
     )
+    if summary.implausible:
+        console.print(
+            f"[bold]Warning:[/] {summary.implausible:,} session(s) with an implausible date "
+            "(the kiosk's clock was wrong) are left out of every figure; "
+            "`skillcheck purge --implausible` removes them."
+        )
     if not summary.sessions:
         return
     if summary.headline is not None:
@@ -541,16 +547,27 @@ def backup(db_path: Path | None, config_path: Path | None, destination: Path) ->
 @db_options
 @click.option(
     "--before",
-    required=True,
+    default=None,
     metavar="YYYY-MM-DD",
     help="Delete every session of an earlier day (this day is kept; at most today).",
+)
+@click.option(
+    "--implausible",
+    is_flag=True,
+    help="Delete every session made while the kiosk's clock was implausible.",
 )
 @click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
 @click.option("--yes", is_flag=True, help="Delete without asking (for scripts).")
 def purge(
-    db_path: Path | None, config_path: Path | None, before: str, dry_run: bool, yes: bool
+    db_path: Path | None,
+    config_path: Path | None,
+    before: str | None,
+    implausible: bool,
+    dry_run: bool,
+    yes: bool,
 ) -> None:
-    """Delete old sessions (retention); the daily count tables stay right.
+    """Delete old sessions (retention), or those with a wrong date; the daily count
+    tables stay right.
 
     It says how many sessions of which days it will delete and, on a terminal, asks
     you to type yes; `--dry-run` only says it, `--yes` does not ask.
@@ -560,19 +577,24 @@ def purge(
     from skillcheck.copies import purge_plan, purge_sessions
 
     with FacilitatorErrors():
-        first_kept = day(before, "--before")
-        assert first_kept is not None
+        if before is None and not implausible:
+            raise click.UsageError("give --before YYYY-MM-DD, --implausible, or both")
+        first_kept = day(before, "--before") if before is not None else None
         today = dt.date.today().isoformat()
-        if first_kept > today:
+        if first_kept is not None and first_kept > today:
             # A typo (2030 for 2023) would delete today's sessions and every other.
             fail(f"--before {first_kept} is after today ({today}); nothing was deleted")
+        which = " or ".join(
+            [f"before {first_kept}"] * (first_kept is not None)
+            + ["with an implausible date"] * implausible
+        )
         path = database_path(db_path, config_path)
-        plan = purge_plan(path, first_kept)
+        plan = purge_plan(path, first_kept, implausible=implausible)
         if not plan.sessions:
-            click.echo(f"No session before {first_kept}: nothing to delete.")
+            click.echo(f"No session {which}: nothing to delete.")
             return
         click.echo(
-            f"{plan.sessions:,} sessions of {len(plan.days):,} days before {first_kept} "
+            f"{plan.sessions:,} sessions of {len(plan.days):,} days ({which}) "
             f"will be deleted from {path}:"
         )
         for line in _purge_days(plan.days):
@@ -587,9 +609,9 @@ def purge(
             if answer.strip().lower() != "yes":
                 click.echo("Nothing was deleted.")
                 raise click.exceptions.Exit(1)
-        result = purge_sessions(path, first_kept)
+        result = purge_sessions(path, first_kept, implausible=implausible)
         click.echo(
-            f"{result.sessions:,} sessions before {result.before} removed "
+            f"{result.sessions:,} sessions {which} removed "
             f"({result.area_results:,} area results, {result.answers:,} answers)"
         )
 

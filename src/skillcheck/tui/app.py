@@ -492,8 +492,10 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         result = visit.session.result()
         self.visit = Visit(visit.session, visit.language, visit.started, saved=True)
         self.questions = None
-        self.show(ResultScreen(result))
-        self.save(self.record_of(visit, "completed"))
+        record = self.record_of(visit, "completed")
+        # A wrong clock: the result's QR code leaves the date out (issue 19).
+        self.show(ResultScreen(result, dated=record.clock == "ok"))
+        self.save(record)
 
     def reset_to_welcome(self, screen: KioskScreen | None = None) -> None:
         """Drop everything of the person and show a new start screen (or `screen`)."""

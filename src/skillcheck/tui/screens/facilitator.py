@@ -124,6 +124,11 @@ class FacilitatorScreen(KioskScreen):
             text += "\n" + t.gettext("Waiting to be written to the database: {count}").format(
                 count=t.format_number(counts.spooled)
             )
+        if counts.implausible:
+            # A kiosk clock before the question bank's release or years after it.
+            text += "\n" + t.gettext(
+                "Sessions with a wrong date (check the clock), left out of every figure: {count}"
+            ).format(count=t.format_number(counts.implausible))
         if counts.last_error:
             # For staff: why sessions wait (a full disk, a replaced database …).
             text += "\n" + t.gettext("Last problem with the database: {error}").format(

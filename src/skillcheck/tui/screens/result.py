@@ -25,9 +25,11 @@ class ResultScreen(VisitorScreen):
 
     BINDINGS = [Binding("enter", "finish", show=False)]
 
-    def __init__(self, result: Result) -> None:
+    def __init__(self, result: Result, *, dated: bool = True) -> None:
+        """`dated` False: the kiosk's clock is implausible, the QR code has no date."""
         super().__init__()
         self.result = result
+        self.dated = dated
 
     def where(self) -> str:
         return self.t.gettext("Your result")
@@ -52,7 +54,8 @@ class ResultScreen(VisitorScreen):
         yield Static(Content(t.gettext(SUMMARY_HINT)), classes="text")
         # Read from a screen, never printed or worn: the lowest error correction keeps
         # the five area lines within 80 columns.
-        yield QrCode(summary_text(bank, result.levels, t, date.today()), error="l")
+        day = date.today() if self.dated else None
+        yield QrCode(summary_text(bank, result.levels, t, day), error="l")
         yield Static(Content(t.gettext("Where you can learn more")), classes="title")
         recommendations = self.recommendations()
         if any(initiative.url for initiative in recommendations):
