@@ -186,10 +186,14 @@ END;"""
 
 
 def _version_6() -> str:
-    """Version 6: today's schema without version 7's `clock` (issue 19)."""
+    """Version 6: today's schema without version 7's `clock` (issue 19) and release
+    tables (issue 21)."""
     from skillcheck import schema
 
     ddl = schema.SCHEMA
+    start = ddl.index("-- Version 7 (issue 21)")
+    end = ddl.index("\n", ddl.index(") WITHOUT ROWID;", ddl.index("CREATE TABLE released_cells")))
+    ddl = ddl[:start] + ddl[end + 1 :]
     for version_7 in (
         "\n    -- version 7 (issue 19): ok | implausible (the kiosk's clock, judged once)"
         "\n    clock           TEXT    NOT NULL DEFAULT 'ok' "

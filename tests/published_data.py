@@ -127,7 +127,7 @@ def add(db, visits: list[Visit]) -> None:
     with write_transaction(conn):
         for v in sorted(visits, key=lambda v: v.id):
             conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok')",
                 (
                     v.id, v.day, v.site, "t1", v.region, v.language,
                     "completed" if v.completed else "abandoned", 18 if v.completed else 4,

@@ -49,7 +49,7 @@ def test_spool_and_exports_are_private(tmp_path, open_umask):
     append_line(spool, "{}")
     assert mode(spool) == 0o600
     export = tmp_path / "figures.csv"
-    write_output(export, b"period\r\n")
+    write_output(export, b"period\r\n", kind="csv")
     assert mode(export) == 0o600
 
 

@@ -108,6 +108,9 @@ def hostile_db(tmp_path):
     ):
         for _ in range(12):
             assert store.save(record(site=site, terminal=terminal, day="2026-03-14"))
+    # Exports read released figures only (issue 21): March 2026 is closed, release it.
+    published = CliRunner().invoke(cli, ["publish", "--db", str(db)])
+    assert published.exit_code == 0, published.output
     return db
 
 
@@ -121,8 +124,8 @@ def test_stats_prints_no_control_character_from_the_database(hostile_db):
 @pytest.mark.parametrize("excel", [False, True])
 def test_the_csv_export_has_no_control_character_and_no_formula(hostile_db, tmp_path, excel):
     out = tmp_path / "figures.csv"
-    args = ["export", "--db", str(hostile_db), "--format", "csv", "--group", "site,terminal"]
-    args += ["--min-count", "5", "-o", str(out)] + (["--excel"] if excel else [])
+    args = ["export", "--db", str(hostile_db), "--format", "csv", "--group", "site"]
+    args += ["-o", str(out)] + (["--excel"] if excel else [])
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     import csv
@@ -133,13 +136,13 @@ def test_the_csv_export_has_no_control_character_and_no_formula(hostile_db, tmp_
         c for row in csv.reader(text.splitlines(), delimiter=";" if excel else ",") for c in row
     ]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
-    assert "'=HYPERLINK(" in text and "'@SUM(1+1)" in text and "'+t3" in text
+    assert "'=HYPERLINK(" in text and "'@SUM(1+1)" in text  # terminals are not published
 
 
 def test_the_json_export_has_no_control_character(hostile_db):
     args = ["export", "--db", str(hostile_db), "--format", "json", "--group", "site"]
-    result = CliRunner().invoke(cli, [*args, "--min-count", "5"])
-    assert result.exit_code == 0
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
     assert no_controls(result.output) and "\\u001b" not in result.output
 
 

@@ -594,7 +594,7 @@ def purge(
             click.echo(f"No session {which}: nothing to delete.")
             return
         click.echo(
-            f"{plan.sessions:,} sessions of {len(plan.days):,} days ({which}) "
+            f"{plan.sessions:,} sessions of {len(plan.days):,} days {which} "
             f"will be deleted from {path}:"
         )
         for line in _purge_days(plan.days):
