@@ -121,3 +121,33 @@ def locales_copy(tmp_path: Path) -> Path:
     target = tmp_path / "locales"
     shutil.copytree(LOCALES_DIR, target)
     return target
+
+
+# --- PostgreSQL (the central database, issue 22) ---------------------------------
+# One throw-away cluster per test session (under pytest-xdist: per worker), started
+# only when a test asks for it; one fresh database per test.
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A running cluster of Debian's postgresql (tests/postgres_cluster.py)."""
+    from postgres_cluster import INSTALL_HINT, find_bindir, start_cluster
+
+    if find_bindir() is None:
+        pytest.fail(INSTALL_HINT, pytrace=False)
+    cluster = start_cluster()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture
+def central_db(postgres_cluster):
+    """A fresh, empty database in the cluster: its superuser URL (on the unix socket)."""
+    import uuid
+
+    import psycopg
+
+    name = "t_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return postgres_cluster.url(name)

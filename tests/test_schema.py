@@ -68,7 +68,7 @@ def test_a_new_database_is_the_schema_block(tmp_path):
     reference = sqlite3.connect(":memory:")
     schema.create_schema(reference)
     assert schema_of(db.conn) == schema_of(reference)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     for table in schema.TABLES:
         with pytest.raises(sqlite3.OperationalError, match="rowid"):
             db.execute(f"SELECT rowid FROM {table}")

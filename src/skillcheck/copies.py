@@ -203,6 +203,8 @@ def purge_sessions(database: Path, before: str) -> PurgeResult:
         conn.execute("PRAGMA secure_delete = ON")
         old = "SELECT id FROM sessions WHERE day < ?"
         with write_transaction(conn):
+            # Schema 7: a purged session no longer waits to be sent either.
+            conn.execute(f"DELETE FROM outbox WHERE session_id IN ({old})", [before])
             answers = conn.execute(
                 f"DELETE FROM answers WHERE session_id IN ({old})", [before]
             ).rowcount

@@ -55,13 +55,15 @@ V5_COLUMNS: dict[str, tuple[str, ...]] = {
         *schema.COLUMNS["sessions"][8:],
     ),
 }
-# Tables each version has (the daily tables came with version 3).
+# Tables each version has (the daily tables came with version 3, the outbox with 7).
+V6_TABLES = (*schema.BASE_TABLES, *schema.DAILY_TABLES)
 OLD_TABLES = {
     1: schema.BASE_TABLES,
     2: schema.BASE_TABLES,
-    3: schema.TABLES,
-    4: schema.TABLES,
-    5: schema.TABLES,
+    3: V6_TABLES,
+    4: V6_TABLES,
+    5: V6_TABLES,
+    6: V6_TABLES,
 }
 OLD_INDEXES = ("sessions_by_day", "sessions_by_group", "area_results_by_level")
 CELL_KEY_FUNCTION = "skillcheck_cell_key"
@@ -69,7 +71,7 @@ CELL_KEY_FUNCTION = "skillcheck_cell_key"
 
 def old_columns(version: int) -> dict[str, tuple[str, ...]]:
     """The tables and columns of an older version: how its files are recognised."""
-    columns = V5_COLUMNS if version == 5 else OLD_COLUMNS
+    columns = {5: V5_COLUMNS, 6: schema.COLUMNS}.get(version, OLD_COLUMNS)
     return {table: columns[table] for table in OLD_TABLES[version]}
 
 
@@ -91,7 +93,7 @@ def old_sessions_select(
     For sources of merge as well as for the migration; needs add_cell_key_function
     (versions 1-4).
     """
-    if version == 5:
+    if version in (5, 6):
         return f"SELECT {', '.join(schema.COLUMNS['sessions'])} FROM {table} ORDER BY id"
     region_sql = "'" + stored_region(region) + "'"
     return (
@@ -102,7 +104,9 @@ def old_sessions_select(
 
 
 def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | None) -> None:
-    """Rebuild a version 1-5 database as the current version; the caller holds the transaction.
+    """Bring a version 1-6 database to the current version; the caller holds the transaction.
+
+    Version 6 only gains the outbox (7); versions 1-5 are rebuilt as described below.
 
     Foreign keys stay on: the old sessions table is renamed first (SQLite points the
     old children's REFERENCES at the new name), the new tables are filled, then the
@@ -110,6 +114,24 @@ def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | Non
     """
     if version not in OLD_TABLES:
         raise ValueError(f"no migration from schema version {version}")
+    if version < 6:
+        _rebuild_as_current(conn, version, region)
+    else:
+        _add_outbox(conn)
+    # --- schema 7 (issue 22): every session stored so far waits to go to the central
+    # database (a terminal with no `central` never sends them; one given it later does).
+    conn.execute("INSERT INTO outbox (session_id) SELECT id FROM sessions ORDER BY id")
+
+
+def _add_outbox(conn: sqlite3.Connection) -> None:
+    """Step 6 -> 7: the outbox table of schema.TABLES_DDL."""
+    for statement in schema.statements(schema.TABLES_DDL):
+        if statement.startswith("CREATE TABLE outbox"):
+            conn.execute(statement)
+
+
+def _rebuild_as_current(conn: sqlite3.Connection, version: int, region: str | None) -> None:
+    """Versions 1-5: copy the base tables into the current ones, rebuild the daily tables."""
     add_cell_key_function(conn)
     schema.drop_daily_triggers(conn)
     for index in OLD_INDEXES:

@@ -1,4 +1,7 @@
-"""The database schema as it is today (version 6), in one block of DDL.
+"""The database schema as it is today (version 7), in one block of DDL.
+
+It is also the central PostgreSQL database's schema: central.py translates these
+tables and triggers (except LOCAL_TABLES), so a new column or table reaches both.
 
 A new database is created from `SCHEMA` directly; `migrations.py` only brings older
 files (versions 1 to 5) to it. docs/facilitators.md describes every column.
@@ -29,17 +32,20 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 NO_CATEGORY = ""
 BASE_TABLES = ("sessions", "area_results", "answers")
 DAILY_TABLES = ("daily_sessions", "daily_levels")
-TABLES = (*BASE_TABLES, *DAILY_TABLES)
+# Tables of a terminal's own file that never go to the central database (central.py).
+LOCAL_TABLES = ("outbox",)
+TABLES = (*BASE_TABLES, *DAILY_TABLES, *LOCAL_TABLES)
 
 # cell_key is uniform in [0, CELL_KEY_RANGE).
 CELL_KEY_RANGE = 2**32
 
-TABLES_DDL = """
+TABLES_DDL = (
+    """
 CREATE TABLE sessions (
     id              TEXT    NOT NULL PRIMARY KEY,  -- uuid4().hex, random
     day             TEXT    NOT NULL,              -- YYYY-MM-DD, never the time of day
@@ -100,6 +106,19 @@ CREATE TABLE daily_levels (
 -- For `purge --before` and the staff screen's counts by day.
 CREATE INDEX sessions_by_day ON sessions (day);
 """
+    + """
+-- Schema 7 (issue 22, the network): the sessions not yet copied to the central
+-- database. A row is written with its session (same transaction) and removed once the
+-- central database has committed it; `refused` holds why the server refused it for
+-- good (set aside: never retried). Keyed by the random id, so it keeps no order. No
+-- foreign key: whatever deletes sessions need not know it (the push drops a row whose
+-- session is gone).
+CREATE TABLE outbox (
+    session_id TEXT NOT NULL PRIMARY KEY,
+    refused    TEXT                                -- NULL: waiting; else why it was refused
+) WITHOUT ROWID;
+"""
+)
 
 TRIGGERS_DDL = """
 CREATE TRIGGER daily_sessions_insert AFTER INSERT ON sessions BEGIN
@@ -184,6 +203,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "day", "site", "terminal", "region", "language", "scoring_version", "area", "level",
         "sessions", "key_sum",
     ),
+    "outbox": ("session_id", "refused"),  # schema 7
 }  # fmt: skip
 
 
@@ -192,13 +212,13 @@ def create_schema(conn: sqlite3.Connection) -> None:
 
     The caller holds the transaction and sets `PRAGMA user_version`.
     """
-    for statement in _statements(SCHEMA):
+    for statement in statements(SCHEMA):
         conn.execute(statement)
 
 
 def create_daily_triggers(conn: sqlite3.Connection) -> None:
     """The triggers that keep the daily tables equal to the base tables."""
-    for statement in _statements(TRIGGERS_DDL):
+    for statement in statements(TRIGGERS_DDL):
         conn.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
 
 
@@ -220,7 +240,7 @@ def fill_daily_tables(conn: sqlite3.Connection) -> None:
     conn.execute(f"INSERT INTO daily_levels {DAILY_LEVELS_QUERY}")
 
 
-def _statements(ddl: str) -> list[str]:
+def statements(ddl: str) -> list[str]:
     """Split DDL into statements (trigger bodies hold semicolons, so use SQLite's own test)."""
     statements, current = [], ""
     for line in ddl.splitlines(keepends=True):

@@ -94,6 +94,11 @@ class FacilitatorErrors:
             fail(str(first).splitlines()[0])
         if isinstance(error, InputError):
             fail(str(error))
+        psycopg = sys.modules.get("psycopg")  # loaded only when a central database was used
+        if psycopg is not None and isinstance(error, psycopg.Error):
+            # The central server down, unreachable, or refusing this login: one line.
+            message = " ".join(str(error).split())
+            fail(f"central database: {message}", code=1)
         if isinstance(error, sqlite3.Error):
             # Not the facilitator's input: a busy or broken database. Still one line.
             fail(f"database error: {error}", code=1)
