@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 class _TrueCounts:
-    """Stands in for the perturbation table: the SQL of the true count."""
+    """Stands in for the perturbation table: the true count."""
 
-    def published_rows(self, rows: str, count: str = "sessions", key_sum: str = "key_sum") -> str:
-        return f"SELECT *, {count} AS published FROM ({rows})"
+    def perturb(self, count: int, key_sum: int) -> int:
+        return count
 
 
 def random_exports(db, day_list, rng, count: int = 8):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
 from collections import Counter
 
 import pytest
@@ -46,21 +45,15 @@ def test_no_published_value_below_the_threshold_and_zero_stays_zero(threshold):
 
 
 @pytest.mark.parametrize("threshold", THRESHOLDS)
-def test_the_table_is_unbiased_and_the_sql_twin_agrees(threshold):
+def test_the_table_is_unbiased(threshold):
     table = PerturbationTable(threshold)
-    db = sqlite3.connect(":memory:")
     samples = 2000
-    rng = random.Random(7)
     for count in (1, 2, 4, 5, 6, 9, 10, 11, 12, 13, 40):
         spread_keys = [
             (i * KEY_RANGE) // samples + KEY_RANGE // (2 * samples) for i in range(samples)
         ]
         mean = sum(table.perturb(count, k) for k in spread_keys) / samples
         assert mean == pytest.approx(count, abs=0.02 * max(count, 5))
-        for key in keys(rng, 50) + spread_keys[::97]:
-            query = table.published_rows("SELECT ? AS c, ? AS k", "c", "k")
-            (sql_value,) = db.execute(f"SELECT published FROM ({query})", [count, key]).fetchone()
-            assert sql_value == table.perturb(count, key)
 
 
 def test_higher_thresholds_coarsen_the_release_at_five():

@@ -39,6 +39,7 @@ import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillcheck import schema
@@ -396,6 +397,7 @@ class CentralReader:
         self.conn = connect(url)
         self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         self.conn.read_only = True
+        self._cursors = 0
         try:
             check_version(self.conn)
         except BaseException:
@@ -403,8 +405,15 @@ class CentralReader:
             raise
 
     def execute(self, sql: str, params: Sequence[Any] = ()):
-        """Run one query (SQLite's `?` placeholders) and return its cursor."""
-        return self.conn.execute(sql.replace("%", "%%").replace("?", "%s"), list(params))
+        """Run one query (SQLite's `?` placeholders) and return its cursor.
+
+        A server-side cursor: rows come in slices as they are iterated, so `items` over
+        millions of answers holds a slice at a time, not all of them.
+        """
+        self._cursors += 1
+        cursor = self.conn.cursor(name=f"skillcheck_{self._cursors}")
+        cursor.itersize = 10_000
+        return cursor.execute(sql.replace("%", "%%").replace("?", "%s"), list(params))
 
     def close(self) -> None:
         """End the snapshot and the connection."""
@@ -440,3 +449,87 @@ def reading(url: str) -> Iterator[CentralReader]:
         yield reader
     finally:
         reader.close()
+
+
+def open_for_reading(source: Path | str):
+    """The one way a facilitator command opens what it reads: an SQLite file read-only
+    (store.open_database), or a central database's URL (a CentralReader). Both answer
+    `execute(sql, params)` with SQLite's placeholders, and `close()`."""
+    if is_central(source):
+        return CentralReader(str(source))
+    from skillcheck.store import open_database
+
+    return open_database(Path(source), read_only=True)
+
+
+# --- the owner's care: purge and merge --into -------------------------------------------
+
+
+def purge_central(url: str, before: str) -> tuple[int, int, int]:
+    """Delete every session of a day before `before`, children first, in one transaction
+    (the triggers keep the daily tables right); returns (sessions, area results, answers).
+    Needs the owner role."""
+    old = "SELECT id FROM sessions WHERE day < %s"
+    with connect(url) as conn:
+        check_version(conn)
+        answers = conn.execute(f"DELETE FROM answers WHERE session_id IN ({old})", [before])
+        levels = conn.execute(f"DELETE FROM area_results WHERE session_id IN ({old})", [before])
+        sessions = conn.execute("DELETE FROM sessions WHERE day < %s", [before])
+        return sessions.rowcount, levels.rowcount, answers.rowcount
+
+
+MERGE_BATCH = 2000
+
+
+def merge_into_central(
+    url: str, sources: Sequence[Path], progress=None
+) -> list[tuple[Path, int, int]]:
+    """Copy the sessions of SQLite files (terminals that never went online) into the
+    central database, each once (ON CONFLICT DO NOTHING), keeping their cell keys; one
+    transaction per file. Returns (source, sessions added, sessions in it) per file.
+    Every source is checked before anything is written. Needs the owner role."""
+    from skillcheck import migrations
+    from skillcheck.store import open_database, schema_version
+
+    opened = []
+    try:
+        for source in sources:
+            db = open_database(Path(source), read_only=True, require_current=False)
+            opened.append((Path(source), db, schema_version(db)))
+        results = []
+        with connect(url) as conn:
+            check_version(conn)
+            conn.commit()
+            for source, db, version in opened:
+                if progress:
+                    progress(source)
+                migrations.add_cell_key_function(db.conn)
+                if version == schema.SCHEMA_VERSION:
+                    columns = ", ".join(schema.COLUMNS["sessions"])
+                    select = f"SELECT {columns} FROM sessions ORDER BY id"
+                else:
+                    select = migrations.old_sessions_select("sessions", version=version)
+                with conn.transaction():
+                    added = total = 0
+                    with conn.cursor() as cursor:
+                        rows = db.execute(select)
+                        while batch := rows.fetchmany(MERGE_BATCH):
+                            total += len(batch)
+                            cursor.executemany(insert_sql("sessions"), batch)
+                            added += max(cursor.rowcount, 0)  # the batch's inserted rows
+                        for table in ("area_results", "answers"):
+                            columns = ", ".join(schema.COLUMNS[table])
+                            rows = db.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2")
+                            while batch := rows.fetchmany(MERGE_BATCH):
+                                cursor.executemany(insert_sql(table), batch)
+                results.append((source, added, total))
+        return results
+    finally:
+        for _, db, _ in opened:
+            db.close()
+
+
+def insert_sql(table: str) -> str:
+    columns = schema.COLUMNS[table]
+    places = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({places}) ON CONFLICT DO NOTHING"

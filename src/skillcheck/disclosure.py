@@ -42,7 +42,7 @@ DEFAULT_THRESHOLD = 10
 
 
 # The second uniform number of a key, for the coarsening to a higher threshold: an
-# LCG step (multiplier < 2**31 so key * multiplier stays below 2**63 in SQLite).
+# LCG step. (Computed in Python only, for SQLite and PostgreSQL alike: reports.py.)
 _MIX_MULTIPLIER, _MIX_INCREMENT = 1103515245, 12345
 
 
@@ -87,35 +87,6 @@ class PerturbationTable:
             return value
         mixed = _mixed(key_sum % KEY_RANGE)
         return threshold if mixed * threshold < value * KEY_RANGE else 0
-
-    def published_rows(self, rows: str, count: str = "sessions", key_sum: str = "key_sum") -> str:
-        """SQL selecting every column of the query `rows` plus `published`, the same
-        lookup as `perturb` on each row's count and key sum.
-
-        The release at 5 is computed once per row in an inner query, then coarsened
-        to the threshold. SQLite's integers are 64-bit: every product stays under 2**63.
-        """
-        key = f"({key_sum} % {KEY_RANGE})"
-        low, d = MIN_THRESHOLD, self.max_noise
-        spread = f"min({d}, {count} - {low})"
-        base = (
-            f"CASE WHEN {count} <= 0 THEN 0"
-            f" WHEN {count} < {low} THEN (CASE WHEN {key} * {low} < {count} * {KEY_RANGE}"
-            f" THEN {low} ELSE 0 END)"
-            f" ELSE {count} + ({key} * (2 * {spread} + 1)) / {KEY_RANGE} - {spread} END"
-        )
-        t = self.threshold
-        mixed = f"(({key} * {_MIX_MULTIPLIER} + {_MIX_INCREMENT}) % {KEY_RANGE})"
-        coarse = (
-            f"CASE WHEN base_value = 0 OR base_value >= {t} THEN base_value"
-            f" WHEN {mixed} * {t} < base_value * {KEY_RANGE} THEN {t} ELSE 0 END"
-        )
-        # "LIMIT -1" (no limit) keeps SQLite from flattening each sub-query into the
-        # one around it, which would compute the lookup again for every use of it.
-        return (
-            f"SELECT *, {coarse} AS published FROM"
-            f" (SELECT *, {base} AS base_value FROM ({rows}) LIMIT -1) LIMIT -1"
-        )
 
     def base_support(self, count: int) -> set[int]:
         """Every value the release at 5 can take for a true count."""

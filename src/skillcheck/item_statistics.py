@@ -118,21 +118,28 @@ class ItemReport:
 
 
 def read_visits(
-    database: Path,
+    database: Path | str,
     bank_version: str,
     since: str | None = None,
     until: str | None = None,
 ) -> Iterator[Visit]:
     """Completed visits of one bank version, one at a time; the database is only read.
 
-    Opened through SQLite's read-only URI (`mode=ro`): nothing is written, not even
-    a journal, so a database that another process is using is safe to read.
+    An SQLite file is opened through SQLite's read-only URI (`mode=ro`): nothing is
+    written, not even a journal, so a database that another process is using is safe
+    to read. A central database's URL (postgresql://…) is read in one read-only
+    snapshot (central.CentralReader), with a login of the analyst role.
     """
-    path = Path(database)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such database file")
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    connection = sqlite3.connect(uri, uri=True)
+    from skillcheck.central import CentralReader, is_central
+
+    if is_central(database):
+        connection = CentralReader(str(database))
+    else:
+        path = Path(database)
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such database file")
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True)
     try:
         where = ["s.status = 'completed'", "s.bank_version = ?"]
         params: list[str] = [bank_version]

@@ -39,10 +39,7 @@ BATCH = 200  # sessions per central transaction
 TABLES = ("sessions", "area_results", "answers")
 
 
-def _insert(table: str) -> str:
-    columns = schema.COLUMNS[table]
-    places = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({places}) ON CONFLICT DO NOTHING"
+_insert = central.insert_sql  # one INSERT … ON CONFLICT DO NOTHING per table
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ from typing import IO
 
 import sqlite_utils
 
+from skillcheck.central import open_for_reading
 from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, DSI_CAVEAT, LEVELS, N_
 from skillcheck.digcomp import CATEGORIES_HIGH_FIRST as CATEGORIES
 from skillcheck.disclosure import DEFAULT_THRESHOLD, MAX_NOISE, MIN_THRESHOLD, PerturbationTable
 from skillcheck.errors import InputError
 from skillcheck.i18n import SOURCE_LANGUAGE, Translator, discover_languages, load_translator
 from skillcheck.paths import LOCALES_DIR
-from skillcheck.store import open_database
 
 
 class OptionError(InputError, ValueError):
@@ -344,45 +344,51 @@ def _aggregate(
 ) -> tuple[tuple[str, ...], dict[tuple, list[int]]]:
     """Published counts keyed by (period, *group): sums of perturbed daily rows.
 
-    Each row of the daily tables is a base cell, perturbed in SQL by its own count
-    and key sum (`PerturbationTable.published_rows`) before anything is added up, so every
-    figure of every export is a sum of the same published base values. Months are
-    cut from the day in SQL; weeks are rolled up from days in Python.
+    Each row of the daily tables is a base cell, perturbed by its own count and key
+    sum (`PerturbationTable.perturb`, in Python, so SQLite and PostgreSQL publish the
+    same figures from the same rows) before anything is added up; every figure of
+    every export is a sum of the same published base values. The database only
+    filters and reads the rows; months and weeks are cut from the day here.
     """
     plain = [g for g in group if g != "area"]
     with_area = "area" in group
-    keys = ["substr(day, 1, 7)" if by == "month" else "day", *plain]
     where, params = filters.where()
     if with_area:
         columns = AREA_COLUMNS
-        keys.append("area")
-        levels = [f"sum(published * (level = '{level}'))" for level in LEVELS]
-        sums = ["sum(published)", *levels]
+        read = ["day", *plain, "area", "level", "sessions", "key_sum"]
         table_name = "daily_levels"
+        slots = {level: 1 + LEVELS.index(level) for level in LEVELS}
     else:
         columns = SESSION_COLUMNS
-        done = "status = 'completed'"
-        categories = [f"sum(published * (category = '{c}' AND {done}))" for c in CATEGORIES]
-        abandoned = "sum(published * (status = 'abandoned'))"
-        sums = ["sum(published)", f"sum(published * ({done}))", abandoned, *categories]
+        read = ["day", *plain, "status", "category", "sessions", "key_sum"]
         table_name = "daily_sessions"
-    width = len(keys)
-    # Each daily row is perturbed once (its own count and key sum), then summed.
-    rows = table.published_rows(f"SELECT * FROM {table_name}{where}")
-    sql = (
-        f"SELECT {', '.join(keys)}, {', '.join(sums)} FROM ({rows})"
-        f" GROUP BY {', '.join(str(n) for n in range(1, width + 1))}"
-    )
+        slots = {c: 3 + CATEGORIES.index(c) for c in CATEGORIES}
+    width = 1 + len(plain) + (1 if with_area else 0)
+    perturb = table.perturb
     counts_by_key: dict[tuple, list[int]] = {}
-    for row in db.execute(sql, params):
-        key = (_period(row[0], by) if by == "week" else row[0],) + tuple(
-            str(value) for value in row[1:width]
-        )
-        counts = [int(value or 0) for value in row[width:]]
-        if key in counts_by_key:
-            counts_by_key[key] = [a + b for a, b in zip(counts_by_key[key], counts, strict=True)]
-        else:
-            counts_by_key[key] = counts
+    rows = db.execute(f"SELECT {', '.join(read)} FROM {table_name}{where}", params)
+    for row in rows:
+        published = perturb(row[-2], row[-1])
+        if not published:
+            continue
+        day = row[0]
+        period = day[:7] if by == "month" else _period(day, by) if by == "week" else day
+        key = (period, *(str(value) for value in row[1:width]))
+        counts = counts_by_key.get(key)
+        if counts is None:
+            counts = counts_by_key[key] = [0] * len(columns)
+        counts[0] += published
+        if with_area:
+            slot = slots.get(row[width])
+            if slot is not None:
+                counts[slot] += published
+        elif row[width] == "completed":
+            counts[1] += published
+            slot = slots.get(row[width + 1])
+            if slot is not None:
+                counts[slot] += published
+        elif row[width] == "abandoned":
+            counts[2] += published
     return columns, counts_by_key
 
 
@@ -444,9 +450,10 @@ def build_export(
 # --- writers -------------------------------------------------------------------
 
 
-def export_database(database: Path, **options) -> ExportTable:
-    """`build_export` on a database file, opened and closed here (CLI and staff screen)."""
-    db = open_database(database, read_only=True)
+def export_database(database: Path | str, **options) -> ExportTable:
+    """`build_export` on a database file or a central database's URL, opened and closed
+    here (CLI and staff screen)."""
+    db = open_for_reading(database)
     try:
         return build_export(db, **options)
     finally:

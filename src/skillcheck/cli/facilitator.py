@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from skillcheck.cli.options import (
+    DATABASE,
     FacilitatorErrors,
     Progress,
     database_path,
@@ -26,6 +27,7 @@ from skillcheck.cli.options import (
     output_option,
     questions_option,
     since_option,
+    sqlite_only,
     until_option,
 )
 
@@ -43,19 +45,20 @@ def stats(
     site: str | None,
 ) -> None:
     """A summary in the terminal: sessions, completion, categories, areas, languages, sites."""
+    from skillcheck.central import open_for_reading
     from skillcheck.reports import summarise
-    from skillcheck.store import open_database
 
     with FacilitatorErrors():
         filters = filters_of(since, until, site)
         path = database_path(db_path, config_path)
-        db = open_database(path, read_only=True)
+        db = open_for_reading(path)
         try:
             summary = summarise(db, filters)
         finally:
             db.close()
         _print_summary(path, filters, summary)
-        _print_spool_status(path)
+        if isinstance(path, Path):  # a terminal's own file: its spool and outbox
+            _print_spool_status(path)
 
 
 def _print_spool_status(path: Path) -> None:
@@ -75,7 +78,7 @@ def _bar(share: float, width: int = 24) -> str:
     return "█" * full + "·" * (width - full)
 
 
-def _print_summary(path: Path, filters, summary) -> None:
+def _print_summary(path: Path | str, filters, summary) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -218,9 +221,10 @@ def export(
         filters = filters_of(since, until, site)
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
+        sources = (database,) if isinstance(database, Path) else ()
         if output is not None:
             # Before anything is read: an export onto the database destroys it.
-            check_output_path(output, sources=(database,))
+            check_output_path(output, sources=sources)
         table = export_database(
             database,
             by=by,
@@ -235,7 +239,7 @@ def export(
         else:
             buffer = io.BytesIO()
             write_export(table, buffer, fmt, excel, t)
-            write_output(output, buffer.getvalue(), sources=(database,))
+            write_output(output, buffer.getvalue(), sources=sources)
             click.echo(f"{len(table.rows)} rows written to {output}", err=True)
 
 
@@ -258,25 +262,26 @@ def report(
     output: Path,
 ) -> None:
     """A one-page PDF for funders: headline, trend, levels per area, caveat (protected)."""
+    from skillcheck.central import open_for_reading
     from skillcheck.funder_report import REPORT_STEPS, render_pdf, report_figures
     from skillcheck.output import check_output_path, write_output
     from skillcheck.reports import report_translator
-    from skillcheck.store import open_database
 
     with FacilitatorErrors():
         filters = filters_of(since, until, site)
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
-        check_output_path(output, sources=(database,))
+        sources = (database,) if isinstance(database, Path) else ()
+        check_output_path(output, sources=sources)
         with Progress(REPORT_STEPS + 1, "Building the report") as advance:
-            db = open_database(database, read_only=True)
+            db = open_for_reading(database)
             try:
                 figures = report_figures(db, filters, min_count)
             finally:
                 db.close()
             advance()
             data = render_pdf(figures, t, step=advance)
-        write_output(output, data, sources=(database,))
+        write_output(output, data, sources=sources)
         click.echo(f"Report written to {output}", err=True)
 
 
@@ -394,16 +399,24 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
 @click.command()
 @click.option(
     "--into",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=DATABASE,
     required=True,
-    help="The combined database (created when missing, in an existing folder).",
+    metavar="FILE|URL",
+    help="The combined database (created when missing, in an existing folder), or a "
+    "central one as postgresql://… (its owner role).",
 )
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-def merge(into: Path, sources: tuple[Path, ...]) -> None:
+def merge(into: Path | str, sources: tuple[Path, ...]) -> None:
     """Combine several terminals' databases into one; merging twice changes nothing."""
     from skillcheck.copies import merge_databases
 
     with FacilitatorErrors():
+        if isinstance(into, str):
+            from skillcheck.central import merge_into_central
+
+            for source, added, total in merge_into_central(into, list(sources)):
+                click.echo(f"{source}: {added:,} of {total:,} sessions added")
+            return
         # One step per source, shown on a terminal only; the results are printed after.
         with Progress(len(sources), "Merging") as advance:
             started = []
@@ -436,7 +449,9 @@ def backup(db_path: Path | None, config_path: Path | None, destination: Path) ->
     from skillcheck.copies import backup_database
 
     with FacilitatorErrors():
-        database = database_path(db_path, config_path)
+        database = sqlite_only(
+            database_path(db_path, config_path), "backup (a central database: pg_dump)"
+        )
         with Progress(100, "Backing up") as advance:
             shown = 0
 
@@ -464,7 +479,17 @@ def purge(db_path: Path | None, config_path: Path | None, before: str) -> None:
 
     with FacilitatorErrors():
         first_kept = day(before, "--before")
-        result = purge_sessions(database_path(db_path, config_path), first_kept)
+        database = database_path(db_path, config_path)
+        if isinstance(database, str):
+            from skillcheck.central import purge_central
+
+            sessions, levels, answers = purge_central(database, first_kept)
+            click.echo(
+                f"{sessions:,} sessions before {first_kept} removed "
+                f"({levels:,} area results, {answers:,} answers)"
+            )
+            return
+        result = purge_sessions(database, first_kept)
         click.echo(
             f"{result.sessions:,} sessions before {result.before} removed "
             f"({result.area_results:,} area results, {result.answers:,} answers)"
@@ -488,7 +513,7 @@ def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) 
             from skillcheck.config import load_config
 
             region = load_config(config_path).region
-        path = database_path(db_path, config_path)
+        path = sqlite_only(database_path(db_path, config_path), "upgrade")
         old = upgrade_database(path, region)
         if old == SCHEMA_VERSION:
             click.echo(f"{path}: already at schema version {SCHEMA_VERSION}")
