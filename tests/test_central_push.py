@@ -18,16 +18,15 @@ import time
 from pathlib import Path
 
 import psycopg
-import pytest
 from click.testing import CliRunner
 
 from postgres_cluster import Cluster
 from sample_records import varied
-from skillcheck import central, schema
+from skillcheck import schema
 from skillcheck.cli import cli
 from skillcheck.push import Pusher, push, read_outbox_status
 from skillcheck.store import open_database, save_sessions
-from test_central import dbname_of, terminal_url
+from test_central import dbname_of
 
 BASE = ("sessions", "area_results", "answers")
 
@@ -73,30 +72,6 @@ def assert_same_sessions(paths: list[Path], url: str, set_aside: int = 0) -> Non
         expected = [r for r in local[table] if r[0] not in aside]
         assert remote[table] == expected, table
     assert len({r[0] for r in remote["sessions"]}) == len(remote["sessions"])
-
-
-@pytest.fixture
-def network(postgres_cluster: Cluster, central_db: str, tmp_path: Path):
-    """An initialised central database and a function making terminals (SQLite + URL)."""
-    central.init_central(central_db)
-    dbname = dbname_of(central_db)
-    made = []
-
-    def terminal(name: str, site: str = "Gent", sessions: int = 0, port: int | None = None):
-        login = central.add_terminal(central_db, site, name, login=f"{dbname}_{name}_{len(made)}")
-        url = terminal_url(postgres_cluster, dbname, login, tmp_path)
-        if port is not None:
-            url = url.replace(f":{postgres_cluster.port}/", f":{port}/")
-        path = tmp_path / f"{name}-{len(made)}.db"
-        db = open_database(path)
-        save_sessions(
-            db, [varied(hash((site, name, i)), site=site, terminal=name) for i in range(sessions)]
-        )
-        db.close()
-        made.append(path)
-        return path, url
-
-    return central_db, terminal
 
 
 def test_a_push_sends_every_session_once_with_its_cell_key(network) -> None:
