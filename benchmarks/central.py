@@ -4,9 +4,11 @@
 
 1. `--terminals` simulated terminals (threads, each with its own SQLite file of
    `--per-terminal` sessions and its own login) push at once into one PostgreSQL:
-   sessions per second; meanwhile one more terminal saves a session every 20 ms and
-   its save times are measured (a visit must not wait for the network).
-2. `--load` sessions of benchmarks/build_db.py are merged into the central database
+   sessions per second.
+2. One kiosk's save times (`Store.save`, one every 20 ms, `--saves` of them), first
+   with nothing pushing, then while its own Pusher thread sends a backlog of
+   `--backlog` sessions (a visit must not wait for the network).
+3. `--load` sessions of benchmarks/build_db.py are merged into the central database
    (`merge --into`), then `stats`, `export --by month --group site` and `report`'s
    figures are timed on it, with the database's size on disk.
 
@@ -24,7 +26,6 @@ import resource
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -63,46 +64,57 @@ def make_terminals(url: str, count: int, per_terminal: int, folder: Path, port_u
 
 
 def push_phase(url: str, args, folder: Path, port_url) -> None:
-    from sample_records import varied
     from skillcheck.push import push
-    from skillcheck.store import Store
 
     terminals = make_terminals(url, args.terminals, args.per_terminal, folder, port_url)
-    saver = Store(folder / "saving.db")
-    save_times: list[float] = []
-    done = threading.Event()
-
-    def keep_saving() -> None:
-        n = 0
-        while not done.is_set():
-            record = varied(10**9 + n, site="Saver", terminal="t1")
-            started = time.perf_counter()
-            saver.save(record)
-            save_times.append(time.perf_counter() - started)
-            n += 1
-            time.sleep(0.02)
-
-    thread = threading.Thread(target=keep_saving)
-    thread.start()
     started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(terminals)) as pool:
         results = list(pool.map(lambda t: push(t[0], t[1]), terminals))
     elapsed = time.perf_counter() - started
-    done.set()
-    thread.join()
     sent = sum(r.sent for r in results)
     errors = [r.error for r in results if r.error]
     print(
-        f"push: {len(terminals)} terminals, {sent:,} sessions in {elapsed:.1f} s = "
+        f"push: {len(terminals)} terminals at once, {sent:,} sessions in {elapsed:.1f} s = "
         f"{sent / elapsed:,.0f} sessions/s; errors: {len(errors)}"
     )
-    if save_times:
-        ordered = sorted(save_times)
-        p95 = ordered[int(0.95 * (len(ordered) - 1))]
-        print(
-            f"kiosk saves meanwhile: {len(ordered)}, median "
-            f"{statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
-        )
+
+
+def save_times(store, count: int, seed: int) -> list[float]:
+    from sample_records import varied
+
+    times = []
+    for n in range(count):
+        record = varied(seed + n, site="Site 0", terminal="t0")
+        started = time.perf_counter()
+        store.save(record)
+        times.append(time.perf_counter() - started)
+        time.sleep(0.02)
+    return sorted(times)
+
+
+def kiosk_phase(url: str, args, folder: Path, port_url) -> None:
+    """The kiosk's own saves, without and then with its Pusher sending a backlog."""
+    from skillcheck.push import Pusher, read_outbox_status
+    from skillcheck.store import Store
+
+    [(path, terminal_url)] = make_terminals(url, 1, args.backlog, folder / "kiosk", port_url)
+    store = Store(path)
+    alone = save_times(store, args.saves, 2 * 10**9)
+    pusher = Pusher(path, terminal_url, first_wait=0.5, idle_wait=0.5)
+    pusher.start()
+    pushing = save_times(store, args.saves, 3 * 10**9)
+    still = read_outbox_status(path).waiting
+    pusher.stop(timeout=60)
+
+    def line(times: list[float]) -> str:
+        p95 = times[int(0.95 * (len(times) - 1))]
+        return f"median {statistics.median(times) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+
+    print(f"kiosk saves, nothing pushing: {line(alone)}")
+    print(
+        f"kiosk saves while its Pusher sends a backlog of {args.backlog:,}: {line(pushing)} "
+        f"({still:,} still waiting at the end)"
+    )
 
 
 def read_phase(url: str, args, folder: Path) -> None:
@@ -142,6 +154,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--terminals", type=int, default=100)
     parser.add_argument("--per-terminal", type=int, default=50)
+    parser.add_argument("--saves", type=int, default=100, help="kiosk saves timed (each way)")
+    parser.add_argument("--backlog", type=int, default=5000, help="the kiosk's unsent sessions")
     parser.add_argument("--load", type=int, default=100_000)
     parser.add_argument("--url", default=None, help="An empty database (its superuser).")
     args = parser.parse_args()
@@ -173,6 +187,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="skillcheck-central-bench-") as folder:
             if args.terminals:
                 push_phase(url, args, Path(folder), port_url)
+            if args.saves:
+                (Path(folder) / "kiosk").mkdir()
+                kiosk_phase(url, args, Path(folder), port_url)
             if args.load:
                 read_phase(url, args, Path(folder))
     finally:

@@ -114,13 +114,18 @@ def test_a_session_the_server_refuses_is_set_aside_and_blocks_nothing(network) -
     assert_same_sessions([path], central_db, set_aside=1)
 
 
-def test_two_terminals_of_the_same_name_at_two_sites(network) -> None:
+def test_two_terminals_of_the_same_name(network) -> None:
     central_db, terminal = network
     first, url1 = terminal("t1", site="Gent", sessions=8)
     second, url2 = terminal("t1", site="Brugge", sessions=9)
-    for path, url in ((first, url1), (second, url2)):
+    # and a config copied to a second machine: the same site and terminal, own login
+    third, url3 = terminal("t1", site="Gent", sessions=0)
+    db = open_database(third)
+    save_sessions(db, [varied(10_000 + i, site="Gent", terminal="t1") for i in range(7)])
+    db.close()
+    for path, url in ((first, url1), (second, url2), (third, url3)):
         assert push(path, url).error is None
-    assert_same_sessions([first, second], central_db)
+    assert_same_sessions([first, second, third], central_db)
 
 
 def test_a_login_pushing_another_terminals_sessions_waits_and_loses_nothing(network) -> None:
