@@ -216,3 +216,17 @@ def test_a_terminal_without_central_never_imports_psycopg() -> None:
         "assert not [m for m in sys.modules if m.startswith('psycopg')], 'psycopg imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_psycopg_a_central_config_says_what_to_install(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('central = "postgresql://t1@127.0.0.1/skillcheck"\n')
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"  # as if it were not installed
+        "from skillcheck.cli import cli\n"
+        f"cli(['push', '--config', {str(config)!r}])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "pip install 'skillcheck[central]'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -242,7 +242,8 @@ def _central_only_ddl(roles: Roles) -> list[str]:
 # --- connecting -----------------------------------------------------------------------
 
 
-def _psycopg():
+def psycopg_module():
+    """psycopg, imported now; CentralError saying what to install when it is missing."""
     try:
         import psycopg
     except ImportError:
@@ -266,7 +267,7 @@ def connection_options(url: str) -> dict[str, Any]:
     service file (`service=`), never from the URL or the site config, which more
     people read than the kiosk's own files.
     """
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     try:
         options = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError as error:
@@ -314,7 +315,7 @@ def _safe(url: str) -> str:
 
 def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
     """A connection to the central database (checked options; OperationalError when down)."""
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     return psycopg.connect(autocommit=autocommit, **connection_options(url))
 
 
@@ -392,7 +393,7 @@ class CentralReader:
     """
 
     def __init__(self, url: str) -> None:
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         self.url = url
         self.conn = connect(url)
         self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
@@ -422,7 +423,7 @@ class CentralReader:
 
 def check_version(conn: psycopg.Connection) -> None:
     """Refuse a database that is not skillcheck's, or of another schema version."""
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     try:
         with conn.transaction():
             row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()

@@ -137,7 +137,7 @@ def push(
     Never raises for a central database that is down or refuses: the result says why
     it stopped (`error`). Raises StoreError when the terminal's database is unusable.
     """
-    import psycopg  # central.connect has checked it is there
+    psycopg = central.psycopg_module()  # CentralError when it is not installed
 
     sent = aside = 0
     error: str | None = None
