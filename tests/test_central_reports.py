@@ -28,8 +28,7 @@ def invoke(*args: str):
     return result
 
 
-@pytest.fixture
-def both(central_db: str, tmp_path: Path, bank):
+def fill_both(central_db: str, tmp_path: Path, bank):
     """An SQLite file of 600 sessions, and the same sessions in a central database."""
     import random
 
@@ -61,6 +60,27 @@ def both(central_db: str, tmp_path: Path, bank):
     assert result.exit_code == 0, result.output
     assert "600 of 600 sessions added" in result.output
     return path, central_db
+
+
+@pytest.fixture(scope="module")
+def both(postgres_cluster, tmp_path_factory):
+    """fill_both once for the tests that only read (a fresh database in the cluster)."""
+    import uuid
+
+    from skillcheck.bank import load_bank
+    from skillcheck.paths import QUESTIONS_DIR
+
+    name = "t_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    folder = tmp_path_factory.mktemp("both")
+    return fill_both(postgres_cluster.url(name), folder, load_bank(QUESTIONS_DIR))
+
+
+@pytest.fixture
+def both_to_change(central_db: str, tmp_path: Path, bank):
+    """fill_both for a test that changes the databases."""
+    return fill_both(central_db, tmp_path, bank)
 
 
 EXPORTS = [
@@ -107,8 +127,8 @@ def test_stats_and_items_say_the_same(both) -> None:
         assert len(local_figures.splitlines()) > 10
 
 
-def test_merge_twice_adds_nothing_and_purge_does_the_same_on_both(both) -> None:
-    path, url = both
+def test_merge_twice_adds_nothing_and_purge_does_the_same_on_both(both_to_change) -> None:
+    path, url = both_to_change
     again = invoke("merge", "--into", url, str(path))
     assert "0 of 600 sessions added" in again.output
     for source in (str(path), url):
