@@ -22,10 +22,12 @@ run: $(STAMP)
 # (tests/conftest.py lists them; they start first, then the Pilot tests).
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 test: $(STAMP)
+	@$(BIN)/python tests/postgres_cluster.py --check
 	$(BIN)/pytest -n $(WORKERS) --maxschedchunk=1
 
 # The core, CLI and Pilot tests without the slow groups (-m slow): while you work.
 quick: $(STAMP)
+	@$(BIN)/python tests/postgres_cluster.py --check
 	$(BIN)/pytest -n $(WORKERS) --maxschedchunk=1 -m "not slow"
 
 bench: $(STAMP)

@@ -123,3 +123,62 @@ def locales_copy(tmp_path: Path) -> Path:
     target = tmp_path / "locales"
     shutil.copytree(LOCALES_DIR, target)
     return target
+
+
+# --- PostgreSQL (the central database, issue 22) ---------------------------------
+# One throw-away cluster per test session (under pytest-xdist: per worker), started
+# only when a test asks for it; one fresh database per test.
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A running cluster of Debian's postgresql (tests/postgres_cluster.py)."""
+    from postgres_cluster import INSTALL_HINT, find_bindir, start_cluster
+
+    if find_bindir() is None:
+        pytest.fail(INSTALL_HINT, pytrace=False)
+    cluster = start_cluster()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture
+def central_db(postgres_cluster):
+    """A fresh, empty database in the cluster: its superuser URL (on the unix socket)."""
+    import uuid
+
+    import psycopg
+
+    name = "t_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return postgres_cluster.url(name)
+
+
+@pytest.fixture
+def network(postgres_cluster, central_db: str, tmp_path: Path):
+    """An initialised central database and a function making terminals (SQLite + URL)."""
+    from sample_records import varied
+    from skillcheck import central
+    from skillcheck.store import open_database, save_sessions
+    from test_central import dbname_of, terminal_url
+
+    central.init_central(central_db)
+    dbname = dbname_of(central_db)
+    made = []
+
+    def terminal(name: str, site: str = "Gent", sessions: int = 0, port: int | None = None):
+        login = central.add_terminal(central_db, site, name, login=f"{dbname}_{name}_{len(made)}")
+        url = terminal_url(postgres_cluster, dbname, login, tmp_path)
+        if port is not None:
+            url = url.replace(f":{postgres_cluster.port}/", f":{port}/")
+        path = tmp_path / f"{name}-{len(made)}.db"
+        db = open_database(path)
+        save_sessions(
+            db, [varied(hash((site, name, i)), site=site, terminal=name) for i in range(sessions)]
+        )
+        db.close()
+        made.append(path)
+        return path, url
+
+    return central_db, terminal

@@ -39,6 +39,8 @@ def make_app(tmp_path: Path, *, locales_dir: Path = LOCALES_DIR, **options):
             "export_folder",
             "languages",
             "read_aloud",
+            "central",
+            "default_language",
         )
         if key in options
     }

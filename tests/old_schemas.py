@@ -186,13 +186,16 @@ END;"""
 
 
 def _version_6() -> str:
-    """Version 6: today's schema without version 7's `clock` (issue 19) and release
-    tables (issue 21)."""
+    """Version 6: today's schema without version 7's `clock` (issue 19), release
+    tables (issue 21) and outbox (issue 22)."""
     from skillcheck import schema
 
     ddl = schema.SCHEMA
     start = ddl.index("-- Version 7 (issue 21)")
     end = ddl.index("\n", ddl.index(") WITHOUT ROWID;", ddl.index("CREATE TABLE released_cells")))
+    ddl = ddl[:start] + ddl[end + 1 :]
+    start = ddl.index("-- Schema 7 (issue 22, the network)")
+    end = ddl.index("\n", ddl.index(") WITHOUT ROWID;", ddl.index("CREATE TABLE outbox")))
     ddl = ddl[:start] + ddl[end + 1 :]
     for version_7 in (
         "\n    -- version 7 (issue 19): ok | implausible (the kiosk's clock, judged once)"

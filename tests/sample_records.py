@@ -26,3 +26,28 @@ def make(**changes) -> SessionRecord:
     )
     base.update(changes)
     return SessionRecord(**base)
+
+
+def varied(seed: int, **changes) -> SessionRecord:
+    """A session drawn from `seed`: its language, status, category and levels vary, so
+    many of them fill many cells of the daily tables; keyword arguments change any field."""
+    import random
+
+    draw = random.Random(seed)
+    status = draw.choice(("completed", "completed", "abandoned"))
+    done = status == "completed"
+    fields = dict(
+        id=uuid.UUID(int=draw.getrandbits(128)).hex,
+        language=draw.choice(("nl", "fr", "de", "en")),
+        status=status,
+        category=draw.choice(("above_basic", "basic", "low", "narrow", "limited", "none"))
+        if done
+        else None,
+        levels={a: draw.choice(("none", "basic", "above_basic")) for a in range(1, 6)}
+        if done
+        else {},
+        answers={f"{a}.1-item": draw.choice("abc") for a in range(1, 6)} if done else {},
+        items_answered=25 if done else draw.randrange(0, 25),
+    )
+    fields.update(changes)
+    return make(**fields)

@@ -43,6 +43,8 @@ class SiteConfig:
     export_folder: Path | None = None
     # Where sessions wait when the database cannot take them (spool.py); () = the default.
     spool_folders: tuple[Path, ...] = ()
+    # The network's central PostgreSQL database (docs/network.md): a URL without password.
+    central: str | None = None
     pin_hash: str | None = None
     max_visitors: int = 4
     initiatives: tuple[Initiative, ...] = ()
@@ -85,6 +87,7 @@ _SIMPLE_KEYS: dict[str, type] = {
     "pin_hash": str,
     "read_aloud": bool,
     "max_visitors": int,
+    "central": str,
 }
 
 
@@ -125,6 +128,13 @@ def check_config(path: Path) -> tuple[SiteConfig | None, list[Problem]]:
         problem(
             "warning_seconds", f"'warning_seconds' must be between {MIN_WARNING_SECONDS} and 300"
         )
+    if "central" in values:
+        # Imported only for a config that has the key (psycopg parses the URL).
+        from skillcheck.central import check_url
+
+        central_problem = check_url(values["central"])
+        if central_problem:
+            problem("central", f"'central': {central_problem}")
     if "max_visitors" in values and not 1 <= values["max_visitors"] <= 64:
         problem("max_visitors", "'max_visitors' must be between 1 and 64")
     if "pin_hash" in values and not parse_hash(values["pin_hash"]):

@@ -257,6 +257,8 @@ def purge_sessions(database: Path, before: str | None, *, implausible: bool = Fa
         params = [before or "", int(implausible)]
         old = f"SELECT id FROM sessions WHERE {which}"
         with write_transaction(conn):
+            # Schema 7: a purged session no longer waits to be sent either.
+            conn.execute(f"DELETE FROM outbox WHERE session_id IN ({old})", [before])
             answers = conn.execute(
                 f"DELETE FROM answers WHERE session_id IN ({old})", params
             ).rowcount

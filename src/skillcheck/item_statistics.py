@@ -117,22 +117,27 @@ class ItemReport:
 
 
 def read_visits(
-    database: Path,
+    database: Path | str,
     bank_version: str,
     since: str | None = None,
     until: str | None = None,
 ) -> Iterator[Visit]:
     """Completed visits of one bank version, one at a time; the database is only read.
 
-    Opened by the one opener, read-only (`store.open_database`): nothing is written,
-    read-only media work as for `stats`, and a file that is not a current skillcheck
-    database (a newer schema, another program's) is refused with StoreError, before
-    any figure is computed.
+    An SQLite file is opened by the one opener, read-only (`store.open_database`):
+    nothing is written, read-only media work as for `stats`, and a file that is not a
+    current skillcheck database (a newer schema, another program's) is refused with
+    StoreError, before any figure is computed. A central database's URL
+    (postgresql://…) is read in one read-only snapshot (central.CentralReader), with a
+    login of the analyst role.
     """
+    from skillcheck.central import CentralReader, is_central
     from skillcheck.store import open_database
 
-    db = open_database(Path(database), read_only=True)
-    connection = db.conn
+    if is_central(database):
+        connection = CentralReader(str(database))
+    else:
+        connection = open_database(Path(database), read_only=True).conn
     try:
         where = ["s.status = 'completed'", "s.bank_version = ?"]
         params: list[str] = [bank_version]

@@ -2,7 +2,8 @@
 
 Version 7 added `sessions.clock` (issue 19: sessions of every older version get
 'ok'; their clock was never judged, and is not judged afterwards) and the empty
-release tables (issue 21: the first `skillcheck publish` fills them).
+release tables (issue 21: the first `skillcheck publish` fills them), and the outbox
+(issue 22: every session already stored waits to go to the central database).
 
 Versions 1 to 4 stored the same columns (version 2 added indexes, 3 the daily count
 tables, 4 made every table WITHOUT ROWID); version 5 added `region`,
@@ -58,7 +59,8 @@ V5_COLUMNS: dict[str, tuple[str, ...]] = {
     **V6_COLUMNS,
     "sessions": (*V6_SESSION_COLUMNS[:8], "duration_band", *V6_SESSION_COLUMNS[8:]),
 }
-# Tables each version has (the daily tables came with version 3).
+# Tables each version has (the daily tables came with version 3; 7 added the release
+# tables and the outbox).
 OLD_TABLES = {
     1: schema.BASE_TABLES,
     2: schema.BASE_TABLES,
@@ -115,6 +117,14 @@ def migrate_to_current(conn: sqlite3.Connection, version: int, region: str | Non
     """
     if version not in OLD_TABLES:
         raise ValueError(f"no migration from schema version {version}")
+    _rebuild_as_current(conn, version, region)
+    # --- schema 7 (issue 22): every session stored so far waits to go to the central
+    # database (a terminal with no `central` never sends them; one given it later does).
+    conn.execute("INSERT INTO outbox (session_id) SELECT id FROM sessions ORDER BY id")
+
+
+def _rebuild_as_current(conn: sqlite3.Connection, version: int, region: str | None) -> None:
+    """Versions 1-6: copy the base tables into the current ones, rebuild the daily tables."""
     add_cell_key_function(conn)
     schema.drop_daily_triggers(conn)
     for index in OLD_INDEXES:

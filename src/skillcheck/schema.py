@@ -1,5 +1,8 @@
 """The database schema as it is today (version 7), in one block of DDL.
 
+It is also the central PostgreSQL database's schema: central.py translates these
+tables and triggers (except LOCAL_TABLES), so a new column or table reaches both.
+
 A new database is created from `SCHEMA` directly; `migrations.py` only brings older
 files (versions 1 to 6) to it. docs/facilitators.md describes every column.
 
@@ -44,13 +47,16 @@ BASE_TABLES = ("sessions", "area_results", "answers")
 DAILY_TABLES = ("daily_sessions", "daily_levels")
 # Version 7: the network's settings and the release log (never copied by `merge`).
 RELEASE_TABLES = ("network_settings", "releases", "released_periods", "released_cells")
+# Version 7: tables of a terminal's own file that never go to the central database.
+LOCAL_TABLES = ("outbox",)
 V6_TABLES = (*BASE_TABLES, *DAILY_TABLES)
-TABLES = (*V6_TABLES, *RELEASE_TABLES)
+TABLES = (*V6_TABLES, *RELEASE_TABLES, *LOCAL_TABLES)
 
 # cell_key is uniform in [0, CELL_KEY_RANGE).
 CELL_KEY_RANGE = 2**32
 
-TABLES_DDL = """
+TABLES_DDL = (
+    """
 CREATE TABLE sessions (
     id              TEXT    NOT NULL PRIMARY KEY,  -- uuid4().hex, random
     day             TEXT    NOT NULL,              -- YYYY-MM-DD, never the time of day
@@ -148,6 +154,19 @@ CREATE TABLE released_cells (
     PRIMARY KEY (period, scoring_version, grouping, group_value, area, measure)
 ) WITHOUT ROWID;
 """
+    + """
+-- Schema 7 (issue 22, the network): the sessions not yet copied to the central
+-- database. A row is written with its session (same transaction) and removed once the
+-- central database has committed it; `refused` holds why the server refused it for
+-- good (set aside: never retried). Keyed by the random id, so it keeps no order. No
+-- foreign key: whatever deletes sessions need not know it (the push drops a row whose
+-- session is gone).
+CREATE TABLE outbox (
+    session_id TEXT NOT NULL PRIMARY KEY,
+    refused    TEXT                                -- NULL: waiting; else why it was refused
+) WITHOUT ROWID;
+"""
+)
 
 TRIGGERS_DDL = """
 CREATE TRIGGER daily_sessions_insert AFTER INSERT ON sessions WHEN new.clock = 'ok' BEGIN
@@ -243,6 +262,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "period", "scoring_version", "grouping", "group_value", "area", "measure", "value",
         "cell_key",
     ),
+    "outbox": ("session_id", "refused"),  # schema 7
 }  # fmt: skip
 
 
@@ -251,13 +271,13 @@ def create_schema(conn: sqlite3.Connection) -> None:
 
     The caller holds the transaction and sets `PRAGMA user_version`.
     """
-    for statement in _statements(SCHEMA):
+    for statement in statements(SCHEMA):
         conn.execute(statement)
 
 
 def create_daily_triggers(conn: sqlite3.Connection) -> None:
     """The triggers that keep the daily tables equal to the base tables."""
-    for statement in _statements(TRIGGERS_DDL):
+    for statement in statements(TRIGGERS_DDL):
         conn.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
 
 
@@ -279,7 +299,7 @@ def fill_daily_tables(conn: sqlite3.Connection) -> None:
     conn.execute(f"INSERT INTO daily_levels {DAILY_LEVELS_QUERY}")
 
 
-def _statements(ddl: str) -> list[str]:
+def statements(ddl: str) -> list[str]:
     """Split DDL into statements (trigger bodies hold semicolons, so use SQLite's own test)."""
     statements, current = [], ""
     for line in ddl.splitlines(keepends=True):

@@ -401,6 +401,8 @@ _INSERT_SESSION = (
 )
 _INSERT_LEVEL = "INSERT INTO area_results (session_id, area, level) VALUES (?, ?, ?)"
 _INSERT_ANSWER = "INSERT INTO answers (session_id, item_id, answer) VALUES (?, ?, ?)"
+# Schema 7: each new session also waits in the outbox for the central database (push.py).
+_INSERT_OUTBOX = "INSERT INTO outbox (session_id) VALUES (?)"
 
 
 def save_session(db: sqlite_utils.Database | sqlite3.Connection, record: SessionRecord) -> None:
@@ -444,6 +446,7 @@ def save_sessions(
             conn.executemany(
                 _INSERT_ANSWER, [(r.id, item, code) for item, code in sorted(r.answers.items())]
             )
+            conn.execute(_INSERT_OUTBOX, (r.id,))
             saved += 1
     return saved
 

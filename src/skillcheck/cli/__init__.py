@@ -3,6 +3,7 @@
 - `kiosk.py`: run, serve, set-pin, unlock (the terminal and its technician)
 - `facilitator.py`: stats, publish, export, report, items, merge, backup, purge, upgrade
 - `content.py`: check (content authors and translators)
+- `network.py`: central init / add-terminal (the network's server), push (a terminal)
 - `options.py`: the options and helpers they share
 
 Only `run` imports textual (lazily), so `skillcheck --help` stays fast.
@@ -14,7 +15,7 @@ import gc
 
 import click
 
-from skillcheck.cli import content, facilitator, kiosk
+from skillcheck.cli import content, facilitator, kiosk, network
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,7 +29,7 @@ def cli(ctx: click.Context) -> None:
         gc.enable()
 
 
-for module in (content, facilitator, kiosk):
+for module in (content, facilitator, kiosk, network):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from skillcheck.cli.options import (
+    DATABASE,
     FacilitatorErrors,
     Progress,
     database_path,
@@ -26,6 +27,7 @@ from skillcheck.cli.options import (
     output_option,
     questions_option,
     since_option,
+    sqlite_only,
     until_option,
 )
 
@@ -43,19 +45,20 @@ def stats(
     site: str | None,
 ) -> None:
     """A summary in the terminal: sessions, completion, categories, areas, languages, sites."""
+    from skillcheck.central import open_for_reading
     from skillcheck.reports import summarise
-    from skillcheck.store import open_database
 
     with FacilitatorErrors():
         filters = filters_of(since, until, site)
         path = database_path(db_path, config_path)
-        db = open_database(path, read_only=True)
+        db = open_for_reading(path)
         try:
             summary = summarise(db, filters)
         finally:
             db.close()
         _print_summary(path, filters, summary)
-        _print_spool_status(path)
+        if isinstance(path, Path):  # a terminal's own file: its spool and outbox
+            _print_spool_status(path)
 
 
 def _print_spool_status(path: Path) -> None:
@@ -75,7 +78,7 @@ def _bar(share: float, width: int = 24) -> str:
     return "█" * full + "·" * (width - full)
 
 
-def _print_summary(path: Path, filters, summary) -> None:
+def _print_summary(path: Path | str, filters, summary) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -228,6 +231,7 @@ def export(
         filters = filters_of(since, until, site)
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
+        _refuse_central(database, "export")
         if output is not None:
             # Before anything is read: an export onto the database destroys it.
             check_output_path(output, kind=fmt, sources=(database,))
@@ -278,6 +282,7 @@ def publish(
 
     with FacilitatorErrors():
         path = database_path(db_path, config_path)
+        _refuse_central(path, "publish")
         db = open_database(path, create=False)
         try:
             result = release(db, dt.date.today(), min_count=min_count, grace_days=grace_days)
@@ -332,6 +337,7 @@ def report(
         chosen = parse_period(period) if period else None
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
+        _refuse_central(database, "report")
         check_output_path(output, kind="pdf", sources=(database,))
         with Progress(REPORT_STEPS + 1, "Building the report") as advance:
             db = open_database(database, read_only=True)
@@ -487,16 +493,24 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
 @click.command()
 @click.option(
     "--into",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=DATABASE,
     required=True,
-    help="The combined database (created when missing, in an existing folder).",
+    metavar="FILE|URL",
+    help="The combined database (created when missing, in an existing folder), or a "
+    "central one as postgresql://… (its owner role).",
 )
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-def merge(into: Path, sources: tuple[Path, ...]) -> None:
+def merge(into: Path | str, sources: tuple[Path, ...]) -> None:
     """Combine several terminals' databases into one; merging twice changes nothing."""
     from skillcheck.copies import merge_databases
 
     with FacilitatorErrors():
+        if isinstance(into, str):
+            from skillcheck.central import merge_into_central
+
+            for source, added, total in merge_into_central(into, list(sources)):
+                click.echo(f"{source}: {added:,} of {total:,} sessions added")
+            return
         # One step per source, shown on a terminal only; the results are printed after.
         with Progress(len(sources), "Merging") as advance:
             started = []
@@ -529,7 +543,9 @@ def backup(db_path: Path | None, config_path: Path | None, destination: Path) ->
     from skillcheck.copies import backup_database
 
     with FacilitatorErrors():
-        database = database_path(db_path, config_path)
+        database = sqlite_only(
+            database_path(db_path, config_path), "backup (a central database: pg_dump)"
+        )
         with Progress(100, "Backing up") as advance:
             shown = 0
 
@@ -584,11 +600,14 @@ def purge(
         if first_kept is not None and first_kept > today:
             # A typo (2030 for 2023) would delete today's sessions and every other.
             fail(f"--before {first_kept} is after today ({today}); nothing was deleted")
+        path = database_path(db_path, config_path)
+        if isinstance(path, str):
+            _purge_central(path, first_kept, implausible, dry_run)
+            return
         which = " or ".join(
             [f"before {first_kept}"] * (first_kept is not None)
             + ["with an implausible date"] * implausible
         )
-        path = database_path(db_path, config_path)
         plan = purge_plan(path, first_kept, implausible=implausible)
         if not plan.sessions:
             click.echo(f"No session {which}: nothing to delete.")
@@ -614,6 +633,34 @@ def purge(
             f"{result.sessions:,} sessions {which} removed "
             f"({result.area_results:,} area results, {result.answers:,} answers)"
         )
+
+
+def _refuse_central(database: Path | str, command: str) -> None:
+    """Published figures live in an SQLite file's release log only, for now: a central
+    database's URL is refused with one line (docs/network.md) rather than half-served."""
+    if isinstance(database, str):
+        fail(
+            f"{command} on a central database (postgresql://) is not supported yet: "
+            "publish, export and report read an SQLite file's released figures "
+            "(docs/network.md); nothing was written"
+        )
+
+
+def _purge_central(url: str, first_kept: str | None, implausible: bool, dry_run: bool) -> None:
+    """`purge --before` on a central database: deleted at once, in one transaction (the
+    owner role; there is no plan, --implausible or --dry-run there yet)."""
+    from skillcheck.central import purge_central
+
+    if implausible or dry_run or first_kept is None:
+        fail(
+            "purge on a central database (postgresql://) takes --before only "
+            "(--implausible and --dry-run are not supported there yet); nothing was deleted"
+        )
+    sessions, levels, answers = purge_central(url, first_kept)
+    click.echo(
+        f"{sessions:,} sessions before {first_kept} removed "
+        f"({levels:,} area results, {answers:,} answers)"
+    )
 
 
 def _purge_days(days: tuple[tuple[str, int], ...]) -> list[str]:
@@ -646,7 +693,7 @@ def upgrade(db_path: Path | None, config_path: Path | None, region: str | None) 
             from skillcheck.config import load_config
 
             region = load_config(config_path).region
-        path = database_path(db_path, config_path)
+        path = sqlite_only(database_path(db_path, config_path), "upgrade")
         old = upgrade_database(path, region)
         if old == SCHEMA_VERSION:
             click.echo(f"{path}: already at schema version {SCHEMA_VERSION}")

@@ -32,6 +32,20 @@ locales_option = click.option(
 )
 
 
+class DatabaseParam(click.ParamType):
+    """An SQLite file (a Path) or a central database's URL (a str, postgresql://…)."""
+
+    name = "database"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path) or not str(value).startswith(("postgresql://", "postgres://")):
+            return Path(value)
+        return str(value)
+
+
+DATABASE = DatabaseParam()
+
+
 def db_options(command):
     """--db and --config, shared by the facilitator commands."""
     command = click.option(
@@ -44,14 +58,17 @@ def db_options(command):
     return click.option(
         "--db",
         "db_path",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=DATABASE,
         default=None,
-        help="The SQLite database [default: the site config's, else the user data folder].",
+        metavar="FILE|URL",
+        help="The SQLite database, or a central one as postgresql://… "
+        "[default: the site config's, else the user data folder].",
     )(command)
 
 
-def database_path(db_path: Path | None, config_path: Path | None) -> Path:
-    """--db, else the site config's database, else the user data folder."""
+def database_path(db_path: Path | str | None, config_path: Path | None) -> Path | str:
+    """--db (a file, or a central database's URL), else the site config's database,
+    else the user data folder."""
     if db_path is not None:
         return db_path
     if config_path is not None:
@@ -63,6 +80,13 @@ def database_path(db_path: Path | None, config_path: Path | None) -> Path:
     from skillcheck.paths import default_database_path
 
     return default_database_path()
+
+
+def sqlite_only(database: Path | str, what: str) -> Path:
+    """Refuse a central database's URL for a command that works on SQLite files only."""
+    if isinstance(database, str):
+        fail(f"{what} works on an SQLite file; for a central database see docs/network.md")
+    return database
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -94,6 +118,11 @@ class FacilitatorErrors:
             fail(str(first).splitlines()[0])
         if isinstance(error, InputError):
             fail(str(error))
+        psycopg = sys.modules.get("psycopg")  # loaded only when a central database was used
+        if psycopg is not None and isinstance(error, psycopg.Error):
+            # The central server down, unreachable, or refusing this login: one line.
+            message = " ".join(str(error).split())
+            fail(f"central database: {message}", code=1)
         if isinstance(error, sqlite3.Error):
             # Not the facilitator's input: a busy or broken database. Still one line.
             fail(f"database error: {error}", code=1)

@@ -167,6 +167,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.crash_for_test = crash_for_test
         self._store = None
         self._store_lock = threading.Lock()
+        # Copies saved sessions to the network's central database (docs/network.md),
+        # in its own thread, when the site config names one.
+        self.pusher = None
         for theme in THEMES.values():
             self.register_theme(theme)
         self.theme = self.site_theme()
@@ -286,6 +289,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         through the staff screen): a visit in progress is recorded as abandoned."""
         self.speaker.stop()
         self.record_interrupted()
+        if self.pusher is not None:
+            # Sessions not sent yet stay in the outbox for the next start.
+            self.pusher.stop(timeout=2.0)
 
     @property
     def session(self) -> Session | None:
@@ -590,6 +596,11 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
                     spool_folders=self.config.spool_folders or None,
                     region=self.config.region,
                 )
+                if self.config.central:
+                    from skillcheck.push import Pusher
+
+                    self.pusher = Pusher(self.database, self.config.central)
+                    self.pusher.start()
             return self._store
 
     def save(self, record) -> None:
@@ -597,6 +608,8 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def _save(self, record) -> None:
         self.store().save(record)
+        if self.pusher is not None:
+            self.pusher.nudge()
 
     # --- errors never reach the screen --------------------------------------------
 

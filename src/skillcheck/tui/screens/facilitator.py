@@ -134,7 +134,40 @@ class FacilitatorScreen(KioskScreen):
             text += "\n" + t.gettext("Last problem with the database: {error}").format(
                 error=database_problem(t, counts.last_error)
             )
+        text += self.network_lines()
         self.app.call_from_thread(self.query_one("#counts", Static).update, Content(text))
+
+    def network_lines(self) -> str:
+        """How many sessions wait for the network's central database, since which day,
+        and why (in the counts' worker thread: it reads the outbox)."""
+        pusher = self.kiosk.pusher
+        if pusher is None:
+            return ""
+        from skillcheck.push import read_outbox_status
+
+        t = self.t
+        try:
+            outbox = read_outbox_status(self.kiosk.database)
+        except Exception as error:  # the counts above say what is wrong with the file
+            self.kiosk.log_error("outbox not read", error)
+            return ""
+        if not outbox.waiting:
+            text = "\n" + t.gettext("All sessions are sent to the network.")
+        else:
+            text = "\n" + t.gettext(
+                "Waiting to be sent to the network: {count} (the oldest of {day})"
+            ).format(
+                count=t.format_number(outbox.waiting),
+                day=t.format_date(dt.date.fromisoformat(outbox.oldest_day)),
+            )
+        if outbox.set_aside:
+            text += "\n" + t.gettext("Refused by the network, set aside: {count}").format(
+                count=t.format_number(outbox.set_aside)
+            )
+        error = pusher.status().last_error
+        if error and outbox.waiting:
+            text += "\n" + t.gettext("Last problem with the network: {error}").format(error=error)
+        return text
 
     @work(thread=True, exclusive=True, group="export")
     def export(self) -> None:

@@ -1,0 +1,551 @@
+"""The central PostgreSQL database of a library network (docs/network.md).
+
+Its schema is not written twice: `postgres_ddl` translates schema.py's tables and
+triggers (all but schema.LOCAL_TABLES), so a column or table added there reaches the
+central database too. The translation:
+
+- `TEXT` becomes `TEXT COLLATE "C"`, so text sorts and compares by code point as in
+  SQLite, whatever the server's locale;
+- `cell_key` and `key_sum` become `BIGINT` (a key is below 2**32, a sum of keys is
+  larger; PostgreSQL's INTEGER is 32-bit);
+- `WITHOUT ROWID` goes (PostgreSQL keeps no rowid to begin with);
+- each trigger becomes a plpgsql function, `SECURITY DEFINER` and owned by the owner
+  role, so a terminal that may only INSERT into `sessions` still keeps the daily
+  tables it cannot read up to date; `x = x + …` in `ON CONFLICT DO UPDATE` names
+  the table (PostgreSQL finds the bare name ambiguous with `excluded`).
+
+What only the central database has (not in schema.py): `terminal_logins` (which login
+writes for which site and terminal), the row-level security policies, a check that
+refuses sessions dated after the server's today + 1, and `skillcheck_version`.
+
+Roles, named after the database (`<db>_owner` and so on), none of them a login:
+
+- `<db>_terminal`: INSERT only into sessions, area_results and answers, and only rows
+  of the site and terminal its login is registered for (row-level security WITH
+  CHECK); no SELECT, UPDATE or DELETE. Each terminal has its own login in it
+  (`skillcheck central add-terminal`).
+- `<db>_facilitator`: SELECT on the daily count tables only (stats, export, report).
+- `<db>_analyst`: SELECT on every table (`skillcheck items` reads answers).
+- `<db>_owner`: owns everything: purge, merge --into.
+
+psycopg is imported here only, and only when a central database is used: a terminal
+without `central` never imports it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillcheck import schema
+from skillcheck.errors import InputError
+
+if TYPE_CHECKING:
+    import psycopg
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+WIDE_COLUMNS = ("cell_key", "key_sum")  # BIGINT in PostgreSQL
+# SSL modes that encrypt; a server that is not on this machine needs one of them.
+ENCRYPTED_SSL_MODES = ("require", "verify-ca", "verify-full")
+INSTALL_HINT = "the central database needs psycopg: pip install 'skillcheck[central]'"
+# Where the central database says which schema version it has (readers check it).
+VERSION_TABLE = "skillcheck_version"
+
+
+class CentralError(InputError):
+    """A central database URL or database that cannot be used (one line, exit 2)."""
+
+
+def is_central(value: object) -> bool:
+    """Whether a --db value or config value names a PostgreSQL database (a URL)."""
+    return isinstance(value, str) and value.startswith(URL_SCHEMES)
+
+
+# --- the schema, translated from schema.py ------------------------------------------
+
+
+def central_tables() -> tuple[str, ...]:
+    """The tables of schema.py that the central database has, in schema order."""
+    return tuple(t for t in schema.TABLES if t not in schema.LOCAL_TABLES)
+
+
+_CREATE_TABLE = re.compile(r"CREATE TABLE (\w+)")
+_CREATE_INDEX = re.compile(r"CREATE INDEX \w+ ON (\w+)")
+_COLUMN = re.compile(r"^(\s+)(\w+)(\s+)(TEXT|INTEGER)\b", re.MULTILINE)
+_TRIGGER = re.compile(
+    r"CREATE TRIGGER (\w+) (AFTER|BEFORE) (INSERT|UPDATE|DELETE) ON (\w+)"
+    r"(?:\s+WHEN\s+(.*?))?\s+BEGIN(.*)END;?\s*$",
+    re.DOTALL,
+)
+
+
+def _column_type(match: re.Match) -> str:
+    indent, name, space, kind = match.groups()
+    if kind == "TEXT":
+        kind = 'TEXT COLLATE "C"'
+    elif name in WIDE_COLUMNS:
+        kind = "BIGINT"
+    return f"{indent}{name}{space}{kind}"
+
+
+def _table_statement(statement: str) -> str:
+    statement = statement.replace(") WITHOUT ROWID", ")")
+    return _COLUMN.sub(_column_type, statement)
+
+
+def _trigger_statements(statement: str, owner: str) -> list[str]:
+    match = _TRIGGER.search(statement)
+    if match is None:
+        raise ValueError(f"a trigger central.py cannot translate: {statement[:60]}")
+    name, when, event, table, condition, body = match.groups()
+    # PostgreSQL reads a bare column in DO UPDATE SET as ambiguous with `excluded`.
+    target = re.search(r"INSERT INTO (\w+)", body)
+    if target:
+        body = re.sub(r"\b(\w+) = \1\b", rf"\1 = {target.group(1)}.\1", body)
+    if condition:
+        # schema.py's WHEN (only sessions whose clock is 'ok' reach the daily tables,
+        # issue 19) becomes an IF in the function: PostgreSQL's trigger WHEN cannot
+        # hold the sub-queries the child tables' triggers use.
+        body = f"\n    IF {condition.strip()} THEN{body}    END IF;\n"
+    return [
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER\n"
+        f"SET search_path = public, pg_temp AS $body$\nBEGIN{body}    RETURN NULL;\nEND\n"
+        "$body$",
+        f"ALTER FUNCTION {name}() OWNER TO {owner}",
+        f"CREATE TRIGGER {name} {when} {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()",
+    ]
+
+
+def postgres_tables_ddl() -> list[str]:
+    """CREATE TABLE and CREATE INDEX statements of schema.py, for PostgreSQL."""
+    out = []
+    for statement in schema.statements(schema.TABLES_DDL):
+        found = _CREATE_TABLE.search(statement) or _CREATE_INDEX.search(statement)
+        if found and found.group(1) in schema.LOCAL_TABLES:
+            continue
+        out.append(_table_statement(statement))
+    return out
+
+
+def postgres_ddl(owner: str = "skillcheck_owner") -> list[str]:
+    """Every statement of schema.py's tables, indexes and triggers, for PostgreSQL."""
+    statements = postgres_tables_ddl()
+    for statement in schema.statements(schema.TRIGGERS_DDL):
+        statements += _trigger_statements(statement, owner)
+    return statements
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The role names of one central database (prefixed with its name)."""
+
+    prefix: str
+
+    @property
+    def owner(self) -> str:
+        return f"{self.prefix}_owner"
+
+    @property
+    def terminal(self) -> str:
+        return f"{self.prefix}_terminal"
+
+    @property
+    def facilitator(self) -> str:
+        return f"{self.prefix}_facilitator"
+
+    @property
+    def analyst(self) -> str:
+        return f"{self.prefix}_analyst"
+
+    def all(self) -> tuple[str, ...]:
+        return (self.owner, self.terminal, self.facilitator, self.analyst)
+
+
+def roles_for(dbname: str) -> Roles:
+    """The roles of the database `dbname` (letters, digits and _ kept)."""
+    prefix = re.sub(r"[^a-z0-9_]", "_", dbname.lower())[:40]
+    return Roles(prefix)
+
+
+def _central_only_ddl(roles: Roles) -> list[str]:
+    """What only the central database has: logins, checks, policies, grants."""
+    r = roles
+    writable = ("sessions", "area_results", "answers")
+    readable = (*schema.DAILY_TABLES, *schema.RELEASE_TABLES)
+    tables = ", ".join(central_tables())
+    ddl = [
+        f"CREATE TABLE {VERSION_TABLE} (version INTEGER NOT NULL)",
+        f"INSERT INTO {VERSION_TABLE} VALUES ({schema.SCHEMA_VERSION})",
+        # Which login writes for which site and terminal (a terminal name is unique
+        # only within its site). Read by the policy functions below, as the owner.
+        'CREATE TABLE terminal_logins (login TEXT COLLATE "C" NOT NULL PRIMARY KEY, '
+        'site TEXT COLLATE "C" NOT NULL, terminal TEXT COLLATE "C" NOT NULL)',
+        # A day is YYYY-MM-DD, never after the server's tomorrow (a terminal's clock
+        # gone wrong): refused for good, so the terminal sets it aside.
+        "ALTER TABLE sessions ADD CONSTRAINT day_is_a_date "
+        "CHECK (day ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$')",
+        "CREATE FUNCTION sessions_day_not_ahead() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+        "BEGIN\n"
+        "    IF new.day > to_char(current_date + 1, 'YYYY-MM-DD') THEN\n"
+        "        RAISE EXCEPTION 'day % is after the server''s tomorrow', new.day\n"
+        "            USING ERRCODE = 'check_violation';\n"
+        "    END IF;\n"
+        "    RETURN new;\n"
+        "END\n$body$",
+        "CREATE TRIGGER sessions_day_not_ahead BEFORE INSERT ON sessions "
+        "FOR EACH ROW EXECUTE FUNCTION sessions_day_not_ahead()",
+        # The policy checks, run as the owner: a terminal cannot read the tables.
+        "CREATE FUNCTION login_writes_for(site TEXT, terminal TEXT) RETURNS boolean "
+        "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $body$ "
+        "SELECT EXISTS (SELECT 1 FROM terminal_logins l WHERE l.login = session_user "
+        "AND l.site = $1 AND l.terminal = $2) $body$",
+        "CREATE FUNCTION login_wrote_session(session_id TEXT) RETURNS boolean "
+        "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $body$ "
+        "SELECT EXISTS (SELECT 1 FROM sessions s JOIN terminal_logins l "
+        "ON l.site = s.site AND l.terminal = s.terminal "
+        "WHERE s.id = $1 AND l.login = session_user) $body$",
+        "REVOKE ALL ON FUNCTION login_writes_for(TEXT, TEXT), login_wrote_session(TEXT) "
+        "FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION login_writes_for(TEXT, TEXT), login_wrote_session(TEXT) "
+        f"TO {r.terminal}",
+        f"REVOKE ALL ON {tables}, terminal_logins, {VERSION_TABLE} FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA public TO {', '.join(r.all())}",
+        f"GRANT SELECT ON {VERSION_TABLE} TO {', '.join(r.all())}",
+        f"GRANT INSERT ON {', '.join(writable)} TO {r.terminal}",
+        f"GRANT SELECT ON {', '.join(readable)} TO {r.facilitator}",
+        f"GRANT SELECT ON {tables} TO {r.analyst}",
+    ]
+    for table in writable:
+        ddl.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        check = (
+            "login_writes_for(site, terminal)"
+            if table == "sessions"
+            else "login_wrote_session(session_id)"
+        )
+        ddl.append(
+            f"CREATE POLICY terminal_inserts_its_own ON {table} FOR INSERT TO {r.terminal} "
+            f"WITH CHECK ({check})"
+        )
+        ddl.append(f"CREATE POLICY analyst_reads ON {table} FOR SELECT TO {r.analyst} USING (true)")
+    owned = [*central_tables(), "terminal_logins", VERSION_TABLE]
+    ddl += [f"ALTER TABLE {table} OWNER TO {r.owner}" for table in owned]
+    ddl += [
+        f"ALTER FUNCTION {name} OWNER TO {r.owner}"
+        for name in (
+            "sessions_day_not_ahead()",
+            "login_writes_for(TEXT, TEXT)",
+            "login_wrote_session(TEXT)",
+        )
+    ]
+    return ddl
+
+
+# --- connecting -----------------------------------------------------------------------
+
+
+def psycopg_module():
+    """psycopg, imported now; CentralError saying what to install when it is missing."""
+    try:
+        import psycopg
+    except ImportError:
+        raise CentralError(INSTALL_HINT) from None
+    return psycopg
+
+
+def _is_local(host: str | None) -> bool:
+    if not host:
+        return True  # libpq's default: the unix socket
+    return all(
+        h.startswith("/") or h in ("localhost", "::1") or h.startswith("127.")
+        for h in host.split(",")
+    )
+
+
+def connection_options(url: str) -> dict[str, Any]:
+    """The libpq options of a central URL, checked: no password, TLS unless local.
+
+    The password comes from a libpq password file (~/.pgpass, or `passfile=`) or a
+    service file (`service=`), never from the URL or the site config, which more
+    people read than the kiosk's own files.
+    """
+    psycopg = psycopg_module()
+    try:
+        options = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError as error:
+        raise CentralError(f"{_safe(url)}: not a PostgreSQL URL ({error})") from None
+    if options.get("password"):
+        raise CentralError(
+            "a password in the central URL: put it in the kiosk user's ~/.pgpass "
+            "(mode 0600) or a libpq service file instead (docs/network.md)"
+        )
+    host = str(options.get("host") or "")
+    sslmode = str(options.get("sslmode") or "")
+    if not _is_local(host):
+        if not sslmode:
+            options["sslmode"] = "verify-full"
+        elif sslmode not in ENCRYPTED_SSL_MODES:
+            raise CentralError(
+                f"sslmode={sslmode} for {host}: a server on another machine needs TLS "
+                f"(sslmode={' or '.join(ENCRYPTED_SSL_MODES)})"
+            )
+    options.setdefault("connect_timeout", 10)
+    # A connection cut without a word (a cable, a NAT) is noticed within a minute.
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 20)
+    options.setdefault("keepalives_interval", 5)
+    options.setdefault("keepalives_count", 4)
+    options.setdefault("application_name", "skillcheck")
+    return options
+
+
+def check_url(url: str) -> str | None:
+    """The problem with a central URL, or None (for `check --config`; no connection made)."""
+    if not is_central(url):
+        return "'central' must be a URL postgresql://user@host/database"
+    try:
+        connection_options(url)
+    except CentralError as error:
+        return str(error)
+    return None
+
+
+def _safe(url: str) -> str:
+    """The URL without anything after a ':' in its user part (never echo a password)."""
+    return re.sub(r"//([^:/@]*):[^@]*@", r"//\1:…@", url)
+
+
+def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
+    """A connection to the central database (checked options; OperationalError when down)."""
+    psycopg = psycopg_module()
+    return psycopg.connect(autocommit=autocommit, **connection_options(url))
+
+
+# --- set-up: `skillcheck central init` and `add-terminal` -----------------------------
+
+
+def init_central(url: str) -> Roles:
+    """Create schema.py's tables (translated), the roles, policies and grants, in one
+    transaction. Run as the server's superuser (or the database's owner with CREATEROLE)
+    on an empty database; refused when skillcheck's tables are there already."""
+    with connect(url) as conn:
+        dbname = conn.info.dbname
+        roles = roles_for(dbname)
+        if conn.execute("SELECT to_regclass('public.sessions')").fetchone()[0] is not None:
+            raise CentralError(f"{dbname}: already has a sessions table; nothing was changed")
+        for role in roles.all():
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+            if not exists:
+                conn.execute(f"CREATE ROLE {role} NOLOGIN")
+        for statement in postgres_ddl(roles.owner):
+            conn.execute(statement)
+        for statement in _central_only_ddl(roles):
+            conn.execute(statement)
+    return roles
+
+
+@dataclass(frozen=True)
+class TerminalLogin:
+    """A terminal's login, and the line for its ~/.pgpass."""
+
+    login: str
+    password: str
+    site: str
+    terminal: str
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "x"
+
+
+def add_terminal(url: str, site: str, terminal: str, login: str | None = None) -> TerminalLogin:
+    """Create a login in the terminal role that may write sessions of (site, terminal).
+
+    The password is random (32 bytes); it is returned once, for the terminal's
+    ~/.pgpass, and stored on the server only as its SCRAM hash.
+    """
+    with connect(url) as conn:
+        roles = roles_for(conn.info.dbname)
+        name = login or f"{roles.prefix}_{_slug(site)}_{_slug(terminal)}"[:63]
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+            raise CentralError(f"--login {name!r}: use lower-case letters, digits and _")
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone():
+            raise CentralError(f"{name}: a role of that name exists already")
+        password = secrets.token_urlsafe(32)
+        conn.execute(f"CREATE ROLE {name} LOGIN IN ROLE {roles.terminal}")
+        # The client hashes it (SCRAM): the server's log never holds the password.
+        encrypted = conn.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
+        conn.execute(f"ALTER ROLE {name} PASSWORD '{encrypted.decode()}'")
+        conn.execute(
+            "INSERT INTO terminal_logins (login, site, terminal) VALUES (%s, %s, %s)",
+            [name, site, terminal],
+        )
+    return TerminalLogin(name, password, site, terminal)
+
+
+# --- reading: the facilitator commands ------------------------------------------------
+
+
+class CentralReader:
+    """A read-only view of the central database that the reports query like SQLite.
+
+    `execute(sql, params)` takes SQLite's `?` placeholders. Every query of one reader
+    sees one snapshot (a REPEATABLE READ, READ ONLY transaction), so the figures of
+    one export or report agree with each other while terminals keep pushing.
+    """
+
+    def __init__(self, url: str) -> None:
+        psycopg = psycopg_module()
+        self.url = url
+        self.conn = connect(url)
+        self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        self.conn.read_only = True
+        self._cursors = 0
+        try:
+            check_version(self.conn)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def execute(self, sql: str, params: Sequence[Any] = ()):
+        """Run one query (SQLite's `?` placeholders) and return its cursor.
+
+        A server-side cursor: rows come in slices as they are iterated, so `items` over
+        millions of answers holds a slice at a time, not all of them.
+        """
+        self._cursors += 1
+        cursor = self.conn.cursor(name=f"skillcheck_{self._cursors}")
+        cursor.itersize = 10_000
+        return cursor.execute(sql.replace("%", "%%").replace("?", "%s"), list(params))
+
+    def close(self) -> None:
+        """End the snapshot and the connection."""
+        self.conn.close()
+
+
+def check_version(conn: psycopg.Connection) -> None:
+    """Refuse a database that is not skillcheck's, or of another schema version."""
+    psycopg = psycopg_module()
+    try:
+        with conn.transaction():
+            row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    except psycopg.errors.UndefinedTable:
+        raise CentralError(
+            f"{conn.info.dbname}: not a skillcheck central database "
+            "(run `skillcheck central init` on an empty database first)"
+        ) from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise CentralError(f"{conn.info.dbname}: {error.diag.message_primary}") from None
+    version = row[0]
+    if version != schema.SCHEMA_VERSION:
+        raise CentralError(
+            f"{conn.info.dbname}: central schema version {version}, this skillcheck "
+            f"has {schema.SCHEMA_VERSION}"
+        )
+
+
+@contextmanager
+def reading(url: str) -> Iterator[CentralReader]:
+    """A CentralReader, closed afterwards."""
+    reader = CentralReader(url)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+def open_for_reading(source: Path | str):
+    """The one way a facilitator command opens what it reads: an SQLite file read-only
+    (store.open_database), or a central database's URL (a CentralReader). Both answer
+    `execute(sql, params)` with SQLite's placeholders, and `close()`."""
+    if is_central(source):
+        return CentralReader(str(source))
+    from skillcheck.store import open_database
+
+    return open_database(Path(source), read_only=True)
+
+
+# --- the owner's care: purge and merge --into -------------------------------------------
+
+
+def purge_central(url: str, before: str) -> tuple[int, int, int]:
+    """Delete every session of a day before `before`, children first, in one transaction
+    (the triggers keep the daily tables right); returns (sessions, area results, answers).
+    Needs the owner role."""
+    old = "SELECT id FROM sessions WHERE day < %s"
+    with connect(url) as conn:
+        check_version(conn)
+        answers = conn.execute(f"DELETE FROM answers WHERE session_id IN ({old})", [before])
+        levels = conn.execute(f"DELETE FROM area_results WHERE session_id IN ({old})", [before])
+        sessions = conn.execute("DELETE FROM sessions WHERE day < %s", [before])
+        return sessions.rowcount, levels.rowcount, answers.rowcount
+
+
+def merge_into_central(
+    url: str, sources: Sequence[Path], progress=None
+) -> list[tuple[Path, int, int]]:
+    """Copy the sessions of SQLite files (terminals that never went online) into the
+    central database, each once (ON CONFLICT DO NOTHING), keeping their cell keys; one
+    transaction per file. Returns (source, sessions added, sessions in it) per file.
+    Every source is checked before anything is written. Needs the owner role."""
+    from skillcheck import migrations
+    from skillcheck.store import open_database, schema_version
+
+    opened = []
+    try:
+        for source in sources:
+            db = open_database(Path(source), read_only=True, require_current=False)
+            opened.append((Path(source), db, schema_version(db)))
+        results = []
+        with connect(url) as conn:
+            check_version(conn)
+            conn.commit()
+            for source, db, version in opened:
+                if progress:
+                    progress(source)
+                migrations.add_cell_key_function(db.conn)
+                if version == schema.SCHEMA_VERSION:
+                    columns = ", ".join(schema.COLUMNS["sessions"])
+                    select = f"SELECT {columns} FROM sessions ORDER BY id"
+                else:
+                    select = migrations.old_sessions_select("sessions", version=version)
+                with conn.transaction(), conn.cursor() as cursor:
+                    # COPY into a temporary table, then one INSERT … SELECT … ON
+                    # CONFLICT DO NOTHING per table: a row per round trip was ~170
+                    # sessions/s (benchmarks/central.py).
+                    added = 0
+                    for table in ("sessions", "area_results", "answers"):
+                        columns = ", ".join(schema.COLUMNS[table])
+                        cursor.execute(
+                            f"CREATE TEMPORARY TABLE incoming_{table} (LIKE {table}) ON COMMIT DROP"
+                        )
+                        query = (
+                            select
+                            if table == "sessions"
+                            else (f"SELECT {columns} FROM {table} ORDER BY 1, 2")
+                        )
+                        with cursor.copy(f"COPY incoming_{table} ({columns}) FROM STDIN") as copy:
+                            for row in db.execute(query):
+                                copy.write_row(row)
+                        cursor.execute(
+                            f"INSERT INTO {table} ({columns}) SELECT {columns} "
+                            f"FROM incoming_{table} ORDER BY 1, 2 ON CONFLICT DO NOTHING"
+                        )
+                        if table == "sessions":
+                            added = cursor.rowcount
+                    (total,) = db.execute("SELECT count(*) FROM sessions").fetchone()
+                results.append((source, added, total))
+        return results
+    finally:
+        for _, db, _ in opened:
+            db.close()
+
+
+def insert_sql(table: str) -> str:
+    columns = schema.COLUMNS[table]
+    places = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({places}) ON CONFLICT DO NOTHING"

@@ -1,0 +1,232 @@
+"""The central PostgreSQL database: its schema generated from schema.py, its roles.
+
+A real PostgreSQL (tests/postgres_cluster.py), nothing mocked; a terminal's login is
+tested over TCP with its password in a password file, as a terminal uses it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from sample_records import make
+from sample_records import varied as make_record
+from skillcheck import central, migrations, schema
+from skillcheck.records import anonymous_form
+
+
+def terminal_url(cluster, dbname: str, login, tmp_path: Path) -> str:
+    """The URL a terminal's config holds; the password in a libpq password file."""
+    passfile = tmp_path / f"{login.login}.pgpass"
+    passfile.write_text(f"127.0.0.1:*:{dbname}:{login.login}:{login.password}\n")
+    passfile.chmod(0o600)
+    return f"{cluster.tcp_url(dbname, login.login)}?passfile={passfile}"
+
+
+def dbname_of(url: str) -> str:
+    return url.split("/")[3].split("?")[0]
+
+
+def session_row(record) -> tuple:
+    r = anonymous_form(record)
+    return (
+        r.id, r.day, r.site, r.terminal, r.region, r.language, r.status, r.items_answered,
+        r.category, r.bank_version, r.scoring_version, migrations.new_cell_key(),
+    )  # fmt: skip
+
+
+def insert_session(conn, record) -> None:
+    """A session and its rows as the push sends them (the owner or a terminal)."""
+    r = anonymous_form(record)
+    places = ", ".join(["%s"] * len(schema.COLUMNS["sessions"]))
+    conn.execute(
+        f"INSERT INTO sessions ({', '.join(schema.COLUMNS['sessions'])}) VALUES ({places})",
+        session_row(record),
+    )
+    for area, level in sorted(r.levels.items()):
+        conn.execute("INSERT INTO area_results VALUES (%s, %s, %s)", (r.id, int(area), level))
+    for item, code in sorted(r.answers.items()):
+        conn.execute("INSERT INTO answers VALUES (%s, %s, %s)", (r.id, item, code))
+
+
+def test_the_central_schema_is_schema_py(central_db: str) -> None:
+    """Same tables and columns in the same order; BIGINT keys; text compared as in SQLite."""
+    central.init_central(central_db)
+    with psycopg.connect(central_db) as conn:
+        rows = conn.execute(
+            "SELECT c.table_name, c.column_name, c.data_type, c.collation_name "
+            "FROM information_schema.columns c WHERE c.table_schema = 'public' "
+            "ORDER BY c.table_name, c.ordinal_position"
+        ).fetchall()
+    found: dict[str, list[str]] = {}
+    for table, column, kind, collation in rows:
+        found.setdefault(table, []).append(column)
+        if kind == "text":
+            assert collation == "C", (table, column)
+        if column in ("cell_key", "key_sum"):
+            assert kind == "bigint", (table, column)
+    wanted = {t: list(c) for t, c in schema.COLUMNS.items() if t not in schema.LOCAL_TABLES}
+    central_only = {"terminal_logins", central.VERSION_TABLE}
+    assert {t: c for t, c in found.items() if t not in central_only} == wanted
+
+
+def test_a_new_column_in_schema_py_reaches_postgresql(monkeypatch, central_db: str) -> None:
+    """No second copy to forget: a column added to the one DDL is in the central tables."""
+    ddl = schema.TABLES_DDL.replace(
+        "    cell_key        INTEGER NOT NULL",
+        "    cell_key        INTEGER NOT NULL,\n    clock_note      TEXT",
+    )
+    assert ddl != schema.TABLES_DDL
+    monkeypatch.setattr(schema, "TABLES_DDL", ddl)
+    central.init_central(central_db)
+    with psycopg.connect(central_db) as conn:
+        columns = [
+            row[0]
+            for row in conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = "
+                "'sessions' ORDER BY ordinal_position"
+            )
+        ]
+    assert columns[-1] == "clock_note"
+
+
+def test_the_daily_tables_equal_their_group_by_in_postgresql(central_db: str) -> None:
+    """The translated triggers count inserts and deletes exactly as SQLite's do."""
+    central.init_central(central_db)
+    records = [make_record(day=f"2026-03-0{1 + i % 3}", seed=i) for i in range(40)]
+    with psycopg.connect(central_db) as conn:
+        for record in records:
+            insert_session(conn, record)
+        # a purge: children first, then the sessions
+        old = "SELECT id FROM sessions WHERE day < '2026-03-02'"
+        conn.execute(f"DELETE FROM answers WHERE session_id IN ({old})")
+        conn.execute(f"DELETE FROM area_results WHERE session_id IN ({old})")
+        conn.execute("DELETE FROM sessions WHERE day < '2026-03-02'")
+        for table, query in (
+            ("daily_sessions", schema.DAILY_SESSIONS_QUERY),
+            ("daily_levels", schema.DAILY_LEVELS_QUERY),
+        ):
+            stored = sorted(conn.execute(f"SELECT * FROM {table}").fetchall())
+            computed = sorted(tuple(int(v) if not isinstance(v, str) else v for v in row)
+                              for row in conn.execute(query))  # fmt: skip
+            assert stored == computed and stored, table
+        assert conn.execute("SELECT min(day) FROM daily_sessions").fetchone()[0] == "2026-03-02"
+
+
+def test_a_terminal_may_only_insert_its_own_sessions(
+    postgres_cluster, central_db: str, tmp_path: Path
+) -> None:
+    """Its credentials cannot read, change or delete any row, nor write for another."""
+    central.init_central(central_db)
+    dbname = dbname_of(central_db)
+    login = central.add_terminal(central_db, "Gent", "t1")
+    central.add_terminal(central_db, "Gent", "t2")
+    other = make_record(site="Gent", terminal="t2", seed=1)
+    with psycopg.connect(central_db) as owner:
+        insert_session(owner, other)
+    url = terminal_url(postgres_cluster, dbname, login, tmp_path)
+    own = make_record(site="Gent", terminal="t1", seed=2)
+    with central.connect(url, autocommit=True) as conn:
+        insert_session(conn, own)  # allowed
+        attempts = [
+            *(f"SELECT * FROM {t}" for t in central.central_tables()),
+            "SELECT * FROM terminal_logins",
+            f"UPDATE sessions SET site = 'x' WHERE id = '{own.id}'",
+            f"DELETE FROM sessions WHERE id = '{other.id}'",
+            "DELETE FROM answers",
+            "UPDATE daily_sessions SET sessions = 0",
+            "TRUNCATE sessions",
+            "INSERT INTO daily_sessions VALUES ('2026-01-01','Gent','t1','flanders','nl',1,"
+            "'completed','basic',5,1)",
+            f"INSERT INTO terminal_logins VALUES ('{login.login}x', 'Gent', 't2')",
+        ]
+        for sql in attempts:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(sql)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            insert_session(conn, make_record(site="Gent", terminal="t2", seed=3))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            insert_session(conn, make_record(site="Brugge", terminal="t1", seed=4))
+        # Nor can it add answers to another terminal's session.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO answers VALUES (%s, 'x', 'a')", [other.id])
+    with psycopg.connect(central_db) as owner:
+        ids = sorted(r[0] for r in owner.execute("SELECT id FROM sessions"))
+        assert ids == sorted([own.id, other.id])
+        assert owner.execute("SELECT sum(sessions) FROM daily_sessions").fetchone()[0] == 2
+
+
+def test_a_facilitator_reads_only_the_daily_tables(central_db: str) -> None:
+    central.init_central(central_db)
+    roles = central.roles_for(dbname_of(central_db))
+    with psycopg.connect(central_db) as conn:
+        insert_session(conn, make())
+        conn.execute(f"CREATE ROLE {roles.prefix}_carla LOGIN IN ROLE {roles.facilitator}")
+        conn.execute(f"CREATE ROLE {roles.prefix}_ann LOGIN IN ROLE {roles.analyst}")
+    with psycopg.connect(central_db.replace("postgres@", f"{roles.prefix}_carla@")) as conn:
+        for table in schema.DAILY_TABLES:
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= 1
+            conn.rollback()
+        for table in (*schema.BASE_TABLES, "terminal_logins"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"SELECT * FROM {table}")
+            conn.rollback()
+    with psycopg.connect(central_db.replace("postgres@", f"{roles.prefix}_ann@")) as conn:
+        assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] > 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM answers")
+
+
+def test_init_twice_is_refused_and_changes_nothing(central_db: str) -> None:
+    central.init_central(central_db)
+    with pytest.raises(central.CentralError, match="already"):
+        central.init_central(central_db)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("postgresql://t1:secret@db.example.org/skillcheck", "password"),
+        ("postgresql://t1@db.example.org/skillcheck?password=secret", "password"),
+        ("postgresql://t1@db.example.org/skillcheck?sslmode=disable", "TLS"),
+        ("postgresql://t1@db.example.org/skillcheck?sslmode=prefer", "TLS"),
+        ("sqlite:///x.db", "postgresql://"),
+    ],
+)
+def test_central_urls_without_tls_or_with_a_password_are_refused(url: str, problem: str) -> None:
+    assert problem in (central.check_url(url) or "")
+
+
+def test_a_remote_server_gets_tls_checked_by_default() -> None:
+    options = central.connection_options("postgresql://t1@db.example.org/skillcheck")
+    assert options["sslmode"] == "verify-full"
+    local = central.connection_options("postgresql://t1@127.0.0.1/skillcheck")
+    assert "sslmode" not in local
+
+
+def test_a_terminal_without_central_never_imports_psycopg() -> None:
+    code = (
+        "import sys, skillcheck.cli, skillcheck.store, skillcheck.config, skillcheck.reports, "
+        "skillcheck.copies, skillcheck.push, skillcheck.central\n"
+        "from skillcheck.cli import cli\n"
+        "assert not [m for m in sys.modules if m.startswith('psycopg')], 'psycopg imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_psycopg_a_central_config_says_what_to_install(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('central = "postgresql://t1@127.0.0.1/skillcheck"\n')
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"  # as if it were not installed
+        "from skillcheck.cli import cli\n"
+        f"cli(['push', '--config', {str(config)!r}])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "pip install 'skillcheck[central]'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
