@@ -35,7 +35,7 @@ def session_row(record) -> tuple:
     r = anonymous_form(record)
     return (
         r.id, r.day, r.site, r.terminal, r.region, r.language, r.status, r.items_answered,
-        r.category, r.bank_version, r.scoring_version, migrations.new_cell_key(),
+        r.category, r.bank_version, r.scoring_version, migrations.new_cell_key(), r.clock,
     )  # fmt: skip
 
 
@@ -77,8 +77,8 @@ def test_the_central_schema_is_schema_py(central_db: str) -> None:
 def test_a_new_column_in_schema_py_reaches_postgresql(monkeypatch, central_db: str) -> None:
     """No second copy to forget: a column added to the one DDL is in the central tables."""
     ddl = schema.TABLES_DDL.replace(
-        "    cell_key        INTEGER NOT NULL",
-        "    cell_key        INTEGER NOT NULL,\n    clock_note      TEXT",
+        "CHECK (clock IN ('ok', 'implausible'))",
+        "CHECK (clock IN ('ok', 'implausible')),\n    clock_note      TEXT",
     )
     assert ddl != schema.TABLES_DDL
     monkeypatch.setattr(schema, "TABLES_DDL", ddl)
@@ -97,10 +97,19 @@ def test_a_new_column_in_schema_py_reaches_postgresql(monkeypatch, central_db: s
 def test_the_daily_tables_equal_their_group_by_in_postgresql(central_db: str) -> None:
     """The translated triggers count inserts and deletes exactly as SQLite's do."""
     central.init_central(central_db)
-    records = [make_record(day=f"2026-03-0{1 + i % 3}", seed=i) for i in range(40)]
+    # Every fifth made while the kiosk's clock was implausible: schema.py's WHEN on
+    # clock keeps those out of the daily tables in PostgreSQL too (issue 19).
+    records = [
+        make_record(
+            day=f"2026-03-0{1 + i % 3}", seed=i, clock="implausible" if i % 5 == 0 else "ok"
+        )
+        for i in range(40)
+    ]
     with psycopg.connect(central_db) as conn:
         for record in records:
             insert_session(conn, record)
+        (counted,) = conn.execute("SELECT sum(sessions) FROM daily_sessions").fetchone()
+        assert counted == 32
         # a purge: children first, then the sessions
         old = "SELECT id FROM sessions WHERE day < '2026-03-02'"
         conn.execute(f"DELETE FROM answers WHERE session_id IN ({old})")

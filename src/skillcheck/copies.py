@@ -258,7 +258,7 @@ def purge_sessions(database: Path, before: str | None, *, implausible: bool = Fa
         old = f"SELECT id FROM sessions WHERE {which}"
         with write_transaction(conn):
             # Schema 7: a purged session no longer waits to be sent either.
-            conn.execute(f"DELETE FROM outbox WHERE session_id IN ({old})", [before])
+            conn.execute(f"DELETE FROM outbox WHERE session_id IN ({old})", params)
             answers = conn.execute(
                 f"DELETE FROM answers WHERE session_id IN ({old})", params
             ).rowcount

@@ -374,9 +374,9 @@ def items(
     import datetime as dt
 
     from skillcheck.bank import load_bank
+    from skillcheck.central import open_for_reading
     from skillcheck.item_statistics import item_report, read_visits
     from skillcheck.releases import closed_until, network_settings
-    from skillcheck.store import open_database
 
     with FacilitatorErrors():
         since, until = day(since, "--since"), day(until, "--until")
@@ -384,7 +384,7 @@ def items(
             raise click.UsageError(f"--since {since} is after --until {until}")
         bank = load_bank(questions_dir)
         path = database_path(db_path, config_path)
-        db = open_database(path, read_only=True)
+        db = open_for_reading(path)  # an SQLite file, or a central database's URL
         try:
             last_closed = closed_until(db, dt.date.today())
             settings = network_settings(db)
