@@ -116,6 +116,10 @@ def test_old_versions_are_upgraded_into_the_same_schema(tmp_path, version, caplo
     assert {r[0] for r in db.execute("SELECT clock FROM sessions")} == {"ok"}
     for table in schema.RELEASE_TABLES:  # version 7's release log (issue 21), empty
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+    # Version 7 (issue 22): every stored session waits in the outbox for a central
+    # database (one the terminal may be given later).
+    waiting = {r[0] for r in db.execute("SELECT session_id FROM outbox WHERE refused IS NULL")}
+    assert waiting == set(rows)
     if version >= 5:  # kept as they were: the region and the keys published figures use
         assert {r[0] for r in rows.values()} == {"flanders"}
         assert [rows[s["id"]][2] for s in sessions] == [s["cell_key"] for s in sessions]
