@@ -100,12 +100,13 @@ def test_items_refuses_a_newer_schema_without_figures(tmp_path):
 
 def test_items_reads_a_database_on_read_only_media(tmp_path):
     """The folder and the file immutable (chattr +i), as on a read-only disk: `stats`
-    read it, `items` failed (it could not make the -shm file)."""
+    read it, `items` failed (it could not make the -shm file). Twelve visits: `items`
+    shows a language from the network's threshold (10) on."""
     folder = tmp_path / "media"
     folder.mkdir()
     db = folder / "kiosk.db"
     store = Store(db)
-    for _ in range(3):
+    for _ in range(12):
         store.save(record(bank_version="2026.2"))
     conn = sqlite3.connect(db)  # leave it as a kiosk leaves it: WAL mode
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
