@@ -427,3 +427,21 @@ def test_a_bank_that_would_ask_more_than_20_items_a_visit_is_refused(
     replace_in(path, 'rotation = "everyday-tools"\n', "", count=2)
     problems = problems_of(questions_copy)
     assert any("one visit would ask 21 items, at most 20" in p for p in problems), problems
+
+
+def test_the_cue_review_table_lists_every_knowledge_check_with_no_everywhere(bank: Bank) -> None:
+    """docs/content.md's own review: the key is never the only cautious option, in any
+    language; a knowledge check added without a row fails here."""
+    doc = (Path(__file__).parent.parent / "docs" / "content.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Knowledge checks: the cues a guess could use") :]
+    section = section[: section.index("\n## ")]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| `") and len(cells) >= 7:
+            rows[cells[0].strip("`")] = cells[1:6]
+    knowledge = {i.id: i for i in bank.items if i.kind == "knowledge"}
+    assert set(rows) == set(knowledge)
+    for item_id, (key, *answers) in rows.items():
+        assert key == next(o.code for o in knowledge[item_id].options if o.correct), item_id
+        assert answers == ["no", "no", "no", "no"], item_id

@@ -174,7 +174,7 @@ def test_small_bases_show_hidden_shares_and_translated_headers(db):
     write_csv(table, out, t=report_translator("nl"))
     rows = list(csv.reader(io.StringIO(out.getvalue().decode())))
     assert rows[0][:3] == ["periode", "taal", "domein"]
-    assert rows[1][2] == "1 Informatie en data"
+    assert rows[1][2] == "1 Informatie"
     # 12 completed visits is under 10 x 5: the share is hidden, in words.
     assert rows[1][-1] not in ("", "<5") and not rows[1][-1][0].isdigit()
     doc = io.BytesIO()
