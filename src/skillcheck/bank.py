@@ -298,35 +298,48 @@ def _areas(data_file: DataFile, problems: list[Problem]) -> tuple[str, list[Area
 
 
 def _outcomes(data_file: DataFile, problems: list[Problem]) -> dict[str, Outcome]:
-    """The DigComp 3.0 learning outcomes by id; a malformed row is named by its line."""
+    """The DigComp 3.0 learning outcomes by id; a malformed row is named by its line.
+
+    The table has 523 rows and is read at every start: line numbers are looked up only
+    for a row with a problem (finding them for every row would double the load time).
+    """
     path = data_file.path
+    rows = data_file.data.get("outcomes")
+    rows = rows if isinstance(rows, list) else []
+    entries: list[Entry] = []
+
+    def line(index: int, key: str) -> int:
+        if not entries:
+            entries.extend(data_file.entries("outcomes"))
+        return entries[index].line_of(key) if index < len(entries) else 1
+
     found: dict[str, Outcome] = {}
     choices = {"level": PROFICIENCY_LEVELS, "kind": OUTCOME_KINDS, "ai": AI_TAGS}
-    for entry in data_file.entries("outcomes"):
-        data = entry.data
+    for index, data in enumerate(rows):
+        data = data if isinstance(data, dict) else {}
         outcome_id = data.get("id")
         match = OUTCOME_ID.match(outcome_id) if isinstance(outcome_id, str) else None
         if match is None:
             message = f"outcome id {outcome_id!r} is not like 'LO1.2.03'"
-            problems.append(Problem(path, entry.line_of("id"), message))
+            problems.append(Problem(path, line(index, "id"), message))
             continue
         where = f"outcome {outcome_id}"
         if outcome_id in found:
-            problems.append(Problem(path, entry.line_of("id"), f"{where} is listed twice"))
+            problems.append(Problem(path, line(index, "id"), f"{where} is listed twice"))
             continue
         bad = False
         if data.get("competence") != match.group(1) or match.group(1) not in COMPETENCES:
             message = f"{where}: 'competence' must be {match.group(1)}, the one in its id"
-            problems.append(Problem(path, entry.line_of("competence"), message))
+            problems.append(Problem(path, line(index, "competence"), message))
             bad = True
         for key, allowed in choices.items():
             if data.get(key) not in allowed:
                 message = f"{where}: '{key}' must be one of {', '.join(allowed)}"
-                problems.append(Problem(path, entry.line_of(key), message))
+                problems.append(Problem(path, line(index, key), message))
                 bad = True
         title = data.get("title")
         if not isinstance(title, str) or not title.strip():
-            problems.append(Problem(path, entry.line_of("title"), f"{where}: 'title' is missing"))
+            problems.append(Problem(path, line(index, "title"), f"{where}: 'title' is missing"))
             bad = True
         if not bad:
             found[outcome_id] = Outcome(
