@@ -22,7 +22,7 @@ def test_shipped_content_passes() -> None:
     result = run_check()
     assert result.exit_code == 0, result.output
     summary = result.output.strip().splitlines()[-1]
-    assert summary.startswith("OK: 32 items in 5 areas (25 per visit), 21 of 21 competences")
+    assert summary.startswith("OK: 36 items in 5 areas (20 per visit), 21 of 21 competences")
     assert "initiatives" in summary and "nl" in summary and "fr" in summary
 
 
@@ -160,3 +160,22 @@ def test_check_refuses_a_right_to_left_language_in_exactly_one_line(tmp_path: Pa
     lines = [line for line in result.output.splitlines() if "/ar/" in line]
     assert len(lines) == 1, lines
     assert "ar is written right to left, which the kiosk cannot show" in lines[0]
+
+
+def test_check_prints_the_digcomp_3_coverage_before_its_summary(bank) -> None:
+    """DigComp 3.0 Annex 2: covered/all learning outcomes per competence x level."""
+    lines = run_check().output.strip().splitlines()
+    start = lines.index("DigComp 3.0 learning outcomes covered (Annex 2): covered/all per level")
+    table = lines[start + 1 :]
+    assert table[0].split() == ["comp.", "basic", "intermediate", "advanced", "highly", "adv."]
+    rows = {line.split()[0]: line for line in table[1:23]}
+    assert list(rows)[:21] == sorted(rows)[:21] and len(rows) == 22  # 21 competences, all
+    coverage = bank.coverage()
+    covered, total = coverage[("1.2", "basic")]
+    assert rows["1.2"].split()[1] == f"{covered}/{total}"
+    assert (
+        rows["all"].split()[1]
+        == f"{sum(c for (_, lv), (c, _) in coverage.items() if lv == 'basic')}/151"
+    )
+    assert table[23].startswith("AI-explicit outcomes covered: ") and "LO2.1.06" in table[23]
+    assert lines[-1].startswith("OK: ")

@@ -573,11 +573,18 @@ def test_extractor_gives_msgctxt_comments_and_real_lines() -> None:
     for lineno, message, comments, context in found:
         assert context and context.startswith("safety-")
         assert message[:20] in lines[lineno - 1].replace('\\"', '"'), (lineno, message)
-        assert any(c.startswith("Area 4: Safety. Competence 4.") for c in comments)
+        area = "Area 4: Safety, wellbeing and responsible use. Competence 4."
+        assert any(c.startswith(area) for c in comments)
         assert any("Band: " in c for c in comments)
     https = [f for f in found if f[3] == "safety-https"]
-    assert len(https) == 6  # the question, its skill and its four answers
+    assert len(https) == 7  # the question, its skill, its good-to-know line, four answers
     assert any(c.startswith("Skill: ") for c in https[1][2])
+    # the explanation of a knowledge check is translated too, with a note on where it shows
+    (good_to_know,) = [f for f in https if any(c.startswith("Good to know: ") for c in f[2])]
+    assert good_to_know[1].startswith("'https' only means")
+    assert any(
+        c.endswith("Competence 4.2: Protecting personal data and privacy.") for c in https[0][2]
+    )
     right = [f[1] for f in https if any("the right answer" in c for c in f[2])]
     assert right == ["What you send is scrambled, but the site can still be a scam."]
     noted = [f for f in found if f[3] == "safety-fake-bpost-sms"]
@@ -601,7 +608,7 @@ def test_extractor_on_areas_and_initiatives() -> None:
 def test_extractor_without_pgettext_keyword_still_works() -> None:
     data = io.BytesIO(AREAS_TOML.encode())
     comments = [
-        "DigComp area 1: Information and data literacy.",
+        "DigComp area 1: Information search, evaluation and management.",
         "the area's name, a heading on the result screen.",
     ]
     assert list(extract(extract_toml, data, keywords={"_": None})) == [

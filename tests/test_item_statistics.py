@@ -33,8 +33,8 @@ from skillcheck.scoring import SCORING_VERSION
 from skillcheck.session import Session
 from skillcheck.store import SessionRecord, open_database, save_session
 
-ZERO_DISCRIMINATION = "info-check-news"
-FRENCH_DIF = "comm-myminfin"
+ZERO_DISCRIMINATION = "content-poster"
+FRENCH_DIF = "safety-two-step"
 VISITS = 3000
 
 
@@ -152,7 +152,7 @@ def test_figures_agree_with_a_direct_computation(bank: Bank, generated) -> None:
     path, visits = generated
     report = item_report(bank, read_visits(path, bank.version))
     figures = {(f.item_id, f.language): f for f in report.items}
-    item = bank.item("safety-fake-bpost-sms")
+    item = bank.item("problem-frozen-app")
     area = bank.items_in(item.area)
     xs, ys, fr = [], [], 0
     for language, answers in visits:

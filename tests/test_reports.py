@@ -182,7 +182,7 @@ def test_a_small_group_is_hidden_whole_in_words_and_in_json(db):
     write_csv(table, out, t=report_translator("nl"))
     rows = list(csv.reader(io.StringIO(out.getvalue().decode())))
     assert rows[0][0] == "periode" and rows[0][2:4] == ["taal", "domein"]
-    assert rows[1][3] == "1 Informatie en data"
+    assert rows[1][3] == "1 Informatie"
     # 40 completed visits is under 10 x 10: every figure of the row is the word, none a
     # number ("a hidden count is never printed").
     hidden = rows[1][4:]

@@ -107,10 +107,10 @@ def test_question_is_read_in_reading_order_with_spoken_numbers(bank: Bank) -> No
 def test_the_bpost_question_is_said_naturally_in_each_language(bank: Bank) -> None:
     session = session_at(bank, "safety-fake-bpost-sms")
     expected = {
-        "nl": ("bee post", "Seef on web punt be", "één: ", "één euro negenennegentig"),
-        "fr": ("bé poste", "arobase Safe onne web point be", "un : ", "un euro nonante-neuf"),
-        "de": ("Be Post", "ät Safe on web Punkt be", "eins: ", "ein Euro neunundneunzig"),
-        "en": ("bee post", "at Safe on web dot be", "one: ", "one euro ninety-nine"),
+        "nl": ("bee post", "één: ", "één euro negenennegentig"),
+        "fr": ("bé poste", "un : ", "un euro nonante-neuf"),
+        "de": ("Be Post", "eins: ", "ein Euro neunundneunzig"),
+        "en": ("bee post", "one: ", "one euro ninety-nine"),
     }
     for language, phrases in expected.items():
         text = question_speech(bank, session, TRANSLATORS[language], PRONUNCIATIONS[language]).text
@@ -142,7 +142,7 @@ def test_the_answer_given_before_is_said_after_back(bank: Bank) -> None:
     session = Session(bank)
     session = session.answer(session.current.answers[1].code).back()
     text = question_speech(bank, session, TRANSLATORS["de"], PRONUNCIATIONS["de"]).text
-    assert "zwei: Ich kann das mit Hilfe (Ihre frühere Antwort)." in text.splitlines()
+    assert "zwei: Ich kann das mit Hilfe (Ihre bisherige Antwort)." in text.splitlines()
 
 
 def test_result_reads_each_area_then_each_place_without_raw_addresses(bank: Bank) -> None:
@@ -200,6 +200,18 @@ def test_result_says_a_website_by_its_name(bank: Bank) -> None:
     result = finished(bank, random.Random(3), 0.7)
     text = result_speech(bank, result, [safeonweb], TRANSLATORS["en"], PRONUNCIATIONS["en"]).text
     assert "website of Safe on web." in text.splitlines()
+    # Safeonweb's address in each language's own words (native review, 2026-12), said aloud
+    said = {
+        "nl": "verdacht apenstaartje Seef on web punt be",
+        "fr": "suspect arobase Safe onne web point be",
+        "de": "suspekt ät Safe on web Punkt be",
+        "en": "suspicious at Safe on web dot be",
+    }
+    for language, address in said.items():
+        spoken = result_speech(
+            bank, result, [safeonweb], TRANSLATORS[language], PRONUNCIATIONS[language]
+        ).text
+        assert address in spoken, (language, spoken)
     text = result_speech(bank, result, [safeonweb], TRANSLATORS["de"], PRONUNCIATIONS["de"]).text
     assert "Website von Safe on web." in text.splitlines()
     assert "Sprachen: Nederlands, Français, Deutsch, English." in text.splitlines()

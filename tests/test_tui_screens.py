@@ -124,7 +124,7 @@ def test_every_screen_fits(tmp_path, language, size):
                 item = app.session.current
                 await pilot.press(str(mastered_number(item)))
                 seen += 1
-            assert seen == len(app.session.path) == 25
+            assert seen == len(app.session.path) == 20
             await pilot.pause()
             assert isinstance(app.screen, ResultScreen)
             _t_in(app, "Your result", "Where you can learn more", "Finish (Enter)")

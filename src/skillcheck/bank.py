@@ -5,13 +5,17 @@ Layout of the data (English source text, translated through gettext):
 * `questions/areas.toml` — the bank `version` and one `[[areas]]` table per
   DigComp area with the plain-words texts shown on the result screen;
 * `questions/items/*.toml` — one file per area: `area = N` at the top, then
-  `[[items]]` tables (id, competence, kind, band, text, options, note).
+  `[[items]]` tables (id, competence, outcomes, kind, band, text, options,
+  explanation, note);
+* `questions/digcomp3.toml` — the DigComp 3.0 learning outcomes (the JRC's table)
+  that each item's `outcomes` must name, with the competence they belong to.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +28,22 @@ from skillcheck.datafile import (
     value_or_raise,
 )
 from skillcheck.digcomp import (
+    AI_TAGS,
     AREA_TEXT_KEYS,
     AREAS,
     BANDS,
     COMPETENCES,
     KINDS,
     N_,
+    OUTCOME_KINDS,
+    PROFICIENCY_LEVELS,
 )
+
+# The most items one visit can be asked (one variant per slot): with the precondition
+# and the five activity lists, a visit must stay short (issue 20). `check` enforces it.
+MAX_PER_VISIT = 20
+# A DigComp 3.0 learning-outcome id: LO, the competence, a two-digit running number.
+OUTCOME_ID = re.compile(r"^LO([1-5]\.[1-6])\.\d{2}$")
 
 # The four self-rating steps of a can-do item, as in the Europass test.
 # Answer codes are the step numbers; 2 and 3 count as "can do".
@@ -43,6 +56,18 @@ CAN_DO_STEPS: tuple[tuple[str, str], ...] = (
 CAN_DO_MASTERED = frozenset({"2", "3"})
 DONT_KNOW = "dont_know"
 DONT_KNOW_TEXT = N_("I don't know")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One DigComp 3.0 learning outcome, as the JRC's data supplement lists it."""
+
+    id: str
+    competence: str
+    level: str  # one of PROFICIENCY_LEVELS
+    kind: str  # knowledge, skill or attitude
+    ai: str  # explicit, implicit or none
+    title: str  # the JRC's English words: for authors, never shown to citizens
 
 
 @dataclass(frozen=True)
@@ -84,6 +109,11 @@ class Item:
     skill: str | None = None
     # Items of one area with the same rotation are variants of one slot: a visit asks one.
     rotation: str | None = None
+    # The DigComp 3.0 learning outcomes the item covers (ids in questions/digcomp3.toml).
+    outcomes: tuple[str, ...] = ()
+    # Knowledge checks: one "good to know" line, the right answer and why, shown on the
+    # result when the check was answered wrong or with "I don't know" (translate with id).
+    explanation: str | None = None
 
     @property
     def skill_text(self) -> str:
@@ -130,6 +160,8 @@ class Bank:
     # The day this version was released (areas.toml): a kiosk clock before it, or
     # more than 3 years after it, is implausible (records.judge_clock).
     released: dt.date | None = None
+    # The whole DigComp 3.0 table of learning outcomes (questions/digcomp3.toml).
+    outcomes: tuple[Outcome, ...] = ()
 
     def area(self, number: int) -> Area:
         """The area with this DigComp number."""
@@ -171,6 +203,22 @@ class Bank:
         """The DigComp competences the bank covers."""
         return frozenset(i.competence for i in self.items)
 
+    def coverage(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """Per (competence, DigComp 3.0 level): outcomes the items cover, of all outcomes.
+
+        What Annex 2 of DigComp 3.0 asks a tool to publish (Box A2, step 7). An outcome
+        counts once however many items cover it; every variant of a slot counts.
+        """
+        covered = {o for item in self.items for o in item.outcomes}
+        table: dict[tuple[str, str], tuple[int, int]] = {
+            (c, level): (0, 0) for c in COMPETENCES for level in PROFICIENCY_LEVELS
+        }
+        for outcome in self.outcomes:
+            key = (outcome.competence, outcome.level)
+            mine, total = table[key]
+            table[key] = (mine + (outcome.id in covered), total + 1)
+        return table
+
 
 def load_bank(questions_dir: Path) -> Bank:
     """Load and validate the bank; raise ContentError listing every problem."""
@@ -190,6 +238,10 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
         version, areas = _areas(areas_file, problems)
         released = _released(areas_file, problems)
 
+    outcomes_file, found = read_data_file(questions_dir / "digcomp3.toml")
+    problems += found
+    outcomes = _outcomes(outcomes_file, problems) if outcomes_file else {}
+
     items: list[Item] = []
     seen_ids: dict[str, tuple[Path, int]] = {}
     item_files = sorted((questions_dir / "items").glob("*.toml"))
@@ -199,7 +251,7 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
         data_file, found = read_data_file(path)
         problems += found
         if data_file:
-            items += _items(data_file, seen_ids, problems)
+            items += _items(data_file, seen_ids, outcomes, problems)
 
     if not any(p.severity == "error" for p in problems):
         _check_coverage(questions_dir, items, problems)
@@ -207,7 +259,13 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
         return None, problems
     order = {n: i for i, n in enumerate(AREAS)}
     areas.sort(key=lambda a: order[a.number])
-    bank = Bank(version=version, areas=tuple(areas), items=tuple(items), released=released)
+    bank = Bank(
+        version=version,
+        areas=tuple(areas),
+        items=tuple(items),
+        released=released,
+        outcomes=tuple(outcomes.values()),
+    )
     return bank, problems
 
 
@@ -260,8 +318,69 @@ def _areas(data_file: DataFile, problems: list[Problem]) -> tuple[str, list[Area
     return version.strip(), areas
 
 
+def _outcomes(data_file: DataFile, problems: list[Problem]) -> dict[str, Outcome]:
+    """The DigComp 3.0 learning outcomes by id; a malformed row is named by its line.
+
+    The table has 523 rows and is read at every start: line numbers are looked up only
+    for a row with a problem (finding them for every row would double the load time).
+    """
+    path = data_file.path
+    rows = data_file.data.get("outcomes")
+    rows = rows if isinstance(rows, list) else []
+    entries: list[Entry] = []
+
+    def line(index: int, key: str) -> int:
+        if not entries:
+            entries.extend(data_file.entries("outcomes"))
+        return entries[index].line_of(key) if index < len(entries) else 1
+
+    found: dict[str, Outcome] = {}
+    choices = {"level": PROFICIENCY_LEVELS, "kind": OUTCOME_KINDS, "ai": AI_TAGS}
+    for index, data in enumerate(rows):
+        data = data if isinstance(data, dict) else {}
+        outcome_id = data.get("id")
+        match = OUTCOME_ID.match(outcome_id) if isinstance(outcome_id, str) else None
+        if match is None:
+            message = f"outcome id {outcome_id!r} is not like 'LO1.2.03'"
+            problems.append(Problem(path, line(index, "id"), message))
+            continue
+        where = f"outcome {outcome_id}"
+        if outcome_id in found:
+            problems.append(Problem(path, line(index, "id"), f"{where} is listed twice"))
+            continue
+        bad = False
+        if data.get("competence") != match.group(1) or match.group(1) not in COMPETENCES:
+            message = f"{where}: 'competence' must be {match.group(1)}, the one in its id"
+            problems.append(Problem(path, line(index, "competence"), message))
+            bad = True
+        for key, allowed in choices.items():
+            if data.get(key) not in allowed:
+                message = f"{where}: '{key}' must be one of {', '.join(allowed)}"
+                problems.append(Problem(path, line(index, key), message))
+                bad = True
+        title = data.get("title")
+        if not isinstance(title, str) or not title.strip():
+            problems.append(Problem(path, line(index, "title"), f"{where}: 'title' is missing"))
+            bad = True
+        if not bad:
+            found[outcome_id] = Outcome(
+                id=outcome_id,
+                competence=match.group(1),
+                level=data["level"],
+                kind=data["kind"],
+                ai=data["ai"],
+                title=title.strip(),
+            )
+    if not found:
+        problems.append(Problem(path, 1, "no [[outcomes]] in this file"))
+    return found
+
+
 def _items(
-    data_file: DataFile, seen_ids: dict[str, tuple[Path, int]], problems: list[Problem]
+    data_file: DataFile,
+    seen_ids: dict[str, tuple[Path, int]],
+    outcomes: dict[str, Outcome],
+    problems: list[Problem],
 ) -> Iterable[Item]:
     path = data_file.path
     area = data_file.data.get("area")
@@ -283,7 +402,7 @@ def _items(
         problems.append(Problem(path, 1, "no [[items]] in this file"))
     result = []
     for entry in entries:
-        item = _item(entry, area, path, seen_ids, problems)
+        item = _item(entry, area, path, seen_ids, outcomes, problems)
         if item:
             result.append(item)
     return result
@@ -294,6 +413,7 @@ def _item(
     area: int,
     path: Path,
     seen_ids: dict[str, tuple[Path, int]],
+    outcomes: dict[str, Outcome],
     problems: list[Problem],
 ) -> Item | None:
     before = len(problems)
@@ -319,7 +439,7 @@ def _item(
             Problem(
                 path,
                 entry.line_of("competence"),
-                f"{where}: unknown competence {competence!r} (use a DigComp 2.2 code like '4.2')",
+                f"{where}: unknown competence {competence!r} (use a DigComp 3.0 code like '4.2')",
             )
         )
     elif not competence.startswith(f"{area}."):
@@ -372,7 +492,27 @@ def _item(
             Problem(path, entry.line_of("rotation"), f"{where}: 'rotation' must be a slot name")
         )
         rotation = None
-    known = {"id", "competence", "kind", "band", "text", "options", "note", "skill", "rotation"}
+    covered = _item_outcomes(entry, competence, outcomes, path, where, problems)
+    explanation = data.get("explanation")
+    if kind == "knowledge" and (not isinstance(explanation, str) or not explanation.strip()):
+        message = f"{where}: a knowledge item needs an 'explanation' (the right answer and why)"
+        problems.append(Problem(path, entry.line_of("explanation"), message))
+    elif kind != "knowledge" and explanation is not None:
+        message = f"{where}: only a knowledge item has an 'explanation' (a can_do has no key)"
+        problems.append(Problem(path, entry.line_of("explanation"), message))
+    known = {
+        "id",
+        "competence",
+        "outcomes",
+        "kind",
+        "band",
+        "text",
+        "options",
+        "explanation",
+        "note",
+        "skill",
+        "rotation",
+    }
     unknown = set(data) - known
     for key in sorted(unknown):
         problems.append(Problem(path, entry.line_of(key), f"{where}: unknown key '{key}'"))
@@ -389,7 +529,40 @@ def _item(
         note=note.strip() if note else None,
         skill=skill.strip() if skill else None,
         rotation=rotation.strip() if rotation else None,
+        outcomes=covered,
+        explanation=explanation.strip() if kind == "knowledge" else None,
     )
+
+
+def _item_outcomes(
+    entry: Entry,
+    competence: object,
+    outcomes: dict[str, Outcome],
+    path: Path,
+    where: str,
+    problems: list[Problem],
+) -> tuple[str, ...]:
+    """The item's `outcomes`: DigComp 3.0 ids of the table, of the item's own competence."""
+    raw = entry.data.get("outcomes")
+    line = entry.line_of("outcomes")
+    if not isinstance(raw, list) or not raw or not all(isinstance(v, str) for v in raw):
+        message = f"{where}: 'outcomes' must list the DigComp 3.0 learning outcomes it covers"
+        problems.append(Problem(path, line, message + ', e.g. ["LO1.2.03"]'))
+        return ()
+    for outcome_id in raw:
+        outcome = outcomes.get(outcome_id)
+        if outcome is None:
+            message = f"{where}: unknown learning outcome {outcome_id!r} (not in digcomp3.toml)"
+            problems.append(Problem(path, line, message))
+        elif outcome.competence != competence:
+            message = (
+                f"{where}: learning outcome {outcome_id} belongs to competence "
+                f"{outcome.competence}, not to the item's {competence}"
+            )
+            problems.append(Problem(path, line, message))
+    if len(set(raw)) != len(raw):
+        problems.append(Problem(path, line, f"{where}: an outcome is listed twice"))
+    return tuple(raw)
 
 
 def _options(
@@ -434,6 +607,13 @@ def _check_coverage(questions_dir: Path, items: list[Item], problems: list[Probl
     for item in items:
         if item.rotation:
             slots.setdefault((item.area, item.rotation), []).append(item)
+    per_visit = sum(1 for i in items if not i.rotation) + len(slots)
+    if per_visit > MAX_PER_VISIT:
+        message = (
+            f"one visit would ask {per_visit} items, at most {MAX_PER_VISIT}: "
+            "make a new item a variant of a slot (`rotation`) or replace one"
+        )
+        problems.append(Problem(questions_dir / "items", 0, message))
     for (area, slot), variants in slots.items():
         first = variants[0]
         where = f"area {area}, rotation '{slot}'"

@@ -1,4 +1,4 @@
-"""The shared vocabulary: DigComp 2.2 areas and competences, levels, categories.
+"""The shared vocabulary: DigComp 3.0 areas and competences, levels, categories.
 
 A leaf module: it imports nothing from skillcheck, so every other module
 (bank, scoring, store, reports, the Babel extractor, the kiosk) can take its
@@ -14,48 +14,82 @@ def N_(message: str) -> str:
     return message
 
 
-# The five areas of DigComp 2.2, by number.
+# DigComp 3.0 (JRC144121, Cosgrove & Cachia, 2025; its Data Supplement of 24 November
+# 2025, sheet 1): five areas and 21 competences, numbered as in DigComp 2.2, several
+# renamed (Annex 1, Table A1). The official English titles, exactly; the plain words a
+# person reads are below them (AREA_SHORT_NAMES, COMPETENCE_WORDS) and in areas.toml.
 AREAS: tuple[int, ...] = (1, 2, 3, 4, 5)
 DIGCOMP_AREAS: dict[int, str] = {
-    1: "Information and data literacy",
+    1: "Information search, evaluation and management",
     2: "Communication and collaboration",
-    3: "Digital content creation",
-    4: "Safety",
-    5: "Problem solving",
+    3: "Content creation",
+    4: "Safety, wellbeing and responsible use",
+    5: "Problem identification and solving",
 }
 # Short names for 80-column summaries and export headers.
 AREA_SHORT_NAMES: dict[int, str] = {
-    1: N_("Information and data"),
+    1: N_("Information"),
     2: N_("Communication"),
     3: N_("Content creation"),
-    4: N_("Safety"),
+    4: N_("Safety and wellbeing"),
     5: N_("Problem solving"),
 }
 
-# The 21 competences of DigComp 2.2, by code.
+# The 21 competences of DigComp 3.0, by code: the JRC's titles.
 COMPETENCES: dict[str, str] = {
-    "1.1": "Browsing, searching and filtering data, information and digital content",
-    "1.2": "Evaluating data, information and digital content",
-    "1.3": "Managing data, information and digital content",
-    "2.1": "Interacting through digital technologies",
+    "1.1": "Browsing, searching and filtering information",
+    "1.2": "Evaluating information",
+    "1.3": "Managing information",
+    "2.1": "Interacting through and with digital technologies",
     "2.2": "Sharing through digital technologies",
-    "2.3": "Engaging citizenship through digital technologies",
+    "2.3": "Engaging in citizenship through digital technologies",
     "2.4": "Collaborating through digital technologies",
-    "2.5": "Netiquette",
+    "2.5": "Digital behaviour",
     "2.6": "Managing digital identity",
     "3.1": "Developing digital content",
     "3.2": "Integrating and re-elaborating digital content",
     "3.3": "Copyright and licences",
-    "3.4": "Programming",
+    "3.4": "Computational thinking and programming",
     "4.1": "Protecting devices",
     "4.2": "Protecting personal data and privacy",
-    "4.3": "Protecting health and well-being",
-    "4.4": "Protecting the environment",
-    "5.1": "Solving technical problems",
-    "5.2": "Identifying needs and technological responses",
-    "5.3": "Creatively using digital technologies",
-    "5.4": "Identifying digital competence gaps",
+    "4.3": "Supporting wellbeing",
+    "4.4": "Environmental impacts of digital technologies",
+    "5.1": "Identifying and solving technical problems",
+    "5.2": "Identifying needs and digital technological responses",
+    "5.3": "Identifying creative solutions using digital technologies",
+    "5.4": "Identifying and addressing digital competence needs",
 }
+# The same competences in plain words (CEFR B1), translated: what a person reads.
+COMPETENCE_WORDS: dict[str, str] = {
+    "1.1": N_("Searching for information"),
+    "1.2": N_("Judging information"),
+    "1.3": N_("Keeping and organising information"),
+    "2.1": N_("Talking with people and machines online"),
+    "2.2": N_("Sharing online"),
+    "2.3": N_("Using public services and taking part online"),
+    "2.4": N_("Working together online"),
+    "2.5": N_("Behaving well online"),
+    "2.6": N_("Managing what is known about you online"),
+    "3.1": N_("Making digital content"),
+    "3.2": N_("Changing and combining content"),
+    "3.3": N_("Using other people's work: copyright"),
+    "3.4": N_("Giving a computer instructions, step by step"),
+    "4.1": N_("Protecting your devices"),
+    "4.2": N_("Protecting your personal data"),
+    "4.3": N_("Looking after your wellbeing"),
+    "4.4": N_("Digital technology and the environment"),
+    "5.1": N_("Solving technical problems"),
+    "5.2": N_("Finding the right tool for what you need"),
+    "5.3": N_("Solving everyday problems with digital tools"),
+    "5.4": N_("Knowing what you still want to learn"),
+}
+
+# DigComp 3.0's four proficiency levels (section 2.4.1, Table 3), lowest first, as the
+# learning-outcome table in questions/digcomp3.toml writes them.
+PROFICIENCY_LEVELS: tuple[str, ...] = ("basic", "intermediate", "advanced", "highly_advanced")
+# What a learning outcome is about, and its AI label (DigComp 3.0, Box 3).
+OUTCOME_KINDS: tuple[str, ...] = ("knowledge", "skill", "attitude")
+AI_TAGS: tuple[str, ...] = ("explicit", "implicit", "none")
 
 # The plain-words texts of each area in questions/areas.toml (what a person can do
 # and should learn next comes from their own answers, item by item: `Item.skill`).

@@ -8,8 +8,9 @@ Every string gets a msgctxt, so that two items with the same English text can be
 translated differently:
 
 * `areas.toml`: each area's name, with msgctxt `area-N`;
-* `items/*.toml`: the item `text` and each option `text`, msgctxt = item id, with
-  translator comments (area, competence, kind, band, the item's `note`);
+* `items/*.toml`: the item `text`, its `skill`, each option `text` and the
+  `explanation` of a knowledge check, msgctxt = item id, with translator comments
+  (area, DigComp 3.0 competence, kind, band, the item's `note`);
 * `initiatives.toml`: offer, audience, where of each `[[initiatives]]` entry with
   msgctxt = its id and its name as a comment; the `[help_desk]` table also has
   its `name` translated (it is ordinary words, not a proper name).
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from skillcheck.datafile import DataFile, parse_data_text
-from skillcheck.digcomp import AREA_TEXT_KEYS, DIGCOMP_AREAS
+from skillcheck.digcomp import AREA_TEXT_KEYS, COMPETENCES, DIGCOMP_AREAS
 
 AREA_KEY_HINTS = {
     "name": "the area's name, a heading on the result screen",
@@ -116,8 +117,10 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
             continue
         context = item["id"]
         kind = item.get("kind", "?")
+        competence = item.get("competence", "?")
+        title = COMPETENCES.get(competence, "?") if isinstance(competence, str) else "?"
         base = [
-            f"Area {area}: {label}. Competence {item.get('competence', '?')}.",
+            f"Area {area}: {label}. Competence {competence}: {title}.",
             f"Kind: {kind} ({KIND_HINTS.get(kind, 'unknown kind')}). "
             f"Band: {item.get('band', '?')}.",
         ]
@@ -135,6 +138,14 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
                 "'Learn next: …' on the result screen. Translate it so it fits both."
             )
             yield _message(keywords, line, context, skill.strip(), base + [hint] + notes)
+        explanation = item.get("explanation")
+        if isinstance(explanation, str) and explanation.strip():
+            line = finder.find("explanation", explanation, start, end)
+            hint = (
+                "Good to know: shown on the result when this check was answered wrong or "
+                "with 'I don't know'. The right answer and why, in plain words."
+            )
+            yield _message(keywords, line, context, explanation.strip(), base + [hint] + notes)
         options = item.get("options")
         if not isinstance(options, list):
             continue

@@ -11,7 +11,7 @@ from babel.messages.catalog import Catalog
 from skillcheck.bank import Bank, Item, check_bank
 from skillcheck.config import SiteConfig, check_config
 from skillcheck.datafile import Problem
-from skillcheck.digcomp import COMPETENCES
+from skillcheck.digcomp import COMPETENCES, PROFICIENCY_LEVELS
 from skillcheck.i18n import SOURCE_LANGUAGE, discover_languages, writes_right_to_left
 from skillcheck.initiatives import check_initiatives
 from skillcheck.pronunciation import check_pronunciations
@@ -24,6 +24,8 @@ class Report:
 
     problems: tuple[Problem, ...]
     summary: str
+    # The DigComp 3.0 coverage table (Annex 2), printed before the summary.
+    coverage: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -66,7 +68,9 @@ def check_all(
         if config is not None and bank is not None:
             problems += check_qr_codes(config_path, config, bank, questions_dir, locales_dir)
     summary = ""
+    coverage: tuple[str, ...] = ()
     if bank is not None:
+        coverage = coverage_lines(bank)
         summary = (
             f"OK: {len(bank.items)} items in {len(bank.areas)} areas "
             f"({bank.per_visit} per visit), "
@@ -74,7 +78,51 @@ def check_all(
             f"{len(initiatives)} initiatives, languages: {', '.join(languages) or 'none'}"
             + (f", config {config_path}" if config_path else "")
         )
-    return Report(problems=tuple(problems), summary=summary)
+    return Report(problems=tuple(problems), summary=summary, coverage=coverage)
+
+
+LEVEL_HEADINGS = {
+    "basic": "basic",
+    "intermediate": "intermediate",
+    "advanced": "advanced",
+    "highly_advanced": "highly adv.",
+}
+
+
+def coverage_lines(bank: Bank) -> tuple[str, ...]:
+    """The DigComp 3.0 learning outcomes the bank covers, per competence x level.
+
+    DigComp 3.0's Annex 2 (Box A2, step 7) suggests that a tool publish the share of
+    learning outcomes it covers per competence and proficiency level: "covered/all"
+    and the per cent, one row per competence, and the AI-explicit outcomes covered.
+    """
+    table = bank.coverage()
+    width = 14
+    head = "DigComp 3.0 learning outcomes covered (Annex 2): covered/all per level"
+    lines = [head, "comp." + "".join(f"{LEVEL_HEADINGS[lv]:>{width}}" for lv in PROFICIENCY_LEVELS)]
+    totals = dict.fromkeys(PROFICIENCY_LEVELS, (0, 0))
+    for competence in COMPETENCES:
+        cells = []
+        for level in PROFICIENCY_LEVELS:
+            covered, total = table[(competence, level)]
+            cells.append(_cell(covered, total, width))
+            mine, all_ = totals[level]
+            totals[level] = (mine + covered, all_ + total)
+        lines.append(f"{competence:<5}" + "".join(cells))
+    lines.append("all  " + "".join(_cell(*totals[lv], width) for lv in PROFICIENCY_LEVELS))
+    covered_ids = {o for item in bank.items for o in item.outcomes}
+    explicit = [o for o in bank.outcomes if o.ai == "explicit" and o.id in covered_ids]
+    lines.append(
+        f"AI-explicit outcomes covered: {len(explicit)} "
+        f"({', '.join(o.id for o in explicit) or 'none'})"
+    )
+    return tuple(lines)
+
+
+def _cell(covered: int, total: int, width: int) -> str:
+    if total == 0:
+        return f"{'-':>{width}}"
+    return f"{covered}/{total} {round(100 * covered / total):>3} %".rjust(width)
 
 
 def longest_is_keyed(texts: Mapping[str, str], keyed: str) -> bool:

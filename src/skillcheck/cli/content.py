@@ -35,6 +35,8 @@ def check(
     for problem in report.problems:
         click.echo(str(problem), err=problem.severity == "error")
     if report.ok:
+        for line in report.coverage:
+            click.echo(line)
         click.echo(report.summary)
     else:
         errors = sum(p.severity == "error" for p in report.problems)
