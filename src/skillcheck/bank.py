@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillcheck.activities import Survey, check_survey
 from skillcheck.datafile import (
     DataFile,
     Entry,
@@ -83,6 +84,9 @@ class Item:
     skill: str | None = None
     # Items of one area with the same rotation are variants of one slot: a visit asks one.
     rotation: str | None = None
+    # A knowledge check's "good to know" line on the result (the right answer and why),
+    # shown when the person answered wrong or "I don't know"; optional.
+    explanation: str | None = None
 
     @property
     def skill_text(self) -> str:
@@ -126,6 +130,8 @@ class Bank:
     version: str
     areas: tuple[Area, ...]
     items: tuple[Item, ...]
+    # The DSI's filter question, activities and rule (questions/activities.toml).
+    survey: Survey | None = None
 
     def area(self, number: int) -> Area:
         """The area with this DigComp number."""
@@ -197,11 +203,19 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
 
     if not any(p.severity == "error" for p in problems):
         _check_coverage(questions_dir, items, problems)
+    survey, found = check_survey(questions_dir / "activities.toml")
+    problems += found
+    if survey is not None:
+        for activity in survey.activities:
+            if activity.id in seen_ids:  # both are keys of one session's answers
+                path, line = seen_ids[activity.id]
+                message = f"item id '{activity.id}' is also an activity id (activities.toml)"
+                problems.append(Problem(path, line, message))
     if any(p.severity == "error" for p in problems):
         return None, problems
     order = {n: i for i, n in enumerate(AREAS)}
     areas.sort(key=lambda a: order[a.number])
-    return Bank(version=version, areas=tuple(areas), items=tuple(items)), problems
+    return Bank(version=version, areas=tuple(areas), items=tuple(items), survey=survey), problems
 
 
 def _text(entry: Entry, key: str, path: Path, problems: list[Problem], where: str) -> str:
@@ -351,7 +365,17 @@ def _item(
             Problem(path, entry.line_of("rotation"), f"{where}: 'rotation' must be a slot name")
         )
         rotation = None
-    known = {"id", "competence", "kind", "band", "text", "options", "note", "skill", "rotation"}
+    explanation = data.get("explanation")
+    if explanation is not None and (
+        kind != "knowledge" or not isinstance(explanation, str) or not explanation.strip()
+    ):
+        message = f"{where}: 'explanation' must be text, on a knowledge item"
+        problems.append(Problem(path, entry.line_of("explanation"), message))
+        explanation = None
+    known = {
+        "id", "competence", "kind", "band", "text", "options", "note", "skill", "rotation",
+        "explanation",
+    }  # fmt: skip
     unknown = set(data) - known
     for key in sorted(unknown):
         problems.append(Problem(path, entry.line_of(key), f"{where}: unknown key '{key}'"))
@@ -368,6 +392,7 @@ def _item(
         note=note.strip() if note else None,
         skill=skill.strip() if skill else None,
         rotation=rotation.strip() if rotation else None,
+        explanation=explanation.strip() if explanation else None,
     )
 
 

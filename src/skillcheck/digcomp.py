@@ -65,10 +65,28 @@ AREA_TEXT_KEYS: tuple[str, ...] = ("name",)
 KINDS: tuple[str, ...] = ("can_do", "knowledge")
 BANDS: tuple[str, ...] = ("basic", "above_basic")
 
-# Level per area, lowest first (named after the per-area scale of Eurostat's DSI 2.0).
+# Level per area, lowest first (the per-area scale of Eurostat's DSI 2.0).
 LEVELS: tuple[str, ...] = ("none", "basic", "above_basic")
-# Overall category, lowest first (named after Eurostat's DSI 2.0 aggregation).
-CATEGORIES: tuple[str, ...] = ("none", "limited", "narrow", "low", "basic", "above_basic")
+# Eurostat's "could not be assessed" (I_DSK2_NA): the person did not use the internet in
+# the last 3 months. Stored as the category and as every area's result (scoring rule 3),
+# so it stays in the denominator of every share, as Eurostat counts it.
+NOT_ASSESSED = "not_assessed"
+AREA_RESULTS: tuple[str, ...] = (NOT_ASSESSED, *LEVELS)
+# Overall category, lowest first (Eurostat's DSI 2.0 aggregation; "not_assessed" since
+# rule 3).
+CATEGORIES: tuple[str, ...] = (
+    NOT_ASSESSED, "none", "limited", "narrow", "low", "basic", "above_basic",
+)  # fmt: skip
+# Eurostat's code of each category in isoc_sk_dskl_i21 (indic_is).
+EUROSTAT_CATEGORY_CODES: dict[str, str] = {
+    "above_basic": "I_DSK2_AB",
+    "basic": "I_DSK2_B",
+    "low": "I_DSK2_LW",
+    "narrow": "I_DSK2_N",
+    "limited": "I_DSK2_LM",
+    "none": "I_DSK2_X",
+    NOT_ASSESSED: "I_DSK2_NA",
+}
 # The same, highest first: the column order of reports and exports.
 CATEGORIES_HIGH_FIRST: tuple[str, ...] = tuple(reversed(CATEGORIES))
 
