@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sample_records import make
@@ -68,3 +70,28 @@ def test_axis_numbers_use_the_languages_decimal_mark(language, expected):
 
 def test_month_label():
     assert month_label("2026-01", report_translator("fr")) == "janv. 2026"
+
+
+def test_the_headline_is_the_dsi_share_with_its_n_beside_belgium_and_the_region(tmp_path):
+    """The headline names its rule and n; Belgium's and the region's official figures
+    stand beside it with their series and year, and the caveat says who came."""
+    db = open_database(tmp_path / "k.db")
+    records = [make(day="2026-12-01", category="basic", scoring_version=3) for _ in range(60)]
+    records += [make(day="2026-12-02", category="none", scoring_version=3) for _ in range(60)]
+    save_sessions(db, records)
+    try:
+        figures = report_figures(db, Filters())
+    finally:
+        db.close()
+    t = report_translator("en")
+    texts = " ".join(text.get_text() for text in draw_report(figures, t).texts)
+    flat = " ".join(texts.split())
+    assert figures.months.filters.rule == 3 and figures.region == "flanders"
+    # n is the published (protected) count of completed visits: near 120, never exact.
+    match = re.search(
+        r"(\d+)% of (\d+) completed visits have at least basic digital skills, by rule 3", flat
+    )
+    assert match and abs(int(match.group(2)) - 120) <= 10, flat
+    assert "Belgium: 59%" in flat and "Flanders: 61%" in flat and "(2023)" in flat
+    assert "isoc_sk_dskl_i21" in flat and "I_DSK2_BAB" in flat
+    assert "not a sample of Belgians aged 16-74" in flat

@@ -43,7 +43,7 @@ def session(day="2025-03-14", site="Gent", language="nl", status="completed", **
         items_answered=20 if status == "completed" else 3,
         category=kw.pop("category", "basic") if status == "completed" else None,
         bank_version="1",
-        scoring_version=1,
+        scoring_version=kw.pop("scoring_version", 3),
         levels=kw.pop("levels", LEVELS_ALL_BASIC),
         answers={"a": "1"},
     )
@@ -73,7 +73,7 @@ def test_summary_counts(db):
     s = summarise(db)
     assert (s.sessions, s.completed) == (3, 2)
     assert s.categories["basic"] == 1 and s.categories["low"] == 1
-    assert s.levels[1] == {"none": 1, "basic": 1, "above_basic": 0}
+    assert s.levels[1] == {"not_assessed": 0, "none": 1, "basic": 1, "above_basic": 0}
     assert [(b.name, b.sessions, b.completed) for b in s.by_language] == [
         ("nl", 2, 1),
         ("fr", 1, 1),
@@ -153,7 +153,8 @@ def test_csv_plain_and_belgian_excel_with_notes(db):
     assert rows[1][0] == "2025-03-14" and rows[1][1] == ""
     assert rows[3] == []  # after the total row, a blank row, then the notes
     notes = [r[0] for r in rows[4:]]
-    assert notes[0].startswith("Counts are protected by the cell key method")
+    assert notes[0].startswith("These figures are of sessions scored by rule 3")
+    assert notes[1].startswith("Counts are protected by the cell key method")
     assert any("Digital Skills Indicator" in n for n in notes)
     assert any("59%" in n for n in notes) and any("80%" in n for n in notes)
     # Notes start with a letter: Excel and LibreOffice keep them as text, not formulas.
@@ -319,3 +320,76 @@ def test_staff_export_writes_only_into_its_folder(tmp_path):
     assert path == tmp_path / "usb" / "skillcheck-biblioth-que-mons-2026-03-01.csv"
     text = path.read_bytes().decode("utf-8-sig")
     assert text.startswith("période;période partielle;visites")  # Excel-BE, in French
+
+
+# --- one rule per figure (docs/scoring.md): sessions of rules 1, 2 and 3 apart -------
+
+
+def three_rules(db):
+    """Rule 1 and 2 sessions all "basic", rule 3 sessions all "none" or not assessed."""
+    fill(
+        db,
+        [session(scoring_version=1) for _ in range(7)]
+        + [session(scoring_version=2) for _ in range(5)]
+        + [
+            session(scoring_version=3, category="none", levels=dict.fromkeys(range(1, 6), "none"))
+            for _ in range(4)
+        ]
+        + [
+            session(
+                scoring_version=3,
+                category="not_assessed",
+                levels=dict.fromkeys(range(1, 6), "not_assessed"),
+            )
+            for _ in range(2)
+        ],
+    )
+    return db
+
+
+def test_no_figure_mixes_two_scoring_rules(db):
+    three_rules(db)
+    newest = summarise(db)
+    assert newest.rule == 3 and newest.completed == 6
+    assert newest.categories["basic"] == 0 and newest.headline == 0
+    assert newest.other_rules == {1: 7, 2: 5}
+    for rule, count in ((1, 7), (2, 5)):
+        old = summarise(db, Filters(rule=rule))
+        assert old.rule == rule and old.completed == count and old.headline == 1
+        assert sum(old.levels[1].values()) == count
+    for group in ([], ["area"]):
+        table = build_export(db, by="month", group=group, min_count=5)
+        assert table.filters.rule == 3
+        total = next(r for r in table.rows if r.is_total)
+        assert dict(zip(table.count_columns, total.counts, strict=True))["completed"] in (
+            0,
+            5,
+            6,
+            7,
+        )
+        document = io.BytesIO()
+        write_json(table, document)
+        assert json.loads(document.getvalue())["scoring_rule"] == 3
+        assert "rule 3" in json.loads(document.getvalue())["notes"][0]
+
+
+def test_not_assessed_visits_stay_in_every_shares_denominator(db):
+    """Eurostat counts people who did not use the internet in the denominator."""
+    fill(
+        db,
+        [session(category="basic") for _ in range(30)]
+        + [
+            session(category="not_assessed", levels=dict.fromkeys(range(1, 6), "not_assessed"))
+            for _ in range(30)
+        ],
+    )
+    summary = summarise(db)
+    assert summary.completed == 60 and summary.headline == 0.5
+    assert summary.levels[1]["not_assessed"] == 30
+    table = build_export(db, by="month", group=["area"], min_count=5)
+    area_1 = next(r for r in table.rows if r.is_total and r.key[-1] == "1")
+    cells = dict(zip(table.count_columns, area_1.counts, strict=True))
+    assert (
+        cells["completed"]
+        == cells["not_assessed"] + cells["basic"] + cells["none"] + cells["above_basic"]
+    )

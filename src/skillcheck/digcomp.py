@@ -99,8 +99,15 @@ REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia", "national")
 # for sessions saved before v5 whose terminal's region was not known when migrated.
 SESSION_REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia", "unknown")
 
-# One sentence that goes with every published category figure (exports, stats, reports),
-# in the language of the output: the categories borrow Eurostat's names, not its method.
+# One sentence that goes with every published figure of scoring rule 3, in the language
+# of the output: Eurostat's own questions and rule, but not Eurostat's sample.
+DSI_RULE_CAVEAT = N_(
+    "Same questions and rule as Eurostat's Digital Skills Indicator 2.0, but kiosk visitors "
+    "choose to come: they are not a sample of Belgians aged 16-74, and the figures are not "
+    "weighted."
+)
+# The sentence for figures of rules 1 and 2, in the language of the output: those
+# categories borrow Eurostat's names, not its method.
 DSI_CAVEAT = N_(
     "Categories named after Eurostat's Digital Skills Indicator 2.0. These figures are a "
     "self-assessment by visitors of this terminal, not a population estimate, and cannot be "

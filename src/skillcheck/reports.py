@@ -15,13 +15,21 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
 import sqlite_utils
 
-from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, DSI_CAVEAT, LEVELS, N_
+from skillcheck.digcomp import (
+    AREA_RESULTS,
+    AREA_SHORT_NAMES,
+    AREAS,
+    DSI_CAVEAT,
+    DSI_RULE_CAVEAT,
+    N_,
+    NOT_ASSESSED,
+)
 from skillcheck.digcomp import CATEGORIES_HIGH_FIRST as CATEGORIES
 from skillcheck.disclosure import DEFAULT_THRESHOLD, MAX_NOISE, MIN_THRESHOLD, PerturbationTable
 from skillcheck.errors import InputError
@@ -40,20 +48,26 @@ TOTAL = "total"  # the key of total rows, in place of a period or group value
 
 
 SESSION_COLUMNS = ("sessions", "completed", "abandoned", *CATEGORIES)
-AREA_COLUMNS = ("completed", *LEVELS)
+AREA_COLUMNS = ("completed", *AREA_RESULTS)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which sessions a report covers: days inclusive (YYYY-MM-DD strings), one site."""
+    """Which sessions a report covers: days inclusive (YYYY-MM-DD strings), one site,
+    one scoring rule (`scoring_version`: a figure never mixes two rules; None until
+    `with_rule` picks the newest rule in the data)."""
 
     since: str | None = None
     until: str | None = None
     site: str | None = None
+    rule: int | None = None
 
     def where(self, prefix: str = "") -> tuple[str, list[str]]:
         """A WHERE clause (possibly empty) and its parameters."""
         clauses, params = [], []
+        if self.rule is not None:
+            clauses.append(f"{prefix}scoring_version = ?")
+            params.append(self.rule)
         if self.since:
             clauses.append(f"{prefix}day >= ?")
             params.append(self.since)
@@ -88,6 +102,39 @@ class Breakdown:
 AT_LEAST_BASIC = ("basic", "above_basic")  # the overall categories counted as "at least basic"
 
 
+def rules_in(db: sqlite_utils.Database, filters: Filters) -> dict[int, int]:
+    """Sessions per scoring rule within the dates and site of `filters` (any rule)."""
+    where, params = replace(filters, rule=None).where()
+    rows = db.execute(
+        f"SELECT scoring_version, sum(sessions) FROM daily_sessions{where} GROUP BY 1", params
+    )
+    return {int(rule): int(count) for rule, count in rows}
+
+
+def with_rule(db: sqlite_utils.Database, filters: Filters) -> Filters:
+    """`filters` with its scoring rule: the one asked for, else the newest in the data
+    (the current rule when there is none). Every figure is of one rule."""
+    if filters.rule is not None:
+        return filters
+    from skillcheck.scoring import SCORING_VERSION
+
+    return replace(filters, rule=max(rules_in(db, filters), default=SCORING_VERSION))
+
+
+RULE_LINE = N_(
+    "These figures are of sessions scored by {rule}; sessions scored by another rule "
+    "are counted apart, never mixed in."
+)
+
+
+def rule_line(rule: int, t: Translator) -> str:
+    """The line that says which scoring rule made the figures."""
+    from skillcheck.scoring import RULE_NAMES
+
+    name = t.gettext(RULE_NAMES[rule]) if rule in RULE_NAMES else f"rule {rule}"
+    return t.gettext(RULE_LINE).format(rule=name)
+
+
 @dataclass(frozen=True)
 class Summary:
     """Everything `skillcheck stats` prints; true counts, not for publication."""
@@ -101,6 +148,9 @@ class Summary:
     by_language: tuple[Breakdown, ...]
     by_site: tuple[Breakdown, ...]
     by_region: tuple[Breakdown, ...] = ()
+    # The scoring rule of every figure above, and the sessions of other rules (apart).
+    rule: int = 0
+    other_rules: Mapping[int, int] = field(default_factory=dict)
 
     @property
     def completion_rate(self) -> float:
@@ -126,8 +176,13 @@ def check_site(db: sqlite_utils.Database, filters: Filters) -> None:
 
 
 def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summary:
-    """Counts for the terminal summary, in two GROUP BY queries over the daily tables."""
+    """Counts for the terminal summary, in two GROUP BY queries over the daily tables.
+
+    Of one scoring rule (`filters.rule`, else the newest in the data); the sessions
+    of other rules are only counted in `other_rules`."""
     check_site(db, filters)
+    filters = with_rule(db, filters)
+    other_rules = {r: n for r, n in rules_in(db, filters).items() if r != filters.rule}
     where, params = filters.where()
     rows = db.execute(
         "SELECT site, region, language, status, category, sum(sessions), min(day), max(day) "
@@ -153,7 +208,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
             bucket[2] += good
         days += [first, last]
 
-    levels = {area: dict.fromkeys(LEVELS, 0) for area in AREAS}
+    levels = {area: dict.fromkeys(AREA_RESULTS, 0) for area in AREAS}
     level_rows = db.execute(
         f"SELECT area, level, sum(sessions) FROM daily_levels{where} GROUP BY 1, 2", params
     )
@@ -175,6 +230,8 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
         by_language=breakdown(languages),
         by_site=breakdown(sites),
         by_region=breakdown(regions),
+        rule=filters.rule or 0,
+        other_rules=other_rules,
     )
 
 
@@ -205,6 +262,7 @@ COLUMN_LABELS: dict[str, str] = {
     "narrow": N_("narrow"),
     "limited": N_("limited"),
     "none": N_("none"),
+    NOT_ASSESSED: N_("not assessed"),
     "completion_percent": N_("completion %"),
     "at_least_basic_percent": N_("at least basic %"),
 }
@@ -356,7 +414,7 @@ def _aggregate(
     if with_area:
         columns = AREA_COLUMNS
         keys.append("area")
-        levels = [f"sum(published * (level = '{level}'))" for level in LEVELS]
+        levels = [f"sum(published * (level = '{level}'))" for level in AREA_RESULTS]
         sums = ["sum(published)", *levels]
         table_name = "daily_levels"
     else:
@@ -407,6 +465,7 @@ def build_export(
         raise OptionError(f"--min-count must be at least {MIN_THRESHOLD}, not {min_count}")
     protection = PerturbationTable(threshold=min_count)
     check_site(db, filters)
+    filters = with_rule(db, filters)
     group = _normalise_group(group)
     columns, published = _aggregate(db, by, group, filters, protection)
     with_area = "area" in group
@@ -485,7 +544,10 @@ def notes(table: ExportTable, t: Translator) -> list[str]:
         partial=t.gettext(PARTIAL),
         base=PERCENT_MIN_BASE * table.min_count,
     )
-    return [method, t.gettext(DSI_CAVEAT), *context_lines(t)]
+    rule = table.filters.rule or 0
+    # Rule 3 is Eurostat's own; the earlier rules only borrowed its category names.
+    caveat = DSI_RULE_CAVEAT if rule >= 3 else DSI_CAVEAT
+    return [rule_line(rule, t), method, t.gettext(caveat), *context_lines(t)]
 
 
 def write_export(
@@ -553,6 +615,7 @@ def write_json(table: ExportTable, out: IO[bytes], *, t: Translator | None = Non
         "since": table.filters.since,
         "until": table.filters.until,
         "site": table.filters.site,
+        "scoring_rule": table.filters.rule,
         "min_count": table.min_count,
         "method": "cell key method: sums of perturbed daily counts (docs/facilitators.md)",
         "max_noise_per_daily_count": MAX_NOISE,

@@ -25,6 +25,7 @@ from skillcheck.cli.options import (
     min_count_option,
     output_option,
     questions_option,
+    rule_option,
     since_option,
     until_option,
 )
@@ -35,19 +36,21 @@ from skillcheck.cli.options import (
 @since_option
 @until_option
 @click.option("--site", default=None, help="Only this site.")
+@rule_option
 def stats(
     db_path: Path | None,
     config_path: Path | None,
     since: str | None,
     until: str | None,
     site: str | None,
+    rule: int | None,
 ) -> None:
     """A summary in the terminal: sessions, completion, categories, areas, languages, sites."""
     from skillcheck.reports import summarise
     from skillcheck.store import open_database
 
     with FacilitatorErrors():
-        filters = filters_of(since, until, site)
+        filters = filters_of(since, until, site, rule)
         path = database_path(db_path, config_path)
         db = open_database(path, read_only=True)
         try:
@@ -97,10 +100,21 @@ def _print_summary(path: Path, filters, summary) -> None:
         f"Sessions {summary.sessions:,} · completed {summary.completed:,} "
         f"({summary.completion_rate:.1%}) · abandoned {summary.sessions - summary.completed:,}"
     )
+    from skillcheck.i18n import Translator
+    from skillcheck.reports import rule_line
+
+    console.print(rule_line(summary.rule, Translator()))
+    for other, count in sorted(summary.other_rules.items()):
+        console.print(
+            f"Apart: {count:,} sessions scored by rule {other} (see them with --rule {other})."
+        )
     if not summary.sessions:
         return
     if summary.headline is not None:
-        console.print(f"[bold]At least basic skills: {summary.headline:.1%}[/] of completed visits")
+        console.print(
+            f"[bold]At least basic skills: {summary.headline:.1%}[/] of completed visits "
+            "(those who did not use the internet in 3 months included, as Eurostat counts)"
+        )
 
     def share(part: int, whole: int) -> float:
         return part / whole if whole else 0.0
@@ -116,7 +130,7 @@ def _print_summary(path: Path, filters, summary) -> None:
     console.print(categories)
 
     areas = Table(title="Level per area (completed sessions)", title_justify="left")
-    for column in ("area", "none", "basic", "above basic", "≥ basic"):
+    for column in ("area", "not assessed", "none", "basic", "above basic", "≥ basic"):
         areas.add_column(column, justify="left" if column == "area" else "right")
     areas.add_column("")
     for area, levels in summary.levels.items():
@@ -124,6 +138,7 @@ def _print_summary(path: Path, filters, summary) -> None:
         part = share(levels["basic"] + levels["above_basic"], total)
         areas.add_row(
             f"{area} {AREA_NAMES[area]}",
+            f"{levels['not_assessed']:,}",
             f"{levels['none']:,}",
             f"{levels['basic']:,}",
             f"{levels['above_basic']:,}",
@@ -153,11 +168,11 @@ def _print_summary(path: Path, filters, summary) -> None:
                 _bar(share(row.sessions, summary.sessions), 16),
             )
         console.print(table)
-    from skillcheck.digcomp import DSI_CAVEAT
-    from skillcheck.i18n import Translator
+    from skillcheck.digcomp import DSI_CAVEAT, DSI_RULE_CAVEAT
     from skillcheck.reports import context_lines
 
-    for line in (DSI_CAVEAT, *context_lines(Translator())):
+    caveat = DSI_RULE_CAVEAT if summary.rule >= 3 else DSI_CAVEAT
+    for line in (caveat, *context_lines(Translator())):
         console.print(line, soft_wrap=False)
 
 
@@ -183,6 +198,7 @@ def _print_summary(path: Path, filters, summary) -> None:
 @until_option
 @click.option("--site", default=None, help="Only this site.")
 @output_option(required=False, help="Write here instead of standard output.")
+@rule_option
 def export(
     db_path: Path | None,
     config_path: Path | None,
@@ -196,6 +212,7 @@ def export(
     site: str | None,
     language: str | None,
     output: Path | None,
+    rule: int | None,
 ) -> None:
     """Aggregate counts for funders, protected by the cell key method (docs/facilitators.md)."""
     import io
@@ -215,7 +232,7 @@ def export(
         unknown = [g for g in groups if g not in GROUPS]
         if unknown:
             raise click.UsageError(f"unknown group {unknown[0]!r}: use {', '.join(GROUPS)}")
-        filters = filters_of(since, until, site)
+        filters = filters_of(since, until, site, rule)
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
         if output is not None:
@@ -247,6 +264,7 @@ def export(
 @lang_option("the page")
 @min_count_option
 @output_option(required=True, help="The PDF file to write.")
+@rule_option
 def report(
     db_path: Path | None,
     config_path: Path | None,
@@ -256,6 +274,7 @@ def report(
     language: str | None,
     min_count: int,
     output: Path,
+    rule: int | None,
 ) -> None:
     """A one-page PDF for funders: headline, trend, levels per area, caveat (protected)."""
     from skillcheck.funder_report import REPORT_STEPS, render_pdf, report_figures
@@ -264,7 +283,7 @@ def report(
     from skillcheck.store import open_database
 
     with FacilitatorErrors():
-        filters = filters_of(since, until, site)
+        filters = filters_of(since, until, site, rule)
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
         check_output_path(output, sources=(database,))
