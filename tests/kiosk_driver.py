@@ -159,7 +159,7 @@ async def answer_all(pilot, chooser=beginner_number, ticker=tick_none, internet=
     return count
 
 
-async def start_visit(pilot, language: str) -> None:
+async def to_internet_question(pilot, language: str) -> None:
     """From the welcome screen: choose `language` by its number, press Enter to start.
     The first step is on screen: the internet question."""
     app = pilot.app
@@ -172,9 +172,10 @@ async def start_visit(pilot, language: str) -> None:
     assert app.session.next_screen == FILTER
 
 
-async def to_first_item(pilot, language: str) -> None:
-    """Start a visit and go to its first item: internet yes, area 1 ticked "none"."""
-    await start_visit(pilot, language)
+async def start_visit(pilot, language: str) -> None:
+    """Start a visit and go to its first question: the language, the intro, internet
+    "yes", area 1's list answered "None of these"; area 1's basic can-do items follow."""
+    await to_internet_question(pilot, language)
     app = pilot.app
     while app.session.next_screen != ITEM:
         await answer_step(pilot)
@@ -242,3 +243,10 @@ def assert_fully_visible(app: App) -> list[str]:
             )
         checked.append(expected)
     return checked
+
+
+def item_answers(app) -> int:
+    """How many items (not the internet question, not tick-lists) the visit answered."""
+    session = app.session
+    ids = {i.id for i in session.form}
+    return sum(1 for key in session.given if key in ids)

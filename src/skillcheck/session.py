@@ -121,6 +121,21 @@ def most_follow_ups(form: Iterable[Item], area: int) -> int:
     return max(len(follow_ups(form, area, level)) for level in ("none", "basic", "above_basic"))
 
 
+def longest_visit(bank: Bank) -> int:
+    """The most steps any visit can have (the internet question, the five lists and
+    the most items any ticks lead to, on any form): what the intro promises."""
+    import itertools
+
+    survey = bank.survey
+    lists = len(survey.areas) if survey else 0
+    most = 0
+    for combination in itertools.product(*bank.slots().values()):
+        chosen = {i.id for i in combination}
+        form = [i for i in bank.items if not i.rotation or i.id in chosen]
+        most = max(most, sum(most_follow_ups(form, area) for area in AREAS))
+    return 1 + lists + most
+
+
 @dataclass(frozen=True)
 class Session:
     """Where one person is in the visit and what they answered so far."""
