@@ -209,10 +209,11 @@ def ticklist_speech(
     if texts is None:
         return Speech()
     parts = [texts.heading, texts.progress, texts.question]
+    mark = t.gettext("ticked")
     for number, (code, text) in enumerate(texts.answers, start=1):
         chosen = ticked is not None and (code in ticked if code else not ticked)
         if chosen:
-            text = f"{text} ({t.gettext('ticked')})"
+            text = f"{text} ({mark})"
         parts.append(pronunciation.answer_text(number, text))
     return Speech((passage(parts, pronunciation),))
 
@@ -247,7 +248,7 @@ def result_lines(bank: Bank, result: Result, t: Translator) -> list[tuple[str, s
             ),
             (
                 t.gettext("Good to know:"),
-                [t.pgettext(i.id, i.explanation or "") for i in statement.good_to_know],
+                [t.pgettext(i.id, str(i.explanation)) for i in statement.good_to_know],
             ),
         )
         if not statement.did:
