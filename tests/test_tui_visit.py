@@ -12,25 +12,25 @@ from kiosk_driver import (
     PIN,
     PIN_HASH,
     answer_all,
+    beginner_number,
     in_questions,
     item_answers,
-    tick_all,
-    to_internet_question,
-    beginner_number,
     make_app,
     mastered_number,
     run,
     start_visit,
+    tick_all,
+    to_internet_question,
     visible_texts,
 )
 from skillcheck.scoring import AREAS_AT_LEAST_BASIC_WORDS
+from skillcheck.tui.screens.activities import ActivitiesScreen
 from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
 from skillcheck.tui.screens.facilitator import FacilitatorScreen
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
 from skillcheck.tui.screens.intro import IntroScreen
 from skillcheck.tui.screens.language import LanguageModal
 from skillcheck.tui.screens.pin import PinModal
-from skillcheck.tui.screens.activities import ActivitiesScreen
 from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.result import ResultScreen
 from skillcheck.tui.screens.thanks import ThanksScreen
