@@ -341,7 +341,13 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
     """Plain lines within 80 columns: one row per item and language, then the flags."""
     from skillcheck.bank import DONT_KNOW
     from skillcheck.digcomp import AREA_SHORT_NAMES
-    from skillcheck.item_statistics import DIF_POINTS, LOW_ITEM_REST, MIN_ANSWERS
+    from skillcheck.item_statistics import (
+        DELTA_B,
+        DELTA_C,
+        LOW_ITEM_REST,
+        MIN_ANSWERS,
+        SIGNIFICANCE,
+    )
 
     echo = click.echo
     total = sum(report.visits.values())
@@ -384,15 +390,21 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
             if consistency.area != area.number or not consistency.complete_cases:
                 continue
             alpha = "–" if consistency.alpha is None else f"{consistency.alpha:.2f}"
-            cases = f"{consistency.complete_cases:,} complete cases"
-            variants = [i for i in consistency.items if bank.item(i).rotation]
-            echo(
-                f"  Cronbach's alpha {alpha} (all languages) on {cases}"
-                + (f", with {', '.join(variants)}" if variants else "")
-            )
+            cases = f"{consistency.complete_cases:,} visits asked all of"
+            items = ", ".join(consistency.items)
+            echo(f"  Cronbach's alpha {alpha} (all languages), {cases}: {items}")
     echo("")
+    echo(
+        "The path is adaptive: each item is asked of the people its area's ticks lead to it, "
+        "so alpha counts only visits asked all its items; item-rest is against the "
+        "activities ticked, which every visit answered."
+    )
     echo(f"Flags (at least {MIN_ANSWERS} answers): item-rest below {LOW_ITEM_REST:.2f};")
-    echo(f"  languages more than {DIF_POINTS:.0f} points apart at equal basic score of the area")
+    echo(
+        "  languages: Mantel-Haenszel at equal activities ticked, ETS class C "
+        f"(|delta| >= {DELTA_C}, significantly above {DELTA_B:.0f}; p < {SIGNIFICANCE} "
+        "after Bonferroni)"
+    )
     flags = 0
     for figures in report.low_discrimination:
         rest = "–" if figures.item_rest is None else f"{figures.item_rest:.2f}"
@@ -403,7 +415,9 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
             continue
         echo(
             f"  {difference.item_id}: {difference.language} {-difference.points:.0f} points below "
-            f"{difference.other} ({difference.answers[0]:,} and {difference.answers[1]:,} answers)"
+            f"{difference.other}, delta {difference.delta:.1f}, p {difference.p_value:.3g}, "
+            f"class {difference.ets_class} ({difference.answers[0]:,} and "
+            f"{difference.answers[1]:,} answers)"
         )
         flags += 1
     if not flags:
