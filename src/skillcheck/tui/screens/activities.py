@@ -67,6 +67,10 @@ class ActivitiesScreen(VisitorScreen):
         width: 100%;
         margin: 1 0 1 0;
     }
+    ActivitiesScreen #go-on {
+        width: 100%;
+        margin: 0 0 1 0;
+    }
     ActivitiesScreen #actions Button {
         height: auto;
         min-height: 1;
@@ -101,10 +105,12 @@ class ActivitiesScreen(VisitorScreen):
         yield Static(Content(texts.question), id="question")
         for number, (code, text) in enumerate(texts.answers, start=1):
             yield TickButton(number, code, text)
+        # At the end of the list, as a form's button: the actions row below keeps
+        # Back and Stop only, so it fits at 60 columns with the page buttons.
+        yield Button(Content(self.t.gettext("Go on (Enter)")), id="go-on", variant="primary")
 
     def compose_actions(self) -> ComposeResult:
         t = self.t
-        yield Button(Content(t.gettext("Go on (Enter)")), id="go-on", compact=True)
         session = self.kiosk.session
         back = t.gettext("Back (Backspace)") if session and session.can_go_back else ""
         yield Button(Content(back), id="back", compact=True, disabled=not back)
