@@ -25,7 +25,8 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
-from skillcheck.digcomp import AREAS, CATEGORIES, LEVELS
+from skillcheck.digcomp import AREA_RESULTS as LEVELS  # every area result, not assessed too
+from skillcheck.digcomp import AREAS, CATEGORIES
 from skillcheck.disclosure import MAX_NOISE, MIN_THRESHOLD
 from skillcheck.reports import TOTAL, ExportTable, period_days
 
