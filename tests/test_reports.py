@@ -361,12 +361,10 @@ def test_no_figure_mixes_two_scoring_rules(db):
         table = build_export(db, by="month", group=group, min_count=5)
         assert table.filters.rule == 3
         total = next(r for r in table.rows if r.is_total)
-        assert dict(zip(table.count_columns, total.counts, strict=True))["completed"] in (
-            0,
-            5,
-            6,
-            7,
-        )
+        # 6 true rule-3 sessions, protected (a small daily count is 0 or 5, others
+        # move by at most 2): never near the 18 of all three rules mixed
+        completed = dict(zip(table.count_columns, total.counts, strict=True))["completed"]
+        assert completed <= 10
         document = io.BytesIO()
         write_json(table, document)
         assert json.loads(document.getvalue())["scoring_rule"] == 3
