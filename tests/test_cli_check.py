@@ -23,7 +23,7 @@ def test_shipped_content_passes() -> None:
     assert result.exit_code == 0, result.output
     summary = result.output.strip().splitlines()[-1]
     assert summary.startswith(
-        "OK: 32 items in 5 areas, 31 DSI activities (a visit: at most 19 steps), 21 of 21"
+        "OK: 36 items in 5 areas, 31 DSI activities (a visit: at most 16 steps), 21 of 21"
     )
     assert "initiatives" in summary and "nl" in summary and "fr" in summary
 

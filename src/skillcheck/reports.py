@@ -193,6 +193,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
     Of one scoring rule (`filters.rule`, else the newest in the data); the sessions
     of other rules are only counted in `other_rules`."""
     check_site(db, filters)
+    filters = with_rule(db, filters)
     other_rules = {r: n for r, n in rules_in(db, filters).items() if r != filters.rule}
     where, params = filters.where()
     rows = db.execute(
