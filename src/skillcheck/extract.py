@@ -167,14 +167,6 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
             comments = [f"Answer {index} of {len(options)} to this question: {right}."]
             line = finder.find("text", value, start, end)
             yield _message(keywords, line, context, value.strip(), base + comments + notes)
-        explanation = item.get("explanation")
-        if isinstance(explanation, str) and explanation.strip():
-            line = finder.find("explanation", explanation, start, end)
-            hint = (
-                "Good to know: one line on the result for someone who answered this check "
-                "wrong or 'I don't know': the right answer and why, in plain words."
-            )
-            yield _message(keywords, line, context, explanation.strip(), base + [hint] + notes)
 
 
 def _survey(
