@@ -71,32 +71,39 @@ def choose_sites(count: int) -> dict[str, tuple[dict[str, int], int, str]]:
     return sites
 
 
-def answer_visit(bank, rng: random.Random, skill: float) -> dict[str, str]:
-    """The answers of one completed visit: one variant per rotation slot, harder items
-    of an area skipped when its basic ones were not mastered (the kiosk's rule)."""
-    from skillcheck.scoring import reaches_basic
+def answer_visit(bank, rng: random.Random, skill: float) -> tuple[dict[str, str], dict]:
+    """The answers (ticks included) and levels of one completed visit, walked through
+    the kiosk's own Session: each activity ticked and each item mastered with a
+    chance that rises with `skill`; 1 visitor in 25 did not use the internet."""
+    from skillcheck.session import ACTIVITIES, FILTER, Session
 
-    answers: dict[str, str] = {}
-    for area in range(1, 6):
-        ease = skill + rng.gauss(0.0, 0.7) + (0.3 if area == 2 else 0.0)
-        for band in ("basic", "above_basic"):
-            slots: dict[object, list] = {}
-            for item in bank.items_in(area, band):
-                slots.setdefault(getattr(item, "rotation", None) or item.id, []).append(item)
-            asked = [rng.choice(variants) for variants in slots.values()]
-            if band == "above_basic" and not reaches_basic(bank.items_in(area, "basic"), answers):
-                break
-            for item in asked:
-                knows = rng.random() < 1 / (
-                    1 + math.exp(-(ease - (0.9 if band == "above_basic" else -0.6)))
-                )
-                if item.kind == "can_do":
-                    answers[item.id] = rng.choice("23") if knows else rng.choice("01")
-                else:
-                    right = [o.code for o in item.options if o.correct]
-                    wrong = [o.code for o in item.options if not o.correct] + ["dont_know"]
-                    answers[item.id] = rng.choice(right if knows else wrong)
-    return answers
+    session = Session(bank, rng=rng)
+    while not session.finished:
+        step = session.current
+        if step.kind == FILTER:
+            session = session.answer("no" if rng.random() < 0.04 else "yes")
+            continue
+        ease = skill + rng.gauss(0.0, 0.7) + (0.3 if step.area == 2 else 0.0)
+        if step.kind == ACTIVITIES:
+            activities = session.activities(step.area)
+            session = session.tick(
+                a.id
+                for n, a in enumerate(activities)
+                if rng.random() < 1 / (1 + math.exp(n * 0.5 - ease))
+            )
+            continue
+        item = step.item
+        knows = rng.random() < 1 / (
+            1 + math.exp(-(ease - (0.9 if item.band == "above_basic" else -0.6)))
+        )
+        if item.kind == "can_do":
+            session = session.answer(rng.choice("23") if knows else rng.choice("01"))
+        else:
+            right = [o.code for o in item.options if o.correct]
+            wrong = [o.code for o in item.options if not o.correct] + ["dont_know"]
+            session = session.answer(rng.choice(right if knows else wrong))
+    answers = {**session.answers, **session.shown_positions()}
+    return answers, dict(session.result().levels)
 
 
 def build(
@@ -120,7 +127,7 @@ def build(
     from skillcheck.bank import load_bank
     from skillcheck.paths import QUESTIONS_DIR
     from skillcheck.schema import create_daily_triggers, drop_daily_triggers, fill_daily_tables
-    from skillcheck.scoring import SCORING_VERSION, area_levels, overall_category
+    from skillcheck.scoring import SCORING_VERSION, overall_category
     from skillcheck.store import open_database, write_transaction
 
     started = time.perf_counter()
@@ -152,10 +159,7 @@ def build(
             terminal = f"t{rng.randint(1, terminals)}"
             completed = rng.random() > 0.15
             skill = rng.gauss(0.0, 1.0)  # one latent skill makes areas go together
-            given = answer_visit(bank, rng, skill) if completed else {}
-            # scored on the items this visit was asked (one variant per slot)
-            asked = [bank.item(item_id) for item_id in given]
-            levels = area_levels(asked, given) if completed else {}
+            given, levels = answer_visit(bank, rng, skill) if completed else ({}, {})
             n_items = len(given) if completed else rng.randint(1, 11)
             # One draw, as before (the docs' databases keep their counts), spread
             # like people's durations: lognormal, the tail made of slow visitors.

@@ -28,7 +28,7 @@ def build(path: Path, visits: int, seed: int = 1) -> None:
     """Write `visits` completed visits of the shipped bank into a new database."""
     from skillcheck.bank import DONT_KNOW, load_bank
     from skillcheck.paths import QUESTIONS_DIR
-    from skillcheck.scoring import reaches_basic
+    from skillcheck.session import ACTIVITIES, FILTER, Session
     from skillcheck.store import open_database
 
     bank = load_bank(QUESTIONS_DIR)
@@ -56,23 +56,22 @@ def build(path: Path, visits: int, seed: int = 1) -> None:
     for number in range(visits):
         session_id = uuid.UUID(int=rng.getrandbits(128)).hex
         ability = rng.gauss(0, 1)
-        answers: dict[str, str] = {}
-        for area in bank.areas:
-            basic = bank.items_in(area.number, "basic")
-            for item in basic:
-                answers[item.id] = answer(item, ability)
-            if not reaches_basic(basic, answers):
-                continue
-            slots: dict[str, list] = {}
-            for item in bank.items_in(area.number, "above_basic"):
-                slot = item.rotation
-                if slot:
-                    slots.setdefault(slot, []).append(item)
-                else:
-                    answers[item.id] = answer(item, ability)
-            for variants in slots.values():
-                item = rng.choice(variants)
-                answers[item.id] = answer(item, ability)
+        # The kiosk's own path (skillcheck.session): ticks, then the items they lead to.
+        session = Session(bank, rng=rng)
+        while not session.finished:
+            step = session.current
+            if step.kind == FILTER:
+                session = session.answer("yes")
+            elif step.kind == ACTIVITIES:
+                activities = session.activities(step.area)
+                session = session.tick(
+                    a.id
+                    for n, a in enumerate(activities)
+                    if rng.random() < 1 / (1 + math.exp(n * 0.5 - ability))
+                )
+            else:
+                session = session.answer(answer(step.item, ability))
+        answers = {**session.answers, **session.shown_positions()}
         row = dict(filler)
         row.update(
             id=session_id,

@@ -96,14 +96,21 @@ async def main():
             await pilot.press("enter")
             await pilot.pause()
             n = 0
-            while isinstance(app.screen, QuestionScreen):
+            # The Session's order: the internet question, a tick-list per area, items.
+            while app.session is not None and not app.session.finished:
                 if n == 5:
                     started = time.perf_counter()
                     app.set_language("fr" if app.language != "fr" else "en")
                     await pilot.pause()
                     switch_times.append(time.perf_counter() - started)
-                item = app.session.current
-                await pilot.press("4" if item.kind == "can_do" else str(1 + n % 3))
+                step = app.session.current
+                if step.kind == "activities":
+                    await pilot.press(str(1 + n % 3), "enter")
+                elif step.kind == "filter":
+                    await pilot.press("1")
+                else:
+                    await pilot.press("4" if step.item.kind == "can_do" else str(1 + n % 3))
+                await pilot.pause()
                 n += 1
             await pilot.pause(0.2)
             await app.workers.wait_for_complete()

@@ -14,12 +14,15 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from skillcheck.activities import Activity
 from skillcheck.bank import Item
 from skillcheck.config import SiteConfig
 from skillcheck.paths import LOCALES_DIR, QUESTIONS_DIR
 from skillcheck.pin import hash_pin
+from skillcheck.session import ACTIVITIES, FILTER, ITEM, Session
 from skillcheck.speech import Speaker
 from skillcheck.tui.launch import build_app
+from skillcheck.tui.screens.activities import ActivitiesScreen
 from skillcheck.tui.screens.question import QuestionScreen
 
 PIN = "432100"
@@ -97,39 +100,91 @@ def run(coro):
     return asyncio.run(coro)
 
 
-def mastered_number(item: Item) -> int:
-    """The key that shows mastery: 4 for can-do, the right option for a check."""
+# --- the one shared way through a visit (tests and benchmarks) ---------------------
+#
+# The order of screens is the Session's (`skillcheck.session`): language, intro, the
+# internet question, then per area a tick-list and that area's items, then the result.
+# Every test and benchmark that walks a visit goes through these functions, so a new
+# step in the visit is taught to them here, once.
+
+
+def mastered_number(session: Session, item: Item) -> int:
+    """The key that shows mastery: 4 for can-do, the right option where it is shown."""
     if item.kind == "can_do":
         return 4
-    return next(n for n, o in enumerate(item.options, start=1) if o.correct)
+    shown = session.answers_shown(item)
+    right = next(o.code for o in item.options if o.correct)
+    return next(n for n, a in enumerate(shown, start=1) if a.code == right)
 
 
-def beginner_number(item: Item) -> int:
+def beginner_number(session: Session, item: Item) -> int:
     """The key that shows no skill: 1 ("I don't know how") or the last ("I don't know")."""
     return 1 if item.kind == "can_do" else len(item.answers)
 
 
-async def answer_all(pilot, chooser) -> int:
-    """Answer until the questions end; returns how many were answered."""
+def tick_none(activities: tuple[Activity, ...]) -> list[int]:
+    """A tick-list answered "None of these": its last number."""
+    return [len(activities) + 1]
+
+
+def tick_all(activities: tuple[Activity, ...]) -> list[int]:
+    """Every activity of a tick-list ticked."""
+    return list(range(1, len(activities) + 1))
+
+
+def in_questions(app) -> bool:
+    """Whether a question or a tick-list of the visit is on screen."""
+    return isinstance(app.screen, (QuestionScreen, ActivitiesScreen))
+
+
+async def answer_step(pilot, chooser=beginner_number, ticker=tick_none, internet=True) -> None:
+    """Answer the step on screen as a person would, by number keys (and Enter)."""
+    app = pilot.app
+    session = app.session
+    step = session.current
+    if step.kind == FILTER:
+        await pilot.press("1" if internet else "2")
+    elif step.kind == ACTIVITIES:
+        for number in ticker(session.activities(step.area)):
+            await pilot.press(str(number))
+        await pilot.press("enter")
+    else:
+        await pilot.press(str(chooser(session, step.item)))
+    await pilot.pause()
+
+
+async def answer_all(pilot, chooser=beginner_number, ticker=tick_none, internet=True) -> int:
+    """Answer every step until the result; returns how many steps were answered."""
     app = pilot.app
     count = 0
-    while isinstance(app.screen, QuestionScreen):
-        item = app.session.current
-        await pilot.press(str(chooser(item)))
+    while in_questions(app) and app.session is not None and not app.session.finished:
+        await answer_step(pilot, chooser, ticker, internet)
         count += 1
         assert count < 60, "the questions never end"
     await pilot.pause()
     return count
 
 
-async def start_visit(pilot, language: str) -> None:
-    """From the welcome screen: choose `language` by its number, press Enter to start."""
+async def to_internet_question(pilot, language: str) -> None:
+    """From the welcome screen: choose `language` by its number, press Enter to start.
+    The first step is on screen: the internet question."""
     app = pilot.app
     number = list(app.translators).index(language) + 1
     await pilot.press(str(number))
     await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
+    assert isinstance(app.screen, QuestionScreen)
+    assert app.session.next_screen == FILTER
+
+
+async def start_visit(pilot, language: str) -> None:
+    """Start a visit and go to its first question: the language, the intro, internet
+    "yes", area 1's list answered "None of these"; area 1's basic can-do items follow."""
+    await to_internet_question(pilot, language)
+    app = pilot.app
+    while app.session.next_screen != ITEM:
+        await answer_step(pilot)
     assert isinstance(app.screen, QuestionScreen)
 
 
@@ -194,3 +249,10 @@ def assert_fully_visible(app: App) -> list[str]:
             )
         checked.append(expected)
     return checked
+
+
+def item_answers(app) -> int:
+    """How many items (not the internet question, not tick-lists) the visit answered."""
+    session = app.session
+    ids = {i.id for i in session.form}
+    return sum(1 for key in session.given if key in ids)

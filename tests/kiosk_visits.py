@@ -6,7 +6,7 @@ import gc
 
 from textual.widget import Widget
 
-from kiosk_driver import beginner_number
+from kiosk_driver import answer_all, beginner_number
 from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.welcome import WelcomeScreen
 
@@ -34,7 +34,7 @@ async def one_visit(pilot, number: int, *, switches: bool = True) -> None:
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(app.screen, QuestionScreen)
-    await pilot.press("2", "3")
+    await pilot.press("1", "2", "3")  # internet: yes; area 1's list, two ticks
     if switches and number % 7 == 3:
         await pilot.press("l", str(1 + (number + 1) % len(languages)), "c")
         await pilot.pause()
@@ -42,9 +42,9 @@ async def one_visit(pilot, number: int, *, switches: bool = True) -> None:
     if ending not in (4, 7):  # stop
         await pilot.press("escape", "1")
     elif ending == 4:  # finish: result, thanks, back to the start
-        while isinstance(app.screen, QuestionScreen):
-            await pilot.press(str(beginner_number(app.session.current)))
+        await pilot.press("enter")  # area 1's list answered
         await pilot.pause()
+        await answer_all(pilot, beginner_number)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("enter")

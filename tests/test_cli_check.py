@@ -22,7 +22,9 @@ def test_shipped_content_passes() -> None:
     result = run_check()
     assert result.exit_code == 0, result.output
     summary = result.output.strip().splitlines()[-1]
-    assert summary.startswith("OK: 36 items in 5 areas (20 per visit), 21 of 21 competences")
+    assert summary.startswith(
+        "OK: 36 items in 5 areas, 31 DSI activities (a visit: at most 16 steps), 21 of 21"
+    )
     assert "initiatives" in summary and "nl" in summary and "fr" in summary
 
 

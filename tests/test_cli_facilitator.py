@@ -535,3 +535,45 @@ def test_purge_on_a_terminal_asks_to_type_yes(tmp_path, typed, deleted):
         assert process.returncode == 1, output
         assert "Nothing was deleted." in output
         assert session_count(db) == 30
+
+
+def test_an_upgraded_old_database_reports_its_old_sessions_apart(runner, tmp_path):
+    """Rule 1 sessions of a version 4 file, upgraded, then rule 3 sessions: stats and
+    every export show one rule's figures and say which, the other rule apart."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from old_schemas import old_database
+
+    db = tmp_path / "k.db"
+    old = [
+        dict(id=uuid.uuid4().hex, day="2025-03-14", site="Gent", terminal="t1", language="nl",
+             status="completed", items_answered=20, duration_minutes=7, category="basic",
+             bank_version="1", levels={a: "basic" for a in range(1, 6)})
+        for _ in range(12)
+    ]  # fmt: skip
+    old_database(db, 4, old)
+    assert runner.invoke(cli, ["upgrade", "--db", str(db), "--region", "flanders"]).exit_code == 0
+    conn = open_database(db)
+    for _ in range(8):
+        record = SessionRecord(
+            id=uuid.uuid4().hex, day="2026-12-07", site="Gent", terminal="t1",
+            region="flanders", language="nl", status="completed", items_answered=9,
+            category="none", bank_version="2026.3", scoring_version=3,
+            levels=dict.fromkeys(range(1, 6), "none"), answers={"internet-3-months": "yes"},
+        )  # fmt: skip
+        save_session(conn, record)
+    conn.close()
+    result = runner.invoke(cli, ["stats", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "Sessions 8 · completed 8" in result.output and "rule 3" in result.output
+    assert "12 sessions scored by rule 1" in result.output
+    assert "At least basic skills: 0.0%" in result.output
+    result = runner.invoke(cli, ["stats", "--db", str(db), "--rule", "1"])
+    assert "Sessions 12 · completed 12" in result.output
+    assert (
+        "At least basic skills: 100.0%" in result.output
+        and "8 sessions scored by rule 3" in result.output
+    )
+    result = runner.invoke(cli, ["stats", "--db", str(db), "--rule", "9"])
+    assert result.exit_code == 2 and "no such scoring rule" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -105,3 +106,29 @@ def test_an_empty_database_gives_one_page_that_says_so(tmp_path):
     assert figure.axes == []
     assert "skillcheck publish" in _texts(figure)
     assert "…" not in _texts(figure)  # no open-ended period
+
+
+def test_the_headline_is_the_dsi_share_with_its_n_beside_belgium(tmp_path):
+    """The headline names its rule and n; Belgium's official figure stands beside it
+    with its series and year, and the caveat says who came."""
+    db = open_database(tmp_path / "k.db")
+    records = [make(day="2026-01-05", category="basic", scoring_version=3) for _ in range(60)]
+    records += [make(day="2026-01-06", category="none", scoring_version=3) for _ in range(60)]
+    save_sessions(db, records)
+    try:
+        publish(db, dt.date(2026, 12, 1))
+        figures = report_figures(db, "2026-01")
+    finally:
+        db.close()
+    t = report_translator("en")
+    texts = " ".join(text.get_text() for text in draw_report(figures, t).texts)
+    flat = " ".join(texts.split())
+    assert figures.scoring_version == "3"
+    # n is the published (protected) count of completed visits: near 120, never exact.
+    match = re.search(
+        r"(\d+)% of (\d+) completed visits have at least basic digital skills, by rule 3", flat
+    )
+    assert match and abs(int(match.group(2)) - 120) <= 10, flat
+    assert "Belgium: 59%" in flat and "(2023)" in flat
+    assert "isoc_sk_dskl_i21" in flat and "I_DSK2_BAB" in flat
+    assert "not a sample of Belgians aged 16-74" in flat

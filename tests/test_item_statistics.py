@@ -30,7 +30,7 @@ from skillcheck.item_statistics import (
     read_visits,
 )
 from skillcheck.scoring import SCORING_VERSION
-from skillcheck.session import Session
+from skillcheck.session import ACTIVITIES, FILTER, Session
 from skillcheck.store import SessionRecord, open_database, save_session
 
 ZERO_DISCRIMINATION = "content-poster"
@@ -44,24 +44,40 @@ def not_rotating(bank: Bank, item_id: str) -> Item:
     return item
 
 
-def simulate(bank: Bank, seed: int = 7) -> list[tuple[str, dict[str, str], Session]]:
+def simulate(
+    bank: Bank, seed: int = 7, french_dif: float = 2.0
+) -> list[tuple[str, dict[str, str], Session]]:
+    """Visits along the real path: ticks and answers both rise with ability."""
     rng = random.Random(seed)
     difficulty = {
         item.id: rng.uniform(-1.6, -0.4) if item.band == "basic" else rng.uniform(-0.4, 0.8)
         for item in bank.items
     }
+    hardness = {a.id: rng.uniform(-1.5, 1.5) for a in bank.survey.activities}
     visits = []
     for _ in range(VISITS):
         language = rng.choices(["nl", "fr", "en"], weights=[45, 45, 10])[0]
         ability = rng.gauss(0, 1.2)
         session = Session(bank, rng=rng)
         while not session.finished:
-            item = session.current
+            step = session.current
+            if step.kind == FILTER:
+                session = session.answer("yes")
+                continue
+            if step.kind == ACTIVITIES:
+                activities = session.activities(step.area)
+                session = session.tick(
+                    a.id
+                    for a in activities
+                    if rng.random() < 1 / (1 + math.exp(-1.8 * (ability - hardness[a.id])))
+                )
+                continue
+            item = step.item
             if item.id == ZERO_DISCRIMINATION:
                 p = 0.5
             else:
-                b = difficulty[item.id] + (2.0 if item.id == FRENCH_DIF and language == "fr" else 0)
-                p = 1 / (1 + math.exp(-2.5 * (ability - b)))
+                extra = french_dif if item.id == FRENCH_DIF and language == "fr" else 0
+                p = 1 / (1 + math.exp(-2.5 * (ability - difficulty[item.id] - extra)))
             session = session.answer(answer_code(item, rng.random() < p, rng))
         visits.append((language, dict(session.answers), session))
     return visits
@@ -152,19 +168,19 @@ def test_figures_agree_with_a_direct_computation(bank: Bank, generated) -> None:
     path, visits = generated
     report = item_report(bank, read_visits(path, bank.version))
     figures = {(f.item_id, f.language): f for f in report.items}
-    item = bank.item("problem-frozen-app")
-    area = bank.items_in(item.area)
+    item = bank.item("safety-fake-bpost-sms")
+    activities = [a.id for a in bank.survey.activities]
     xs, ys, fr = [], [], 0
     for language, answers in visits:
         if item.id not in answers:
             continue
         mastered = int(item.is_mastered(answers[item.id]))
-        rest = sum(i.is_mastered(answers[i.id]) for i in area if i.id in answers and i != item)
+        rest = sum(answers.get(a) == "1" for a in activities)  # every activity ticked
         xs.append(mastered)
         ys.append(rest)
         fr += language == "fr"
     overall = figures[(item.id, None)]
-    assert overall.answers == len(xs) == VISITS  # a basic item: everybody answers it
+    assert overall.answers == len(xs) > 100  # asked of people above basic in safety
     assert overall.mastered == pytest.approx(sum(xs) / len(xs))
     assert overall.item_rest == pytest.approx(statistics.correlation(xs, ys))
     assert figures[(item.id, "fr")].answers == fr
@@ -178,7 +194,8 @@ def cronbach(rows: list[list[int]]) -> float:
     return k / (k - 1) * (1 - sum(items) / statistics.pvariance([sum(r) for r in rows]))
 
 
-def test_alpha_on_complete_cases_per_variant_set(bank: Bank, generated) -> None:
+def test_alpha_only_over_items_every_counted_visit_was_asked(bank: Bank, generated) -> None:
+    """The path is adaptive: an alpha counts only visits asked exactly its items."""
     path, visits = generated
     report = item_report(bank, read_visits(path, bank.version))
     measured = [a for a in report.areas if a.complete_cases]
@@ -191,16 +208,40 @@ def test_alpha_on_complete_cases_per_variant_set(bank: Bank, generated) -> None:
             == set(consistency.items)
         ]
         assert consistency.complete_cases == len(rows)
-        assert consistency.alpha == pytest.approx(cronbach(rows))
-        # people who stopped at the basic items are not complete cases
-        beginners = sum(
-            1
-            for _, answers in visits
-            if not any(
-                i.band == "above_basic" and i.id in answers for i in bank.items_in(consistency.area)
-            )
-        )
-        assert beginners > 0 and consistency.complete_cases <= len(visits) - beginners
+        if consistency.alpha is not None:
+            assert consistency.alpha == pytest.approx(cronbach(rows))
+        # and every counted visit was asked every one of its items
+        assert all(len(r) == len(consistency.items) for r in rows)
+
+
+def test_no_language_flag_without_planted_dif(bank: Bank) -> None:
+    """Mantel-Haenszel with its significance test and ETS class C: on visits with no
+    language difference planted, nothing is flagged (the old 15-point rule raised 4)."""
+    for seed in (11, 12):
+        visits = [Visit(language, answers) for language, answers, _ in simulate(bank, seed, 0.0)]
+        report = item_report(bank, visits)
+        assert report.language_flags == (), report.language_flags
+
+
+def test_mantel_haenszel_matches_a_direct_computation() -> None:
+    """Two strata, numbers worked by hand: odds ratio, delta, chi-square, class."""
+    from scipy.stats import chi2
+
+    from skillcheck.item_statistics import _mantel_haenszel
+
+    # stratum: [answered, mastered] per language
+    cells = {"fr": {0: [100, 30], 1: [100, 60]}, "nl": {0: [100, 60], 1: [100, 85]}}
+    d = _mantel_haenszel("x", "fr", "nl", cells)
+    # A, B, C, D per stratum (fr mastered, fr not, nl mastered, nl not), N = 200
+    tables = [(30, 70, 60, 40), (60, 40, 85, 15)]
+    r = sum(a * dd / 200 for a, b, c, dd in tables)
+    s_ = sum(b * c / 200 for a, b, c, dd in tables)
+    assert d.language == "fr" and d.delta == pytest.approx(-2.35 * math.log(r / s_))
+    expected = sum(100 * (a + c) / 200 for a, b, c, dd in tables)
+    variance = sum(100 * 100 * (a + c) * (b + dd) / (200 * 200 * 199) for a, b, c, dd in tables)
+    statistic = (abs(90 - expected) - 0.5) ** 2 / variance
+    assert d.p_value == pytest.approx(chi2.sf(statistic, 1))
+    assert d.ets_class == "C" and d.flagged
 
 
 def test_period_filter_and_another_bank_version(bank: Bank, generated) -> None:
@@ -231,8 +272,8 @@ def test_cli_prints_the_flags_in_the_terminal(bank: Bank, generated, tmp_path) -
     out = " ".join(result.output.split())  # rich wraps at the terminal's width
     assert f"Bank {bank.version} · … … " in out and f"Completed visits {VISITS:,}" in out
     assert f"{ZERO_DISCRIMINATION}: item-rest" in out
-    assert f"{FRENCH_DIF}: fr " in out and "points below nl" in out
-    assert "alpha" in out and "complete cases" in out
+    assert f"{FRENCH_DIF}: fr " in out and "points below nl" in out and "class C" in out
+    assert "alpha" in out and "visits asked all of" in out and "adaptive" in out
     assert set(tmp_path.iterdir()) == files_before  # terminal only, no file
 
     french = CliRunner().invoke(

@@ -43,7 +43,7 @@ def session(day="2025-03-14", site="Gent", language="nl", status="completed", **
         items_answered=20 if status == "completed" else 3,
         category=kw.pop("category", "basic") if status == "completed" else None,
         bank_version="1",
-        scoring_version=1,
+        scoring_version=kw.pop("scoring_version", 1),
         levels=kw.pop("levels", LEVELS_ALL_BASIC),
         answers={"a": "1"},
     )
@@ -73,7 +73,7 @@ def test_summary_counts(db):
     s = summarise(db)
     assert (s.sessions, s.completed) == (3, 2)
     assert s.categories["basic"] == 1 and s.categories["low"] == 1
-    assert s.levels[1] == {"none": 1, "basic": 1, "above_basic": 0}
+    assert s.levels[1] == {"not_assessed": 0, "none": 1, "basic": 1, "above_basic": 0}
     assert [(b.name, b.sessions, b.completed) for b in s.by_language] == [
         ("nl", 2, 1),
         ("fr", 1, 1),
@@ -317,3 +317,68 @@ def test_staff_export_writes_only_into_its_folder(tmp_path):
     text = path.read_bytes().decode("utf-8-sig")
     assert text.startswith("période;version du calcul;visites")  # Excel-BE, in French
     assert this_month[:7] not in text
+
+
+# --- one rule per figure (docs/scoring.md): sessions of rules 1, 2 and 3 apart -------
+
+
+def three_rules(db):
+    """Rule 1 and 2 sessions all "basic", rule 3 sessions all "none" or not assessed."""
+    fill(
+        db,
+        [session(scoring_version=1) for _ in range(7)]
+        + [session(scoring_version=2) for _ in range(5)]
+        + [
+            session(scoring_version=3, category="none", levels=dict.fromkeys(range(1, 6), "none"))
+            for _ in range(4)
+        ]
+        + [
+            session(
+                scoring_version=3,
+                category="not_assessed",
+                levels=dict.fromkeys(range(1, 6), "not_assessed"),
+            )
+            for _ in range(2)
+        ],
+    )
+    return db
+
+
+def test_no_figure_mixes_two_scoring_rules(db):
+    three_rules(db)
+    newest = summarise(db)
+    assert newest.rule == 3 and newest.completed == 6
+    assert newest.categories["basic"] == 0 and newest.headline == 0
+    assert newest.other_rules == {1: 7, 2: 5}
+    for rule, count in ((1, 7), (2, 5)):
+        old = summarise(db, Filters(rule=rule))
+        assert old.rule == rule and old.completed == count and old.headline == 1
+        assert sum(old.levels[1].values()) == count
+    # Exports read released cells, each of one rule: the `scoring` column keeps them apart.
+    publish(db, min_count=5)
+    for group in ([], ["area"]):
+        table = build_export(db, by="month", group=group, min_count=5)
+        assert table.key_columns[:2] == ("period", "scoring")
+        assert {row.key[1] for row in table.rows} <= {"1", "2", "3"}
+
+
+def test_not_assessed_visits_stay_in_every_shares_denominator(db):
+    """Eurostat counts people who did not use the internet in the denominator."""
+    fill(
+        db,
+        [session(category="basic") for _ in range(30)]
+        + [
+            session(category="not_assessed", levels=dict.fromkeys(range(1, 6), "not_assessed"))
+            for _ in range(30)
+        ],
+    )
+    summary = summarise(db)
+    assert summary.completed == 60 and summary.headline == 0.5
+    assert summary.levels[1]["not_assessed"] == 30
+    publish(db, min_count=5)
+    table = build_export(db, by="month", group=["area"], min_count=5)
+    area_1 = next(r for r in table.rows if r.key[-1] == "1")
+    cells = dict(zip(table.count_columns, area_1.counts, strict=True))
+    # Released cells are each perturbed on their own (at most 5 away): not assessed
+    # is a cell of the area's table, and completed counts both halves.
+    assert abs(cells["not_assessed"] - 30) <= 5 and abs(cells["completed"] - 60) <= 5

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from session_driver import finished as visit
 from skillcheck.bank import Bank
 from skillcheck.i18n import load_translators
 from skillcheck.paths import LOCALES_DIR
@@ -18,10 +19,7 @@ TRANSLATORS = load_translators(LOCALES_DIR)
 
 def finished(bank: Bank, seed: int) -> Session:
     rng = random.Random(seed)
-    session = Session(bank, rng=rng)
-    while not session.finished:
-        session = session.answer(rng.choice([a.code for a in session.current.answers]))
-    return session
+    return visit(bank, rng, rng.random())
 
 
 @pytest.mark.parametrize("language", ["en", "nl", "fr"])

@@ -1,4 +1,4 @@
-"""One person's path through the shipped bank."""
+"""One person's path through the shipped content: the visit's order of steps."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ import random
 
 import pytest
 
-from skillcheck.bank import DONT_KNOW, MAX_PER_VISIT, Bank
-from skillcheck.session import Session
-
-
-def per_visit(bank: Bank) -> int:
-    """Items one visit can be asked: the fixed ones and one variant per rotating slot."""
-    return sum(1 for i in bank.items if not i.rotation) + len(bank.slots())
+from skillcheck.bank import DONT_KNOW, Bank
+from skillcheck.digcomp import AREAS
+from skillcheck.session import ACTIVITIES, FILTER, ITEM, RESULT, Session, follow_ups
 
 
 def basic_items_asked(session: Session, area: int) -> list:
@@ -24,10 +20,20 @@ def rotating_slots(bank: Bank) -> list[tuple]:
     return list(bank.slots().values())
 
 
-def run(bank: Bank, choose, rng: random.Random | None = None) -> Session:
-    session = Session(bank, rng=rng)
+def every(bank: Bank, area: int) -> frozenset[str]:
+    return frozenset(a.id for a in bank.survey.area(area).activities)
+
+
+def run(bank: Bank, choose, ticks=lambda area: frozenset(), rng=None) -> Session:
+    session = Session(bank, rng=rng or random.Random(0))
     while not session.finished:
-        session = session.answer(choose(session.current))
+        step = session.current
+        if step.kind == FILTER:
+            session = session.answer("yes")
+        elif step.kind == ACTIVITIES:
+            session = session.tick(ticks(step.area))
+        else:
+            session = session.answer(choose(step.item))
     return session
 
 
@@ -41,138 +47,110 @@ def best(item) -> str:
     return next(o.code for o in item.options if o.correct)
 
 
-def test_full_path_asks_at_most_20(bank: Bank) -> None:
+def test_the_order_is_internet_then_each_areas_list_and_its_items(bank: Bank) -> None:
+    session = run(bank, best, lambda area: every(bank, area))
+    kinds = [(s.kind, s.area) for s in session.path]
+    assert kinds[0] == (FILTER, 0)
+    lists = [s.area for s in session.path if s.kind == ACTIVITIES]
+    assert lists == list(AREAS)
+    for step, after in zip(session.path, session.path[1:], strict=False):
+        if after.kind == ITEM:  # an item follows its own area's list
+            assert after.area == (step.area if step.kind == ACTIVITIES else step.item.area)
+    assert session.next_screen == RESULT
+
+
+def test_nothing_ticked_leads_to_the_basic_can_do_items_only(bank: Bank) -> None:
     session = run(bank, best)
-    assert len(session.answers) <= MAX_PER_VISIT == 20
-    assert len(session.answers) == per_visit(bank) == 20  # the rotation adds none
+    items = [s.item for s in session.path if s.kind == ITEM]
+    assert items and all(i.band == "basic" and i.kind == "can_do" for i in items)
+    assert len(items) <= 10
+    assert session.result().category == "none"  # can-do "I could help" lifts nothing
+
+
+def test_basic_leads_to_above_basic_items_and_above_basic_to_one_check(bank: Bank) -> None:
+    one = lambda area: frozenset(list(every(bank, area))[:1])  # noqa: E731
+    session = run(bank, best, one)
+    for area in AREAS:
+        items = [s.item for s in session.path if s.kind == ITEM and s.area == area]
+        assert items == list(follow_ups(session.form, area, "basic"))
+        assert all(i.band == "above_basic" for i in items)
+    session = run(bank, best, lambda area: every(bank, area))
+    for area in AREAS:
+        items = [s.item for s in session.path if s.kind == ITEM and s.area == area]
+        assert len(items) <= 1 and all(i.kind == "knowledge" for i in items)
     assert session.result().category == "above_basic"
 
 
-def test_beginner_finishes_in_at_most_12(bank: Bank) -> None:
-    session = run(bank, lowest)
-    assert len(session.answers) <= 12
-    assert all(item.band == "basic" for item in session.path)
-    result = session.result()
-    assert set(result.levels.values()) == {"none"}
-    assert result.category == "none"
+def test_no_internet_ends_the_questions_not_assessed(bank: Bank) -> None:
+    session = Session(bank, rng=random.Random(1))
+    assert session.next_screen == FILTER and session.progress.number == 1
+    done = session.answer("no")
+    assert done.finished and done.next_screen == RESULT
+    assert done.result().category == "not_assessed"
+    assert dict(done.answers) == {bank.survey.filter.id: "no"}
+    assert done.items_answered == 1
 
 
-def test_order_is_areas_then_bands(bank: Bank) -> None:
-    path = Session(bank).path
-    keys = [(item.area, item.band != "basic") for item in path]
-    assert keys == sorted(keys)
+def test_progress_at_most_shrinks_as_lists_are_answered(bank: Bank) -> None:
+    session = Session(bank, rng=random.Random(1)).answer("yes")
+    before = session.progress.at_most
+    assert before <= 1 + 5 + 20
+    session = session.tick(frozenset())
+    assert session.progress.at_most <= before
+    assert session.progress.number == 3
 
 
-def test_progress_at_most_shrinks_when_an_area_is_skipped(bank: Bank) -> None:
-    session = Session(bank)
-    assert session.progress.number == 1
-    assert session.progress.at_most == per_visit(bank)
-    basics = len(basic_items_asked(session, 1))
-    for _ in range(basics):
-        session = session.answer(lowest(session.current))
-    above = [i for i in session.form if i.area == 1 and i.band == "above_basic"]
-    assert session.progress.at_most == per_visit(bank) - len(above)
-    assert session.progress.number == basics + 1
-    assert session.current.area == 2
+def test_back_shows_the_ticks_again_and_changing_them_drops_the_old_items(bank: Bank) -> None:
+    session = Session(bank, rng=random.Random(1)).answer("yes").tick(frozenset())
+    first = session.current.item
+    assert first.band == "basic"
+    session = session.answer(lowest(first))
+    session = session.back().back()
+    assert session.current.kind == ACTIVITIES and session.previous_ticks() == frozenset()
+    session = session.tick(every(bank, 1))
+    assert first.id not in session.answers  # the area's items are others now
+    assert session.previous_ticks() is None  # on the next step
 
 
-def test_back_keeps_answers_and_changing_them_re_evaluates_skipping(bank: Bank) -> None:
-    session = Session(bank)
-    basics = basic_items_asked(session, 1)
-    for _ in basics:
-        session = session.answer(lowest(session.current))
-    assert session.current.area == 2  # area 1's harder items skipped
-    for _ in basics:
-        session = session.back()
-    assert session.position == 0
-    assert session.previous_answer() == lowest(basics[0])
-    for _ in basics:
-        session = session.answer(best(session.current))
-    assert session.current.area == 1 and session.current.band == "above_basic"
-
-
-def test_answers_to_items_that_became_skipped_drop_out(bank: Bank) -> None:
-    session = Session(bank)
-    area_1 = [i for i in session.form if i.area == 1]
-    for _ in range(len(area_1)):
-        session = session.answer(best(session.current))
-    assert len(session.answers) == len(area_1)
-    while session.position > 0:
-        session = session.back()
-    for _ in basic_items_asked(session, 1):
-        session = session.answer(lowest(session.current))
-    assert set(session.answers) == {i.id for i in basic_items_asked(session, 1)}
-
-
-def test_back_at_the_start_stays_and_invalid_answers_are_refused(bank: Bank) -> None:
-    session = Session(bank)
-    assert not session.can_go_back
-    assert session.back().position == 0
+def test_invalid_answers_are_refused(bank: Bank) -> None:
+    session = Session(bank, rng=random.Random(1))
+    assert not session.can_go_back and session.back().position == 0
     with pytest.raises(ValueError):
-        session.answer("not-an-answer")
+        session.answer("maybe")
+    with pytest.raises(ValueError):
+        session.tick(frozenset())  # not a list yet
+    session = session.answer("yes")
+    with pytest.raises(ValueError):
+        session.tick({"not-an-activity"})
+    with pytest.raises(ValueError):
+        session.answer("1")
     finished = run(bank, best)
     with pytest.raises(ValueError):
         finished.answer("0")
 
 
 def test_sessions_are_immutable(bank: Bank) -> None:
-    session = Session(bank)
-    after = session.answer(lowest(session.current))
+    session = Session(bank, rng=random.Random(1))
+    after = session.answer("yes")
     assert session.position == 0 and dict(session.given) == {}
     assert after.position == 1
 
 
 def test_each_visit_asks_one_variant_per_slot_chosen_by_the_injected_random(bank: Bank) -> None:
     seen: dict[str, set[str]] = {}
+    one = lambda area: frozenset(list(every(bank, area))[:1])  # noqa: E731
+    # Nothing ticked, one tick, every tick: each leads to other items (basic can-do,
+    # above basic, one check), so across them every variant of every slot is asked.
+    ticks = (lambda area: frozenset(), one, lambda area: every(bank, area))
     for seed in range(200):
-        session = run(bank, best, random.Random(seed))
+        one_of = ticks[seed % 3]
+        session = run(bank, best, one_of, random.Random(seed))
         asked = set(session.answers)
         for variants in rotating_slots(bank):
-            chosen = asked & {v.id for v in variants}
+            chosen = {i.id for i in session.form} & {v.id for v in variants}
             assert len(chosen) == 1, (seed, variants, chosen)
-            seen.setdefault(variants[0].rotation, set()).update(chosen)
+            seen.setdefault(variants[0].rotation, set()).update(chosen & asked)
         # the same seed gives the same visit: the choice is the injected source's alone
-        assert run(bank, best, random.Random(seed)).answers == session.answers
-    # across visits every variant is asked
-    for variants in rotating_slots(bank):
+        assert run(bank, best, one_of, random.Random(seed)).answers == session.answers
+    for variants in rotating_slots(bank):  # across visits every variant is asked
         assert seen[variants[0].rotation] == {v.id for v in variants}
-
-
-def test_the_variant_asked_is_what_is_stored_and_scored(bank: Bank) -> None:
-    session = run(bank, best, random.Random(3))
-    chosen = {i.id for i in bank.items if i.rotation} & set(session.answers)
-    assert chosen == {i.id for i in session.form if i.rotation}
-    assert session.result().category == "above_basic"
-    # a variant's wrong answer holds its area back like any other knowledge check
-    knowledge = next(i for i in session.form if i.rotation and i.kind == "knowledge")
-    wrong = next(o.code for o in knowledge.options if not o.correct)
-    session = run(bank, lambda item: wrong if item == knowledge else best(item), random.Random(3))
-    assert session.result().levels[knowledge.area] == "basic"
-
-
-@pytest.mark.parametrize("seed", range(40))
-def test_at_most_never_grows_unless_an_earlier_answer_changes(bank: Bank, seed: int) -> None:
-    """ "Question 6 of at most 20" may only shrink while the visitor answers, goes
-    back and answers the same again; only a changed answer may make it grow.
-
-    Written against the public Session API only (answer, back, progress,
-    previous_answer, current), so it holds whatever counts the path inside."""
-    rng = random.Random(seed)
-    session = Session(bank, rng=rng)
-    shown = session.progress.at_most
-    for _ in range(120):
-        if session.finished:
-            break
-        changed = False
-        if session.can_go_back and rng.random() < 0.35:
-            session = session.back()
-        else:
-            before = session.previous_answer()
-            codes = [a.code for a in session.current.answers]
-            code = before if before is not None and rng.random() < 0.7 else rng.choice(codes)
-            changed = before is not None and code != before
-            session = session.answer(code)
-        now = session.progress.at_most
-        if not changed:
-            assert now <= shown, (seed, shown, now)
-        shown = now

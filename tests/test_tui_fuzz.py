@@ -50,8 +50,8 @@ def test_an_ending_from_outside_is_named_not_blamed_on_the_last_key(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             fuzz = Fuzz(pilot, SEED)
             try:
-                # English, start, answer question 1, then L: the language dialog.
-                for event in ["3", "enter", "2", "l"]:
+                # English, start, answer question 1 (internet: yes), then L: the language dialog.
+                for event in ["3", "enter", "1", "l"]:
                     await fuzz.replay(event)
                 assert isinstance(app.screen, LanguageModal) and app.visit is not None
                 os.kill(os.getpid(), signal.SIGTERM)  # as `timeout` sends it

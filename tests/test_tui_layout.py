@@ -10,13 +10,17 @@ from textual.widgets import Button
 
 from kiosk_driver import (
     PIN_HASH,
+    answer_all,
     assert_fully_visible,
     five_languages,
+    in_questions,
     make_app,
     mastered_number,
     run,
     tappable,
+    tick_all,
 )
+from skillcheck.tui.screens.activities import ActivitiesScreen, TickButton
 from skillcheck.tui.screens.base import KioskModal
 from skillcheck.tui.screens.language import LanguageModal
 from skillcheck.tui.screens.question import QuestionScreen
@@ -78,9 +82,7 @@ def test_key_hints_fit_one_line_at_80x24_and_follow_the_open_dialog(tmp_path, la
             await pilot.pause()
             assert t.gettext("Enter: OK") in key_bar_on_one_line(app)
             await pilot.press("escape")
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.press(str(mastered_number(app.session.current)))
-            await pilot.pause()
+            await answer_all(pilot, mastered_number, tick_all)
             assert t.gettext("Enter: finish") in key_bar_on_one_line(app)
             await app.workers.wait_for_complete()
             await pilot.press("enter")
@@ -121,9 +123,7 @@ def test_the_top_bar_is_one_row_on_every_screen_at_80x24(tmp_path, language):
                 labels[step] = str(bar.query_one("#language-button", Button).label)
                 await pilot.press("enter")
                 await pilot.pause()
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.press(str(mastered_number(app.session.current)))
-            await pilot.pause()
+            await answer_all(pilot, mastered_number, tick_all)
             top_bar_on_one_line(app)  # the result
             await app.workers.wait_for_complete()
             await pilot.press("enter")
@@ -242,16 +242,28 @@ def test_main_screens_usable_at_60x20_with_four_languages(tmp_path, language):
             assert tappable(app.screen.query_one("#stop", Button))
             # Every question: each answer in reach (paged by More ↓ if need be), and
             # Back and Stop always in view.
-            while isinstance(app.screen, QuestionScreen):
+            while in_questions(app):
                 screen = app.screen
-                count = len(app.session.current.answers)
+                if isinstance(screen, ActivitiesScreen):  # every line in reach, too
+                    lines = list(screen.query(TickButton))
+                    for button in lines:
+                        await page_to(pilot, button)
+                    await pilot.click(f"#{lines[-1].id}")  # "None of these", in view now
+                    await pilot.pause()
+                    await page_to(pilot, screen.query_one("#go-on", Button))
+                    assert tappable(screen.query_one("#stop", Button))
+                    await pilot.click("#go-on")
+                    await pilot.pause()
+                    continue
+                count = len(app.session.current.item.answers) if app.session.current.item else 2
                 buttons = [b for b in screen.query(AnswerButton) if b.number <= count]
                 for button in buttons:
                     await page_to(pilot, button)
                 assert tappable(screen.query_one("#stop", Button))
                 if app.session.can_go_back:
                     assert tappable(screen.query_one("#back", Button))
-                number = mastered_number(app.session.current)
+                step = app.session.current
+                number = mastered_number(app.session, step.item) if step.item else 1
                 await pilot.click(f"#answer-{number}")
                 await pilot.pause()
                 if app.session is not None and app.session.progress.number == 3:
@@ -283,9 +295,7 @@ def test_the_result_is_paged_to_the_end_by_taps_at_80x24(tmp_path):
             await pilot.pause()
             await pilot.click("#start")
             await pilot.pause()
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.press(str(mastered_number(app.session.current)))
-            await pilot.pause()
+            await answer_all(pilot, mastered_number, tick_all)
             screen = app.screen
             assert not tappable(screen.query_one("#page-up", Button))  # at the top
             # The end of the result: the last place's web address, or the last place

@@ -15,13 +15,16 @@ import pytest
 
 from kiosk_driver import (
     PIN_HASH,
+    answer_all,
     assert_fully_visible,
     make_app,
     mastered_number,
     run,
     start_visit,
+    tick_all,
 )
 from skillcheck.speech import Speaker
+from skillcheck.tui.screens.activities import ActivitiesScreen
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
 from skillcheck.tui.screens.intro import IntroScreen
 from skillcheck.tui.screens.question import QuestionScreen
@@ -93,6 +96,19 @@ def test_r_reads_the_screen_and_r_again_or_another_key_stops_it(tmp_path, fake_e
             assert isinstance(app.screen, QuestionScreen) and speaker.running() == []
 
             await pilot.press("r")
+            question = sent(speaker.started[-1])  # the internet question
+            assert "eins: Ja, in den letzten 3 Monaten." in question
+            await pilot.press("1")  # yes: area 1's tick-list, read aloud with its lines
+            await pilot.pause()
+            assert isinstance(app.screen, ActivitiesScreen) and speaker.running() == []
+            await pilot.press("2", "r")
+            ticks = sent(speaker.started[-1])
+            assert "Welche dieser Dinge haben Sie in den letzten 3 Monaten gemacht?" in ticks
+            assert "(angekreuzt)" in ticks and "sechs: Nichts davon." in ticks
+            await pilot.press("2", str(len(app.session.activities(1)) + 1), "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionScreen)
+            await pilot.press("r")
             question = sent(speaker.started[-1])
             assert "eins: Ich weiß nicht, wie das geht." in question
             assert "vier: Ich kann das und könnte jemand anderem helfen." in question
@@ -111,14 +127,13 @@ def test_r_reads_the_screen_and_r_again_or_another_key_stops_it(tmp_path, fake_e
             await pilot.press("space")
             await pilot.pause()
 
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.press(str(mastered_number(app.session.current)))
-            await pilot.pause()
+            await answer_all(pilot, mastered_number, tick_all)
             assert isinstance(app.screen, ResultScreen)
             await pilot.press("r")
             result = sent(speaker.started[-1])
             assert result.index("Ihr Ergebnis.") < result.index("Wo Sie mehr lernen können.")
             assert "Sicher, gesund, verantwortungsvoll: Mehr als Grundkenntnisse." in result
+            assert "In den letzten 3 Monaten haben Sie:" in result
             assert "Fragen Sie das Personal hier." in result  # the help desk, always last
             await app.workers.wait_for_complete()
         # the kiosk ended: nothing keeps talking

@@ -71,7 +71,7 @@ def test_a_visit_ended_by_a_signal_or_ctrl_q_is_recorded_as_abandoned(tmp_path, 
         kiosk.wait_for(lambda: "Before you start" in kiosk.text(), 15, "the intro")
         kiosk.send(b"\r")
         kiosk.wait_for(lambda: "Question 1 of" in kiosk.text(), 15, "question 1")
-        kiosk.send(b"2")
+        kiosk.send(b"1")  # internet in the last 3 months: yes
         kiosk.wait_for(lambda: "Question 2 of" in kiosk.text(), 15, "question 2")
         if ending == "ctrl+q":
             kiosk.send(b"\x11")

@@ -10,11 +10,16 @@ from textual.widgets import Button
 from kiosk_driver import (
     PIN_HASH,
     SIZES,
+    answer_all,
+    answer_step,
     assert_fully_visible,
+    in_questions,
     make_app,
     mastered_number,
     run,
+    tick_all,
 )
+from skillcheck.tui.screens.activities import ActivitiesScreen
 from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
 from skillcheck.tui.screens.facilitator import FacilitatorScreen
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
@@ -34,7 +39,7 @@ FOUR = ("nl", "fr", "de", "en")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_rotating_variant_fits(tmp_path, language):
     """Each variant of the rotation, on the question screen at 80x24, painted whole."""
-    from skillcheck.session import Session
+    from session_driver import session_at
     from skillcheck.tui.visit import Visit
 
     async def scenario():
@@ -49,14 +54,7 @@ def test_every_rotating_variant_fits(tmp_path, language):
             assert isinstance(screen, QuestionScreen)
             shown = set()
             for item in [i for i in app.bank.items if i.rotation]:
-                chosen = {item.id} | {
-                    slot[0].id for slot in app.bank.slots().values() if item not in slot
-                }
-                form = tuple(i for i in app.bank.items if not i.rotation or i.id in chosen)
-                session = Session(app.bank, form=form)
-                while session.current != item:  # the expert path up to the variant
-                    now = session.current
-                    session = session.answer(now.answers[mastered_number(now) - 1].code)
+                session = session_at(app.bank, item.id)  # the path up to the variant
                 app.visit = Visit(session, language)
                 screen.show(session)
                 await pilot.pause()
@@ -115,16 +113,20 @@ def test_every_screen_fits(tmp_path, language, size):
             await pilot.press("space")
             await pilot.pause()
 
-            # Every question of this visit (the expert path asks them all; the other
-            # variants of the rotation: test_every_rotating_variant_fits).
-            seen = 0
-            while isinstance(app.screen, QuestionScreen):
+            # Every step of this visit: the internet question, each tick-list, each
+            # question (the other variants of the rotation:
+            # test_every_rotating_variant_fits).
+            seen = lists = 0
+            while in_questions(app):
                 await pilot.pause()
-                _t_in(app, "Stop (Esc)")
-                item = app.session.current
-                await pilot.press(str(mastered_number(item)))
+                if isinstance(app.screen, ActivitiesScreen):
+                    _t_in(app, "None of these", "Stop (Esc)")
+                    lists += 1
+                else:
+                    _t_in(app, "Stop (Esc)")
+                await answer_step(pilot, mastered_number, tick_all)
                 seen += 1
-            assert seen == len(app.session.path) == 20
+            assert lists == 5 and seen == len(app.session.path)
             await pilot.pause()
             assert isinstance(app.screen, ResultScreen)
             _t_in(app, "Your result", "Where you can learn more", "Finish (Enter)")
@@ -210,9 +212,12 @@ def test_high_contrast_theme_reaches_7_to_1_on_every_screen(tmp_path):
             await pilot.press("tab")  # a focused answer too
             await pilot.pause()
             assert lowest_text_contrast(app) >= 7
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.press("1")
+            assert isinstance(app.screen, QuestionScreen)  # the internet question
+            await pilot.press("1")
             await pilot.pause()
+            assert isinstance(app.screen, ActivitiesScreen)
+            assert lowest_text_contrast(app) >= 7
+            await answer_all(pilot)
             assert isinstance(app.screen, ResultScreen)
             assert lowest_text_contrast(app) >= 7
 

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from kiosk_driver import PIN, PIN_HASH, answer_all, beginner_number, make_app, start_visit
+from kiosk_driver import (
+    PIN,
+    PIN_HASH,
+    answer_all,
+    beginner_number,
+    make_app,
+    start_visit,
+    to_internet_question,
+)
 
 LANGUAGES = ("nl", "fr", "en")
 SIZE = (80, 24)
@@ -44,6 +52,16 @@ def kiosk(tmp_path, monkeypatch):
 async def choose_language(pilot, language):
     number = list(pilot.app.translators).index(language) + 1
     await pilot.press(str(number))
+    await pilot.pause()
+
+
+async def internet_question(pilot, language):
+    await to_internet_question(pilot, language)
+
+
+async def tick_list(pilot, language):
+    await to_internet_question(pilot, language)
+    await pilot.press("1", "2", "4")  # internet: yes; two activities ticked
     await pilot.pause()
 
 
@@ -103,6 +121,8 @@ async def staff_screen(pilot, language):
 
 SCREENS = {
     "intro": choose_language,
+    "internet": internet_question,
+    "tick-list": tick_list,
     "question": first_question,
     "question-2": second_question,
     "language": language_dialog,

@@ -13,13 +13,18 @@ from kiosk_driver import (
     PIN_HASH,
     answer_all,
     beginner_number,
+    in_questions,
+    item_answers,
     make_app,
     mastered_number,
     run,
     start_visit,
+    tick_all,
+    to_internet_question,
     visible_texts,
 )
-from skillcheck.scoring import CATEGORY_WORDS
+from skillcheck.scoring import AREAS_AT_LEAST_BASIC_WORDS
+from skillcheck.tui.screens.activities import ActivitiesScreen
 from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
 from skillcheck.tui.screens.facilitator import FacilitatorScreen
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
@@ -56,7 +61,7 @@ def test_beginner_visit_is_short_saved_and_leaves_nothing(tmp_path, language):
             assert answered < len(app.bank.items)  # harder items were skipped
             assert isinstance(app.screen, ResultScreen)
             t = app.translators[language]
-            assert " ".join(t.gettext(CATEGORY_WORDS["none"]).split()) in joined(app)
+            assert " ".join(t.gettext(AREAS_AT_LEAST_BASIC_WORDS[0]).split()) in joined(app)
             await app.workers.wait_for_complete()
             await pilot.press("enter")  # Finish
             await pilot.pause()
@@ -73,16 +78,18 @@ def test_beginner_visit_is_short_saved_and_leaves_nothing(tmp_path, language):
 
     answered = run(scenario())
     saved = rows(tmp_path, "SELECT language, status, items_answered, category FROM sessions")
-    assert saved == [(language, "completed", answered, "none")]
+    # and the internet question and area 1's list, answered by start_visit
+    assert saved == [(language, "completed", answered + 2, "none")]
 
 
 def test_expert_visit_sees_every_question_and_is_above_basic(tmp_path):
     async def scenario():
         app = make_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await start_visit(pilot, "en")
-            answered = await answer_all(pilot, mastered_number)
-            assert answered == len(app.session.path) == 20  # one variant per rotating slot
+            await to_internet_question(pilot, "en")
+            answered = await answer_all(pilot, mastered_number, tick_all)
+            # The internet question, five lists, at most one check per area.
+            assert answered == len(app.session.path) <= 1 + 5 + 5
             assert app.screen.result.category == "above_basic"
             assert "Above basic" in joined(app)
             await app.workers.wait_for_complete()
@@ -96,9 +103,14 @@ def test_back_shows_the_earlier_answer_and_it_can_be_changed(tmp_path):
     async def scenario():
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "fr")
-            assert app.screen.query_one("#back").disabled
+            await to_internet_question(pilot, "fr")
+            assert app.screen.query_one("#back").disabled  # nothing before the first step
+            await pilot.press("1")  # yes: area 1's list
+            await pilot.press(str(len(app.session.activities(1)) + 1), "enter")  # none
+            await pilot.pause()
             first = app.session.current
+            number = app.session.progress.number
+            assert not app.screen.query_one("#back").disabled  # back to the list
             await pilot.press("2")
             await pilot.press("3")
             await pilot.press("backspace", "backspace")
@@ -106,8 +118,8 @@ def test_back_shows_the_earlier_answer_and_it_can_be_changed(tmp_path):
             chosen = [b.number for b in app.screen.query(AnswerButton) if b.has_class("-chosen")]
             assert chosen == [2]
             await pilot.press("4")  # change the answer
-            assert app.session.given[first.id] == "3"
-            assert app.session.progress.number == 2
+            assert app.session.given[first.key] == "3"
+            assert app.session.progress.number == number + 1
             await pilot.click("#back")  # and by mouse
             assert app.session.current == first
 
@@ -119,7 +131,7 @@ def test_language_switch_midway_keeps_the_answers(tmp_path):
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await start_visit(pilot, "en")
-            await pilot.press("3", "3", "3")
+            await pilot.press("3")
             before = dict(app.session.given)
             await pilot.press("l")
             assert isinstance(app.screen, LanguageModal)
@@ -129,10 +141,10 @@ def test_language_switch_midway_keeps_the_answers(tmp_path):
             assert app.language == "nl" and app.visit.language == "nl"
             assert dict(app.session.given) == before
             nl = app.translators["nl"]
-            item = app.session.current
+            item = app.session.current.item
             assert " ".join(nl.pgettext(item.id, item.text).split()) in joined(app)
             await pilot.press("3")
-            assert len(app.session.given) == 4
+            assert item_answers(app) == 2
 
     run(scenario())
 
@@ -149,7 +161,7 @@ def test_idle_warning_then_any_key_continues_and_does_nothing_else(tmp_path):
             await pilot.press("1")  # continues; does not answer
             await pilot.pause()
             assert isinstance(app.screen, QuestionScreen)
-            assert len(app.session.given) == 1
+            assert item_answers(app) == 1
             app.show_idle_warning()
             await pilot.pause()
             await pilot.click(offset=(1, 1))  # a touch continues too
@@ -176,9 +188,9 @@ def test_idle_warning_says_answers_are_deleted_only_when_there_are_some(tmp_path
                 await pilot.pause()
                 return text
 
-            await start_visit(pilot, "fr")
+            await to_internet_question(pilot, "fr")
             seen.append(await warning_text())  # first question, nothing answered yet
-            await pilot.press("3")
+            await pilot.press("1")
             seen.append(await warning_text())  # one answer given
             await answer_all(pilot, beginner_number)
             assert isinstance(app.screen, ResultScreen)
@@ -224,7 +236,7 @@ def test_idle_timeout_records_abandoned_and_shows_a_fresh_welcome(tmp_path):
 
     run(scenario())
     assert rows(tmp_path, "SELECT status, items_answered, category FROM sessions") == [
-        ("abandoned", 2, None)
+        ("abandoned", 4, None)
     ]
     assert rows(tmp_path, "SELECT count(*) FROM answers") == [(0,)]
 
@@ -235,7 +247,7 @@ def test_idle_with_real_short_timers(tmp_path):
         # warning; the visit is then left alone until the kiosk starts over.
         app = make_app(tmp_path, idle_seconds=3, warning_seconds=1)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "en")
+            await to_internet_question(pilot, "en")
             assert not isinstance(app.screen, WelcomeScreen)
             for _ in range(150):  # at most 15 s; normally about 5 s
                 await pilot.pause(0.1)
@@ -258,7 +270,7 @@ def test_stop_asks_first(tmp_path):
             assert isinstance(app.screen, QuestionScreen)
             await pilot.press("escape", "2")  # no
             assert isinstance(app.screen, QuestionScreen)
-            assert len(app.session.given) == 1
+            assert item_answers(app) == 1
             await pilot.press("escape", "1")  # yes
             await pilot.pause()
             assert isinstance(app.screen, WelcomeScreen)
@@ -266,7 +278,7 @@ def test_stop_asks_first(tmp_path):
             await app.workers.wait_for_complete()
 
     run(scenario())
-    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 1)]
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 3)]
 
 
 ESCAPES = ["ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash", "ctrl+p", "ctrl+s", "ctrl+d", "f1"]
@@ -411,11 +423,12 @@ def test_saved_rows_after_a_visit_hold_no_time_of_day(tmp_path):
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await start_visit(pilot, "nl")
-            answered = await answer_all(pilot, mastered_number)
+            await answer_all(pilot, mastered_number)
             await app.workers.wait_for_complete()
             # Saved when the result appears: walking away from it still counts.
             assert isinstance(app.screen, ResultScreen)
-        return answered
+            # Every answer code (ticks included) and each check's place shown.
+            return len(app.session.answers) + len(app.session.shown_positions())
 
     answered = run(scenario())
     (row,) = rows(tmp_path, "SELECT * FROM sessions")
@@ -435,9 +448,13 @@ def test_mouse_alone_does_a_whole_visit(tmp_path):
             assert isinstance(app.screen, IntroScreen)
             await pilot.click("#start")
             await pilot.pause()
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.click("#answer-1")
-            await pilot.pause()
+            while in_questions(app):
+                if isinstance(app.screen, ActivitiesScreen):  # tick the first, go on
+                    await pilot.click("#tick-1")
+                    await pilot.click("#go-on")
+                else:
+                    await pilot.click("#answer-1")
+                await pilot.pause()
             assert isinstance(app.screen, ResultScreen)
             await pilot.click("#contrast-button")
             assert app.theme == "skillcheck-high-contrast"
@@ -487,9 +504,8 @@ def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await start_visit(pilot, "en")
-            await pilot.press("3")
             monkeypatch.setattr(QuestionScreen, "show", broken)
-            await pilot.press("3")
+            await pilot.press("3")  # area 1's second item is shown by `show`
             await pilot.pause()
         return app
 
@@ -499,7 +515,7 @@ def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
             run(scenario())
     assert isinstance(raised.value.error, RuntimeError)
     assert "unexpected error in the kiosk" in caplog.text
-    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 2)]
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 3)]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -584,7 +600,7 @@ def test_a_visit_ended_by_the_app_ending_is_recorded_as_abandoned(tmp_path, how)
             await pilot.pause()
 
     run(scenario())
-    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 3)]
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 4)]
     assert rows(tmp_path, "SELECT count(*) FROM answers") == [(0,)]
 
 
@@ -594,14 +610,15 @@ def test_enter_after_back_keeps_the_marked_answer_and_goes_on(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await start_visit(pilot, "nl")
             first = app.session.current
+            number = app.session.progress.number
             await pilot.press("enter")  # nothing marked yet: Enter picks nothing
-            assert app.session.current == first and not app.session.given
+            assert app.session.current == first and not item_answers(app)
             await pilot.press("3", "backspace")
             assert app.session.current == first
             await pilot.press("enter")
             await pilot.pause()
-            assert app.session.given[first.id] == first.answers[2].code
-            assert app.session.progress.number == 2
+            assert app.session.given[first.key] == first.item.answers[2].code
+            assert app.session.progress.number == number + 1
 
     run(scenario())
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from skillcheck.activities import Survey, check_survey
 from skillcheck.datafile import (
     DataFile,
     Entry,
@@ -162,6 +163,8 @@ class Bank:
     released: dt.date | None = None
     # The whole DigComp 3.0 table of learning outcomes (questions/digcomp3.toml).
     outcomes: tuple[Outcome, ...] = ()
+    # The DSI's filter question, activities and rule (questions/activities.toml).
+    survey: Survey | None = None
 
     def area(self, number: int) -> Area:
         """The area with this DigComp number."""
@@ -255,6 +258,14 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
 
     if not any(p.severity == "error" for p in problems):
         _check_coverage(questions_dir, items, problems)
+    survey, found = check_survey(questions_dir / "activities.toml")
+    problems += found
+    if survey is not None:
+        for activity in survey.activities:
+            if activity.id in seen_ids:  # both are keys of one session's answers
+                path, line = seen_ids[activity.id]
+                message = f"item id '{activity.id}' is also an activity id (activities.toml)"
+                problems.append(Problem(path, line, message))
     if any(p.severity == "error" for p in problems):
         return None, problems
     order = {n: i for i, n in enumerate(AREAS)}
@@ -265,6 +276,7 @@ def check_bank(questions_dir: Path) -> tuple[Bank | None, list[Problem]]:
         items=tuple(items),
         released=released,
         outcomes=tuple(outcomes.values()),
+        survey=survey,
     )
     return bank, problems
 

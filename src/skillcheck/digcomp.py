@@ -99,10 +99,28 @@ AREA_TEXT_KEYS: tuple[str, ...] = ("name",)
 KINDS: tuple[str, ...] = ("can_do", "knowledge")
 BANDS: tuple[str, ...] = ("basic", "above_basic")
 
-# Level per area, lowest first (named after the per-area scale of Eurostat's DSI 2.0).
+# Level per area, lowest first (the per-area scale of Eurostat's DSI 2.0).
 LEVELS: tuple[str, ...] = ("none", "basic", "above_basic")
-# Overall category, lowest first (named after Eurostat's DSI 2.0 aggregation).
-CATEGORIES: tuple[str, ...] = ("none", "limited", "narrow", "low", "basic", "above_basic")
+# Eurostat's "could not be assessed" (I_DSK2_NA): the person did not use the internet in
+# the last 3 months. Stored as the category and as every area's result (scoring rule 3),
+# so it stays in the denominator of every share, as Eurostat counts it.
+NOT_ASSESSED = "not_assessed"
+AREA_RESULTS: tuple[str, ...] = (NOT_ASSESSED, *LEVELS)
+# Overall category, lowest first (Eurostat's DSI 2.0 aggregation; "not_assessed" since
+# rule 3).
+CATEGORIES: tuple[str, ...] = (
+    NOT_ASSESSED, "none", "limited", "narrow", "low", "basic", "above_basic",
+)  # fmt: skip
+# Eurostat's code of each category in isoc_sk_dskl_i21 (indic_is).
+EUROSTAT_CATEGORY_CODES: dict[str, str] = {
+    "above_basic": "I_DSK2_AB",
+    "basic": "I_DSK2_B",
+    "low": "I_DSK2_LW",
+    "narrow": "I_DSK2_N",
+    "limited": "I_DSK2_LM",
+    "none": "I_DSK2_X",
+    NOT_ASSESSED: "I_DSK2_NA",
+}
 # The same, highest first: the column order of reports and exports.
 CATEGORIES_HIGH_FIRST: tuple[str, ...] = tuple(reversed(CATEGORIES))
 
@@ -117,8 +135,15 @@ REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia", "national")
 # for sessions saved before v5 whose terminal's region was not known when migrated.
 SESSION_REGIONS: tuple[str, ...] = ("brussels", "flanders", "wallonia", "unknown")
 
-# One sentence that goes with every published category figure (exports, stats, reports),
-# in the language of the output: the categories borrow Eurostat's names, not its method.
+# One sentence that goes with every published figure of scoring rule 3, in the language
+# of the output: Eurostat's own questions and rule, but not Eurostat's sample.
+DSI_RULE_CAVEAT = N_(
+    "Same questions and rule as Eurostat's Digital Skills Indicator 2.0, but kiosk visitors "
+    "choose to come: they are not a sample of Belgians aged 16-74, and the figures are not "
+    "weighted."
+)
+# The sentence for figures of rules 1 and 2, in the language of the output: those
+# categories borrow Eurostat's names, not its method.
 DSI_CAVEAT = N_(
     "Categories named after Eurostat's Digital Skills Indicator 2.0. These figures are a "
     "self-assessment by visitors of this terminal, not a population estimate, and cannot be "

@@ -11,6 +11,8 @@ translated differently:
 * `items/*.toml`: the item `text`, its `skill`, each option `text` and the
   `explanation` of a knowledge check, msgctxt = item id, with translator comments
   (area, DigComp 3.0 competence, kind, band, the item's `note`);
+* `activities.toml`: the filter question and its two answers (msgctxt = its id) and
+  each DSI activity's text (msgctxt = the activity id);
 * `initiatives.toml`: offer, audience, where of each `[[initiatives]]` entry with
   msgctxt = its id and its name as a comment; the `[help_desk]` table also has
   its `name` translated (it is ordinary words, not a proper name).
@@ -76,6 +78,8 @@ def extract_toml(
         yield from _initiatives(data["initiatives"], lines, "initiatives", keywords)
     if isinstance(data.get("help_desk"), dict):
         yield from _initiatives([data["help_desk"]], lines, "help_desk", keywords)
+    if isinstance(data.get("filter"), dict):
+        yield from _survey(data, lines, keywords)
 
 
 class _Finder:
@@ -163,6 +167,45 @@ def _items(data: dict[str, Any], finder: _Finder, keywords: Collection[str]) -> 
             comments = [f"Answer {index} of {len(options)} to this question: {right}."]
             line = finder.find("text", value, start, end)
             yield _message(keywords, line, context, value.strip(), base + comments + notes)
+
+
+def _survey(
+    data: dict[str, Any], finder: _Finder, keywords: Collection[str]
+) -> Iterator[Extracted]:
+    question = data["filter"]
+    [(start, end)] = finder.spans("filter", 1)
+    context = question.get("id", "?")
+    hints = {
+        "text": "The first question of a visit (Eurostat's filter): did the person use the "
+        "internet in the last 3 months? Plain words.",
+        "yes": "Answer button to the internet question.",
+        "no": "Answer button to the internet question: no, or never used it.",
+    }
+    for key, hint in hints.items():
+        value = question.get(key)
+        if isinstance(value, str) and value.strip():
+            line = finder.find(key, value, start, end)
+            yield _message(keywords, line, context, value.strip(), [hint])
+    activities = [
+        (area.get("number", "?"), activity)
+        for area in data.get("areas", [])
+        if isinstance(area, dict)
+        for activity in area.get("activities", [])
+        if isinstance(activity, dict)
+    ]
+    spans = finder.spans("areas.activities", len(activities))
+    for (area, activity), (start, end) in zip(activities, spans, strict=True):
+        value = activity.get("text")
+        if not isinstance(value, str) or not value.strip():
+            continue
+        comments = [
+            f"Area {area}: {DIGCOMP_AREAS.get(area, '?')}. An activity of Eurostat's digital "
+            f"skills survey (variable {activity.get('variable', '?')}).",
+            "A line of a tick-list under 'In the last 3 months, which of these did you do?', "
+            "and on the result under 'In the last 3 months you did:'. Write what was done.",
+        ]
+        line = finder.find("text", value, start, end)
+        yield _message(keywords, line, str(activity.get("id", "?")), value.strip(), comments)
 
 
 def _initiatives(

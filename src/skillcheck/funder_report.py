@@ -16,18 +16,35 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, LEVELS, N_
+from skillcheck.digcomp import (
+    AREA_RESULTS,
+    AREA_SHORT_NAMES,
+    AREAS,
+    DSI_CAVEAT,
+    DSI_RULE_CAVEAT,
+    N_,
+)
 from skillcheck.i18n import Translator
 from skillcheck.plain_text import plain
 from skillcheck.releases import last_released_period, period_days, period_kind, released_periods
 from skillcheck.reports import ExportRow, ExportTable, Filters, build_export, notes
+from skillcheck.scoring import RULE_NAMES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 TITLE = N_("Digital skills self-assessment")
 ALL_SITES = N_("all sites")
-HEADLINE = N_("{share} of completed visits reached at least basic digital skills")
+HEADLINE = N_("{share} of {count} completed visits have at least basic digital skills, by {rule}")
+# The official figure beside the headline, its series and year printed under it
+# (docs/scoring.md gives the sources): Eurostat isoc_sk_dskl_i21, indicator I_DSK2_BAB,
+# individuals aged 16-74. (i20's regional figures need the released cells by region:
+# not drawn on this page yet.)
+OFFICIAL_BELGIUM = (0.59, 2023)
+OFFICIAL_LINE = N_("Belgium: {share} ({year})")
+OFFICIAL_SOURCE = N_(
+    "Belgium: Eurostat, series isoc_sk_dskl_i21 (I_DSK2_BAB, people aged 16-74), {year}."
+)
 VISITS_LINE = N_(
     "Visits: {visits} · completed: {completed} ({completion}) · abandoned: {abandoned}"
 )
@@ -54,7 +71,12 @@ TREND_TITLE = N_("Visits and share with at least basic skills, by month")
 LEVELS_TITLE = N_("Level reached per area (completed visits)")
 VISITS_AXIS = N_("visits")
 SHARE_AXIS = N_("at least basic %")
-LEVEL_NAMES = {"none": N_("not yet basic"), "basic": N_("basic"), "above_basic": N_("above basic")}
+LEVEL_NAMES = {
+    "not_assessed": N_("not assessed (no internet in 3 months)"),
+    "none": N_("not yet basic"),
+    "basic": N_("basic"),
+    "above_basic": N_("above basic"),
+}
 QUARTER_LABEL = N_("Q{quarter} {year}")
 
 
@@ -179,18 +201,36 @@ def draw_report(
     columns = visits_table.count_columns
     completion, headline = visits_table.percents(row)
     share = t.format_percent(headline / 100) if isinstance(headline, float) else "–"
-    text = textwrap.fill(t.gettext(HEADLINE).format(share=share), 62)
-    fig_text(0.07, y, text, fontsize=14, weight="bold", va="top")
+    rule = int(figures.scoring_version or 0)
+    text = t.gettext(HEADLINE).format(
+        share=share,
+        count=t.format_number(row.value(columns, "completed") or 0),
+        rule=t.gettext(RULE_NAMES[rule]) if rule in RULE_NAMES else f"rule {rule}",
+    )
+    text = textwrap.fill(text, 70)
+    fig_text(0.07, y, text, fontsize=13, weight="bold", va="top")
+    # Beside it, Belgium's figure with its series and year, and the caveat: the same
+    # questions and rule, not the same people.
+    y -= 0.022 * (text.count("\n") + 1) + 0.004
+    official = t.gettext(OFFICIAL_LINE).format(
+        share=t.format_percent(OFFICIAL_BELGIUM[0]), year=OFFICIAL_BELGIUM[1]
+    )
+    fig_text(0.07, y, official, fontsize=11, weight="bold", va="top")
+    small = textwrap.fill(t.gettext(OFFICIAL_SOURCE).format(year=OFFICIAL_BELGIUM[1]), 118)
+    caveat = DSI_RULE_CAVEAT if rule >= 3 else DSI_CAVEAT
+    small += "\n" + textwrap.fill(t.gettext(caveat), 118)
+    fig_text(0.07, y - 0.02, small, fontsize=7.5, va="top", color="#333333")
+    y -= 0.02 + 0.0115 * (small.count("\n") + 1) + 0.008
     visits = t.gettext(VISITS_LINE).format(
         visits=t.format_number(row.value(columns, "sessions") or 0),
         completed=t.format_number(row.value(columns, "completed") or 0),
         completion=t.format_percent(completion / 100) if isinstance(completion, float) else "–",
         abandoned=t.format_number(row.value(columns, "abandoned") or 0),
     )
-    fig_text(0.07, y - 0.025 * (text.count("\n") + 1) - 0.005, visits, fontsize=10.5, va="top")
+    fig_text(0.07, y, visits, fontsize=10.5, va="top")
     if len({r.key[1] for r in visits_table.rows}) > 1:
         fig_text(
-            0.07, y - 0.025 * (text.count("\n") + 2) - 0.01,
+            0.07, y - 0.02,
             t.gettext(EARLIER_RULE).format(version=figures.scoring_version),
             fontsize=9, va="top", color="#555555",
         )  # fmt: skip
@@ -198,7 +238,7 @@ def draw_report(
 
     # Trend: the released months of the period's year, visits as bars, the headline share
     # as a line on its own axis where the month is large enough to show it.
-    trend = figure.add_axes((0.1, 0.6, 0.78, 0.2))
+    trend = figure.add_axes((0.1, 0.58, 0.78, 0.16))
     months = [
         r for r in figures.months.rows if not r.is_total and r.key[1] == figures.scoring_version
     ]
@@ -228,15 +268,17 @@ def draw_report(
     left = [0.0] * len(AREAS)
     # Lowest first; more colours than levels, so a longer scale (scoring v3) still draws.
     palette = ("#fdae6b", "#9ecae1", "#3182bd", "#08519c", "#6baed6", "#c6dbef")
-    colours = {level: palette[i % len(palette)] for i, level in enumerate(LEVELS)}
-    for level in LEVELS:
+    colours = {level: palette[i % len(palette)] for i, level in enumerate(AREA_RESULTS)}
+    for level in AREA_RESULTS:
         widths = []
         for area in AREAS:
             area_row = figures.row(figures.areas, area)
             # Shares of the published levels' sum: each cell is perturbed on its own,
             # so the levels need not add up to the area's completed visits, and a bar
             # of shares that stops short of 100 would look like missing people.
-            counts = [area_row.value(area_columns, lv) or 0 for lv in LEVELS] if area_row else []
+            counts = (
+                [area_row.value(area_columns, lv) or 0 for lv in AREA_RESULTS] if area_row else []
+            )
             count = area_row.value(area_columns, level) or 0 if area_row else 0
             widths.append(100 * count / sum(counts) if sum(counts) else 0.0)
         levels.barh(

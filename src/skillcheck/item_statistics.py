@@ -9,12 +9,19 @@ grow with the number of visits). Plain Python: no textual, no third-party maths.
   the "I don't know" rate of a knowledge check, the item–rest correlation (the
   item's mastered 0/1 against the number of the area's other answered items the
   person mastered) and how often each answer was chosen;
-* per area and variant set (the area's items one visit was asked, one variant per
-  rotating slot): Cronbach's alpha on complete cases (people who answered every
-  item of the set, so who reached the above-basic items), with their count;
-* per item and pair of languages: the difference in share mastered at equal basic
-  score of the area (Mantel–Haenszel weights over the strata of that score), a
-  first differential-item-functioning flag.
+* per area and set of items asked together (the path is adaptive: which items
+  follow an area's tick-list depends on the ticks, so each item is asked of its own
+  group): Cronbach's alpha only over visits that were asked exactly that set, with
+  their count;
+* the item–rest correlation: the item against the number of activities the person
+  ticked in all five tick-lists, which every assessed visit answered (so the rest
+  score is complete for every visit counted) and which no item answer changes;
+* per item and pair of languages, at equal number of activities ticked (the same
+  rest score, in strata): the Mantel–Haenszel common
+  odds ratio, its chi-square test (continuity-corrected, 1 degree of freedom) and
+  ETS's delta scale with its A/B/C class; an item is flagged for class C (a large
+  difference, significantly larger than 1 delta point) whose test also holds after
+  Bonferroni's correction for the number of comparisons, with enough answers.
 """
 
 from __future__ import annotations
@@ -26,15 +33,25 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
+from skillcheck.activities import TICKED
 from skillcheck.bank import DONT_KNOW, Bank, Item
 from skillcheck.digcomp import AREAS
 
-# Below this item–rest correlation an item barely separates people who master the
-# rest of the area from those who do not (a common rule of thumb in test design).
-LOW_ITEM_REST = 0.20
-# A language difference above this many points (share mastered, at equal area
-# score) is flagged.
-DIF_POINTS = 15.0
+# Below this item–rest correlation an item barely separates people who did more from
+# those who did less. The rule of thumb for a whole population is 0.20; each item
+# here is asked of a group chosen by its area's ticks (a restricted range lowers
+# every correlation), so the line is drawn at 0.10.
+LOW_ITEM_REST = 0.10
+# ETS's delta scale for differential item functioning: |delta| below 1 or not
+# significant is A (negligible), at least 1.5 and significantly more than 1 is C
+# (large), B between; C is flagged. Significance at 5 %.
+DELTA_B = 1.0
+DELTA_C = 1.5
+SIGNIFICANCE = 0.05
+DIF_POINTS = 15.0  # shown beside the class: the difference in share mastered
+# The Mantel–Haenszel strata: activities ticked in bands of this many (0-4, 5-9 …):
+# one stratum per count leaves most strata with one language only, or one answer.
+TICK_BAND = 5
 # Flags need enough answers to mean anything: per item, and per language of a pair.
 MIN_ANSWERS = 30
 
@@ -72,18 +89,32 @@ class AreaConsistency:
 
 @dataclass(frozen=True)
 class LanguageDifference:
-    """Share mastered in `language` minus in `other`, at equal basic score of the area."""
+    """`language` against `other` on one item, at equal activities ticked in its area."""
 
     item_id: str
     language: str
     other: str
-    points: float  # Mantel–Haenszel weighted difference, in percentage points
+    points: float  # Mantel–Haenszel weighted difference in share mastered, in points
     answers: tuple[int, int]  # people of each language in the strata compared
+    delta: float = 0.0  # ETS delta, -2.35 ln(odds ratio of `language` to `other`): > 0 harder
+    p_value: float = 1.0  # Mantel–Haenszel chi-square test, continuity-corrected
+    delta_se: float = math.inf  # standard error of delta (Robins–Breslow–Greenland)
+
+    @property
+    def ets_class(self) -> str:
+        """ETS's class: A negligible, B moderate, C large."""
+        size = abs(self.delta)
+        if self.p_value >= SIGNIFICANCE or size < DELTA_B:
+            return "A"
+        # C: at least 1.5 and significantly more than 1 (one-sided, 5 %)
+        if size >= DELTA_C and (size - DELTA_B) / self.delta_se > 1.645:
+            return "C"
+        return "B"
 
     @property
     def flagged(self) -> bool:
-        """Large enough to look at, with enough answers in both languages."""
-        return abs(self.points) > DIF_POINTS and min(self.answers) >= MIN_ANSWERS
+        """Class C, with enough answers in both languages."""
+        return self.ets_class == "C" and min(self.answers) >= MIN_ANSWERS
 
 
 @dataclass(frozen=True)
@@ -109,8 +140,11 @@ class ItemReport:
 
     @property
     def language_flags(self) -> tuple[LanguageDifference, ...]:
-        """The language differences above DIF_POINTS with enough answers."""
-        return tuple(d for d in self.differences if d.flagged)
+        """Class C differences with enough answers whose test holds after Bonferroni's
+        correction for every comparison made (dozens of items × language pairs: at
+        5 % each, a few would be "significant" by chance alone)."""
+        level = SIGNIFICANCE / max(1, len(self.differences))
+        return tuple(d for d in self.differences if d.flagged and d.p_value < level)
 
 
 # --- reading the database ---------------------------------------------------
@@ -241,15 +275,10 @@ def _complete_sets(bank: Bank, area: int) -> list[tuple[Item, ...]]:
 def item_report(bank: Bank, visits: Iterable[Visit]) -> ItemReport:
     """The figures of every item of `bank` from completed visits (read once, in order)."""
     area_ids = {area: [i.id for i in bank.items_in(area)] for area in AREAS}
-    basic_ids = {area: [i.id for i in bank.items_in(area, "basic")] for area in AREAS}
+    # The matching criterion: how many of the area's activities the person ticked.
+    activity_ids = [a.id for a in bank.survey.activities] if bank.survey else []
     masters = {
         i.id: frozenset(a.code for a in i.answers if i.is_mastered(a.code)) for i in bank.items
-    }
-    sets = {
-        area: {
-            frozenset(i.id for i in s): tuple(i.id for i in s) for s in _complete_sets(bank, area)
-        }
-        for area in AREAS
     }
     sums: dict[tuple[str, str], list[float]] = {}
     choices: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -262,6 +291,7 @@ def item_report(bank: Bank, visits: Iterable[Visit]) -> ItemReport:
         language = visit.language
         answers = visit.answers
         counts[language] += 1
+        ticked = sum(answers.get(a) == TICKED for a in activity_ids)
         for area in AREAS:
             scores = {
                 item_id: int(answers[item_id] in masters[item_id])
@@ -270,17 +300,15 @@ def item_report(bank: Bank, visits: Iterable[Visit]) -> ItemReport:
             }
             if not scores:
                 continue
-            total = sum(scores.values())
-            basic_score = sum(scores.get(item_id, 0) for item_id in basic_ids[area])
-            with_rest = len(scores) > 1
+            basic_score = ticked // TICK_BAND
             for item_id, x in scores.items():
                 s = sums.get((item_id, language))
                 if s is None:
                     s = sums[(item_id, language)] = [0] * 7
                 s[_ANSWERS] += 1
                 s[_MASTERED] += x
-                if with_rest:
-                    y = total - x
+                if activity_ids:  # the rest score: every activity ticked
+                    y = ticked
                     s[_N] += 1
                     s[_X] += x
                     s[_Y] += y
@@ -292,8 +320,10 @@ def item_report(bank: Bank, visits: Iterable[Visit]) -> ItemReport:
                     cell = strata[(item_id, language, basic_score)] = [0, 0]
                 cell[0] += 1
                 cell[1] += x
-            chosen = sets[area].get(frozenset(scores))
-            if chosen is not None:
+            # Alpha only over the items this visit was asked together: every visit
+            # counted in one alpha was asked every item of it.
+            if len(scores) > 1:
+                chosen = tuple(i for i in area_ids[area] if i in scores)
                 key = (area, chosen)
                 if key not in alphas:
                     alphas[key] = _AlphaSums(k=len(chosen))
@@ -330,19 +360,10 @@ def item_report(bank: Bank, visits: Iterable[Visit]) -> ItemReport:
                     choices=dict(chosen_codes),
                 )
             )
-    areas = []
-    for area in AREAS:
-        for chosen_items in _complete_sets(bank, area):
-            key = (area, tuple(i.id for i in chosen_items))
-            a = alphas.get(key)
-            areas.append(
-                AreaConsistency(
-                    area=area,
-                    items=key[1],
-                    complete_cases=a.n if a else 0,
-                    alpha=a.alpha() if a else None,
-                )
-            )
+    areas = [
+        AreaConsistency(area=area, items=chosen, complete_cases=a.n, alpha=a.alpha())
+        for (area, chosen), a in sorted(alphas.items(), key=lambda kv: (kv[0][0], -kv[1].n))
+    ]
     by_item: dict[str, dict[str, dict[int, list[int]]]] = defaultdict(lambda: defaultdict(dict))
     for (item_id, language, score), cell in strata.items():
         by_item[item_id][language][score] = cell
@@ -362,37 +383,75 @@ def item_report(bank: Bank, visits: Iterable[Visit]) -> ItemReport:
     )
 
 
+def _delta(tables: list[tuple[float, float, float, float]]) -> tuple[float, float]:
+    """ETS delta (−2.35 ln of the MH common odds ratio) and its Robins–Breslow–Greenland
+    standard error. A zero cell in every stratum (nobody of one language mastered it,
+    say) gives no finite ratio: then every cell gets half a person (Haldane)."""
+    sums = [0.0] * 5  # ΣR, ΣS, ΣPR, Σ(PS+QR), ΣQS
+    for half in (0.0, 0.5):
+        sums = [0.0] * 5
+        for a, b, c, d in tables:
+            a, b, c, d = a + half, b + half, c + half, d + half
+            n = a + b + c + d
+            p, q, r, s_ = (a + d) / n, (b + c) / n, a * d / n, b * c / n
+            for index, value in enumerate((r, s_, p * r, p * s_ + q * r, q * s_)):
+                sums[index] += value
+        if sums[0] > 0 and sums[1] > 0:
+            break
+    r_sum, s_sum, pr, ps_qr, qs = sums
+    log_variance = pr / (2 * r_sum**2) + ps_qr / (2 * r_sum * s_sum) + qs / (2 * s_sum**2)
+    return -2.35 * math.log(r_sum / s_sum), 2.35 * math.sqrt(log_variance)
+
+
 def _mantel_haenszel(
     item_id: str, first: str, second: str, cells: Mapping[str, Mapping[int, list[int]]]
 ) -> LanguageDifference | None:
-    """The Mantel–Haenszel weighted difference in share mastered between two languages.
+    """Mantel–Haenszel between two languages over the strata of activities ticked.
 
-    Weights n1·n2/(n1+n2) per stratum of the basic score; strata where one
-    language has nobody are left out (nothing to compare there).
+    Per stratum k the 2×2 table: A = `first` mastered, B = `first` not, C = `second`
+    mastered, D = `second` not. Gives the weighted difference in share mastered
+    (weights n1·n2/(n1+n2)), the common odds ratio ΣAD/N ÷ ΣBC/N as ETS's delta
+    (−2.35 ln), its Robins–Breslow–Greenland standard error, and the continuity-
+    corrected MH chi-square (1 df). Strata where one language has nobody are left out.
     """
     weighted = weights = 0.0
     people = [0, 0]
+    sum_a = expected = variance = 0.0
+    tables = []
     for score in set(cells[first]) & set(cells[second]):
-        n1, m1 = cells[first][score]
-        n2, m2 = cells[second][score]
+        n1, a = cells[first][score]
+        n2, c = cells[second][score]
         if n1 == 0 or n2 == 0:
             continue
-        weight = n1 * n2 / (n1 + n2)
-        weighted += weight * (m1 / n1 - m2 / n2)
+        b, d, n = n1 - a, n2 - c, n1 + n2
+        weight = n1 * n2 / n
+        weighted += weight * (a / n1 - c / n2)
         weights += weight
         people[0] += n1
         people[1] += n2
+        m1, m0 = a + c, b + d
+        sum_a += a
+        expected += n1 * m1 / n
+        if n > 1:
+            variance += n1 * n2 * m1 * m0 / (n * n * (n - 1))
+        tables.append((a, b, c, d))
     if weights == 0:
         return None
     points = 100 * weighted / weights
+    chi_square = (max(abs(sum_a - expected) - 0.5, 0.0) ** 2 / variance) if variance > 0 else 0.0
+    p_value = math.erfc(math.sqrt(chi_square / 2))  # chi-square, 1 degree of freedom
+    delta, delta_se = _delta(tables)
     # Report from the side of the language that masters it less, so a flag reads
     # "fr: 38 points below nl".
     if points > 0:
-        first, second, points, people = second, first, -points, people[::-1]
+        first, second, points, people, delta = second, first, -points, people[::-1], -delta
     return LanguageDifference(
         item_id=item_id,
         language=first,
         other=second,
         points=points,
         answers=(people[0], people[1]),
+        delta=delta,
+        p_value=p_value,
+        delta_se=delta_se,
     )

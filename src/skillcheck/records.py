@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from skillcheck.digcomp import (
+    AREA_RESULTS,
     AREAS,
     CATEGORIES,
     CLOCKS,
-    LEVELS,
     N_,
     SESSION_REGIONS,
     STATUSES,
@@ -175,8 +175,10 @@ def check_record(record: SessionRecord) -> None:
         problems.append("levels and answers must be mappings")
     else:
         for area, level in record.levels.items():
-            if area not in AREAS or level not in LEVELS:
-                problems.append(f"level {area!r}: {level!r} is not area 1-5 with one of {LEVELS}")
+            if area not in AREAS or level not in AREA_RESULTS:
+                problems.append(
+                    f"level {area!r}: {level!r} is not area 1-5 with one of {AREA_RESULTS}"
+                )
         for item, code in record.answers.items():
             if not isinstance(item, str) or not item or not isinstance(code, str):
                 problems.append(f"answer {item!r}: {code!r} is not item id -> answer code")

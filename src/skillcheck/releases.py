@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from skillcheck.digcomp import CATEGORIES, LEVELS
+from skillcheck.digcomp import AREA_RESULTS, CATEGORIES
 from skillcheck.disclosure import (
     DEFAULT_THRESHOLD,
     KEY_RANGE,
@@ -48,7 +48,7 @@ PERIOD_KINDS = ("month", "quarter", "year")
 GROUPINGS = ("network", "site", "region", "language")
 NETWORK = ""  # the group value of the network's own cells
 VISIT_MEASURES = ("sessions", "completed", "abandoned", *CATEGORIES)
-LEVEL_MEASURES = ("completed", *LEVELS)
+LEVEL_MEASURES = ("completed", *AREA_RESULTS)
 VISITS = 0  # the `area` of the visits table's cells
 
 DEFAULT_GRACE_DAYS = 14  # long enough for a spool flush and a weekly push

@@ -14,13 +14,22 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
 import sqlite_utils
 
-from skillcheck.digcomp import AREA_SHORT_NAMES, AREAS, DSI_CAVEAT, LEVELS, N_
+from skillcheck.digcomp import (
+    AREA_RESULTS,
+    AREA_SHORT_NAMES,
+    AREAS,
+    DSI_CAVEAT,
+    DSI_RULE_CAVEAT,
+    LEVELS,
+    N_,
+    NOT_ASSESSED,
+)
 from skillcheck.digcomp import CATEGORIES_HIGH_FIRST as CATEGORIES
 from skillcheck.disclosure import PerturbationTable
 from skillcheck.errors import InputError
@@ -49,20 +58,26 @@ TOTAL = "total"  # the key of total rows, in place of a period or group value
 
 
 SESSION_COLUMNS = ("sessions", "completed", "abandoned", *CATEGORIES)
-AREA_COLUMNS = ("completed", *LEVELS)
+AREA_COLUMNS = ("completed", *AREA_RESULTS)
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which sessions a report covers: days inclusive (YYYY-MM-DD strings), one site."""
+    """Which sessions a report covers: days inclusive (YYYY-MM-DD strings), one site,
+    one scoring rule (`scoring_version`: a figure never mixes two rules; None until
+    `with_rule` picks the newest rule in the data)."""
 
     since: str | None = None
     until: str | None = None
     site: str | None = None
+    rule: int | None = None
 
     def where(self, prefix: str = "") -> tuple[str, list[str]]:
         """A WHERE clause (possibly empty) and its parameters."""
         clauses, params = [], []
+        if self.rule is not None:
+            clauses.append(f"{prefix}scoring_version = ?")
+            params.append(self.rule)
         if self.since:
             clauses.append(f"{prefix}day >= ?")
             params.append(self.since)
@@ -97,6 +112,39 @@ class Breakdown:
 AT_LEAST_BASIC = ("basic", "above_basic")  # the overall categories counted as "at least basic"
 
 
+def rules_in(db: sqlite_utils.Database, filters: Filters) -> dict[int, int]:
+    """Sessions per scoring rule within the dates and site of `filters` (any rule)."""
+    where, params = replace(filters, rule=None).where()
+    rows = db.execute(
+        f"SELECT scoring_version, sum(sessions) FROM daily_sessions{where} GROUP BY 1", params
+    )
+    return {int(rule): int(count) for rule, count in rows}
+
+
+def with_rule(db: sqlite_utils.Database, filters: Filters) -> Filters:
+    """`filters` with its scoring rule: the one asked for, else the newest in the data
+    (the current rule when there is none). Every figure is of one rule."""
+    if filters.rule is not None:
+        return filters
+    from skillcheck.scoring import SCORING_VERSION
+
+    return replace(filters, rule=max(rules_in(db, filters), default=SCORING_VERSION))
+
+
+RULE_LINE = N_(
+    "These figures are of sessions scored by {rule}; sessions scored by another rule "
+    "are counted apart, never mixed in."
+)
+
+
+def rule_line(rule: int, t: Translator) -> str:
+    """The line that says which scoring rule made the figures."""
+    from skillcheck.scoring import RULE_NAMES
+
+    name = t.gettext(RULE_NAMES[rule]) if rule in RULE_NAMES else f"rule {rule}"
+    return t.gettext(RULE_LINE).format(rule=name)
+
+
 @dataclass(frozen=True)
 class Summary:
     """Everything `skillcheck stats` prints; true counts, not for publication."""
@@ -112,6 +160,9 @@ class Summary:
     by_region: tuple[Breakdown, ...] = ()
     # Sessions whose kiosk clock was implausible, in the whole database: in no figure.
     implausible: int = 0
+    # The scoring rule of every figure above, and the sessions of other rules (apart).
+    rule: int = 0
+    other_rules: Mapping[int, int] = field(default_factory=dict)
 
     @property
     def completion_rate(self) -> float:
@@ -137,8 +188,13 @@ def check_site(db: sqlite_utils.Database, filters: Filters) -> None:
 
 
 def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summary:
-    """Counts for the terminal summary, in two GROUP BY queries over the daily tables."""
+    """Counts for the terminal summary, in two GROUP BY queries over the daily tables.
+
+    Of one scoring rule (`filters.rule`, else the newest in the data); the sessions
+    of other rules are only counted in `other_rules`."""
     check_site(db, filters)
+    filters = with_rule(db, filters)
+    other_rules = {r: n for r, n in rules_in(db, filters).items() if r != filters.rule}
     where, params = filters.where()
     rows = db.execute(
         "SELECT site, region, language, status, category, sum(sessions), min(day), max(day) "
@@ -164,7 +220,7 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
             bucket[2] += good
         days += [first, last]
 
-    levels = {area: dict.fromkeys(LEVELS, 0) for area in AREAS}
+    levels = {area: dict.fromkeys(AREA_RESULTS, 0) for area in AREAS}
     level_rows = db.execute(
         f"SELECT area, level, sum(sessions) FROM daily_levels{where} GROUP BY 1, 2", params
     )
@@ -188,6 +244,8 @@ def summarise(db: sqlite_utils.Database, filters: Filters = Filters()) -> Summar
         by_site=breakdown(sites),
         by_region=breakdown(regions),
         implausible=implausible,
+        rule=filters.rule or 0,
+        other_rules=other_rules,
     )
 
 
@@ -226,6 +284,7 @@ COLUMN_LABELS: dict[str, str] = {
     "narrow": N_("narrow"),
     "limited": N_("limited"),
     "none": N_("none"),
+    NOT_ASSESSED: N_("not assessed"),
     "completion_percent": N_("completion %"),
     "at_least_basic_percent": N_("at least basic %"),
 }
@@ -568,7 +627,12 @@ def notes(table: ExportTable, t: Translator, marks: bool = True) -> list[str]:
         lines.append(t.gettext(TOTALS_NOTE))
     if marks and any(row.hidden for row in table.rows):
         lines.append(t.gettext(HIDDEN_NOTE).format(hidden=t.gettext(HIDDEN), base=table.min_base))
-    return [*lines, t.gettext(DSI_CAVEAT), *context_lines(t)]
+    # Rule 3 is Eurostat's own; the earlier rules only borrowed its category names.
+    rules = {int(row.key[1]) for row in table.rows if row.key[1].isdigit()}
+    caveats = [DSI_RULE_CAVEAT] if any(r >= 3 for r in rules) else []
+    if not rules or any(r < 3 for r in rules):
+        caveats.append(DSI_CAVEAT)
+    return [*lines, *(t.gettext(c) for c in caveats), *context_lines(t)]
 
 
 def write_export(

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from skillcheck.digcomp import N_
 from skillcheck.i18n import Translator
 from skillcheck.pronunciation import Pronunciation
 
@@ -111,23 +112,152 @@ def welcome_texts(t: Translator, number: int) -> tuple[str, str, str]:
 # --- what each screen says ---------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StepTexts:
+    """What the question screen shows for the current step, in the person's language:
+    the heading (the area), the progress line, the question and the answers (code,
+    text) in the order shown. The filter question and every item use it."""
+
+    heading: str
+    progress: str
+    question: str
+    answers: tuple[tuple[str, str], ...]
+
+
+def step_texts(bank: Bank, session: Session, t: Translator) -> StepTexts | None:
+    """The texts of the current filter question or item (None on a tick-list or at the end)."""
+    from skillcheck.session import FILTER, ITEM
+
+    step = session.current
+    if step is None or step.kind not in (FILTER, ITEM):
+        return None
+    if step.kind == FILTER:
+        question = session.survey.filter
+        return StepTexts(
+            t.gettext("Before the questions"),
+            progress_text(session, t),
+            t.pgettext(question.id, question.text),
+            tuple((code, t.pgettext(question.id, text)) for code, text in filter_answers(session)),
+        )
+    item = step.item
+    assert item is not None
+    area = bank.area(item.area)
+    return StepTexts(
+        t.pgettext(area.context, area.name),
+        progress_text(session, t),
+        t.pgettext(item.id, item.text),
+        tuple((a.code, answer_text(a, t)) for a in session.answers_shown(item)),
+    )
+
+
+def filter_answers(session: Session) -> tuple[tuple[str, str], ...]:
+    """The filter question's two answers (code, English text), "yes" first."""
+    from skillcheck.activities import NO_INTERNET, USED_INTERNET
+
+    question = session.survey.filter
+    return ((USED_INTERNET, question.yes), (NO_INTERNET, question.no))
+
+
+TICK_QUESTION = N_("In the last 3 months, which of these did you do? Touch all that you did.")
+NONE_OF_THESE = N_("None of these")
+
+
+def ticklist_texts(bank: Bank, session: Session, t: Translator) -> StepTexts | None:
+    """The texts of the current tick-list: the area, progress, the question, then each
+    activity (code: its id) and, last, "None of these" (code: "")."""
+    from skillcheck.session import ACTIVITIES
+
+    step = session.current
+    if step is None or step.kind != ACTIVITIES:
+        return None
+    area = bank.area(step.area)
+    lines = tuple((a.id, t.pgettext(a.id, a.text)) for a in session.activities(step.area))
+    return StepTexts(
+        t.pgettext(area.context, area.name),
+        progress_text(session, t),
+        t.gettext(TICK_QUESTION),
+        lines + (("", t.gettext(NONE_OF_THESE)),),
+    )
+
+
 def question_speech(
     bank: Bank, session: Session, t: Translator, pronunciation: Pronunciation
 ) -> Speech:
     """Area, "Question 4 of at most 20", the question, then each numbered answer."""
-    item = session.current
-    if item is None:
+    texts = step_texts(bank, session, t)
+    if texts is None:
         return Speech()
-    area = bank.area(item.area)
     previous = session.previous_answer()
-    parts = [t.pgettext(area.context, area.name), progress_text(session, t)]
-    parts.append(t.pgettext(item.id, item.text))
-    for number, answer in enumerate(item.answers, start=1):
-        text = answer_text(answer, t)
-        if answer.code == previous:
+    parts = [texts.heading, texts.progress, texts.question]
+    for number, (code, text) in enumerate(texts.answers, start=1):
+        if code == previous:
             text = f"{text} ({t.gettext('your previous answer')})"
         parts.append(pronunciation.answer_text(number, text))
     return Speech((passage(parts, pronunciation),))
+
+
+def ticklist_speech(
+    bank: Bank,
+    session: Session,
+    ticked: frozenset[str] | None,
+    t: Translator,
+    pronunciation: Pronunciation,
+) -> Speech:
+    """Area, progress, the question, then each numbered line and whether it is ticked
+    (`ticked`: the ids ticked on screen; None: nothing chosen yet)."""
+    texts = ticklist_texts(bank, session, t)
+    if texts is None:
+        return Speech()
+    parts = [texts.heading, texts.progress, texts.question]
+    mark = t.gettext("ticked")
+    for number, (code, text) in enumerate(texts.answers, start=1):
+        chosen = ticked is not None and (code in ticked if code else not ticked)
+        if chosen:
+            text = f"{text} ({mark})"
+        parts.append(pronunciation.answer_text(number, text))
+    return Speech((passage(parts, pronunciation),))
+
+
+def result_lines(bank: Bank, result: Result, t: Translator) -> list[tuple[str, str, list[str]]]:
+    """Per area, what the result screen and its reading say: (area heading, level code,
+    lines). Lines are labelled lists, each entry backed by one answer: what the person
+    did (ticked), can already (a can-do answer), should learn next, good to know."""
+    from skillcheck.scoring import LEVEL_WORDS  # only for a result
+
+    areas = []
+    if not result.assessed:
+        return areas
+    for area in bank.areas:
+        level = result.levels[area.number]
+        name = t.pgettext(area.context, area.name)
+        head = t.gettext("{area}: {level}").format(area=name, level=t.gettext(LEVEL_WORDS[level]))
+        statement = result.statements[area.number]
+        lines: list[str] = []
+        groups = (
+            (
+                t.gettext("In the last 3 months you did:"),
+                [t.pgettext(a.id, a.text) for a in statement.did],
+            ),
+            (
+                t.gettext("You can already:"),
+                [t.pgettext(i.id, i.skill_text) for i in statement.can],
+            ),
+            (
+                t.gettext("Learn next:"),
+                [t.pgettext(i.id, i.skill_text) for i in statement.learn],
+            ),
+            (
+                t.gettext("Good to know:"),
+                [t.pgettext(i.id, str(i.explanation)) for i in statement.good_to_know],
+            ),
+        )
+        if not statement.did:
+            lines.append(t.gettext("None of these activities in the last 3 months."))
+        for label, entries in groups:
+            if entries:
+                lines.append("\n".join([label, *(f"• {entry}" for entry in entries)]))
+        areas.append((head, level, lines))
+    return areas
 
 
 def result_speech(
@@ -139,24 +269,16 @@ def result_speech(
 ) -> Speech:
     """The result in words, each area's level and advice, then each place to go."""
     from skillcheck.initiatives import initiative_text, place_lines
-    from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS  # only for a result
+    from skillcheck.scoring import LEVEL_MEANING, category_words  # only for a result
 
-    parts = [t.gettext("Your result"), t.gettext(CATEGORY_WORDS[result.category])]
-    for area in bank.areas:
-        level = result.levels[area.number]
-        name = t.pgettext(area.context, area.name)
-        parts.append(
-            t.gettext("{area}: {level}").format(area=name, level=t.gettext(LEVEL_WORDS[level]))
-        )
-        # The same lines as the screen: only what this person's answers back.
-        statement = result.statements[area.number]
-        for label, items in (
-            (t.gettext("You can already:"), statement.can),
-            (t.gettext("Learn next:"), statement.learn),
-        ):
-            if items:
-                parts.append(label)
-                parts += [t.pgettext(item.id, item.skill_text) for item in items]
+    parts = [t.gettext("Your result"), t.gettext(category_words(result.levels))]
+    if result.assessed:
+        parts.append(t.gettext(LEVEL_MEANING))
+    # The same lines as the screen: only what this person's answers back.
+    for head, _level, lines in result_lines(bank, result, t):
+        parts.append(head)
+        for block in lines:
+            parts += [line.removeprefix("• ") for line in block.split("\n")]
     parts.append(t.gettext("Where you can learn more"))
     for place in places:
         parts.append(initiative_text(place, "name", t))

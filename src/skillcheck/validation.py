@@ -71,9 +71,12 @@ def check_all(
     coverage: tuple[str, ...] = ()
     if bank is not None:
         coverage = coverage_lines(bank)
+        from skillcheck.session import longest_visit
+
+        activities = len(bank.survey.activities) if bank.survey else 0
         summary = (
-            f"OK: {len(bank.items)} items in {len(bank.areas)} areas "
-            f"({bank.per_visit} per visit), "
+            f"OK: {len(bank.items)} items in {len(bank.areas)} areas, {activities} DSI "
+            f"activities (a visit: at most {longest_visit(bank)} steps), "
             f"{len(bank.competences)} of {len(COMPETENCES)} competences, "
             f"{len(initiatives)} initiatives, languages: {', '.join(languages) or 'none'}"
             + (f", config {config_path}" if config_path else "")

@@ -46,12 +46,14 @@ def make_record(
         region=stored_region(config.region),
         language=visit.language,
         status=status,
-        items_answered=len(session.answers),
+        items_answered=session.items_answered,
         category=result.category if result else None,
         bank_version=bank.version,
         scoring_version=SCORING_VERSION,
         levels=dict(result.levels) if result else {},
-        answers=dict(session.answers) if completed else {},
         # Judged here, once, with the clock that dates the record (never at a flush).
         clock=judge_clock(day, bank.released),
+        # The answer codes (ticks included) and where each check's chosen option was
+        # shown (item statistics), never its text.
+        answers={**session.answers, **session.shown_positions()} if completed else {},
     )

@@ -26,6 +26,7 @@ from skillcheck.cli.options import (
     min_count_option,
     output_option,
     questions_option,
+    rule_option,
     since_option,
     sqlite_only,
     until_option,
@@ -37,19 +38,21 @@ from skillcheck.cli.options import (
 @since_option
 @until_option
 @click.option("--site", default=None, help="Only this site.")
+@rule_option
 def stats(
     db_path: Path | None,
     config_path: Path | None,
     since: str | None,
     until: str | None,
     site: str | None,
+    rule: int | None,
 ) -> None:
     """A summary in the terminal: sessions, completion, categories, areas, languages, sites."""
     from skillcheck.central import open_for_reading
     from skillcheck.reports import summarise
 
     with FacilitatorErrors():
-        filters = filters_of(since, until, site)
+        filters = filters_of(since, until, site, rule)
         path = database_path(db_path, config_path)
         db = open_for_reading(path)
         try:
@@ -110,10 +113,21 @@ def _print_summary(path: Path | str, filters, summary) -> None:
             "(the kiosk's clock was wrong) are left out of every figure; "
             "`skillcheck purge --implausible` removes them."
         )
+    from skillcheck.i18n import Translator
+    from skillcheck.reports import rule_line
+
+    console.print(rule_line(summary.rule, Translator()))
+    for other, count in sorted(summary.other_rules.items()):
+        console.print(
+            f"Apart: {count:,} sessions scored by rule {other} (see them with --rule {other})."
+        )
     if not summary.sessions:
         return
     if summary.headline is not None:
-        console.print(f"[bold]At least basic skills: {summary.headline:.1%}[/] of completed visits")
+        console.print(
+            f"[bold]At least basic skills: {summary.headline:.1%}[/] of completed visits "
+            "(those who did not use the internet in 3 months included, as Eurostat counts)"
+        )
 
     def share(part: int, whole: int) -> float:
         return part / whole if whole else 0.0
@@ -129,7 +143,7 @@ def _print_summary(path: Path | str, filters, summary) -> None:
     console.print(categories)
 
     areas = Table(title="Level per area (completed sessions)", title_justify="left")
-    for column in ("area", "none", "basic", "above basic", "≥ basic"):
+    for column in ("area", "not assessed", "none", "basic", "above basic", "≥ basic"):
         areas.add_column(column, justify="left" if column == "area" else "right")
     areas.add_column("")
     for area, levels in summary.levels.items():
@@ -137,6 +151,7 @@ def _print_summary(path: Path | str, filters, summary) -> None:
         part = share(levels["basic"] + levels["above_basic"], total)
         areas.add_row(
             f"{area} {AREA_NAMES[area]}",
+            f"{levels['not_assessed']:,}",
             f"{levels['none']:,}",
             f"{levels['basic']:,}",
             f"{levels['above_basic']:,}",
@@ -167,11 +182,11 @@ def _print_summary(path: Path | str, filters, summary) -> None:
                 _bar(share(row.sessions, summary.sessions), 16),
             )
         console.print(table)
-    from skillcheck.digcomp import DSI_CAVEAT
-    from skillcheck.i18n import Translator
+    from skillcheck.digcomp import DSI_CAVEAT, DSI_RULE_CAVEAT
     from skillcheck.reports import context_lines
 
-    for line in (DSI_CAVEAT, *context_lines(Translator())):
+    caveat = DSI_RULE_CAVEAT if summary.rule >= 3 else DSI_CAVEAT
+    for line in (caveat, *context_lines(Translator())):
         console.print(line, soft_wrap=False)
 
 
@@ -421,7 +436,13 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
     """Plain lines within 80 columns: one row per item and language, then the flags."""
     from skillcheck.bank import DONT_KNOW
     from skillcheck.digcomp import AREA_SHORT_NAMES
-    from skillcheck.item_statistics import DIF_POINTS, LOW_ITEM_REST, MIN_ANSWERS
+    from skillcheck.item_statistics import (
+        DELTA_B,
+        DELTA_C,
+        LOW_ITEM_REST,
+        MIN_ANSWERS,
+        SIGNIFICANCE,
+    )
 
     echo = click.echo
     total = sum(report.visits.values())
@@ -464,15 +485,21 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
             if consistency.area != area.number or not consistency.complete_cases:
                 continue
             alpha = "–" if consistency.alpha is None else f"{consistency.alpha:.2f}"
-            cases = f"{consistency.complete_cases:,} complete cases"
-            variants = [i for i in consistency.items if bank.item(i).rotation]
-            echo(
-                f"  Cronbach's alpha {alpha} (all languages) on {cases}"
-                + (f", with {', '.join(variants)}" if variants else "")
-            )
+            cases = f"{consistency.complete_cases:,} visits asked all of"
+            items = ", ".join(consistency.items)
+            echo(f"  Cronbach's alpha {alpha} (all languages), {cases}: {items}")
     echo("")
+    echo(
+        "The path is adaptive: each item is asked of the people its area's ticks lead to it, "
+        "so alpha counts only visits asked all its items; item-rest is against the "
+        "activities ticked, which every visit answered."
+    )
     echo(f"Flags (at least {MIN_ANSWERS} answers): item-rest below {LOW_ITEM_REST:.2f};")
-    echo(f"  languages more than {DIF_POINTS:.0f} points apart at equal basic score of the area")
+    echo(
+        "  languages: Mantel-Haenszel at equal activities ticked, ETS class C "
+        f"(|delta| >= {DELTA_C}, significantly above {DELTA_B:.0f}; p < {SIGNIFICANCE} "
+        "after Bonferroni)"
+    )
     flags = 0
     for figures in report.low_discrimination:
         rest = "–" if figures.item_rest is None else f"{figures.item_rest:.2f}"
@@ -483,7 +510,9 @@ def _print_items(path: Path, bank, report, since, until, language) -> None:
             continue
         echo(
             f"  {difference.item_id}: {difference.language} {-difference.points:.0f} points below "
-            f"{difference.other} ({difference.answers[0]:,} and {difference.answers[1]:,} answers)"
+            f"{difference.other}, delta {difference.delta:.1f}, p {difference.p_value:.3g}, "
+            f"class {difference.ets_class} ({difference.answers[0]:,} and "
+            f"{difference.answers[1]:,} answers)"
         )
         flags += 1
     if not flags:

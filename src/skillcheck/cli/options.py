@@ -148,13 +148,17 @@ def day(value: str | None, name: str) -> str | None:
         raise click.UsageError(f"{name} {value!r} is not a date as YYYY-MM-DD") from None
 
 
-def filters_of(since: str | None, until: str | None, site: str | None):
+def filters_of(since: str | None, until: str | None, site: str | None, rule: int | None = None):
     from skillcheck.reports import Filters
+    from skillcheck.scoring import RULE_NAMES
 
     since, until = day(since, "--since"), day(until, "--until")
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}")
-    return Filters(since=since, until=until, site=site)
+    if rule is not None and rule not in RULE_NAMES:
+        known = ", ".join(str(r) for r in RULE_NAMES)
+        raise click.UsageError(f"--rule {rule}: no such scoring rule (use {known})")
+    return Filters(since=since, until=until, site=site, rule=rule)
 
 
 def language_of(language: str | None, config_path: Path | None) -> str:
@@ -200,6 +204,13 @@ def output_option(*, required: bool, help: str):
     )
 
 
+rule_option = click.option(
+    "--rule",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Only sessions scored by this rule (docs/scoring.md) [default: the newest in the data].",
+)
 since_option = click.option(
     "--since", default=None, metavar="YYYY-MM-DD", help="First day (inclusive)."
 )

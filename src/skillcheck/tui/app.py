@@ -33,6 +33,7 @@ from skillcheck.speech import PAGE_SCHEME, PageSpeaker, Speaker
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.crash import CrashAdapter
 from skillcheck.tui.messages import (
+    ActivitiesTicked,
     Answered,
     BackRequested,
     Finished,
@@ -390,11 +391,9 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             return
         # Imported here, not at start-up: the welcome screen paints ~10 ms sooner.
         from skillcheck.session import Session
-        from skillcheck.tui.screens.question import QuestionScreen
 
         self.visit = Visit(Session(self.bank, rng=self.rng), self.language)
-        self.questions = QuestionScreen()
-        self.show(self.questions)
+        self.show_step()
 
     @on(Answered)
     def answered(self, message: Answered) -> None:
@@ -402,13 +401,21 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         if self.is_stale(message) or visit is None:
             return
         current = visit.session.current
-        if current is None or current.id != message.item_id:
+        if current is None or current.key != message.item_id:
             return  # a second key for a question already answered
         self.visit = visit.with_session(visit.session.answer(message.code))
-        if self.visit.session.finished:
-            self.show_result()
-        else:
-            self.show_question()
+        self.show_step()
+
+    @on(ActivitiesTicked)
+    def activities_ticked(self, message: ActivitiesTicked) -> None:
+        visit = self.visit
+        if self.is_stale(message) or visit is None:
+            return
+        current = visit.session.current
+        if current is None or current.kind != "activities" or current.area != message.area:
+            return  # a second Enter for a list already answered
+        self.visit = visit.with_session(visit.session.tick(message.ticked))
+        self.show_step()
 
     @on(BackRequested)
     def went_back(self, message: BackRequested) -> None:
@@ -416,7 +423,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         if self.is_stale(message) or visit is None or not visit.session.can_go_back:
             return
         self.visit = visit.with_session(visit.session.back())
-        self.show_question()
+        self.show_step()
 
     @on(StopRequested)
     @on(StartOver)
@@ -473,10 +480,29 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
             # changes there (a button's press effect), unseen but not free.
             first.remove_children()
 
-    def show_question(self) -> None:
-        """The visit moved on: the question screen shows it in place."""
-        if self.questions is not None and self.session is not None:
-            self.questions.show(self.session)  # type: ignore[attr-defined]
+    def show_step(self) -> None:
+        """The visit moved on: show the screen of its next step, which the Session
+        decides (`Session.next_screen`, the visit's one order of screens). Questions
+        follow each other in one screen, updated in place (issue 8)."""
+        from skillcheck.session import ACTIVITIES, RESULT
+
+        session = self.session
+        assert session is not None
+        kind = session.next_screen
+        if kind == RESULT:
+            self.show_result()
+        elif kind == ACTIVITIES:
+            from skillcheck.tui.screens.activities import ActivitiesScreen
+
+            self.questions = None
+            self.show(ActivitiesScreen(session.current.area, session.previous_ticks()))
+        elif self.questions is not None and self.base is self.questions:
+            self.questions.show(session)  # type: ignore[attr-defined]
+        else:
+            from skillcheck.tui.screens.question import QuestionScreen
+
+            self.questions = QuestionScreen()
+            self.show(self.questions)
 
     def set_language(self, code: str) -> None:
         """Switch the language; answers stay in the session, screens are rebuilt."""

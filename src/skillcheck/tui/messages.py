@@ -49,12 +49,22 @@ class StartRequested(FromScreen):
 
 
 class Answered(FromScreen):
-    """An answer to the question `item_id` (ignored if that is no longer the question)."""
+    """An answer to the step `item_id` (the item's id, or "filter" for the internet
+    question; ignored if that is no longer the step shown)."""
 
     def __init__(self, screen: Screen, item_id: str, code: str) -> None:
         super().__init__(screen)
         self.item_id = item_id
         self.code = code
+
+
+class ActivitiesTicked(FromScreen):
+    """A tick-list answered: the activities of `area` the person did (empty: none)."""
+
+    def __init__(self, screen: Screen, area: int, ticked: frozenset[str]) -> None:
+        super().__init__(screen)
+        self.area = area
+        self.ticked = ticked
 
 
 class BackRequested(FromScreen):

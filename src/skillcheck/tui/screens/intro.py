@@ -34,8 +34,10 @@ class IntroScreen(VisitorScreen):
 
     def compose_body(self) -> ComposeResult:
         t = self.t
-        # One variant of each rotating question: what a visit can ask, not the bank.
-        at_most = self.kiosk.bank.per_visit
+        # The longest visit the Session can make (skillcheck.session), not the bank.
+        from skillcheck.session import longest_visit
+
+        at_most = longest_visit(self.kiosk.bank)
         paragraphs = [
             t.ngettext(
                 "You answer at most {count} short question about computers, phones and "

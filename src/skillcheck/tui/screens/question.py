@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Button
 
-from skillcheck.speech import Speech, answer_text, progress_text, question_speech
+from skillcheck.speech import Speech, question_speech, step_texts
 from skillcheck.tui.messages import Answered, BackRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.answer import AnswerButton, relabel
@@ -67,10 +67,16 @@ class QuestionScreen(VisitorScreen):
     def compose_body(self) -> ComposeResult:
         t, bank = self.t, self.kiosk.bank
         most = max(len(item.answers) for item in bank.items)
+        question = bank.survey.filter if bank.survey else None
+        headings = [t.pgettext(area.context, area.name) for area in bank.areas]
+        questions = [t.pgettext(item.id, item.text) for item in bank.items]
+        if question is not None:  # the internet question shows on this screen too
+            headings.append(t.gettext("Before the questions"))
+            questions.append(t.pgettext(question.id, question.text))
         # Room for the longest area name and question: the answers keep their place.
-        yield SteadyText([t.pgettext(area.context, area.name) for area in bank.areas], id="area")
+        yield SteadyText(headings, id="area")
         yield ProgressLine(id="progress")
-        yield SteadyText([t.pgettext(item.id, item.text) for item in bank.items], id="question")
+        yield SteadyText(questions, id="question")
         for number in range(1, most + 1):
             yield AnswerButton(number)
 
@@ -110,14 +116,13 @@ class QuestionScreen(VisitorScreen):
         ]
 
     def show(self, session: Session) -> None:
-        """Show the session's current item in place (the fast path on each answer)."""
-        item = session.current
-        if item is None:
+        """Show the session's current question in place (the fast path on each answer)."""
+        texts = step_texts(self.kiosk.bank, session, self.t)
+        if texts is None:
             return
         t = self.t
-        area = self.kiosk.bank.area(item.area)
         progress = session.progress
-        self.item_id = item.id
+        self.item_id = session.current.key  # type: ignore[union-attr]
         self.marked = session.previous_answer()
         # Only what differs from the last question is touched (issue 8): the area
         # and the answer scale often stay; the progress line, the area and the
@@ -125,23 +130,18 @@ class QuestionScreen(VisitorScreen):
         # button stays in place, blank, under a four-answer question; everything
         # lands in one frame.
         with self.app.batch_update():
-            area_name = t.pgettext(area.context, area.name)
+            area_name = texts.heading
             if area_name != self.area_name:
                 self.area_name = area_name
                 self.area_text.show(area_name)
-            self.progress_line.show(
-                progress_text(session, t),
-                progress.number - 1,
-                progress.at_most,
-            )
-            self.question_text.show(t.pgettext(item.id, item.text))
-            answers = item.answers
+            self.progress_line.show(texts.progress, progress.number - 1, progress.at_most)
+            self.question_text.show(texts.question)
+            answers = texts.answers
             for button in self.answer_buttons:
                 if button.number <= len(answers):
-                    answer = answers[button.number - 1]
-                    text = answer_text(answer, t)
-                    note = t.gettext("your previous answer") if answer.code == self.marked else None
-                    button.show_answer(answer.code, text, note)
+                    code, text = answers[button.number - 1]
+                    note = t.gettext("your previous answer") if code == self.marked else None
+                    button.show_answer(code, text, note)
                 else:
                     button.hide()
             back = self.back_button

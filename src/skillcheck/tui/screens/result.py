@@ -11,9 +11,9 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from skillcheck.initiatives import initiative_text, place_lines, recommend
-from skillcheck.scoring import CATEGORY_WORDS, LEVEL_WORDS, SUMMARY_HINT, summary_text
+from skillcheck.scoring import LEVEL_MEANING, SUMMARY_HINT, category_words, summary_text
 from skillcheck.session import Result
-from skillcheck.speech import Speech, result_speech
+from skillcheck.speech import Speech, result_lines, result_speech
 from skillcheck.tui.messages import Finished
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.area_bar import AreaBar
@@ -39,23 +39,18 @@ class ResultScreen(VisitorScreen):
         bank = self.kiosk.bank
         result = self.result
         yield Static(Content(t.gettext("Your result")), classes="title")
-        yield Static(Content(t.gettext(CATEGORY_WORDS[result.category])), classes="text")
-        for area in bank.areas:
-            level = result.levels[area.number]
-            statement = result.statements[area.number]
-            # Only what this person answered: each line is one of their answers.
-            yield AreaBar(
-                t.pgettext(area.context, area.name),
-                level,
-                t.gettext(LEVEL_WORDS[level]),
-                [t.pgettext(item.id, item.skill_text) for item in statement.can],
-                [t.pgettext(item.id, item.skill_text) for item in statement.learn],
-            )
-        yield Static(Content(t.gettext(SUMMARY_HINT)), classes="text")
-        # Read from a screen, never printed or worn: the lowest error correction keeps
-        # the five area lines within 80 columns.
-        day = date.today() if self.dated else None
-        yield QrCode(summary_text(bank, result.levels, t, day), error="l")
+        yield Static(Content(t.gettext(category_words(result.levels))), classes="text")
+        if result.assessed:
+            yield Static(Content(t.gettext(LEVEL_MEANING)), classes="text")
+        # Only what this person answered: each line is one of their answers.
+        for head, level, lines in result_lines(bank, result, t):
+            yield AreaBar(head, level, lines)
+        if result.assessed:
+            yield Static(Content(t.gettext(SUMMARY_HINT)), classes="text")
+            # Read from a screen, never printed or worn: the lowest error correction
+            # keeps the five area lines within 80 columns.
+            day = date.today() if self.dated else None
+            yield QrCode(summary_text(bank, result.levels, t, day), error="l")
         yield Static(Content(t.gettext("Where you can learn more")), classes="title")
         recommendations = self.recommendations()
         if any(initiative.url for initiative in recommendations):
@@ -79,9 +74,11 @@ class ResultScreen(VisitorScreen):
 
     def recommendations(self):
         kiosk = self.kiosk
+        # Someone not assessed is matched as a beginner (the help desk comes last).
+        levels = self.result.levels if self.result.assessed else dict.fromkeys(range(1, 6), "none")
         return recommend(
             kiosk.catalogue,
-            self.result.levels,
+            levels,
             kiosk.config.region,
             kiosk.language,
             kiosk.help_desk,

@@ -36,32 +36,17 @@ class AreaBar(Vertical):
     }
     """
 
-    def __init__(
-        self,
-        name: str,
-        level: str,
-        level_words: str,
-        can: list[str],
-        learn: list[str],
-    ) -> None:
+    def __init__(self, head: str, level: str, lines: list[str]) -> None:
+        """`head`: "Area: level" in words; `lines`: the labelled lists under it."""
         super().__init__()
-        self.area_name = name
+        self.head = head
         self.level = level
-        self.level_words = level_words
-        self.can = can
-        self.learn = learn
+        self.lines = lines
 
     def compose(self) -> ComposeResult:
-        t = self.app.t
         # One line (bar, area, level in words) keeps the places to go within reach
         # on a small screen; a long translation wraps, it is never cut.
-        head = t.gettext("{area}: {level}").format(area=self.area_name, level=self.level_words)
-        yield Static(Content(f"{level_bar(self.level)}  {head}"), classes="area-head")
+        yield Static(Content(f"{level_bar(self.level)}  {self.head}"), classes="area-head")
         # One line per answer, so each claim can be traced to one question.
-        for label, skills in (
-            (t.gettext("You can already:"), self.can),
-            (t.gettext("Learn next:"), self.learn),
-        ):
-            if skills:
-                lines = [label, *(f"• {skill}" for skill in skills)]
-                yield Static(Content("\n".join(lines)), classes="area-text")
+        for block in self.lines:
+            yield Static(Content(block), classes="area-text")

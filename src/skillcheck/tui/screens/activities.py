@@ -1,0 +1,204 @@
+"""One area's tick-list: "In the last 3 months, which of these did you do?"
+
+Each activity is a large button that ticks and unticks (its number key does the
+same); "None of these" is an explicit choice of its own, so Enter never goes on
+before the person said something. The texts come from the core
+(`speech.ticklist_texts`), which also reads them aloud.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Button, Static
+
+from skillcheck.speech import Speech, ticklist_speech, ticklist_texts
+from skillcheck.tui.messages import ActivitiesTicked, BackRequested, StopRequested
+from skillcheck.tui.screens.base import VisitorScreen
+from skillcheck.tui.widgets.progress import ProgressLine
+
+TICKED_MARK, UNTICKED_MARK = "[X]", "[ ]"
+
+
+class TickButton(Button):
+    """One line of the list: `code` is the activity id ("" for "None of these")."""
+
+    DEFAULT_CSS = """
+    TickButton {
+        width: 100%;
+        height: auto;
+        min-height: 1;
+        padding: 0 1;
+        text-align: left;
+        content-align: left middle;
+        margin: 0 0 1 0;
+    }
+    TickButton.-ticked {
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, number: int, code: str, text: str) -> None:
+        super().__init__("", id=f"tick-{number}", compact=True)
+        self.number = number
+        self.code = code
+        self.text = text
+
+    def show_ticked(self, ticked: bool) -> None:
+        """Draw the box ticked or not (the words say it too, for read aloud)."""
+        mark = TICKED_MARK if ticked else UNTICKED_MARK
+        self.set_class(ticked, "-ticked")
+        self.label = Content(f"{mark} {self.number}  {self.text}")
+
+
+class ActivitiesScreen(VisitorScreen):
+    """The current area's activities; number keys tick, Enter goes on, Backspace back."""
+
+    DEFAULT_CSS = """
+    ActivitiesScreen #area {
+        text-style: bold;
+        width: 100%;
+        margin: 1 0 0 0;
+    }
+    ActivitiesScreen #question {
+        text-style: bold;
+        width: 100%;
+        margin: 1 0 1 0;
+    }
+    ActivitiesScreen #go-on {
+        width: 100%;
+        margin: 0 0 1 0;
+    }
+    ActivitiesScreen #actions Button {
+        height: auto;
+        min-height: 1;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        *(Binding(str(n), f"toggle({n})", show=False) for n in range(1, 10)),
+        Binding("enter", "go_on", show=False),
+        Binding("backspace", "back", show=False),
+        Binding("escape", "stop", show=False),
+    ]
+
+    AUTO_FOCUS = None  # Enter goes on; it never presses a focused line
+
+    def __init__(self, area: int, previous: frozenset[str] | None = None) -> None:
+        """`area`: whose list; `previous`: what was ticked before (after Back)."""
+        super().__init__()
+        self.area = area
+        # What is chosen on screen: the activities ticked, or "None of these".
+        self.ticked: set[str] = set(previous or ())
+        self.none_chosen = previous is not None and not previous
+
+    def compose_body(self) -> ComposeResult:
+        session = self.kiosk.session
+        texts = ticklist_texts(self.kiosk.bank, session, self.t) if session else None
+        if texts is None:
+            return
+        yield Static(Content(texts.heading), id="area")
+        yield ProgressLine(id="progress")
+        yield Static(Content(texts.question), id="question")
+        for number, (code, text) in enumerate(texts.answers, start=1):
+            yield TickButton(number, code, text)
+        # At the end of the list, as a form's button: the actions row below keeps
+        # Back and Stop only, so it fits at 60 columns with the page buttons.
+        yield Button(Content(self.t.gettext("Go on (Enter)")), id="go-on", variant="primary")
+
+    def compose_actions(self) -> ComposeResult:
+        t = self.t
+        session = self.kiosk.session
+        back = t.gettext("Back (Backspace)") if session and session.can_go_back else ""
+        yield Button(Content(back), id="back", compact=True, disabled=not back)
+        yield Button(Content(t.gettext("Stop (Esc)")), id="stop", compact=True)
+
+    def on_mount(self) -> None:
+        session = self.kiosk.session
+        if session is not None:
+            progress = session.progress
+            texts = ticklist_texts(self.kiosk.bank, session, self.t)
+            if texts is not None:
+                line = self.query_one("#progress", ProgressLine)
+                line.show(texts.progress, progress.number - 1, progress.at_most)
+        self.show_ticks()
+
+    async def retranslate(self) -> None:
+        await self.recompose()
+        self.on_mount()
+
+    def key_hints(self) -> list[str]:
+        t = self.t
+        return [
+            t.gettext("1 2 3 …: tick"),
+            t.gettext("Enter: go on"),
+            t.gettext("Backspace: back"),
+            t.gettext("Esc: stop"),
+        ]
+
+    def show_ticks(self) -> None:
+        for button in self.query(TickButton):
+            chosen = button.code in self.ticked if button.code else self.none_chosen
+            button.show_ticked(chosen)
+        self.query_one("#go-on", Button).disabled = not (self.ticked or self.none_chosen)
+
+    def chosen(self) -> frozenset[str] | None:
+        """The choice on screen: the activities ticked (empty: none), None if none yet."""
+        if self.none_chosen:
+            return frozenset()
+        return frozenset(self.ticked) if self.ticked else None
+
+    def speech(self) -> Speech:
+        """The area, progress, question, each line and whether it is ticked (R)."""
+        kiosk = self.kiosk
+        if kiosk.session is None:
+            return Speech()
+        return ticklist_speech(
+            kiosk.bank, kiosk.session, self.chosen(), self.t, kiosk.pronunciation()
+        )
+
+    def action_toggle(self, number: int) -> None:
+        for button in self.query(TickButton):
+            if button.number == number:
+                self.toggle(button.code)
+                return
+
+    def toggle(self, code: str) -> None:
+        if not code:  # "None of these" clears the ticks
+            self.none_chosen = not self.none_chosen
+            if self.none_chosen:
+                self.ticked.clear()
+        elif code in self.ticked:
+            self.ticked.discard(code)
+        else:
+            self.ticked.add(code)
+            self.none_chosen = False
+        self.show_ticks()
+
+    @on(Button.Pressed, "TickButton")
+    def tick_pressed(self, event: Button.Pressed) -> None:
+        assert isinstance(event.button, TickButton)
+        self.toggle(event.button.code)
+
+    @on(Button.Pressed, "#go-on")
+    def action_go_on(self) -> None:
+        chosen = self.chosen()
+        if chosen is not None:
+            self.post_message(ActivitiesTicked(self, self.area, chosen))
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.post_message(BackRequested(self))
+
+    @on(Button.Pressed, "#stop")
+    def action_stop(self) -> None:
+        from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
+
+        def stop(confirmed: bool | None) -> None:
+            if confirmed:
+                self.post_message(StopRequested(self))
+
+        self.app.push_screen(ConfirmStopModal(), stop)
