@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from textual import events, on
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Button
 
 from skillcheck.config import SiteConfig
 from skillcheck.datafile import ContentError
@@ -451,6 +452,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
 
     def show_question(self) -> None:
         """The visit moved on: the question screen shows it in place."""
+        self.speaker.stop()  # the question read out is no longer shown
         if self.questions is not None and self.session is not None:
             self.questions.show(self.session)  # type: ignore[attr-defined]
 
@@ -458,6 +460,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         """Switch the language; answers stay in the session, screens are rebuilt."""
         if code not in self.translators or code == self.language:
             return
+        self.speaker.stop()  # the screen is rebuilt in another language
         self.language = code
         self.t = self.translators[code]
         if self.visit:
@@ -528,6 +531,14 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         if isinstance(event, events.Key) and event.key != "r":
             self.speaker.stop()  # any other key stops the reading (R toggles it)
         await super().on_event(event)
+
+    @on(Button.Pressed)
+    def button_pressed(self) -> None:
+        """A touch or click on a screen's button (an answer, Back, Stop, a page, a
+        language) changes what is shown: the reading stops, as it does for a key. The
+        top bar's buttons run their action instead (Button `action=`), so "R ▶" still
+        toggles the reading and the contrast button leaves it alone."""
+        self.speaker.stop()
 
     def check_inactivity(self) -> None:
         base = self.base

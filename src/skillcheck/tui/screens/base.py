@@ -122,7 +122,7 @@ class KioskScreen(KioskParts, Screen[None]):
     """
 
     BINDINGS = [
-        Binding("c,f2", "app.contrast", show=False),
+        Binding("c", "app.contrast", show=False),
         Binding("r", "app.read_aloud", show=False),
         Binding("pagedown", "page(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
@@ -251,7 +251,7 @@ class VisitorScreen(KioskScreen):
     """A screen of the visit: the language dialog and the facilitator key work here."""
 
     BINDINGS = [
-        Binding("l,f3", "language", show=False),
+        Binding("l", "language", show=False),
         Binding("f12", "staff", show=False),
     ]
 

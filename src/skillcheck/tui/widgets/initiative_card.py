@@ -15,14 +15,25 @@ from textual.widgets import Static
 QUIET_ZONE = 4
 
 
-def qr_text(url: str, error: str = "m") -> str:
-    """The QR code of `url` as text: two modules per character with half blocks,
+def qr_text(text: str, error: str = "m", version: int | None = None) -> str:
+    """The QR code of `text` as text: two modules per character with half blocks,
     dark on light, with a quiet zone of 4 modules on every side. `error` is segno's
-    error correction level ("l" lets a longer text fit in 80 columns)."""
+    error correction level; with a `version` (the code's size), the highest level
+    that still holds the text at that size is taken instead."""
+    return draw_matrix(qr_matrix(text, error, version))
+
+
+def qr_matrix(text: str, error: str = "m", version: int | None = None) -> list[list[int]]:
+    """The modules of the QR code of `text` (1 dark, 0 light), quiet zone included."""
     import segno  # only when a result is shown: keeps the start fast
 
-    matrix = segno.make(url, error=error).matrix_iter(scale=1, border=QUIET_ZONE)
-    rows = [list(row) for row in matrix]
+    code = segno.make_qr(text, error=error, version=version, boost_error=version is not None)
+    return [list(row) for row in code.matrix_iter(scale=1, border=QUIET_ZONE)]
+
+
+def draw_matrix(modules: list[list[int]]) -> str:
+    """QR modules as half blocks: each character is two modules, one above the other."""
+    rows = [list(row) for row in modules]
     if len(rows) % 2:
         rows.append([0] * len(rows[0]))
     glyphs = {(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}
@@ -53,8 +64,10 @@ class QrCode(Static):
     }
     """
 
-    def __init__(self, url: str, error: str = "m") -> None:
-        super().__init__(Content(qr_text(url, error)))
+    def __init__(
+        self, url: str, error: str = "m", *, version: int | None = None, id: str | None = None
+    ) -> None:
+        super().__init__(Content(qr_text(url, error, version)), id=id)
         self.url = url
 
 
