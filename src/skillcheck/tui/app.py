@@ -30,7 +30,7 @@ from textual.widgets import Button
 from skillcheck.config import SiteConfig
 from skillcheck.datafile import ContentError
 from skillcheck.i18n import Translator
-from skillcheck.speech import PAGE_SCHEME, PageSpeaker, Speaker
+from skillcheck.speech import NEW_VISIT_MESSAGE, PAGE_SCHEME, PageSpeaker, Speaker
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.crash import CrashAdapter
 from skillcheck.tui.messages import (
@@ -481,11 +481,15 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.save(self.record_of(visit, "completed"))
 
     def reset_to_welcome(self, screen: KioskScreen | None = None) -> None:
-        """Drop everything of the person and show a new start screen (or `screen`)."""
+        """Drop everything of the person and show a new start screen (or `screen`:
+        the languages, for the same person)."""
         self.record_interrupted(wait=False)
         self.language = self.default_language()
         self.t = self.translators[self.language]
         self.set_theme(self.site_theme())
+        if screen is None:
+            # The next visitor: in a browser, the text size goes back to the site's.
+            self.send_to_page(NEW_VISIT_MESSAGE)
         self.show(screen or self.start_screen())
 
     def record_of(self, visit: Visit, status: str) -> SessionRecord:
