@@ -129,6 +129,7 @@ def test_continuation_lines_hang_under_the_text(tmp_path):
                 start = first + len(str(text[0].strip()[0])) + 3  # "1   " then the text
                 for line in text[1:]:
                     assert line[:start].strip() == "" and line[start] != " ", lines
+            screen.show(app.session)  # back to the visit's own question
             while isinstance(app.screen, QuestionScreen):
                 await pilot.press(str(mastered_number(app.session.current)))
             await pilot.pause()
