@@ -7,8 +7,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from skillcheck.tui.widgets.hanging import HangingText
+
 # Steps filled out of three: the bar repeats the words, it never replaces them.
-_FILLED = {"none": 1, "basic": 2, "above_basic": 3}
+# Starting out is an empty bar (a third full read as "some" to a beginner).
+_FILLED = {"none": 0, "basic": 2, "above_basic": 3}
 
 
 def level_bar(level: str) -> str:
@@ -56,12 +59,13 @@ class AreaBar(Vertical):
         # One line (bar, area, level in words) keeps the places to go within reach
         # on a small screen; a long translation wraps, it is never cut.
         head = t.gettext("{area}: {level}").format(area=self.area_name, level=self.level_words)
-        yield Static(Content(f"{level_bar(self.level)}  {head}"), classes="area-head")
+        yield HangingText(f"{level_bar(self.level)}  ", head, classes="area-head")
         # One line per answer, so each claim can be traced to one question.
         for label, skills in (
             (t.gettext("You can already:"), self.can),
             (t.gettext("Learn next:"), self.learn),
         ):
             if skills:
-                lines = [label, *(f"• {skill}" for skill in skills)]
-                yield Static(Content("\n".join(lines)), classes="area-text")
+                yield Static(Content(label), classes="area-text")
+                for skill in skills:
+                    yield HangingText("• ", skill, classes="area-text")
