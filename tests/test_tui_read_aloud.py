@@ -118,7 +118,7 @@ def test_r_reads_the_screen_and_r_again_or_another_key_stops_it(tmp_path, fake_e
             await pilot.press("r")
             result = sent(speaker.started[-1])
             assert result.index("Ihr Ergebnis.") < result.index("Wo Sie mehr lernen können.")
-            assert "Sicher im Internet: Mehr als Grundkenntnisse." in result
+            assert "Sicher, gesund, verantwortungsvoll: Mehr als Grundkenntnisse." in result
             assert "Fragen Sie das Personal hier." in result  # the help desk, always last
             await app.workers.wait_for_complete()
         # the kiosk ended: nothing keeps talking
