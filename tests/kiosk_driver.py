@@ -256,3 +256,27 @@ def item_answers(app) -> int:
     session = app.session
     ids = {i.id for i in session.form}
     return sum(1 for key in session.given if key in ids)
+
+
+_SVG_TEXT = re.compile(
+    r'<text class="[^"]+" x="(?P<x>[\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+    r'clip-path="url\(#[\w-]*?line-(?P<row>\d+)\)">(?P<text>[^<]*)</text>'
+)
+_SVG_CELL_WIDTH = 12.2  # Textual's screenshot: pixels per column
+
+
+def screenshot_text(app: App) -> list[str]:
+    """The screen as a person sees it, one string per row, read back from Textual's
+    own SVG screenshot (`App.export_screenshot`): what is cut off or covered is
+    not there."""
+    import html
+
+    width, height = app.size
+    rows = [[" "] * width for _ in range(height)]
+    for match in _SVG_TEXT.finditer(app.export_screenshot()):
+        row = int(match["row"])
+        column = round(float(match["x"]) / _SVG_CELL_WIDTH)
+        for offset, char in enumerate(html.unescape(match["text"]).replace("\xa0", " ")):
+            if row < height and column + offset < width:
+                rows[row][column + offset] = char
+    return ["".join(row) for row in rows]

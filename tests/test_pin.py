@@ -110,6 +110,27 @@ def test_the_lock_out_is_on_disk_and_survives_a_new_guard(tmp_path: Path) -> Non
     assert second.try_pin("000000") == (Attempt.WRONG, 30)  # a right PIN reset the count
 
 
+def test_wrong_tries_are_forgiven_one_per_quarter_hour_without_a_wrong_pin(tmp_path: Path) -> None:
+    """A burst of guesses no longer locks staff out for good: before, the count only
+    grew, so after six wrong PINs every later slip meant 15 minutes again."""
+    stored, clock = old_hash(PIN, n=2**10), [1000.0]
+    g = guard(tmp_path, stored, clock)
+    for _ in range(6):
+        clock[0] += g.seconds_left()
+        attempt, left = g.try_pin("000000")
+        assert attempt is Attempt.WRONG
+    assert left == MAX_LOCK_SECONDS
+    # An hour without a wrong PIN: four tries forgiven (6 -> 2), the next slip is the third.
+    clock[0] += 60 * 60
+    assert guard(tmp_path, stored, clock).try_pin("000000") == (Attempt.WRONG, 120)
+    # Two hours more: all forgiven, a slip counts as the first again.
+    clock[0] += 2 * 60 * 60
+    assert g.try_pin("000000") == (Attempt.WRONG, 30)
+    # A clock set back forgives nothing.
+    clock[0] -= 86400
+    assert PinLock(3, 0.0, clock[0] + 86400).failures_at(clock[0]) == 3
+
+
 def test_a_damaged_lock_file_keeps_the_door_shut(tmp_path: Path) -> None:
     clock = [1000.0]
     g = guard(tmp_path, old_hash(PIN, n=2**10), clock)

@@ -21,7 +21,7 @@ from kiosk_driver import (
     tick_all,
 )
 from skillcheck.tui.screens.activities import ActivitiesScreen, TickButton
-from skillcheck.tui.screens.base import KioskModal
+from skillcheck.tui.screens.base import PAGE_ARROWS, KioskModal
 from skillcheck.tui.screens.language import LanguageModal
 from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.result import ResultScreen
@@ -177,9 +177,9 @@ def test_the_actions_row_keeps_its_height_when_paging_at_80x24(tmp_path, languag
     t = make_app(tmp_path, languages=codes).translators[language]
     assert t.gettext("Back to languages (Esc)") in labels
     if language == "en":
-        assert t.gettext("More ↓") in labels and t.gettext("↑ Back up") in labels
+        assert t.gettext("More ↓ (PgDn)") in labels and t.gettext("↑ Back up (PgUp)") in labels
     else:
-        assert "↑" in labels
+        assert PAGE_ARROWS["page-up"] in labels
 
 
 def test_five_languages_at_80x24(tmp_path):
@@ -365,10 +365,11 @@ def test_the_welcomes_page_buttons_are_arrows_in_no_language(tmp_path):
         async with app.run_test(size=(60, 20)) as pilot:
             await pilot.pause()
             more = app.screen.query_one("#page-down", Button)
-            assert tappable(more) and str(more.label) == "↓"
+            # the arrow, and the key that does the same (issue 23)
+            assert tappable(more) and str(more.label) == "↓ PgDn" == PAGE_ARROWS["page-down"]
             await pilot.click("#page-down")
             await pilot.pause()
-            assert str(app.screen.query_one("#page-up", Button).label) == "↑"
+            assert str(app.screen.query_one("#page-up", Button).label) == "↑ PgUp"
 
     run(scenario())
 
@@ -393,5 +394,6 @@ def test_the_page_buttons_follow_a_resize(tmp_path):
             return sizes
 
     (wide, words), (narrow, arrow), (again, words_again) = run(scenario())
-    assert wide == again != "↑" and narrow == "↑"
+    assert wide == again != "↑ PgUp" and narrow == "↑ PgUp"
+    assert "(" in wide  # the words name the key too: "↑ Zurück nach oben (Bild↑)"
     assert arrow < words == words_again

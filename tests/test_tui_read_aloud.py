@@ -230,3 +230,35 @@ def test_read_aloud_costs_no_row_at_80x24(tmp_path, fake_espeak, language):
             assert isinstance(app.screen, QuestionScreen)
 
     run(scenario())
+
+
+def test_a_touch_that_changes_the_screen_stops_the_reading(tmp_path, fake_espeak):
+    """An answer, Back or a page tapped (a click, not a key) stops the reading: it
+    went on reading the old question over the new one (issue 24)."""
+    speaker = RecordingSpeaker(str(fake_espeak))
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR, speaker=speaker)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.click("#lang-fr")  # a touch on the welcome
+            await pilot.pause()
+            await pilot.click("#start")
+            await pilot.pause()
+            assert isinstance(app.screen, QuestionScreen)
+            for target in ("#answer-2", "#back", "#answer-3"):
+                await pilot.press("r")
+                assert len(speaker.running()) == 1
+                before = app.session.progress.number
+                await pilot.click(target)
+                await pilot.pause()
+                assert app.session.progress.number != before, target
+                assert speaker.running() == [], target
+            # the top bar's button still starts and stops it
+            await pilot.click("#read-aloud-button")
+            await pilot.pause()
+            assert len(speaker.running()) == 1
+            app.screen.query_one("#read-aloud-button").press()
+            await pilot.pause()
+            assert speaker.running() == []
+
+    run(scenario())

@@ -736,3 +736,54 @@ def test_the_staff_screen_names_a_database_problem_in_its_language(error, reason
         assert shown == t.gettext(reason)
         assert code == "en" or shown != reason, code
         assert error not in shown
+
+
+def test_a_long_lock_out_is_shown_in_minutes(tmp_path):
+    """ "Probeer opnieuw over 15 minuten", not "900 seconden" (issue 24)."""
+
+    class LockedGuard:
+        is_set = True
+
+        def __init__(self, left: int) -> None:
+            self.left = left
+
+        def seconds_left(self) -> int:
+            return self.left
+
+    async def scenario():
+        app = make_app(tmp_path, kiosk=True, pin_hash=PIN_HASH)
+        shown = {}
+        async with app.run_test(size=(80, 24)) as pilot:
+            for left in (900, 61, 59):
+                app.pin = LockedGuard(left)
+                await pilot.press("f12")
+                await pilot.pause()
+                assert isinstance(app.screen, PinModal)
+                shown[left] = str(app.screen.query_one("#pin-message").content)
+                await pilot.press("escape")
+                await pilot.pause()
+        return shown
+
+    shown = run(scenario())
+    assert "15 minuten" in shown[900] and "900" not in shown[900]
+    assert "2 minuten" in shown[61]
+    assert "59 seconden" in shown[59]
+
+
+def test_f2_and_f3_do_nothing_the_key_bar_does_not_say(tmp_path):
+    """Contrast is C and the language dialog L, as the key bar and the top bar say;
+    F2 and F3 did the same without a word anywhere (issue 24)."""
+
+    async def scenario():
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "nl")
+            theme = app.theme
+            await pilot.press("f2", "f3")
+            await pilot.pause()
+            assert app.theme == theme and isinstance(app.screen, QuestionScreen)
+            await pilot.press("c")
+            await pilot.pause()
+            assert app.theme != theme
+
+    run(scenario())

@@ -26,7 +26,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from skillcheck.paths import default_state_dir
@@ -42,6 +42,10 @@ MAX_PIN_DIGITS = 12
 FIRST_LOCK_SECONDS = 30
 # A visitor pressing F12 must not lock staff out for days.
 MAX_LOCK_SECONDS = 15 * 60
+# One wrong try is forgiven per quarter of an hour without a wrong PIN: else the
+# count only grew, and after a visitor's burst of guesses staff had one try per
+# 15 minutes for ever (issue 24).
+FORGIVE_SECONDS = 15 * 60
 
 
 # --- the hash ------------------------------------------------------------------------
@@ -201,21 +205,31 @@ def drop_config_hash(config_path: Path) -> bool:
 
 @dataclass(frozen=True)
 class PinLock:
-    """Wrong-PIN lock-out: 30 s after the first wrong try, then 60 s, 120 s … 15 min."""
+    """Wrong-PIN lock-out: 30 s after the first wrong try, then 60 s, 120 s … 15 min;
+    one wrong try forgiven per 15 minutes without a wrong PIN."""
 
     failures: int = 0
     locked_until: float = 0.0  # wall-clock seconds (time.time), shared by processes
+    last_failure: float = 0.0  # when the last wrong PIN was typed (0: never)
 
     def seconds_left(self, now: float) -> int:
         """Seconds until a PIN may be tried again (0 when it may), never above the cap."""
         left = min(self.locked_until - now, MAX_LOCK_SECONDS)  # a clock set back
         return max(0, int(left + 0.999))
 
+    def failures_at(self, now: float) -> int:
+        """The wrong tries still counted at `now`: one fewer per FORGIVE_SECONDS since
+        the last one (none forgiven when the clock was set back)."""
+        quiet = now - self.last_failure
+        if quiet <= 0:
+            return self.failures
+        return max(0, self.failures - int(quiet // FORGIVE_SECONDS))
+
     def after_failure(self, now: float) -> PinLock:
         """The lock after one more wrong PIN at time `now`."""
-        failures = self.failures + 1
+        failures = self.failures_at(now) + 1
         delay = min(FIRST_LOCK_SECONDS * 2 ** min(failures - 1, 20), MAX_LOCK_SECONDS)
-        return replace(self, failures=failures, locked_until=now + delay)
+        return PinLock(failures=failures, locked_until=now + delay, last_failure=now)
 
 
 def lock_file_for(config_path: Path | None, state_dir: Path | None = None) -> Path:
@@ -238,20 +252,31 @@ def _locked(path: Path, exclusive: bool) -> Iterator[tuple[int, PinLock]]:
             raw += chunk
         try:
             data = json.loads(raw) if raw.strip() else {}
-            lock = PinLock(int(data.get("failures", 0)), float(data.get("locked_until", 0)))
-            if not math.isfinite(lock.locked_until) or lock.failures < 0:
+            until = float(data.get("locked_until", 0))
+            # A file from before `last_failure` was kept: forgiving starts when its
+            # lock-out ends.
+            last = float(data.get("last_failure", until))
+            lock = PinLock(int(data.get("failures", 0)), until, last)
+            if not all(math.isfinite(v) for v in (until, last)) or lock.failures < 0:
                 raise ValueError("NaN, infinity or a negative count")  # json reads NaN
         except (ValueError, TypeError, AttributeError, OverflowError):
             # A damaged file must not open the door: treat it as one more failure.
             log.warning("%s: unreadable lock-out file, counting it as a wrong PIN", path)
-            lock = PinLock(failures=1, locked_until=time.time() + FIRST_LOCK_SECONDS)
+            now = time.time()
+            lock = PinLock(1, now + FIRST_LOCK_SECONDS, now)
         yield fd, lock
     finally:
         os.close(fd)  # closing releases the flock
 
 
 def _store(fd: int, lock: PinLock) -> None:
-    data = json.dumps({"failures": lock.failures, "locked_until": lock.locked_until}).encode()
+    data = json.dumps(
+        {
+            "failures": lock.failures,
+            "locked_until": lock.locked_until,
+            "last_failure": lock.last_failure,
+        }
+    ).encode()
     os.lseek(fd, 0, os.SEEK_SET)
     os.ftruncate(fd, 0)
     os.write(fd, data)

@@ -19,13 +19,15 @@ class QrTooLong(ValueError):
     """The text is too long for any QR code (segno's DataOverflowError)."""
 
 
-def qr_rows(text: str, error: str = "m") -> list[list[int]]:
-    """The modules of the QR code of `text`, quiet zone included (1 = dark)."""
+def qr_rows(text: str, error: str = "m", version: int | None = None) -> list[list[int]]:
+    """The modules of the QR code of `text`, quiet zone included (1 = dark). With a
+    `version` (the code's size), the highest error correction that still holds the
+    text at that size is taken."""
     import segno  # only when a code is drawn: keeps the kiosk's start fast
     from segno import DataOverflowError
 
     try:
-        code = segno.make(text, error=error)
+        code = segno.make_qr(text, error=error, version=version, boost_error=version is not None)
     except DataOverflowError as error_:
         raise QrTooLong(str(error_)) from None
     return [list(row) for row in code.matrix_iter(scale=1, border=QUIET_ZONE)]

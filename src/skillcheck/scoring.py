@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from skillcheck.activities import TICKED, Activity, Survey
-from skillcheck.bank import Bank, Item
+from skillcheck.bank import Item
 from skillcheck.digcomp import AREAS, LEVELS, N_, NOT_ASSESSED
-from skillcheck.i18n import Translator
 
 # Which rule of docs/scoring.md produced a level; stored with each session so reports
 # never mix the results of two rules. 1: knowledge answers alone could lift an area;
@@ -76,11 +75,12 @@ LEVEL_MEANING = N_(
 )
 
 # The result's own QR code: a short text, never a web address (issue 10 item 8).
-SUMMARY_HINT = N_("Scan this code to take your result home as text, to show to a helper.")
-SUMMARY_TITLE = N_("My digital skills (skillcheck, {date})")
-SUMMARY_LINE = N_("{area}: {level}")
-# The title when the kiosk's clock was implausible (issue 19): no date rather than a wrong one.
-SUMMARY_TITLE_UNDATED = N_("My digital skills (skillcheck)")
+SUMMARY_HINT = N_(
+    "“Take it home” shows a code to scan with your phone: your result as text, to show to a helper."
+)
+# A level as a few letters in the QR code's summary: the same in every language, so
+# the code stays small enough to be drawn whole on a 60x20 screen (issue 24).
+LEVEL_LETTERS: dict[str, str] = {"none": "-", "basic": "B", "above_basic": "B+"}
 
 
 def area_level(survey: Survey, area: int, answers: Mapping[str, str]) -> str:
@@ -192,24 +192,18 @@ def weakest_areas(levels: Mapping[int, str]) -> tuple[int, ...]:
     return tuple(sorted(a for a, level in levels.items() if LEVELS.index(level) == lowest))
 
 
-def summary_text(
-    bank: Bank, levels: Mapping[int, str], translator: Translator, day: date | None
-) -> str:
-    """The plain text of the result's QR code: the day, then a level per area.
+def summary_text(levels: Mapping[int, str], day: date | None) -> str:
+    """The plain text of the result's QR code: the day, then each DigComp area's
+    number and its level as letters, e.g. "SKILLCHECK 2026-12-07 1:B+ 2:B 3:- 4:B 5:B+".
 
-    In the visit's language; text only (no web address, no answers), so nothing
-    points to a stored record and a helper can read it on the person's phone.
-    `day` None (the kiosk's clock is implausible): the title without a date.
+    Text only (no web address, no answers), so nothing points to a stored record.
+    Upper case, digits and ":+-" only: QR's alphanumeric mode packs these into 5.5
+    bits a character, so the whole summary (46 characters at most) fits a code of
+    37 modules (version 3, error correction Q), which a 60x20 screen holds whole
+    with its quiet zone. The screen beside the code says what the letters mean.
+    `day` None (the kiosk's clock is implausible, issue 19): no date rather than a
+    wrong one.
     """
-    if day is None:
-        lines = [translator.gettext(SUMMARY_TITLE_UNDATED)]
-    else:
-        lines = [translator.gettext(SUMMARY_TITLE).format(date=translator.format_date(day))]
-    for area in bank.areas:
-        lines.append(
-            translator.gettext(SUMMARY_LINE).format(
-                area=translator.pgettext(area.context, area.name),
-                level=translator.gettext(LEVEL_WORDS.get(levels[area.number], "Starting out")),
-            )
-        )
-    return "\n".join(lines)
+    parts = [f"{area}:{LEVEL_LETTERS[level]}" for area, level in sorted(levels.items())]
+    dated = [day.isoformat()] if day is not None else []
+    return " ".join(["SKILLCHECK", *dated, *parts])

@@ -448,6 +448,8 @@ def page_message(speech: Speech, languages: Iterable[str], *, toggle: bool = Fal
 
 
 STOP_MESSAGE = json.dumps({"stop": True})
+# A new visitor: the page puts its text size (A+ / A−) back to the site's.
+NEW_VISIT_MESSAGE = json.dumps({"newVisit": True})
 
 
 class PageSpeaker:

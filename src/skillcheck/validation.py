@@ -278,13 +278,12 @@ def check_qr_codes(
 ) -> list[Problem]:
     """Draw every QR code the kiosk of this config will draw and name those that do not
     fit: the help desk, each initiative (config and catalogue) and the result's own,
-    at its longest (the longest level words and month name of each offered language)."""
+    at its longest."""
     import datetime as dt
 
-    from skillcheck.i18n import load_translators
     from skillcheck.initiatives import check_catalogue
     from skillcheck.qr import qr_problem
-    from skillcheck.scoring import LEVEL_WORDS, summary_text
+    from skillcheck.scoring import LEVEL_LETTERS, summary_text
 
     problems: list[Problem] = []
     catalogue = questions_dir / "initiatives.toml"
@@ -299,30 +298,20 @@ def check_qr_codes(
         why = qr_problem(url)
         if why:
             problems.append(Problem(path, _line_with(path, url), f"url {url[:60]!r}…: {why}"))
-    translators = load_translators(locales_dir)
-    for language in config.languages:
-        t = translators.get(language)
-        if t is None:
-            continue
-        levels = {
-            area.number: max(LEVEL_WORDS, key=lambda level: len(t.gettext(LEVEL_WORDS[level])))
-            for area in bank.areas
-        }
-        days = [dt.date(dt.date.today().year, month, 28) for month in range(1, 13)]
-        longest = max(
-            (summary_text(bank, levels, t, day) for day in days),
-            key=lambda text: len(text.encode()),
-        )
-        why = qr_problem(longest, error="l")  # the result screen draws it at level L
-        if why:
-            problems.append(
-                Problem(
-                    config_path,
-                    _line_with(config_path, "languages"),
-                    f"the result's QR code in {language} at its longest: {why} "
-                    "(shorten the area names or level words of that language)",
-                )
+    # The result's own code (issue 24's take-home summary) is the same in every
+    # language: its longest is every area at the longest level letters, dated.
+    levels = {
+        area.number: max(LEVEL_LETTERS, key=lambda lv: len(LEVEL_LETTERS[lv]))
+        for area in bank.areas
+    }
+    longest = summary_text(levels, dt.date(2099, 12, 31))
+    why = qr_problem(longest)
+    if why:
+        problems.append(
+            Problem(
+                config_path, _line_with(config_path, "languages"), f"the result's QR code: {why}"
             )
+        )
     return problems
 
 

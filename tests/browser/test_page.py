@@ -266,6 +266,26 @@ def test_larger_text_grows_the_cells_and_the_screen_still_fits(page, site_transl
     page.wait_for_function("() => !document.querySelector('#larger').disabled")
 
 
+def test_the_next_visitor_gets_the_sites_text_size(page, site_translators):
+    """A+ is one visitor's choice: after Stop the welcome is at the site's size again
+    (it stayed larger for the next person, issue 24)."""
+    nl = site_translators["nl"]
+    size = "() => Number(window.skillcheck.terminal().options.fontSize)"
+    site = page.evaluate("() => Number(document.getElementById('terminal').dataset.fontSize)")
+    assert page.evaluate(size) == site
+    tap(page, "Nederlands")
+    wait_for_text(page, re.escape(nl.gettext("Start (Enter)")))
+    tap(page, nl.gettext("Start (Enter)"))
+    wait_for_text(page, re.escape(nl.gettext("Stop (Esc)")))
+    page.tap("#larger")
+    page.wait_for_function(f"() => ({size})() > {site}")
+    page.keyboard.press("Escape")
+    wait_for_text(page, re.escape(nl.gettext("Do you want to stop?")))
+    page.keyboard.press("1")
+    wait_for_text(page, "Français")
+    page.wait_for_function(f"() => ({size})() === {site}")
+
+
 def test_a_small_window_gets_smaller_text_until_the_layout_fits(browser, kiosk):
     """The kiosk is laid out for at least 60×20 cells: a window too small for that at
     the site's text size (here 600×400 at 16 px: about 54 columns) starts a step or

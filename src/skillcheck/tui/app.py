@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING
 from textual import events, on
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Button
 
 from skillcheck.config import SiteConfig
 from skillcheck.datafile import ContentError
 from skillcheck.i18n import Translator
-from skillcheck.speech import PAGE_SCHEME, PageSpeaker, Speaker
+from skillcheck.speech import NEW_VISIT_MESSAGE, PAGE_SCHEME, PageSpeaker, Speaker
 from skillcheck.tui import typography  # noqa: F401 - keeps no-break spaces unbroken
 from skillcheck.tui.crash import CrashAdapter
 from skillcheck.tui.messages import (
@@ -484,6 +485,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         """The visit moved on: show the screen of its next step, which the Session
         decides (`Session.next_screen`, the visit's one order of screens). Questions
         follow each other in one screen, updated in place (issue 8)."""
+        self.speaker.stop()  # what was read out is no longer shown
         from skillcheck.session import ACTIVITIES, RESULT
 
         session = self.session
@@ -508,6 +510,7 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         """Switch the language; answers stay in the session, screens are rebuilt."""
         if code not in self.translators or code == self.language:
             return
+        self.speaker.stop()  # the screen is rebuilt in another language
         self.language = code
         self.t = self.translators[code]
         if self.visit:
@@ -530,11 +533,15 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         self.save(record)
 
     def reset_to_welcome(self, screen: KioskScreen | None = None) -> None:
-        """Drop everything of the person and show a new start screen (or `screen`)."""
+        """Drop everything of the person and show a new start screen (or `screen`:
+        the languages, for the same person)."""
         self.record_interrupted(wait=False)
         self.language = self.default_language()
         self.t = self.translators[self.language]
         self.set_theme(self.site_theme())
+        if screen is None:
+            # The next visitor: in a browser, the text size goes back to the site's.
+            self.send_to_page(NEW_VISIT_MESSAGE)
         self.show(screen or self.start_screen())
 
     def record_of(self, visit: Visit, status: str) -> SessionRecord:
@@ -580,6 +587,14 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         if isinstance(event, events.Key) and event.key != "r":
             self.speaker.stop()  # any other key stops the reading (R toggles it)
         await super().on_event(event)
+
+    @on(Button.Pressed)
+    def button_pressed(self) -> None:
+        """A touch or click on a screen's button (an answer, Back, Stop, a page, a
+        language) changes what is shown: the reading stops, as it does for a key. The
+        top bar's buttons run their action instead (Button `action=`), so "R ▶" still
+        toggles the reading and the contrast button leaves it alone."""
+        self.speaker.stop()
 
     def check_inactivity(self) -> None:
         base = self.base

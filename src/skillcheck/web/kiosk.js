@@ -142,6 +142,15 @@
     showFontButtons();
   }
 
+  // The site's text size (`?fontsize=` or the config), as a new page starts with:
+  // what the last visitor chose with A+ / A− is not the next one's.
+  function siteFontSize() {
+    if (!current) return;
+    const size = Number(document.getElementById("terminal").dataset.fontSize) || 16;
+    if (Number(current.terminal.options.fontSize) !== size) setFontSize(size);
+    fitTheLayout();
+  }
+
   function nextSize(direction) {
     const size = current ? Number(current.terminal.options.fontSize) : 16;
     const steps = direction > 0 ? FONT_STEPS.filter(function (s) { return s > size; })
@@ -211,11 +220,13 @@
     // Text the app sends with app.open_url("skillcheck-page:" + JSON), built by
     // skillcheck.speech.page_message: {"say": [{"lang": "nl", "text": "…"}, …],
     // "toggle": false} reads aloud (toggle: R stops a speech still playing);
-    // {"stop": true} stops (another key, a new screen, an idle reset).
+    // {"stop": true} stops (another key, a new screen, an idle reset);
+    // {"newVisit": true}: the next visitor gets the site's text size again.
     receive: function (text) {
       let message;
       try { message = JSON.parse(text); } catch (error) { return; }
       if (!message) return;
+      if (message.newVisit) siteFontSize();
       if (message.stop) window.skillcheck.stop();
       if (!Array.isArray(message.say)) return;
       const playing = synth && (synth.speaking || synth.pending);

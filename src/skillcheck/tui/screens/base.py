@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# The page buttons where their words do not fit, or no language is chosen yet.
-PAGE_ARROWS = {"page-up": "↑", "page-down": "↓"}
+# The page buttons where their words do not fit, or no language is chosen yet: an
+# arrow and the key that does the same (issue 23: a button names its key).
+PAGE_ARROWS = {"page-up": "↑ PgUp", "page-down": "↓ PgDn"}
 
 
 class KioskParts:
@@ -122,7 +123,7 @@ class KioskScreen(KioskParts, Screen[None]):
     """
 
     BINDINGS = [
-        Binding("c,f2", "app.contrast", show=False),
+        Binding("c", "app.contrast", show=False),
         Binding("r", "app.read_aloud", show=False),
         Binding("pagedown", "page(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
@@ -167,7 +168,12 @@ class KioskScreen(KioskParts, Screen[None]):
             labels = self.page_labels()
             await self.query_one("#actions").mount_all(
                 [
-                    Button(Content(labels[name]), id=name, classes="page")
+                    Button(
+                        Content(labels[name]),
+                        id=name,
+                        classes="page",
+                        compact=self.compact_page_buttons(),
+                    )
                     for name in ("page-up", "page-down")
                 ]
             )
@@ -175,10 +181,18 @@ class KioskScreen(KioskParts, Screen[None]):
             button.set_class(event.up if button.id == "page-up" else event.down, "-shown")
         self.fit_actions(self.size.width)
 
+    def compact_page_buttons(self) -> bool:
+        """Whether the page buttons are one row tall, like the screen's other buttons
+        (three rows, a touch target, unless the screen is short of room)."""
+        return False
+
     def page_labels(self) -> dict[str, str]:
         """The page buttons' words, in the person's language."""
         t = self.t
-        return {"page-up": t.gettext("↑ Back up"), "page-down": t.gettext("More ↓")}
+        return {
+            "page-up": t.gettext("↑ Back up (PgUp)"),
+            "page-down": t.gettext("More ↓ (PgDn)"),
+        }
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_actions(event.size.width)
@@ -204,13 +218,15 @@ class KioskScreen(KioskParts, Screen[None]):
                     continue
                 styles = button.styles
                 label = cell_len(page_labels.get(button.id or "", str(button.label)))
+                # Textual's `line-pad` adds a cell each side of the label.
+                drawn = label + styles.gutter.width + 2 * styles.line_pad
+                least = int(styles.min_width.value) if styles.min_width else 0
                 total += styles.margin.width
                 if button.has_class("page"):
-                    least = int(styles.min_width.value) if styles.min_width else 0
-                    total += max(label + styles.gutter.width, least)
+                    total += max(drawn, least)
                 else:
                     shared += 1
-                    longest = max(longest, label + styles.gutter.width)
+                    longest = max(longest, drawn, least)
             return total + shared * longest
 
         labels = words if needed(words) <= room else arrows
@@ -251,7 +267,7 @@ class VisitorScreen(KioskScreen):
     """A screen of the visit: the language dialog and the facilitator key work here."""
 
     BINDINGS = [
-        Binding("l,f3", "language", show=False),
+        Binding("l", "language", show=False),
         Binding("f12", "staff", show=False),
     ]
 

@@ -47,15 +47,7 @@ class PinModal(KioskModal[bool]):
         pin_input = self.query_one("#pin", Input)
         message = self.query_one("#pin-message", Static)
         if left:
-            message.update(
-                Content(
-                    self.t.ngettext(
-                        "Wrong PIN. Try again in {count} second.",
-                        "Wrong PIN. Try again in {count} seconds.",
-                        left,
-                    ).format(count=left)
-                )
-            )
+            message.update(Content(self.wait_words(left)))
             pin_input.disabled = True
         elif pin_input.disabled:
             message.update("")
@@ -63,6 +55,23 @@ class PinModal(KioskModal[bool]):
             pin_input.focus()
         elif self.focused is None:
             pin_input.focus()
+
+    def wait_words(self, left: int) -> str:
+        """How long until the next try: seconds under a minute, else whole minutes
+        rounded up ("15 minutes", never "900 seconds")."""
+        t = self.t
+        if left < 60:
+            return t.ngettext(
+                "Wrong PIN. Try again in {count} second.",
+                "Wrong PIN. Try again in {count} seconds.",
+                left,
+            ).format(count=left)
+        minutes = -(-left // 60)
+        return t.ngettext(
+            "Wrong PIN. Try again in {count} minute.",
+            "Wrong PIN. Try again in {count} minutes.",
+            minutes,
+        ).format(count=minutes)
 
     @on(Input.Submitted, "#pin")
     @on(Button.Pressed, "#ok")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -30,23 +30,58 @@ if TYPE_CHECKING:
 class QuestionScreen(VisitorScreen):
     """Area name, "Question 4 of at most N", the question and numbered answers."""
 
+    # Five layouts, the roomiest that shows the question and every answer at once
+    # (`fit_answers`); the row counts in `LAYOUTS` are those of the CSS below.
+    #   -roomy:   answers and Back / Stop three rows tall (touch targets), a blank
+    #             line around the question (a can-do question at 80x24);
+    #   -tall:    answers three rows tall, Back / Stop one row (five answers at 80x24);
+    #   -close:   the same without the blank line under the question;
+    #   -spaced:  answers one row a line, a blank line after each;
+    #   -compact: answers one row a line, no blank lines (60x20: five answers three
+    #             rows tall do not fit).
     DEFAULT_CSS = """
     QuestionScreen #area {
         text-style: bold;
         width: 100%;
-        margin: 1 0 0 0;
     }
     QuestionScreen #question {
         text-style: bold;
         width: 100%;
+    }
+    QuestionScreen.-roomy #question {
         margin: 1 0 1 0;
+    }
+    QuestionScreen.-tall #question, QuestionScreen.-spaced #question {
+        margin: 0 0 1 0;
+    }
+    QuestionScreen.-roomy AnswerButton.answer,
+    QuestionScreen.-tall AnswerButton.answer,
+    QuestionScreen.-close AnswerButton.answer {
+        min-height: 3;
+    }
+    QuestionScreen.-spaced AnswerButton.answer {
+        margin: 0 0 1 0;
     }
     QuestionScreen #actions Button {
         height: auto;
-        min-height: 1;
+        min-height: 3;
         padding: 0 1;
     }
+    QuestionScreen #actions Button.-textual-compact {
+        min-height: 1;
+    }
     """
+
+    # Per layout: blank lines around the question, the rows an answer takes at
+    # least, blank lines after each answer, the rows of the actions row, and whether
+    # Back and Stop are compact (one row, `Button.compact`).
+    LAYOUTS = {
+        "-roomy": (2, 3, 0, 3, False),
+        "-tall": (1, 3, 0, 1, True),
+        "-close": (0, 3, 0, 1, True),
+        "-spaced": (1, 1, 1, 1, True),
+        "-compact": (0, 1, 0, 1, True),
+    }
 
     BINDINGS = [
         *(Binding(str(n), f"choose({n})", show=False) for n in range(1, 10)),
@@ -82,8 +117,8 @@ class QuestionScreen(VisitorScreen):
 
     def compose_actions(self) -> ComposeResult:
         t = self.t
-        yield Button(Content(t.gettext("Back (Backspace)")), id="back", compact=True)
-        yield Button(Content(t.gettext("Stop (Esc)")), id="stop", compact=True)
+        yield Button(Content(t.gettext("Back (Backspace)")), id="back")
+        yield Button(Content(t.gettext("Stop (Esc)")), id="stop")
 
     def on_mount(self) -> None:
         self.find_parts()
@@ -98,6 +133,65 @@ class QuestionScreen(VisitorScreen):
         self.answer_buttons = list(self.query(AnswerButton))
         self.back_button = self.query_one("#back", Button)
         self.body = self.query_one(PagedBody)
+        self.layout_name: str | None = None
+        self.compact_actions = False
+
+    def fit_answers(self, labels: list[str]) -> None:
+        """The roomiest layout (`LAYOUTS`) in which the question and these answers all
+        fit the screen without paging: touch targets three rows tall where they fit,
+        compact rows on a small screen (60x20), never an answer out of sight."""
+        width, height = self.size
+        if not width or not height:
+            return
+        body = self.body
+        others = sum(
+            widget.outer_size.height
+            for widget in self.children
+            if widget is not body and widget.id != "actions" and widget.display
+        )
+        head = self.area_text.outer_size.height + self.progress_line.outer_size.height
+        head += self.question_text.reserved or self.question_text.outer_size.height
+        # Each label is wrapped already (`hanging`): a line of text is a row.
+        lines = [label.count("\n") + 1 for label in labels]
+        chosen = "-compact"
+        for name, (blank, least, gap, actions, _) in self.LAYOUTS.items():
+            needed = head + blank + sum(max(least, n) + gap for n in lines)
+            if needed <= height - others - actions:
+                chosen = name
+                break
+        if chosen == self.layout_name:
+            return
+        self.layout_name = chosen
+        compact_actions = self.LAYOUTS[chosen][-1]
+        for name in self.LAYOUTS:
+            self.set_class(name == chosen, name)
+        self.compact_actions = compact_actions
+        self.fit_action_buttons()
+
+    def fit_action_buttons(self) -> None:
+        """Back, Stop and the page buttons (added when needed) one row tall or three."""
+        for button in self.query("#actions Button").results(Button):
+            button.compact = self.compact_actions
+
+    def compact_page_buttons(self) -> bool:
+        return self.compact_actions
+
+    def answer_room(self) -> int:
+        """The cells an answer's text has on a line (0 before the first layout)."""
+        styles = self.answer_buttons[0].styles
+        # The button's padding and Textual's `line-pad` on each side of each line.
+        edges = styles.padding.width + 2 * styles.line_pad
+        return max(0, self.body.content_region.width - edges)
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        # Wrapped and measured again once the body has its new width.
+        self.layout_name = None
+        self.call_after_refresh(self.show_again)
+
+    def show_again(self) -> None:
+        if self.kiosk.session is not None:
+            self.show(self.kiosk.session)
 
     async def retranslate(self) -> None:
         """The one time this screen is rebuilt: a new language."""
@@ -137,13 +231,16 @@ class QuestionScreen(VisitorScreen):
             self.progress_line.show(texts.progress, progress.number - 1, progress.at_most)
             self.question_text.show(texts.question)
             answers = texts.answers
+            labels = []
+            room = self.answer_room()
             for button in self.answer_buttons:
                 if button.number <= len(answers):
                     code, text = answers[button.number - 1]
                     note = t.gettext("your previous answer") if code == self.marked else None
-                    button.show_answer(code, text, note)
+                    labels.append(button.show_answer(code, text, note, room))
                 else:
                     button.hide()
+            self.fit_answers(labels)
             back = self.back_button
             if back.disabled == session.can_go_back:
                 # Blank but in place on the first question (see skillcheck.tcss).

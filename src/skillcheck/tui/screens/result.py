@@ -17,13 +17,16 @@ from skillcheck.speech import Speech, result_lines, result_speech
 from skillcheck.tui.messages import Finished
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.area_bar import AreaBar
-from skillcheck.tui.widgets.initiative_card import InitiativeCard, QrCode
+from skillcheck.tui.widgets.initiative_card import InitiativeCard
 
 
 class ResultScreen(VisitorScreen):
     """Paged by the ↑ / More ↓ buttons when long; Finish (Enter) ends the visit."""
 
-    BINDINGS = [Binding("enter", "finish", show=False)]
+    BINDINGS = [
+        Binding("enter", "finish", show=False),
+        Binding("q", "take_home", show=False),
+    ]
 
     def __init__(self, result: Result, *, dated: bool = True) -> None:
         """`dated` False: the kiosk's clock is implausible, the QR code has no date."""
@@ -46,11 +49,8 @@ class ResultScreen(VisitorScreen):
         for head, level, lines in result_lines(bank, result, t):
             yield AreaBar(head, level, lines)
         if result.assessed:
+            # The code itself is on its own screen (Take it home), drawn whole there.
             yield Static(Content(t.gettext(SUMMARY_HINT)), classes="text")
-            # Read from a screen, never printed or worn: the lowest error correction
-            # keeps the five area lines within 80 columns.
-            day = date.today() if self.dated else None
-            yield QrCode(summary_text(bank, result.levels, t, day), error="l")
         yield Static(Content(t.gettext("Where you can learn more")), classes="title")
         recommendations = self.recommendations()
         if any(initiative.url for initiative in recommendations):
@@ -63,7 +63,11 @@ class ResultScreen(VisitorScreen):
             yield InitiativeCard(name, place_lines(initiative, t), initiative.url)
 
     def compose_actions(self) -> ComposeResult:
-        yield Button(Content(self.t.gettext("Finish (Enter)")), id="finish")
+        t = self.t
+        # Someone not assessed has no levels, so no code to take home.
+        if self.result.assessed:
+            yield Button(Content(t.gettext("Take it home (Q)")), id="take-home")
+        yield Button(Content(t.gettext("Finish (Enter)")), id="finish")
 
     def speech(self) -> Speech:
         """The result in words, each area, then each place (read aloud, R)."""
@@ -88,7 +92,21 @@ class ResultScreen(VisitorScreen):
         self.query_one("#finish", Button).focus(scroll_visible=False)
 
     def key_hints(self) -> list[str]:
-        return [self.t.gettext("Enter: finish")]
+        t = self.t
+        if not self.result.assessed:
+            return [t.gettext("Enter: finish")]
+        return [t.gettext("Q: take it home"), t.gettext("Enter: finish")]
+
+    @on(Button.Pressed, "#take-home")
+    def action_take_home(self) -> None:
+        """The result's QR code alone, large (screens/take_home.py)."""
+        if not self.result.assessed:
+            return
+        from skillcheck.tui.screens.take_home import TakeHomeModal
+
+        self.app.push_screen(
+            TakeHomeModal(summary_text(self.result.levels, date.today() if self.dated else None))
+        )
 
     @on(Button.Pressed, "#finish")
     def action_finish(self) -> None:

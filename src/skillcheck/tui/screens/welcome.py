@@ -15,8 +15,10 @@ from skillcheck.speech import Speech, welcome_speech, welcome_texts
 from skillcheck.tui.messages import LanguagePicked
 from skillcheck.tui.screens.base import PAGE_ARROWS, VisitorScreen
 
-# A column narrower than this wraps the invitation a word per line.
-COLUMN_WIDTH = 22
+# A column narrower than this wraps the invitation a word per line. Four columns of
+# it fit 80 cells: four invitations side by side, all in view at 80x24 (in two rows
+# of two, the third and fourth were below the fold).
+COLUMN_WIDTH = 17
 
 
 def columns_for(languages: int, width: int) -> int:
@@ -34,11 +36,8 @@ class WelcomeScreen(VisitorScreen):
     """
 
     DEFAULT_CSS = """
-    WelcomeScreen #site {
-        width: 100%;
-        text-align: center;
-        text-style: bold;
-        margin: 1 0 1 0;
+    WelcomeScreen #languages {
+        margin: 1 0 0 0;
     }
     WelcomeScreen #languages, WelcomeScreen #language-buttons {
         height: auto;
@@ -68,7 +67,7 @@ class WelcomeScreen(VisitorScreen):
         return dict(PAGE_ARROWS)
 
     def compose_body(self) -> ComposeResult:
-        yield Static(Content(self.kiosk.config.site), id="site")
+        # The site's name is in the top bar: the rows below are the invitations'.
         with self.language_grid("languages"):
             for number, t in enumerate(self.kiosk.translators.values(), start=1):
                 title, invite, press = welcome_texts(t, number)

@@ -5,18 +5,25 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Button
 
+from skillcheck.tui.widgets.hanging import hanging
+
 
 class AnswerButton(Button):
     """One answer; `code` is what the session stores, `number` the key that picks it.
 
     A button the current question does not use (the fifth under a four-answer
-    question) stays in its place, blank (no label, fully transparent) and inert,
-    rather than leaving the layout: `display` and `visibility` both ask Textual for
-    a new layout of the whole screen (textual 8.2.8), and a CSS class for a new
-    style pass over the button; opacity is only repainted (issue 8).
+    question) leaves the layout (`display`). It used to stay in place, blank, to
+    spare a layout of the whole screen (issue 8); three rows tall (a touch target),
+    a blank button would take the room a fourth answer needs at 80x24. The layout
+    now happens only when the number of answers changes (a can-do question after a
+    knowledge check), and the screen is laid out again then anyway when it changes
+    between roomy and compact rows (QuestionScreen.fit_answers).
     """
 
     DEFAULT_CSS = """
+    /* No edges (compact): the answers touch, every other one a shade darker tells
+       them apart. One row a line; the question screen makes each at least three
+       rows tall where they fit (a touch target, QuestionScreen.fit_answers). */
     AnswerButton.answer {
         width: 100%;
         height: auto;
@@ -24,37 +31,42 @@ class AnswerButton(Button):
         padding: 0 1;
         text-align: left;
         content-align: left middle;
-        margin: 0 0 1 0;
+        margin: 0;
+    }
+    AnswerButton.answer.-even {
+        background: $surface-darken-1;
     }
     """
 
     def __init__(self, number: int) -> None:
         super().__init__("", id=f"answer-{number}", classes="answer", compact=True)
+        self.set_class(number % 2 == 0, "-even")
         self.number = number
         self.code: str | None = None
 
-    def show_answer(self, code: str, text: str, chosen_note: str | None) -> None:
-        """Show this answer; `chosen_note` marks the one given before (after Back)."""
+    def show_answer(self, code: str, text: str, chosen_note: str | None, width: int) -> str:
+        """Show this answer, wrapped to `width` cells; `chosen_note` marks the one
+        given before (after Back). Returns the label shown."""
         self.code = code
         self.can_focus = True
         self.end_press_effect()
-        label = f"{self.number}   {text}"
         if chosen_note:
-            label = f"{label}   ({chosen_note})"
+            text = f"{text}   ({chosen_note})"
+        label = hanging(f"{self.number}   ", text, width)
         self.set_class(bool(chosen_note), "-chosen")
-        self.styles.opacity = None  # seen again (after `hide`)
+        self.display = True  # seen again (after `hide`)
         relabel(self, label)
+        return label
 
     def hide(self) -> None:
-        """Not used by this question (it has fewer answers): blank, inert, in place."""
+        """Not used by this question (it has fewer answers): out of the layout, inert."""
         self.code = None
         if self.has_focus:
             self.blur()
         self.can_focus = False  # Tab skips it
         self.end_press_effect()
         self.set_class(False, "-chosen")
-        self.styles.opacity = 0
-        relabel(self, "")
+        self.display = False
 
     def end_press_effect(self) -> None:
         """A tapped button is drawn pressed for a moment (Textual's `-active`); the

@@ -7,8 +7,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from skillcheck.tui.widgets.hanging import HangingText
+
 # Steps filled out of three: the bar repeats the words, it never replaces them.
-_FILLED = {"none": 1, "basic": 2, "above_basic": 3}
+# Starting out is an empty bar (a third full read as "some" to a beginner).
+_FILLED = {"none": 0, "basic": 2, "above_basic": 3}
 
 
 def level_bar(level: str) -> str:
@@ -46,7 +49,12 @@ class AreaBar(Vertical):
     def compose(self) -> ComposeResult:
         # One line (bar, area, level in words) keeps the places to go within reach
         # on a small screen; a long translation wraps, it is never cut.
-        yield Static(Content(f"{level_bar(self.level)}  {self.head}"), classes="area-head")
-        # One line per answer, so each claim can be traced to one question.
+        yield HangingText(f"{level_bar(self.level)}  ", self.head, classes="area-head")
+        # One line per answer, so each claim can be traced to one question; each
+        # labelled list's points wrap under their text, not under the bullet.
         for block in self.lines:
-            yield Static(Content(block), classes="area-text")
+            for line in block.split("\n"):
+                if line.startswith("• "):
+                    yield HangingText("• ", line.removeprefix("• "), classes="area-text")
+                else:
+                    yield Static(Content(line), classes="area-text")

@@ -17,16 +17,23 @@ from skillcheck.qr import QrTooLong, qr_rows
 log = logging.getLogger(__name__)
 
 
-def qr_text(url: str, error: str = "m") -> str:
-    """The QR code of `url` as text: two modules per character with half blocks,
+def qr_text(text: str, error: str = "m", version: int | None = None) -> str:
+    """The QR code of `text` as text: two modules per character with half blocks,
     dark on light, with a quiet zone of 4 modules on every side. `error` is segno's
-    error correction level ("l" lets a longer text fit in 80 columns). Empty (and
-    logged) when the text is too long for any QR code: `check --config` says so."""
+    error correction level; with a `version` (the code's size), the highest level
+    that still holds the text at that size is taken instead. Empty (and logged) when
+    the text is too long for any QR code: `check --config` says so."""
     try:
-        rows = qr_rows(url, error)
+        rows = qr_rows(text, error, version)
     except QrTooLong as error_:
-        log.error("no QR code drawn for %r: %s (run `skillcheck check --config`)", url, error_)
+        log.error("no QR code drawn for %r: %s (run `skillcheck check --config`)", text, error_)
         return ""
+    return draw_matrix(rows)
+
+
+def draw_matrix(modules: list[list[int]]) -> str:
+    """QR modules as half blocks: each character is two modules, one above the other."""
+    rows = [list(row) for row in modules]
     if len(rows) % 2:
         rows.append([0] * len(rows[0]))
     glyphs = {(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}
@@ -57,8 +64,10 @@ class QrCode(Static):
     }
     """
 
-    def __init__(self, url: str, error: str = "m") -> None:
-        super().__init__(Content(qr_text(url, error)))
+    def __init__(
+        self, url: str, error: str = "m", *, version: int | None = None, id: str | None = None
+    ) -> None:
+        super().__init__(Content(qr_text(url, error, version)), id=id)
         self.url = url
 
 

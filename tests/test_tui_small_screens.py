@@ -1,0 +1,264 @@
+"""Every question whole on the smallest supported screen (60x20) and at 80x24, in
+every language: all its answers in view without paging, no button broken over
+lines, and from 80x24 up answers three rows tall (a touch target)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from textual.widgets import Button
+
+from kiosk_driver import assert_fully_visible, make_app, run, start_visit, tappable
+from skillcheck.bank import Item
+from skillcheck.session import Progress
+from skillcheck.tui.widgets.answer import AnswerButton
+from skillcheck.tui.widgets.paging import PagedBody
+
+FOUR = ("nl", "fr", "de", "en")
+# A long site name: the top bar takes two rows in some languages.
+SITE = "Bibliotheek Gent – De Krook"
+
+
+@dataclass(frozen=True)
+class AtItem:
+    """What the question screen reads from a session, at one chosen item: every
+    item of the bank can be shown, not only those one visit's path reaches. The
+    longest answer is marked as given before (after Back), its longest label."""
+
+    current: Item
+
+    @property
+    def progress(self) -> Progress:
+        return Progress(number=12, at_most=25)
+
+    can_go_back = True
+
+    def previous_answer(self) -> str | None:
+        return max(self.current.answers, key=lambda a: len(a.text)).code
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("language", FOUR)
+def test_every_question_whole_without_paging(tmp_path, language, size):
+    width, height = size
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR, site=SITE)
+        layouts = {}
+        async with app.run_test(size=size) as pilot:
+            await start_visit(pilot, language)
+            screen = app.screen
+            body = screen.query_one(PagedBody)
+            for item in app.bank.items:
+                screen.show(AtItem(item))
+                await pilot.pause()
+                await pilot.pause()
+                where = f"{language} {width}x{height} {item.id} ({screen.layout_name})"
+                assert body.max_scroll_y == 0, f"{where}: the answers need paging"
+                assert not screen.query(".page.-shown"), where
+                answers = [b for b in screen.query(AnswerButton) if b.display]
+                assert len(answers) == len(item.answers), where
+                for button in answers:
+                    assert tappable(button), f"{where}: answer {button.number} out of reach"
+                    if size == (80, 24):
+                        assert button.region.height >= 3, f"{where}: {button.region}"
+                for button_id in ("#back", "#stop"):
+                    button = screen.query_one(button_id, Button)
+                    assert tappable(button), f"{where}: {button_id}"
+                    # one piece: its label on one line (one row compact, three tall)
+                    assert button.region.height in (1, 3), f"{where}: {button.region}"
+                assert_fully_visible(app)
+                layouts[item.id] = screen.layout_name
+        return layouts
+
+    layouts = run(scenario())
+    if size == (80, 24):
+        assert set(layouts.values()) <= {"-roomy", "-tall", "-close"}, layouts
+
+
+@pytest.mark.parametrize("language", FOUR)
+def test_can_do_questions_have_back_and_stop_three_rows_tall_at_80x24(tmp_path, language):
+    """A can-do question (four answers) at 80x24 with a site name on one line: the
+    answers, Back and Stop all touch targets; the hidden fifth answer takes no room."""
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR, site="Bibliotheek Gent")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, language)
+            screen = app.screen
+            for item in app.bank.items:
+                if item.kind != "can_do":
+                    continue
+                screen.show(AtItem(item))
+                await pilot.pause()
+                await pilot.pause()
+                assert screen.layout_name == "-roomy", (item.id, screen.layout_name)
+                for button_id in ("#back", "#stop", "#answer-1", "#answer-4"):
+                    button = screen.query_one(button_id, Button)
+                    assert tappable(button) and button.region.height >= 3, (item.id, button_id)
+                assert not screen.query_one("#answer-5").display
+
+    run(scenario())
+
+
+def test_continuation_lines_hang_under_the_text(tmp_path):
+    """An answer or a point of the result that wraps goes on under its text, not
+    under its number or bullet (issue 23)."""
+    from kiosk_driver import mastered_number, rendered_text
+    from skillcheck.tui.screens.question import QuestionScreen
+    from skillcheck.tui.widgets.hanging import HangingText
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR, site=SITE)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await start_visit(pilot, "fr")
+            screen = app.screen
+            wrapped = []
+            for item in app.bank.items:
+                screen.show(AtItem(item))
+                await pilot.pause()
+                for button in screen.query(AnswerButton):
+                    lines = rendered_text(button).splitlines()
+                    if button.display and len([x for x in lines if x.strip()]) > 1:
+                        wrapped.append(lines)
+            assert wrapped
+            for lines in wrapped:
+                text = [line for line in lines if line.strip()]
+                first = text[0].index(text[0].strip()[0])  # where the number is
+                start = first + len(str(text[0].strip()[0])) + 3  # "1   " then the text
+                for line in text[1:]:
+                    assert line[:start].strip() == "" and line[start] != " ", lines
+            screen.show(app.session)  # back to the visit's own question
+            while isinstance(app.screen, QuestionScreen):
+                await pilot.press(str(mastered_number(app.session.current)))
+            await pilot.pause()
+            points = [w for w in app.screen.query(HangingText) if w.text and w.prefix == "• "]
+            hung = 0
+            for point in points:
+                lines = rendered_text(point).splitlines()
+                offset = lines[0].index("•")
+                for line in lines[1:]:
+                    if line.strip():
+                        hung += 1
+                        assert line[: offset + 2].strip() == "" and line[offset + 2] != " "
+            assert hung, "no point of the result wrapped at 60 columns"
+            await app.workers.wait_for_complete()
+
+    run(scenario())
+
+
+def test_a_beginners_area_bar_is_empty(tmp_path):
+    """Starting out is drawn as an empty bar, not a third full (issue 23)."""
+    from kiosk_driver import answer_all, beginner_number
+    from skillcheck.tui.widgets.area_bar import AreaBar
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_visit(pilot, "nl")
+            await answer_all(pilot, beginner_number)
+            bars = list(app.screen.query(AreaBar))
+            heads = [str(bar.query_one(".area-head").content) for bar in bars]
+            await app.workers.wait_for_complete()
+            return [bar.level for bar in bars], heads
+
+    levels, heads = run(scenario())
+    assert levels == ["none"] * 5
+    for head in heads:
+        assert head.startswith("░" * 12) and "█" not in head, head
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_four_invitations_are_in_view_on_the_welcome(tmp_path, size):
+    """Four languages: every invitation whole above the buttons, nothing to page
+    (at 80x24 the third and fourth were below the fold, issue 23)."""
+    from textual.widgets import Static
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR, site=SITE)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            invitations = list(app.screen.query(".language").results(Static))
+            assert len(invitations) == 4
+            body = app.screen.query_one(PagedBody)
+            assert body.max_scroll_y == 0
+            for invitation in invitations:
+                assert invitation.region.bottom <= body.region.bottom, invitation.region
+            assert_fully_visible(app)
+
+    run(scenario())
+
+
+def test_the_next_visitor_sees_nothing_shaded_as_chosen(tmp_path):
+    """After "Back to the start" (tapped: the pointer stays where the finger was),
+    no button of the new welcome looks different from the others: no hover shade,
+    no focus (the last visitor's "2 Français" looked chosen)."""
+    from kiosk_driver import mastered_number
+    from skillcheck.tui.screens.question import QuestionScreen
+    from skillcheck.tui.screens.welcome import WelcomeScreen
+
+    def looks(button: Button):
+        styles = button.styles
+        return (styles.background, styles.color, styles.border_top, styles.text_style)
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            plain = looks(app.screen.query_one("#lang-nl", Button))
+            await pilot.click("#lang-fr")
+            await pilot.pause()
+            await pilot.click("#start")
+            await pilot.pause()
+            while isinstance(app.screen, QuestionScreen):
+                await pilot.click(f"#answer-{mastered_number(app.session.current)}")
+                await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.click("#finish")
+            await pilot.pause()
+            await pilot.click("#home")
+            await pilot.pause()
+            assert isinstance(app.screen, WelcomeScreen)
+            # the pointer rests on a language button, as a finger left it
+            await pilot.hover("#lang-fr")
+            await pilot.pause()
+            buttons = list(app.screen.query("#language-buttons Button").results(Button))
+            assert not isinstance(app.focused, Button), app.focused
+            assert {looks(button) for button in buttons} == {plain}
+
+    run(scenario())
+
+
+def test_a_new_visitor_gets_the_sites_text_size_back(tmp_path, monkeypatch):
+    """In a browser, the kiosk tells the page when the next visitor comes (Stop, the
+    thank-you screen's way back, the idle reset), and the page puts A+ / A− back to
+    the site's size (web/kiosk.js, `newVisit`); going back to the languages is the
+    same visitor and keeps it."""
+    from skillcheck.speech import NEW_VISIT_MESSAGE, PAGE_SCHEME
+    from skillcheck.tui.app import SkillcheckApp
+
+    monkeypatch.setattr(SkillcheckApp, "is_web", property(lambda self: True))
+    sent = []
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR)
+        app.open_url = lambda url, **options: sent.append(url)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.click("#lang-de")
+            await pilot.pause()
+            await pilot.click("#cancel")  # back to the languages: the same person
+            await pilot.pause()
+            assert PAGE_SCHEME + NEW_VISIT_MESSAGE not in sent
+            await start_visit(pilot, "fr")
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.click("#yes")  # stop: the next visitor comes
+            await pilot.pause()
+            assert sent.count(PAGE_SCHEME + NEW_VISIT_MESSAGE) == 1
+            app.reset_to_welcome()  # what the idle reset does
+            await pilot.pause()
+            assert sent.count(PAGE_SCHEME + NEW_VISIT_MESSAGE) == 2
+
+    run(scenario())
