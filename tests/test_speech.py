@@ -120,7 +120,7 @@ def test_the_answer_given_before_is_said_after_back(bank: Bank) -> None:
     session = session_at(bank, bank.items_in(1, "basic")[0].id)
     session = session.answer(session.current.item.answers[1].code).back()
     text = question_speech(bank, session, TRANSLATORS["de"], PRONUNCIATIONS["de"]).text
-    assert "zwei: Ich kann das mit Hilfe (Ihre frühere Antwort)." in text.splitlines()
+    assert "zwei: Ich kann das mit Hilfe (Ihre bisherige Antwort)." in text.splitlines()
 
 
 def test_result_reads_each_area_then_each_place_without_raw_addresses(bank: Bank) -> None:
