@@ -18,11 +18,11 @@ from kiosk_driver import (
     screenshot_text,
     tappable,
 )
+from skillcheck.qr import QUIET_ZONE
 from skillcheck.scoring import summary_text
 from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.result import ResultScreen
 from skillcheck.tui.screens.take_home import TakeHomeModal
-from skillcheck.tui.widgets.initiative_card import QUIET_ZONE
 
 FOUR = ("nl", "fr", "de", "en")
 SIZES = [(80, 24), (60, 20)]
