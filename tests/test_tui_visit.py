@@ -11,7 +11,9 @@ import pytest
 from kiosk_driver import (
     PIN,
     PIN_HASH,
+    TWO_IN_A_ROW,
     answer_all,
+    answer_step,
     beginner_number,
     in_questions,
     item_answers,
@@ -24,6 +26,7 @@ from kiosk_driver import (
     visible_texts,
 )
 from skillcheck.scoring import AREAS_AT_LEAST_BASIC_WORDS
+from skillcheck.session import ITEM
 from skillcheck.tui.screens.activities import ActivitiesScreen
 from skillcheck.tui.screens.confirm_stop import ConfirmStopModal
 from skillcheck.tui.screens.facilitator import FacilitatorScreen
@@ -108,6 +111,10 @@ def test_back_shows_the_earlier_answer_and_it_can_be_changed(tmp_path):
             await pilot.press("1")  # yes: area 1's list
             await pilot.press(str(len(app.session.activities(1)) + 1), "enter")  # none
             await pilot.pause()
+            assert not app.screen.query_one("#back").disabled  # back to the list
+            # On to the area whose first item is followed by another item.
+            while app.session.current.area != TWO_IN_A_ROW or app.session.next_screen != ITEM:
+                await answer_step(pilot)
             first = app.session.current
             number = app.session.progress.number
             assert not app.screen.query_one("#back").disabled  # back to the list
@@ -130,7 +137,8 @@ def test_language_switch_midway_keeps_the_answers(tmp_path):
     async def scenario():
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "en")
+            await start_visit(pilot, "en", TWO_IN_A_ROW)
+            answered = item_answers(app)
             await pilot.press("3")
             before = dict(app.session.given)
             await pilot.press("l")
@@ -144,7 +152,7 @@ def test_language_switch_midway_keeps_the_answers(tmp_path):
             item = app.session.current.item
             assert " ".join(nl.pgettext(item.id, item.text).split()) in joined(app)
             await pilot.press("3")
-            assert item_answers(app) == 2
+            assert item_answers(app) == answered + 2
 
     run(scenario())
 
@@ -153,7 +161,8 @@ def test_idle_warning_then_any_key_continues_and_does_nothing_else(tmp_path):
     async def scenario():
         app = make_app(tmp_path, warning_seconds=20)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "nl")
+            await start_visit(pilot, "nl", TWO_IN_A_ROW)
+            answered = item_answers(app)
             await pilot.press("3")
             app.show_idle_warning()
             await pilot.pause()
@@ -161,7 +170,7 @@ def test_idle_warning_then_any_key_continues_and_does_nothing_else(tmp_path):
             await pilot.press("1")  # continues; does not answer
             await pilot.pause()
             assert isinstance(app.screen, QuestionScreen)
-            assert item_answers(app) == 1
+            assert item_answers(app) == answered + 1
             app.show_idle_warning()
             await pilot.pause()
             await pilot.click(offset=(1, 1))  # a touch continues too
@@ -213,11 +222,14 @@ def test_idle_warning_says_answers_are_deleted_only_when_there_are_some(tmp_path
 
 
 def test_idle_timeout_records_abandoned_and_shows_a_fresh_welcome(tmp_path):
+    answered = []
+
     async def scenario():
         app = make_app(tmp_path, warning_seconds=2)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "fr")
+            await start_visit(pilot, "fr", TWO_IN_A_ROW)
             await pilot.press("3", "2")
+            answered.append(app.session.items_answered)
             app.show_idle_warning()
             await pilot.pause()
             warning = app.screen
@@ -235,8 +247,10 @@ def test_idle_timeout_records_abandoned_and_shows_a_fresh_welcome(tmp_path):
             await app.workers.wait_for_complete()
 
     run(scenario())
+    # The internet question, three lists, an item each in areas 1 and 2, two in area 3.
+    assert answered == [1 + 3 + 1 + 1 + 2]
     assert rows(tmp_path, "SELECT status, items_answered, category FROM sessions") == [
-        ("abandoned", 4, None)
+        ("abandoned", answered[0], None)
     ]
     assert rows(tmp_path, "SELECT count(*) FROM answers") == [(0,)]
 
@@ -262,7 +276,8 @@ def test_stop_asks_first(tmp_path):
     async def scenario():
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "en")
+            await start_visit(pilot, "en", TWO_IN_A_ROW)
+            answered = item_answers(app)
             await pilot.press("3")
             await pilot.press("escape")
             assert isinstance(app.screen, ConfirmStopModal)
@@ -270,7 +285,7 @@ def test_stop_asks_first(tmp_path):
             assert isinstance(app.screen, QuestionScreen)
             await pilot.press("escape", "2")  # no
             assert isinstance(app.screen, QuestionScreen)
-            assert item_answers(app) == 1
+            assert item_answers(app) == answered + 1
             await pilot.press("escape", "1")  # yes
             await pilot.pause()
             assert isinstance(app.screen, WelcomeScreen)
@@ -278,7 +293,8 @@ def test_stop_asks_first(tmp_path):
             await app.workers.wait_for_complete()
 
     run(scenario())
-    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 3)]
+    # The internet question, three lists, an item each in areas 1 and 2, one in area 3.
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 7)]
 
 
 ESCAPES = ["ctrl+q", "ctrl+c", "ctrl+z", "ctrl+backslash", "ctrl+p", "ctrl+s", "ctrl+d", "f1"]
@@ -474,7 +490,7 @@ def test_a_tapped_answer_does_not_look_chosen_on_the_next_question(tmp_path):
     async def scenario():
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "fr")
+            await start_visit(pilot, "fr", TWO_IN_A_ROW)
             first = app.session.current
             # A touch in a browser (xterm.js) or a touch terminal: the pointer moves
             # there, then presses.
@@ -503,9 +519,9 @@ def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
     async def scenario():
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "en")
+            await start_visit(pilot, "en", TWO_IN_A_ROW)
             monkeypatch.setattr(QuestionScreen, "show", broken)
-            await pilot.press("3")  # area 1's second item is shown by `show`
+            await pilot.press("3")  # area 3's second item is shown by `show`
             await pilot.pause()
         return app
 
@@ -515,7 +531,8 @@ def test_an_unexpected_error_is_logged_not_shown(tmp_path, monkeypatch, caplog):
             run(scenario())
     assert isinstance(raised.value.error, RuntimeError)
     assert "unexpected error in the kiosk" in caplog.text
-    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 3)]
+    # The internet question, three lists, an item each in areas 1 and 2, one in area 3.
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 7)]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -585,8 +602,8 @@ def test_a_visit_ended_by_the_app_ending_is_recorded_as_abandoned(tmp_path, how)
     async def scenario():
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await start_visit(pilot, "fr")
-            await pilot.press("3", "2", "4")
+            await start_visit(pilot, "fr", TWO_IN_A_ROW)
+            await pilot.press("3", "2")
             if how == "exit":
                 app.exit()
             elif how == "ExitApp":
@@ -600,7 +617,8 @@ def test_a_visit_ended_by_the_app_ending_is_recorded_as_abandoned(tmp_path, how)
             await pilot.pause()
 
     run(scenario())
-    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 4)]
+    # The internet question, three lists, an item each in areas 1 and 2, two in area 3.
+    assert rows(tmp_path, "SELECT status, items_answered FROM sessions") == [("abandoned", 8)]
     assert rows(tmp_path, "SELECT count(*) FROM answers") == [(0,)]
 
 
