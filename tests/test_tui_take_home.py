@@ -11,16 +11,17 @@ import pytest
 from textual.widgets import Button
 
 from kiosk_driver import (
+    answer_all,
     assert_fully_visible,
     make_app,
     mastered_number,
     run,
     screenshot_text,
     tappable,
+    tick_all,
 )
 from skillcheck.qr import QUIET_ZONE
 from skillcheck.scoring import summary_text
-from skillcheck.tui.screens.question import QuestionScreen
 from skillcheck.tui.screens.result import ResultScreen
 from skillcheck.tui.screens.take_home import TakeHomeModal
 
@@ -81,9 +82,8 @@ def test_the_result_code_is_whole_and_decodes_to_the_summary(tmp_path, size):
             await pilot.pause()
             await pilot.click("#start")
             await pilot.pause()
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.press(str(mastered_number(app.session.current)))
-            await pilot.pause()
+            # The internet question, every list ticked whole, every item mastered.
+            await answer_all(pilot, mastered_number, tick_all)
             assert isinstance(app.screen, ResultScreen)
             result = app.screen.result
             button = app.screen.query_one("#take-home", Button)
