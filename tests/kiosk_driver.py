@@ -153,6 +153,25 @@ async def answer_step(pilot, chooser=beginner_number, ticker=tick_none, internet
     await pilot.pause()
 
 
+async def tap_step(pilot, chooser=beginner_number, ticker=tick_none) -> None:
+    """Answer the step on screen as a person would by touch: a tap on each button."""
+    app = pilot.app
+    session = app.session
+    step = session.current
+    if step.kind == FILTER:
+        await pilot.click("#answer-1")  # yes
+    elif step.kind == ACTIVITIES:
+        # A list is often longer than the screen: brought into view first, as the
+        # page buttons would (tests/test_tui_small_screens.py pages with them).
+        for selector in [f"#tick-{n}" for n in ticker(session.activities(step.area))] + ["#go-on"]:
+            app.screen.query_one(selector).scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            await pilot.click(selector)
+    else:
+        await pilot.click(f"#answer-{chooser(session, step.item)}")
+    await pilot.pause()
+
+
 async def answer_all(pilot, chooser=beginner_number, ticker=tick_none, internet=True) -> int:
     """Answer every step until the result; returns how many steps were answered."""
     app = pilot.app

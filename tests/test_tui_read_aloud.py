@@ -15,7 +15,9 @@ import pytest
 
 from kiosk_driver import (
     PIN_HASH,
+    TWO_IN_A_ROW,
     answer_all,
+    answer_step,
     assert_fully_visible,
     make_app,
     mastered_number,
@@ -23,6 +25,7 @@ from kiosk_driver import (
     start_visit,
     tick_all,
 )
+from skillcheck.session import ITEM
 from skillcheck.speech import Speaker
 from skillcheck.tui.screens.activities import ActivitiesScreen
 from skillcheck.tui.screens.idle_warning import IdleWarningModal
@@ -245,6 +248,11 @@ def test_a_touch_that_changes_the_screen_stops_the_reading(tmp_path, fake_espeak
             await pilot.click("#start")
             await pilot.pause()
             assert isinstance(app.screen, QuestionScreen)
+            # On to two items in a row: an answer then shows the next question.
+            while not (
+                app.session.next_screen == ITEM and app.session.current.area == TWO_IN_A_ROW
+            ):
+                await answer_step(pilot)
             for target in ("#answer-2", "#back", "#answer-3"):
                 await pilot.press("r")
                 assert len(speaker.running()) == 1

@@ -11,7 +11,8 @@ from textual.widgets import Button
 
 from kiosk_driver import assert_fully_visible, make_app, run, start_visit, tappable
 from skillcheck.bank import Item
-from skillcheck.session import Progress
+from skillcheck.session import FILTER, ITEM, Progress, Session, Step
+from skillcheck.speech import filter_answers, step_texts
 from skillcheck.tui.widgets.answer import AnswerButton
 from skillcheck.tui.widgets.paging import PagedBody
 
@@ -22,11 +23,13 @@ SITE = "Bibliotheek Gent – De Krook"
 
 @dataclass(frozen=True)
 class AtItem:
-    """What the question screen reads from a session, at one chosen item: every
-    item of the bank can be shown, not only those one visit's path reaches. The
-    longest answer is marked as given before (after Back), its longest label."""
+    """What the question screen reads from a session (`speech.step_texts`), at one
+    chosen step: the internet question or any item of the bank, not only those one
+    visit's path reaches. The longest answer is marked as given before (after Back),
+    its longest label; a knowledge check's options in the visit's shuffled order."""
 
-    current: Item
+    session: Session
+    current: Step
 
     @property
     def progress(self) -> Progress:
@@ -34,8 +37,23 @@ class AtItem:
 
     can_go_back = True
 
+    @property
+    def survey(self):
+        return self.session.survey
+
+    def answers_shown(self, item: Item):
+        return self.session.answers_shown(item)
+
     def previous_answer(self) -> str | None:
-        return max(self.current.answers, key=lambda a: len(a.text)).code
+        if self.current.kind == FILTER:
+            return max(filter_answers(self.session), key=lambda a: len(a[1]))[0]
+        return max(self.current.item.answers, key=lambda a: len(a.text)).code
+
+
+def every_question(session: Session) -> list[AtItem]:
+    """The internet question, then every item of the bank."""
+    steps = [Step(FILTER)] + [Step(ITEM, i.area, i) for i in session.bank.items]
+    return [AtItem(session, step) for step in steps]
 
 
 @pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -50,15 +68,16 @@ def test_every_question_whole_without_paging(tmp_path, language, size):
             await start_visit(pilot, language)
             screen = app.screen
             body = screen.query_one(PagedBody)
-            for item in app.bank.items:
-                screen.show(AtItem(item))
+            for at in every_question(app.session):
+                screen.show(at)
                 await pilot.pause()
                 await pilot.pause()
-                where = f"{language} {width}x{height} {item.id} ({screen.layout_name})"
+                where = f"{language} {width}x{height} {at.current.key} ({screen.layout_name})"
+                answers_of = step_texts(app.bank, at, app.t).answers
                 assert body.max_scroll_y == 0, f"{where}: the answers need paging"
                 assert not screen.query(".page.-shown"), where
                 answers = [b for b in screen.query(AnswerButton) if b.display]
-                assert len(answers) == len(item.answers), where
+                assert len(answers) == len(answers_of), where
                 for button in answers:
                     assert tappable(button), f"{where}: answer {button.number} out of reach"
                     if size == (80, 24):
@@ -69,7 +88,7 @@ def test_every_question_whole_without_paging(tmp_path, language, size):
                     # one piece: its label on one line (one row compact, three tall)
                     assert button.region.height in (1, 3), f"{where}: {button.region}"
                 assert_fully_visible(app)
-                layouts[item.id] = screen.layout_name
+                layouts[at.current.key] = screen.layout_name
         return layouts
 
     layouts = run(scenario())
@@ -87,10 +106,11 @@ def test_can_do_questions_have_back_and_stop_three_rows_tall_at_80x24(tmp_path, 
         async with app.run_test(size=(80, 24)) as pilot:
             await start_visit(pilot, language)
             screen = app.screen
-            for item in app.bank.items:
-                if item.kind != "can_do":
+            for at in every_question(app.session):
+                item = at.current.item
+                if item is None or item.kind != "can_do":
                     continue
-                screen.show(AtItem(item))
+                screen.show(at)
                 await pilot.pause()
                 await pilot.pause()
                 assert screen.layout_name == "-roomy", (item.id, screen.layout_name)
@@ -105,8 +125,7 @@ def test_can_do_questions_have_back_and_stop_three_rows_tall_at_80x24(tmp_path, 
 def test_continuation_lines_hang_under_the_text(tmp_path):
     """An answer or a point of the result that wraps goes on under its text, not
     under its number or bullet (issue 23)."""
-    from kiosk_driver import mastered_number, rendered_text
-    from skillcheck.tui.screens.question import QuestionScreen
+    from kiosk_driver import answer_all, mastered_number, rendered_text, tick_all
     from skillcheck.tui.widgets.hanging import HangingText
 
     async def scenario():
@@ -115,8 +134,8 @@ def test_continuation_lines_hang_under_the_text(tmp_path):
             await start_visit(pilot, "fr")
             screen = app.screen
             wrapped = []
-            for item in app.bank.items:
-                screen.show(AtItem(item))
+            for at in every_question(app.session):
+                screen.show(at)
                 await pilot.pause()
                 for button in screen.query(AnswerButton):
                     lines = rendered_text(button).splitlines()
@@ -130,9 +149,7 @@ def test_continuation_lines_hang_under_the_text(tmp_path):
                 for line in text[1:]:
                     assert line[:start].strip() == "" and line[start] != " ", lines
             screen.show(app.session)  # back to the visit's own question
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.press(str(mastered_number(app.session.current)))
-            await pilot.pause()
+            await answer_all(pilot, mastered_number, tick_all)
             points = [w for w in app.screen.query(HangingText) if w.text and w.prefix == "• "]
             hung = 0
             for point in points:
@@ -195,8 +212,7 @@ def test_the_next_visitor_sees_nothing_shaded_as_chosen(tmp_path):
     """After "Back to the start" (tapped: the pointer stays where the finger was),
     no button of the new welcome looks different from the others: no hover shade,
     no focus (the last visitor's "2 Français" looked chosen)."""
-    from kiosk_driver import mastered_number
-    from skillcheck.tui.screens.question import QuestionScreen
+    from kiosk_driver import in_questions, mastered_number, tap_step, tick_all
     from skillcheck.tui.screens.welcome import WelcomeScreen
 
     def looks(button: Button):
@@ -212,9 +228,8 @@ def test_the_next_visitor_sees_nothing_shaded_as_chosen(tmp_path):
             await pilot.pause()
             await pilot.click("#start")
             await pilot.pause()
-            while isinstance(app.screen, QuestionScreen):
-                await pilot.click(f"#answer-{mastered_number(app.session.current)}")
-                await pilot.pause()
+            while in_questions(app) and not app.session.finished:
+                await tap_step(pilot, mastered_number, tick_all)
             await app.workers.wait_for_complete()
             await pilot.click("#finish")
             await pilot.pause()
@@ -260,5 +275,56 @@ def test_a_new_visitor_gets_the_sites_text_size_back(tmp_path, monkeypatch):
             app.reset_to_welcome()  # what the idle reset does
             await pilot.pause()
             assert sent.count(PAGE_SCHEME + NEW_VISIT_MESSAGE) == 2
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("language", FOUR)
+def test_every_tick_list_line_whole_and_a_touch_target(tmp_path, language, size):
+    """The tick-lists (issue 20) get the question screen's treatment (issue 24): a list
+    is longer than a small screen, so it pages, but every line brought into view is
+    seen whole, its text wraps under its text, not under the box; from 80x24 up the
+    lines, Go on, Back and Stop are three rows tall."""
+    from kiosk_driver import answer_step, rendered_text, to_internet_question
+    from skillcheck.session import ACTIVITIES
+    from skillcheck.tui.screens.activities import TickButton
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR, site=SITE)
+        async with app.run_test(size=size) as pilot:
+            await to_internet_question(pilot, language)
+            await answer_step(pilot)  # yes
+            lists = 0
+            while not app.session.finished:
+                if app.session.next_screen != ACTIVITIES:
+                    await answer_step(pilot)
+                    continue
+                lists += 1
+                screen = app.screen
+                body = screen.query_one(PagedBody)
+                await pilot.pause()
+                buttons = list(screen.query(TickButton))
+                for button in buttons:
+                    where = f"{language} {size} {app.session.current.key} {button.id}"
+                    button.scroll_visible(animate=False, immediate=True)
+                    await pilot.pause()
+                    assert tappable(button), where
+                    assert body.region.contains_region(button.region), where
+                    lines = rendered_text(button).splitlines()
+                    text = [line for line in lines if line.strip()]
+                    if isinstance(button, TickButton) and len(text) > 1:
+                        start = text[0].index(str(button.number)) + len(str(button.number)) + 2
+                        for line in text[1:]:
+                            assert line[:start].strip() == "" and line[start] != " ", lines
+                    if size == (80, 24):
+                        assert button.region.height >= 3, f"{where}: {button.region}"
+                if size == (80, 24):
+                    for button_id in ("#back", "#stop"):
+                        button = screen.query_one(button_id, Button)
+                        assert button.region.height == 3, f"{where}: {button_id}"
+                await answer_step(pilot)
+            assert lists == 5
+            await app.workers.wait_for_complete()
 
     run(scenario())

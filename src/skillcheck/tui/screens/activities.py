@@ -8,7 +8,7 @@ before the person said something. The texts come from the core
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -17,9 +17,15 @@ from textual.widgets import Button, Static
 from skillcheck.speech import Speech, ticklist_speech, ticklist_texts
 from skillcheck.tui.messages import ActivitiesTicked, BackRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
+from skillcheck.tui.widgets.answer import relabel
+from skillcheck.tui.widgets.hanging import hanging
+from skillcheck.tui.widgets.paging import PagedBody
 from skillcheck.tui.widgets.progress import ProgressLine
 
 TICKED_MARK, UNTICKED_MARK = "[X]", "[ ]"
+# From this size up the lines, Go on, Back and Stop are three rows tall (touch
+# targets, issue 24); below it (60x20) one row each, or the list would be pages long.
+ROOMY = (80, 24)
 
 
 class TickButton(Button):
@@ -35,6 +41,9 @@ class TickButton(Button):
         content-align: left middle;
         margin: 0 0 1 0;
     }
+    TickButton.-even {
+        background: $surface-darken-1;
+    }
     TickButton.-ticked {
         text-style: bold;
     }
@@ -42,15 +51,18 @@ class TickButton(Button):
 
     def __init__(self, number: int, code: str, text: str) -> None:
         super().__init__("", id=f"tick-{number}", compact=True)
+        self.set_class(number % 2 == 0, "-even")
         self.number = number
         self.code = code
         self.text = text
+        self.room = 0  # the cells a line of its text has (0: not laid out yet)
 
     def show_ticked(self, ticked: bool) -> None:
-        """Draw the box ticked or not (the words say it too, for read aloud)."""
+        """Draw the box ticked or not (the words say it too, for read aloud); a long
+        line wraps under its text, not under the box (a hanging indent)."""
         mark = TICKED_MARK if ticked else UNTICKED_MARK
         self.set_class(ticked, "-ticked")
-        self.label = Content(f"{mark} {self.number}  {self.text}")
+        relabel(self, hanging(f"{mark} {self.number}  ", self.text, self.room))
 
 
 class ActivitiesScreen(VisitorScreen):
@@ -75,6 +87,16 @@ class ActivitiesScreen(VisitorScreen):
         height: auto;
         min-height: 1;
         padding: 0 1;
+    }
+    ActivitiesScreen.-roomy TickButton {
+        min-height: 3;
+        margin: 0;
+    }
+    ActivitiesScreen.-roomy #go-on {
+        margin: 1 0 1 0;
+    }
+    ActivitiesScreen.-roomy #actions Button {
+        min-height: 3;
     }
     """
 
@@ -116,6 +138,19 @@ class ActivitiesScreen(VisitorScreen):
         yield Button(Content(back), id="back", compact=True, disabled=not back)
         yield Button(Content(t.gettext("Stop (Esc)")), id="stop", compact=True)
 
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        width, height = event.size
+        roomy = width >= ROOMY[0] and height >= ROOMY[1]
+        self.set_class(roomy, "-roomy")
+        for button in self.query("#actions Button").results(Button):
+            button.compact = not roomy
+        # Wrapped again once the body has its new width.
+        self.call_after_refresh(self.show_ticks)
+
+    def compact_page_buttons(self) -> bool:
+        return not self.has_class("-roomy")
+
     def on_mount(self) -> None:
         session = self.kiosk.session
         if session is not None:
@@ -140,8 +175,16 @@ class ActivitiesScreen(VisitorScreen):
         ]
 
     def show_ticks(self) -> None:
+        body = self.query_one(PagedBody)
         for button in self.query(TickButton):
             chosen = button.code in self.ticked if button.code else self.none_chosen
+            styles = button.styles
+            # The button's padding and Textual's `line-pad` on each side of each line;
+            # the page's padding and scroll bar, shown or not (the list is often longer
+            # than a screen: a scroll bar that comes must not wrap the lines again).
+            edges = styles.padding.width + 2 * styles.line_pad
+            page = body.styles.padding.width + body.styles.scrollbar_size_vertical
+            button.room = max(0, body.region.width - page - edges)
             button.show_ticked(chosen)
         self.query_one("#go-on", Button).disabled = not (self.ticked or self.none_chosen)
 

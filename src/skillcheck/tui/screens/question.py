@@ -136,7 +136,7 @@ class QuestionScreen(VisitorScreen):
         self.layout_name: str | None = None
         self.compact_actions = False
 
-    def fit_answers(self, labels: list[str]) -> None:
+    def fit_answers(self, labels: list[str], question_text: str = "") -> None:
         """The roomiest layout (`LAYOUTS`) in which the question and these answers all
         fit the screen without paging: touch targets three rows tall where they fit,
         compact rows on a small screen (60x20), never an answer out of sight."""
@@ -150,15 +150,23 @@ class QuestionScreen(VisitorScreen):
             if widget is not body and widget.id != "actions" and widget.display
         )
         head = self.area_text.outer_size.height + self.progress_line.outer_size.height
-        head += self.question_text.reserved or self.question_text.outer_size.height
+        question = self.question_text
+        steady = question.reserved or question.outer_size.height
         # Each label is wrapped already (`hanging`): a line of text is a row.
         lines = [label.count("\n") + 1 for label in labels]
-        chosen = "-compact"
+        chosen, hold = "-compact", True
         for name, (blank, least, gap, actions, _) in self.LAYOUTS.items():
-            needed = head + blank + sum(max(least, n) + gap for n in lines)
+            needed = head + steady + blank + sum(max(least, n) + gap for n in lines)
             if needed <= height - others - actions:
                 chosen = name
                 break
+        else:
+            # Not even compact rows fit under room for the longest question (a long
+            # knowledge check at 60x20 in French): the question as tall as itself,
+            # so every answer stays in view; the next question may move them.
+            own = question.height_of(question_text) or steady
+            hold = head + own + sum(lines) > height - others - self.LAYOUTS[chosen][3]
+        question.hold(hold)
         if chosen == self.layout_name:
             return
         self.layout_name = chosen
@@ -240,7 +248,7 @@ class QuestionScreen(VisitorScreen):
                     labels.append(button.show_answer(code, text, note, room))
                 else:
                     button.hide()
-            self.fit_answers(labels)
+            self.fit_answers(labels, texts.question)
             back = self.back_button
             if back.disabled == session.can_go_back:
                 # Blank but in place on the first question (see skillcheck.tcss).

@@ -24,6 +24,9 @@ class SteadyText(Static):
         self.texts = {text: Content(text) for text in texts}
         self.heights: dict[str, int] = {}  # each text's height at the current width
         self.reserved = 0  # lines kept free for the tallest text at this width
+        # False: as tall as the text shown, no more (a small screen that needs every
+        # row for the answers, QuestionScreen.fit_answers); True: room for the tallest.
+        self.steady = True
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.content_size.width
@@ -35,7 +38,24 @@ class SteadyText(Static):
         lines = max(self.heights.values(), default=1)
         if lines != self.reserved:
             self.reserved = lines
-            self.styles.min_height = lines
+            if self.steady:
+                self.styles.min_height = lines
+
+    def height_of(self, text: str) -> int:
+        """The lines `text` takes at the current width (0 before the first resize)."""
+        if text in self.heights:
+            return self.heights[text]
+        width = self.content_size.width
+        return Content(text).get_height(self.styles, width) if width > 0 else 0
+
+    def hold(self, steady: bool) -> None:
+        """Keep room for the tallest text (`steady`) or be only as tall as the text
+        shown: the answers below then move when the next text is taller or shorter,
+        at the cost of a new layout (issue 8), on a screen too small for both."""
+        if steady == self.steady:
+            return
+        self.steady = steady
+        self.styles.min_height = self.reserved if steady else None
 
     def show(self, text: str) -> None:
         """Show `text`: repainted in place, with a new layout only if its height differs
@@ -48,4 +68,5 @@ class SteadyText(Static):
         lines = self.heights.get(text)  # known: no wrapping to measure it again
         if lines is None:
             lines = content.get_height(self.styles, width)
-        self.update(content, layout=max(lines, self.reserved) != height)
+        reserved = self.reserved if self.steady else 0
+        self.update(content, layout=max(lines, reserved) != height)
