@@ -157,7 +157,12 @@ class QuestionScreen(VisitorScreen):
         chosen, hold = "-compact", True
         for name, (blank, least, gap, actions, _) in self.LAYOUTS.items():
             needed = head + steady + blank + sum(max(least, n) + gap for n in lines)
-            if needed <= height - others - actions:
+            # Compact rows that fit to the last row are not taken with room for the
+            # longest question: a page button shown for a moment (a first measure,
+            # before the answers were wrapped) wraps Back to two rows at 60 columns,
+            # and the last answer went below the fold for good (tried at 60x20, de).
+            room = height - others - actions - (name == "-compact")
+            if needed <= room:
                 chosen = name
                 break
         else:
