@@ -328,3 +328,35 @@ def test_every_tick_list_line_whole_and_a_touch_target(tmp_path, language, size)
             await app.workers.wait_for_complete()
 
     run(scenario())
+
+
+@pytest.mark.parametrize("language", FOUR)
+def test_a_real_visit_at_60x20_never_pages_a_question(tmp_path, language):
+    """Through a visit as it comes (each question on a screen just shown after a
+    tick-list, not only one question shown after another): at 60x20 every answer in
+    view. A first measure before the answers were wrapped showed a page button that
+    wrapped Back to two rows, and the last answer stayed below the fold (German,
+    info-check-news)."""
+    from kiosk_driver import answer_step, to_internet_question
+    from skillcheck.session import ITEM
+
+    def one_tick(activities):
+        return [1]  # basic in every area: its above-basic items, knowledge checks too
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await to_internet_question(pilot, language)
+            checked = 0
+            while not app.session.finished:
+                if app.session.next_screen == ITEM:
+                    for _ in range(3):  # laid out, measured, laid out again
+                        await pilot.pause()
+                    body = app.screen.query_one(PagedBody)
+                    assert body.max_scroll_y == 0, (language, app.session.current.key)
+                    checked += 1
+                await answer_step(pilot, ticker=one_tick)
+            assert checked
+            await app.workers.wait_for_complete()
+
+    run(scenario())

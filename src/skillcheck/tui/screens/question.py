@@ -157,11 +157,11 @@ class QuestionScreen(VisitorScreen):
         chosen, hold = "-compact", True
         for name, (blank, least, gap, actions, _) in self.LAYOUTS.items():
             needed = head + steady + blank + sum(max(least, n) + gap for n in lines)
-            # Compact rows that fit to the last row are not taken with room for the
-            # longest question: a page button shown for a moment (a first measure,
-            # before the answers were wrapped) wraps Back to two rows at 60 columns,
-            # and the last answer went below the fold for good (tried at 60x20, de).
-            room = height - others - actions - (name == "-compact")
+            # Below 80 columns a layout is not taken to its last row: a page button
+            # shown for a moment (a first measure, before the answers were wrapped)
+            # wraps a one-row Back to two rows, and the last answer went below the
+            # fold for good (tried at 60x20 in German and Dutch).
+            room = height - others - actions - (width < 80 and actions == 1)
             if needed <= room:
                 chosen = name
                 break
@@ -192,9 +192,16 @@ class QuestionScreen(VisitorScreen):
     def answer_room(self) -> int:
         """The cells an answer's text has on a line (0 before the first layout)."""
         styles = self.answer_buttons[0].styles
-        # The button's padding and Textual's `line-pad` on each side of each line.
+        # The button's padding and Textual's `line-pad` on each side of each line;
+        # the body's padding and its scroll bar, shown or not: a scroll bar shown for
+        # a moment (a first measure) wrapped the labels again, under their number,
+        # and the answers stayed a row too tall for good (tried at 60x20).
         edges = styles.padding.width + 2 * styles.line_pad
-        return max(0, self.body.content_region.width - edges)
+        body = self.body
+        if not body.region.width:
+            return 0
+        page = body.styles.padding.width + body.styles.scrollbar_size_vertical
+        return max(0, body.region.width - page - edges)
 
     def on_resize(self, event: events.Resize) -> None:
         super().on_resize(event)
