@@ -23,7 +23,6 @@ from old_schemas import old_database  # noqa: E402
 from sample_records import make as record  # noqa: E402
 
 
-
 def one_line_exit_2(result, *words: str) -> None:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.exit_code == 2, (result.output, result.exception)
