@@ -341,3 +341,36 @@ def test_merge_into_keeps_the_highest_setting_and_never_copies_a_release_log(
     remote = invoke("publish", "--db", url)
     assert remote.exit_code == 0, remote.output
     assert remote.output == local.output
+
+
+def test_two_publishes_at_once_release_each_period_once(both_to_change) -> None:
+    """Two owners (or cron and a person) publishing at the same moment: the second
+    waits for the first's lock on the release log, then finds nothing to release."""
+    import datetime as dt
+    import threading
+
+    from skillcheck.releases import publish
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    writers = [central.CentralWriter(owner) for _ in range(2)]
+    start = threading.Barrier(2)
+    results = []
+
+    def run(writer) -> None:
+        start.wait()
+        results.append(publish(writer, dt.date(2026, 12, 7)))
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in writers]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for writer in writers:
+            writer.close()
+    assert sorted(r.release is None for r in results) == [False, True]
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM released_periods").fetchone()[0] == 4
