@@ -9,9 +9,9 @@
    with nothing pushing, then while its own Pusher thread sends a backlog of
    `--backlog` sessions (a visit must not wait for the network).
 3. `--load` sessions of benchmarks/build_db.py are merged into the central database
-   (`merge --into`), then `stats` is timed on it, with the database's size on disk
-   (`export` and `report` read released figures, which a central database does not
-   serve yet: docs/network.md).
+   (`merge --into`), then `publish`, `stats`, `export --by month --group site` and
+   `report`'s figures are timed on it, with the database's size on disk; the same
+   file is published on SQLite too and the two CSV exports compared byte for byte.
 
 Without --url a throw-away cluster is started (tests/postgres_cluster.py: Debian's
 postgresql, fsync off) and removed afterwards; --url names an empty database on a
@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import datetime as dt
+import io
 import resource
 import statistics
 import sys
@@ -121,8 +122,11 @@ def kiosk_phase(url: str, args, folder: Path, port_url) -> None:
 def read_phase(url: str, args, folder: Path) -> None:
     from build_db import build
 
-    from skillcheck.central import merge_into_central, open_for_reading
-    from skillcheck.reports import summarise
+    from skillcheck.central import CentralWriter, merge_into_central, open_for_reading
+    from skillcheck.funder_report import report_figures
+    from skillcheck.releases import publish
+    from skillcheck.reports import build_export, summarise, write_csv
+    from skillcheck.store import open_database
 
     source = folder / "load.db"
     # Days up to yesterday: the server refuses days after its tomorrow.
@@ -130,15 +134,44 @@ def read_phase(url: str, args, folder: Path) -> None:
     started = time.perf_counter()
     merge_into_central(url, [source])
     print(f"load: {args.load:,} sessions merged in {time.perf_counter() - started:.1f} s")
-    for name, work in (("stats", lambda db: summarise(db)),):
+    today = dt.date.today()
+    writer = CentralWriter(url)
+    try:
+        started = time.perf_counter()
+        released = publish(writer, today)
+        elapsed = time.perf_counter() - started
+    finally:
+        writer.close()
+    print(f"publish: {elapsed:.2f} s, {len(released.periods)} periods, {released.cells:,} cells")
+    by_site = {"by": "month", "group": ["site"]}
+    exported = {}
+    for name, work in (
+        ("stats", lambda db: summarise(db)),
+        ("export --by month --group site", lambda db: build_export(db, **by_site)),
+        ("report's figures", lambda db: report_figures(db)),
+    ):
         db = open_for_reading(url)
         try:
             started = time.perf_counter()
-            work(db)
+            result = work(db)
             elapsed = time.perf_counter() - started
         finally:
             db.close()
         print(f"{name}: {elapsed:.2f} s (peak RSS of this process so far {peak_mib():.0f} MiB)")
+        if name.startswith("export"):
+            exported["postgresql"] = io.BytesIO()
+            write_csv(result, exported["postgresql"])
+    local = open_database(source)
+    try:
+        publish(local, today)
+        exported["sqlite"] = io.BytesIO()
+        write_csv(build_export(local, **by_site), exported["sqlite"])
+    finally:
+        local.close()
+    same = exported["sqlite"].getvalue() == exported["postgresql"].getvalue()
+    rows = exported["sqlite"].getvalue().count(b"\n")
+    answer = "yes" if same else "NO"
+    print(f"the same CSV export from SQLite and PostgreSQL: {answer} ({rows} lines)")
     import psycopg
 
     with psycopg.connect(url) as conn:

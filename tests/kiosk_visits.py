@@ -50,8 +50,8 @@ async def one_visit(pilot, number: int, *, switches: bool = True) -> None:
         await pilot.press("enter")
     else:  # walked away: the idle warning runs out
         app.show_idle_warning()
-        for _ in range(50):  # on a busy machine the push can take more than one pause
-            await pilot.pause()
+        for _ in range(400):  # on a busy machine the push can take many pauses
+            await pilot.pause(0.025)
             if hasattr(app.screen, "tick"):
                 break
         app.screen.tick()

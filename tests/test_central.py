@@ -180,9 +180,19 @@ def test_a_facilitator_reads_only_the_daily_tables(central_db: str) -> None:
         for table in schema.DAILY_TABLES:
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= 1
             conn.rollback()
+        for table in schema.RELEASE_TABLES:  # export and report read the release log
+            conn.execute(f"SELECT * FROM {table}").fetchall()
         for table in (*schema.BASE_TABLES, "terminal_logins"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(f"SELECT * FROM {table}")
+            conn.rollback()
+        # stats counts the sessions an implausible clock kept out of every figure: by
+        # that one column, nothing else of a session.
+        query = "SELECT count(*) FROM sessions WHERE clock = 'ok'"
+        assert conn.execute(query).fetchone()[0] == 1
+        for column in ("id", "day", "site", "category", "cell_key"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(f"SELECT {column} FROM sessions")
             conn.rollback()
     with psycopg.connect(central_db.replace("postgres@", f"{roles.prefix}_ann@")) as conn:
         assert conn.execute("SELECT count(*) FROM answers").fetchone()[0] > 0

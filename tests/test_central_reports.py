@@ -1,9 +1,9 @@
 """The facilitator commands on the central database give what they give on SQLite.
 
 The same sessions in an SQLite file and, through `merge --into postgresql://…`, in
-the central database: the same stats and item statistics; purge does the same on both.
-Published figures (`publish`, `export`, `report`) are read from an SQLite file's
-release log only for now: on a central database's URL they refuse in one line.
+the central database: the same stats and item statistics; purge does the same on both;
+published the same day, the same released cells, byte-identical CSV and JSON exports
+and PDF reports (SOURCE_DATE_EPOCH set). Only the owner role's login publishes there.
 """
 
 from __future__ import annotations
@@ -84,30 +84,171 @@ def both_to_change(central_db: str, tmp_path: Path, bank):
     return fill_both(central_db, tmp_path, bank)
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["publish"],
-        ["export", "--format", "csv"],
-        ["report", "-o", "report.pdf"],
-    ],
-    ids=lambda c: c[0],
-)
-def test_published_figures_on_a_central_database_are_refused_in_one_line(
-    both, command, tmp_path, monkeypatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    _, url = both
-    result = invoke(*command, "--db", url)
-    assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [
-        f"skillcheck: {command[0]} on a central database (postgresql://) is not supported "
-        "yet: publish, export and report read an SQLite file's released figures "
-        "(docs/network.md); nothing was written"
+def login(url: str, role: str, name: str) -> str:
+    """A login in one of the central database's roles; its URL on the trusted socket."""
+    roles = central.roles_for(url.split("/")[3].split("?")[0])
+    user = f"{roles.prefix}_{name}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {user} LOGIN IN ROLE {getattr(roles, role)}")
+    return url.replace("postgres@", f"{user}@")
+
+
+EXPORTS = [
+    ["--format", "csv"],
+    ["--format", "json"],
+    ["--format", "csv", "--excel", "--lang", "fr"],
+    ["--format", "csv", "--by", "quarter", "--group", "site"],
+    ["--format", "json", "--group", "region,area", "--lang", "nl"],
+    ["--format", "csv", "--group", "language", "--min-count", "20"],
+    ["--format", "json", "--site", "Élouges", "--group", "area", "--lang", "de"],
+]
+REPORTS = [
+    ["--period", "2026-Q1"],
+    ["--period", "2026-02", "--site", "Élouges", "--lang", "fr"],
+    [],  # the last released month
+]
+
+
+def released_cells(db) -> list[tuple]:
+    return [
+        tuple(row)
+        for row in db.execute(
+            "SELECT period, scoring_version, grouping, group_value, area, measure, value, "
+            "cell_key FROM released_cells ORDER BY 1, 2, 3, 4, 5, 6"
+        ).fetchall()
     ]
-    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_same_sessions_publish_the_same_figures_from_sqlite_and_postgresql(
+    both_to_change, tmp_path, monkeypatch
+) -> None:
+    """Issue 22's promise: published by the owner's login and read by a facilitator's,
+    the central database gives byte for byte the exports and reports of the file."""
+    path, url = both_to_change
+    owner, carla = login(url, "owner", "olivia"), login(url, "facilitator", "carla")
+    published = [invoke("publish", "--db", db) for db in (str(path), owner)]
+    assert [r.exit_code for r in published] == [0, 0], published[1].output
+    assert published[0].output == published[1].output
+    assert "Release 1: 4 periods (2026-01, 2026-Q1, 2026-02, 2026-03)" in published[0].output
+    assert "Not closed yet: 2026" in published[0].output
     with psycopg.connect(url) as conn:
-        assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 0
+        remote_cells = released_cells(conn)
+        settings = conn.execute("SELECT name, value FROM network_settings ORDER BY 1").fetchall()
+    db = open_database(path, read_only=True)
+    try:
+        assert released_cells(db) == remote_cells
+        assert db.execute("SELECT name, value FROM network_settings ORDER BY 1").fetchall() == (
+            settings
+        )
+    finally:
+        db.close()
+    assert len(remote_cells) > 1000
+
+    for number, options in enumerate(EXPORTS):
+        written = []
+        for name, db_ in (("sqlite", str(path)), ("postgresql", carla)):
+            out = tmp_path / f"{number}-{name}.{options[1]}"
+            result = invoke("export", "--db", db_, *options, "-o", str(out))
+            assert result.exit_code == 0, result.output
+            written.append(out.read_bytes())
+        assert written[0] == written[1], options
+        assert written[0].count(b"\n") > 4, options  # rows, not only a header and notes
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    for number, options in enumerate(REPORTS):
+        written = []
+        for name, db_ in (("sqlite", str(path)), ("postgresql", carla)):
+            out = tmp_path / f"report-{number}-{name}.pdf"
+            result = invoke("report", "--db", db_, *options, "-o", str(out))
+            assert result.exit_code == 0, result.output
+            written.append(out.read_bytes())
+        assert written[0] == written[1], options
+        assert written[0].startswith(b"%PDF")
+
+
+def test_only_the_owners_login_publishes(both_to_change, postgres_cluster, tmp_path) -> None:
+    """A terminal's, a facilitator's and an analyst's login are refused in one line,
+    before anything is written, and cannot write the release log by hand either."""
+    from test_central import dbname_of, terminal_url
+
+    _, url = both_to_change
+    terminal = central.add_terminal(url, "Gent", "t1")
+    logins = {
+        "terminal": terminal_url(postgres_cluster, dbname_of(url), terminal, tmp_path),
+        "facilitator": login(url, "facilitator", "carla"),
+        "analyst": login(url, "analyst", "ann"),
+    }
+    owner = central.roles_for(dbname_of(url)).owner
+    for role, login_url in logins.items():
+        result = invoke("publish", "--db", login_url, "--min-count", "50")
+        assert result.exit_code == 2, (role, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, lines
+        assert "may not publish" in lines[0] and f"the owner role {owner} only" in lines[0]
+        assert lines[0].endswith("nothing was written")
+        with psycopg.connect(login_url) as conn:
+            for statement in (
+                "INSERT INTO releases VALUES (1, '2026-12-01', 5, 5, 1)",
+                "INSERT INTO released_periods VALUES ('2026-01', 1)",
+                "INSERT INTO released_cells VALUES ('2026-01', 3, 'network', '', 0, "
+                "'sessions', 1000, 0)",
+                "INSERT INTO network_settings VALUES ('threshold', 5)",
+                "UPDATE network_settings SET value = 5",
+                "DELETE FROM released_cells",
+            ):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    conn.execute(statement)
+                conn.rollback()
+    with psycopg.connect(url) as conn:
+        for table in ("network_settings", "releases", "released_periods", "released_cells"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+    # The owner's own login does publish, with the network's settings untouched above.
+    result = invoke("publish", "--db", login(url, "owner", "olivia"))
+    assert result.exit_code == 0, result.output
+    assert "threshold 10" in result.output
+
+
+def test_a_live_central_database_publishes_closed_periods_only_and_never_again(
+    both_to_change, monkeypatch
+) -> None:
+    """Issue 21 on a network: terminals keep pushing; a session of a released month (a
+    late push) is counted by stats but changes no published byte; this month is not
+    published while it grows."""
+    import datetime as dt
+
+    from sample_records import make
+    from test_central import insert_session
+
+    _, url = both_to_change
+    owner, carla = login(url, "owner", "olivia"), login(url, "facilitator", "carla")
+    today = dt.date.today().isoformat()
+    with psycopg.connect(url) as conn:
+        insert_session(conn, make(id="f" * 32, day=today, site="Gent"))
+    first = invoke("publish", "--db", owner)
+    assert first.exit_code == 0, first.output
+    waiting = first.output.strip().splitlines()[-1]
+    assert waiting.startswith("Not closed yet: ")
+    assert today[:7] in waiting.removeprefix("Not closed yet: ").split(", ")
+    before = [invoke("export", "--db", carla, "--format", f).stdout_bytes for f in ("csv", "json")]
+    with psycopg.connect(url) as conn:  # late pushes: a released month, and this month
+        for number, day in enumerate(("2026-02-14", today)):
+            insert_session(conn, make(id=f"{number:032x}", day=day, site="Brugge"))
+        # and one whose kiosk clock was wrong: in no figure, but stats warns of it
+        insert_session(conn, make(id="e" * 32, day="2026-02-15", clock="implausible"))
+    again = invoke("publish", "--db", owner)
+    assert "Nothing to release" in again.output, again.output
+    after = [invoke("export", "--db", carla, "--format", f).stdout_bytes for f in ("csv", "json")]
+    assert after == before
+    with psycopg.connect(url) as conn:
+        assert today[:7] not in {
+            row[0] for row in conn.execute("SELECT period FROM released_periods")
+        }
+        assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
+    # The facilitator's own login: true counts, the late ones included.
+    stats = invoke("stats", "--db", carla)
+    assert stats.exit_code == 0, stats.output
+    assert "Sessions 603 " in stats.output, stats.output
+    assert "1 session(s) with an implausible date" in stats.output
 
 
 def test_stats_and_items_say_the_same(both) -> None:
@@ -175,3 +316,61 @@ def test_a_database_that_is_not_skillchecks_is_refused(postgres_cluster) -> None
     result = invoke("stats", "--db", postgres_cluster.url("postgres"))
     assert result.exit_code == 2
     assert "not a skillcheck central database" in result.output
+
+
+def test_merge_into_keeps_the_highest_setting_and_never_copies_a_release_log(
+    both_to_change,
+) -> None:
+    """As an SQLite merge: a terminal that published with K = 20 raises the network's
+    threshold; its release log stays in its file (the central database publishes its own)."""
+    path, url = both_to_change
+    local = invoke("publish", "--db", str(path), "--min-count", "20", "--grace-days", "20")
+    assert local.exit_code == 0, local.output
+    result = invoke("merge", "--into", url, str(path))
+    assert "0 of 600 sessions added" in result.output, result.output
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT name, value FROM network_settings ORDER BY 1").fetchall() == [
+            ("grace_days", 20),
+            ("threshold", 20),
+        ]
+        for table in ("releases", "released_periods", "released_cells"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+    remote = invoke("publish", "--db", url, "--min-count", "10")
+    assert remote.exit_code == 2
+    assert "this network's threshold is 20; it can only be raised" in remote.output
+    remote = invoke("publish", "--db", url)
+    assert remote.exit_code == 0, remote.output
+    assert remote.output == local.output
+
+
+def test_two_publishes_at_once_release_each_period_once(both_to_change) -> None:
+    """Two owners (or cron and a person) publishing at the same moment: the second
+    waits for the first's lock on the release log, then finds nothing to release."""
+    import datetime as dt
+    import threading
+
+    from skillcheck.releases import publish
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    writers = [central.CentralWriter(owner) for _ in range(2)]
+    start = threading.Barrier(2)
+    results = []
+
+    def run(writer) -> None:
+        start.wait()
+        results.append(publish(writer, dt.date(2026, 12, 7)))
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in writers]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for writer in writers:
+            writer.close()
+    assert sorted(r.release is None for r in results) == [False, True]
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM released_periods").fetchone()[0] == 4

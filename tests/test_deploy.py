@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from another_user import copy_for_another_user
 from sample_records import make as sample_record
 from skillcheck.cli import cli
 from skillcheck.pin import pin_file_for
@@ -297,46 +298,6 @@ def _light_share(ppm: bytes) -> tuple[float, float]:
         dark += total < 150
     sampled = len(range(0, count * 3, 3 * 7))
     return light / sampled, dark / sampled
-
-
-# Distributions only the facilitator commands use (the PDF report): the kiosk runs
-# without them, and they are most of the copy's size.
-NOT_FOR_THE_KIOSK = {"matplotlib", "numpy", "contourpy", "fonttools", "kiwisolver", "pillow"}
-
-
-def copy_for_another_user(folder: Path) -> Path:
-    """This checkout's source and content and the installed packages the kiosk needs,
-    copied into `folder` (which the other user can read): the checkout may be in a
-    private folder (mode 0700, a path in root's home) that the other user cannot even
-    enter. Returns the folder to put on PYTHONPATH after `folder / "src"`."""
-    from importlib.metadata import distribution
-
-    from packaging.requirements import Requirement
-
-    for name in ("questions", "locales"):
-        shutil.copytree(ROOT / name, folder / name)
-    shutil.copytree(ROOT / "src" / "skillcheck", folder / "src" / "skillcheck")
-    packages = folder / "site-packages"
-    seen: set[str] = set()
-    wanted = ["skillcheck"]
-    while wanted:
-        found = distribution(wanted.pop())
-        name = found.metadata["Name"].lower()
-        if name in seen or name in NOT_FOR_THE_KIOSK:
-            continue
-        seen.add(name)
-        # skillcheck itself is the copied source (this checkout's is an editable install).
-        for file in (found.files or []) if name != "skillcheck" else []:
-            source = Path(found.locate_file(file))
-            if source.is_file() and ".." not in file.parts:
-                target = packages / file
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-        for line in found.requires or []:
-            requirement = Requirement(line)
-            if not requirement.marker or requirement.marker.evaluate({"extra": ""}):
-                wanted.append(requirement.name)
-    return packages
 
 
 def test_the_terminal_unit_shows_the_welcome_screen_under_cage():

@@ -124,8 +124,7 @@ def test_no_item_answer_changes_any_level(bank: Bank) -> None:
         {area: first(bank, area, n)} for area in AREAS for n in (1, ABOVE_BASIC_FROM[area])
     ]
     tried = 0
-    # Every variant of every rotation slot is in at least one of these forms.
-    sample = list(forms(bank))[::9]
+    sample = list(covering_forms(bank))
     assert {i.id for f in sample for i in f} == {i.id for i in bank.items}
     for form, ticks in itertools.product(sample, configurations):
         base = play(bank, ticks, form=form)
@@ -191,19 +190,38 @@ def test_the_stored_code_is_the_options_code_and_its_place_is_kept(bank: Bank) -
                 assert positions[item.id + SHOWN_SUFFIX] == str(shown.index("a") + 1)
 
 
-def forms(bank: Bank) -> Iterator[tuple[Item, ...]]:
-    """Every form a visit can get: each combination of one variant per slot."""
+class Fixed(random.Random):
+    """A Random whose choice of a slot's variant is fixed in advance."""
 
-    class Fixed(random.Random):
-        def __init__(self, chosen: set[str]):
-            super().__init__(0)
-            self.chosen = chosen
+    def __init__(self, chosen: set[str]):
+        super().__init__(0)
+        self.chosen = chosen
 
-        def choice(self, seq):  # noqa: D102 - the Random API
-            return next((i for i in seq if i.id in self.chosen), seq[0])
+    def choice(self, seq):  # noqa: D102 - the Random API
+        return next((i for i in seq if i.id in self.chosen), seq[0])
 
-    for combination in itertools.product(*bank.slots().values()):
-        yield bank.form(Fixed({i.id for i in combination}))
+
+def covering_forms(bank: Bank) -> Iterator[tuple[Item, ...]]:
+    """Forms in which every combination of one area's variants appears at least once.
+
+    An area's items follow its own tick-list and answers only, so what one area asks
+    depends on that area's variants alone: these few forms (as many as the richest
+    area has combinations, 16 for bank 2026.3) stand for every form of the bank
+    (24,576 for 2026.3, hours to walk); `test_random_forms_stay_within_...` checks
+    the independence this relies on."""
+    per_area: dict[int, list[tuple[Item, ...]]] = {}
+    slots_of: dict[int, list[tuple[Item, ...]]] = {}
+    for variants in bank.slots().values():
+        slots_of.setdefault(variants[0].area, []).append(variants)
+    for area, slots in slots_of.items():
+        per_area[area] = list(itertools.product(*slots))
+    for k in range(max(len(c) for c in per_area.values())):
+        chosen = {i.id for combos in per_area.values() for i in combos[k % len(combos)]}
+        yield bank.form(Fixed(chosen))
+
+
+def items_per_area(session: Session) -> Counter[int]:
+    return Counter(s.item.area for s in session.path if s.item is not None)
 
 
 def mastered(item: Item) -> str:
@@ -212,27 +230,57 @@ def mastered(item: Item) -> str:
     return next(o.code for o in item.options if o.correct)
 
 
-def test_visit_length_bounds_on_every_form(bank: Bank) -> None:
-    """Whole visit: the internet question, 5 tick-lists and at most 20 items. Nothing
-    ticked anywhere: the 5 lists and at most 10 items, whatever the answers."""
-    longest = 0
-    combinations = list(level_combinations(bank))
-    # Each area's items follow its own list only, so the three uniform combinations and
-    # a seeded sample of the others reach every area's longest follow-up on every form.
-    sample = combinations[:: len(combinations) - 1] + random.Random(5).sample(combinations, 12)
-    for form in forms(bank):
-        for ticks in sample + [{a: first(bank, a, 1) for a in AREAS}]:
+UNIFORM_LEVELS = (0, 1, None)  # every area at none, at basic, at above basic
+
+
+def uniform_ticks(bank: Bank, count: int | None) -> dict[int, frozenset[str]]:
+    return {a: first(bank, a, ABOVE_BASIC_FROM[a] if count is None else count) for a in AREAS}
+
+
+def longest_per_area(bank: Bank) -> Counter[int]:
+    """The most items each area asks, over every combination of its variants, each
+    level of its list and the lowest and highest answers."""
+    longest: Counter[int] = Counter()
+    for form in covering_forms(bank):
+        for count in UNIFORM_LEVELS:
             for answer in (lowest, mastered):
-                session = play(bank, ticks, answer, form=form)
-                items = sum(1 for s in session.path if s.item is not None)
-                lists = sum(1 for s in session.path if s.kind == ACTIVITIES)
-                assert lists == 5 and items <= 20
-                assert session.progress.at_most <= 1 + 5 + 20
-                longest = max(longest, items)
+                session = play(bank, uniform_ticks(bank, count), answer, form=form)
+                assert sum(1 for s in session.path if s.kind == ACTIVITIES) == 5
+                for area, asked in items_per_area(session).items():
+                    longest[area] = max(longest[area], asked)
+    return longest
+
+
+def test_visit_length_bounds_on_every_form(bank: Bank) -> None:
+    """Whole visit: the internet question, 5 tick-lists and at most 20 items (the sum
+    of each area's longest, so no form and no answers can go over). Nothing ticked
+    anywhere: the 5 lists and at most 10 items, whatever the answers."""
+    longest = longest_per_area(bank)
+    assert set(longest) == set(AREAS)
+    assert sum(longest.values()) <= 20, longest
+    for form in covering_forms(bank):
+        session = play(bank, uniform_ticks(bank, None), mastered, form=form)
+        assert session.progress.at_most <= 1 + 5 + 20
         for answer in (lowest, mastered):
             beginner = play(bank, {}, answer, form=form)
             assert sum(1 for s in beginner.path if s.item is not None) <= 10
-    assert longest <= 20
+
+
+def test_random_forms_stay_within_each_areas_longest(bank: Bank) -> None:
+    """What the covering forms rely on: on 200 seeded random forms, with random ticks
+    and answers, no area asks more than its longest on the covering forms."""
+    longest = longest_per_area(bank)
+    rng = random.Random(7)
+    for _ in range(200):
+        form = bank.form(rng)
+        ticks = {
+            a: frozenset(x.id for x in bank.survey.area(a).activities if rng.random() < 0.4)
+            for a in AREAS
+        }
+        guess = lambda item: rng.choice([x.code for x in item.answers])  # noqa: E731
+        session = play(bank, ticks, guess, form=form)
+        for area, asked in items_per_area(session).items():
+            assert asked <= longest[area], (area, asked, longest)
 
 
 def test_no_internet_is_one_question_and_not_assessed(bank: Bank) -> None:

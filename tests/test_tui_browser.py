@@ -63,9 +63,9 @@ def test_sigterm_records_the_visit_at_once(tmp_path):
         app = make_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
             await start_visit(pilot, "nl")
-            await pilot.press("3", "2")
+            await pilot.press("3", "2")  # two items, after the internet question's yes
             app.end_on_signal(signal.SIGTERM)
-            assert rows() == [("abandoned", 2)]  # before the app has ended
+            assert rows() == [("abandoned", 3)]  # before the app has ended
 
     run(scenario())
-    assert rows() == [("abandoned", 2)]  # once
+    assert rows() == [("abandoned", 3)]  # once

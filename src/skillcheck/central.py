@@ -24,9 +24,11 @@ Roles, named after the database (`<db>_owner` and so on), none of them a login:
   of the site and terminal its login is registered for (row-level security WITH
   CHECK); no SELECT, UPDATE or DELETE. Each terminal has its own login in it
   (`skillcheck central add-terminal`).
-- `<db>_facilitator`: SELECT on the daily count tables only (stats, export, report).
+- `<db>_facilitator`: SELECT on the daily count tables and the release log (stats,
+  export, report), and on sessions' `clock` column only (stats counts the sessions
+  whose kiosk clock was implausible).
 - `<db>_analyst`: SELECT on every table (`skillcheck items` reads answers).
-- `<db>_owner`: owns everything: purge, merge --into.
+- `<db>_owner`: owns everything: purge, merge --into, publish (the release log).
 
 psycopg is imported here only, and only when a central database is used: a terminal
 without `central` never imports it.
@@ -218,6 +220,10 @@ def _central_only_ddl(roles: Roles) -> list[str]:
         f"GRANT SELECT ON {VERSION_TABLE} TO {', '.join(r.all())}",
         f"GRANT INSERT ON {', '.join(writable)} TO {r.terminal}",
         f"GRANT SELECT ON {', '.join(readable)} TO {r.facilitator}",
+        # `stats` warns of sessions whose kiosk clock was implausible (they are in no
+        # daily table): the facilitator may count them by that one column, nothing else
+        # of a session (and the policy below lets the count see every row).
+        f"GRANT SELECT (clock) ON sessions TO {r.facilitator}",
         f"GRANT SELECT ON {tables} TO {r.analyst}",
     ]
     for table in writable:
@@ -232,6 +238,9 @@ def _central_only_ddl(roles: Roles) -> list[str]:
             f"WITH CHECK ({check})"
         )
         ddl.append(f"CREATE POLICY analyst_reads ON {table} FOR SELECT TO {r.analyst} USING (true)")
+    ddl.append(
+        f"CREATE POLICY facilitator_counts ON sessions FOR SELECT TO {r.facilitator} USING (true)"
+    )
     owned = [*central_tables(), "terminal_logins", VERSION_TABLE]
     ddl += [f"ALTER TABLE {table} OWNER TO {r.owner}" for table in owned]
     ddl += [
@@ -469,6 +478,96 @@ def open_for_reading(source: Path | str):
     return open_database(Path(source), read_only=True)
 
 
+# --- publishing: the owner writes the release log --------------------------------------
+
+# What `skillcheck publish` does to each table: read the daily counts, keep the
+# network's settings, append to the release log. The owner role has all of it; the
+# facilitator and analyst roles only read, a terminal's login has none of it.
+PUBLISH_PRIVILEGES = (
+    *((table, "SELECT") for table in schema.DAILY_TABLES),
+    *((table, privilege) for table in schema.RELEASE_TABLES for privilege in ("SELECT", "INSERT")),
+    ("network_settings", "UPDATE"),
+)
+
+
+class CentralWriter:
+    """The owner's connection for `skillcheck publish`, queried like SQLite.
+
+    `execute` and `executemany` take SQLite's `?` placeholders, so releases.py computes
+    a release with the same SQL and the same Python on both engines. `transaction()`
+    locks the release log against a second publish and reads one snapshot (REPEATABLE
+    READ), so a release's months, quarters and years agree while terminals push.
+    """
+
+    def __init__(self, url: str) -> None:
+        psycopg = psycopg_module()
+        self.url = url
+        self.conn = connect(url)
+        self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        try:
+            check_version(self.conn)
+            check_may_publish(self.conn)
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def execute(self, sql: str, params: Sequence[Any] = ()):
+        """Run one statement (SQLite's `?` placeholders) and return its cursor."""
+        return self.conn.execute(_placeholders(sql), list(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for each row (sent in a pipeline, not a round trip each)."""
+        with self.conn.cursor() as cursor:
+            cursor.executemany(_placeholders(sql), rows)
+
+    @contextmanager
+    def transaction(self) -> Iterator[CentralWriter]:
+        """One transaction: committed at the end, rolled back on any error."""
+        with self.conn.transaction():
+            # Before any query, so the snapshot is taken after the lock: readers
+            # (export, report) go on; a second publish waits for this one.
+            self.conn.execute(f"LOCK TABLE {', '.join(schema.RELEASE_TABLES)} IN EXCLUSIVE MODE")
+            yield self
+
+    def close(self) -> None:
+        """Close the connection (a transaction still open is rolled back)."""
+        self.conn.close()
+
+
+def _placeholders(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def check_may_publish(conn: psycopg.Connection) -> None:
+    """Refuse, before anything is written, a login without the owner's rights on the
+    release log (a terminal's, a facilitator's, an analyst's): one line, naming the
+    first right it lacks and the role that has them."""
+    asked = ", ".join(["has_table_privilege(%s, %s)"] * len(PUBLISH_PRIVILEGES))
+    params = [value for pair in PUBLISH_PRIVILEGES for value in pair]
+    with conn.transaction():
+        login, *held = conn.execute(f"SELECT session_user, {asked}", params).fetchone()
+    missing = [pair for pair, has in zip(PUBLISH_PRIVILEGES, held, strict=True) if not has]
+    if missing:
+        table, privilege = missing[0]
+        owner = roles_for(conn.info.dbname).owner
+        raise CentralError(
+            f"login {login} may not publish to {conn.info.dbname} (no {privilege} on {table}): "
+            f"the release log is written by the owner role {owner} only; nothing was written"
+        )
+
+
+def open_for_publishing(source: Path | str):
+    """The one way `publish` opens the database it writes a release into: an SQLite
+    file (store.open_database), or a central database's URL as its owner (a
+    CentralWriter, refused in one line for any other login). releases.publish takes
+    either."""
+    if is_central(source):
+        return CentralWriter(str(source))
+    from skillcheck.store import open_database
+
+    return open_database(Path(source), create=False)
+
+
 # --- the owner's care: purge and merge --into -------------------------------------------
 
 
@@ -489,9 +588,10 @@ def merge_into_central(
     url: str, sources: Sequence[Path], progress=None
 ) -> list[tuple[Path, int, int]]:
     """Copy the sessions of SQLite files (terminals that never went online) into the
-    central database, each once (ON CONFLICT DO NOTHING), keeping their cell keys; one
-    transaction per file. Returns (source, sessions added, sessions in it) per file.
-    Every source is checked before anything is written. Needs the owner role."""
+    central database, each once (ON CONFLICT DO NOTHING), keeping their cell keys, and
+    the highest of each network setting (never a release log); one transaction per
+    file. Returns (source, sessions added, sessions in it) per file. Every source is
+    checked before anything is written. Needs the owner role."""
     from skillcheck import migrations
     from skillcheck.store import open_database, schema_version
 
@@ -537,6 +637,15 @@ def merge_into_central(
                         )
                         if table == "sessions":
                             added = cursor.rowcount
+                    if version == schema.SCHEMA_VERSION:
+                        # The network's settings: the highest of each wins, as in an
+                        # SQLite merge. The release log is never copied (issue 21).
+                        cursor.executemany(
+                            "INSERT INTO network_settings (name, value) VALUES (%s, %s) "
+                            "ON CONFLICT (name) DO UPDATE "
+                            "SET value = GREATEST(network_settings.value, excluded.value)",
+                            db.execute("SELECT name, value FROM network_settings").fetchall(),
+                        )
                     (total,) = db.execute("SELECT count(*) FROM sessions").fetchone()
                 results.append((source, added, total))
         return results

@@ -22,6 +22,11 @@ The catalogue (per period and scoring version; figures never mix scoring version
 
 The threshold and the grace days belong to the network: stored in `network_settings`
 at the first publish, only ever raised (`merge` keeps the highest).
+
+One computation for both engines: a release is computed here, in Python, from plain
+SQL with SQLite's `?` placeholders, on an SQLite file or on the central PostgreSQL
+database (central.CentralWriter, the owner's login), so the same sessions give the
+same released cells on both (issue 22).
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -43,6 +50,9 @@ from skillcheck.disclosure import (
 )
 from skillcheck.errors import InputError
 from skillcheck.store import write_transaction
+
+if TYPE_CHECKING:
+    from skillcheck.central import CentralWriter
 
 PERIOD_KINDS = ("month", "quarter", "year")
 GROUPINGS = ("network", "site", "region", "language")
@@ -221,7 +231,9 @@ def catalogue_cells(db: sqlite_utils.Database, period: str) -> list[Cell]:
         "sum(key_sum) FROM daily_sessions WHERE day BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6",
         [first, last],
     )
+    # int(): PostgreSQL sums BIGINT key sums as NUMERIC (a Decimal in Python).
     for version, site, region, language, status, category, sessions, key_sum in visit_rows:
+        sessions, key_sum = int(sessions), int(key_sum)
         place = (("network", NETWORK), ("site", site), ("region", region), ("language", language))
         add(version, place, VISITS, "sessions", sessions, key_sum)
         add(version, place, VISITS, status, sessions, key_sum)
@@ -233,6 +245,7 @@ def catalogue_cells(db: sqlite_utils.Database, period: str) -> list[Cell]:
         [first, last],
     )
     for version, site, region, language, area, level, sessions, key_sum in level_rows:
+        sessions, key_sum = int(sessions), int(key_sum)
         place = (("network", NETWORK), ("site", site), ("region", region), ("language", language))
         add(version, place, area, "completed", sessions, key_sum)
         add(version, place, area, level, sessions, key_sum)
@@ -257,7 +270,7 @@ class PublishResult:
 
 
 def publish(
-    db: sqlite_utils.Database,
+    db: sqlite_utils.Database | CentralWriter,
     today: dt.date,
     *,
     min_count: int | None = None,
@@ -265,18 +278,22 @@ def publish(
 ) -> PublishResult:
     """Release every closed, unreleased period's whole catalogue once, in one transaction.
 
+    `db` is an SQLite file or the central database as its owner
+    (central.open_for_publishing gives either); both run the same statements here.
     A period with sessions is released when it has closed; its cells never change
     afterwards. Returns what was released (nothing is an answer, not an error).
     """
-    with write_transaction(db.conn):
-        settings = settled_settings(network_settings(db), min_count, grace_days)
-        db.execute(
+    with _writing(db) as conn:
+        settings = settled_settings(network_settings(conn), min_count, grace_days)
+        # settled_settings refused a lower value, in this same transaction: the new
+        # value is the highest (SQLite's max(a, b) is GREATEST on PostgreSQL).
+        conn.execute(
             "INSERT INTO network_settings (name, value) VALUES (?, ?), (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             [THRESHOLD, settings.threshold, GRACE_DAYS, settings.grace_days],
         )
-        first, last = db.execute("SELECT min(day), max(day) FROM daily_sessions").fetchone()
-        released = {row[0] for row in db.execute("SELECT period FROM released_periods")}
+        first, last = conn.execute("SELECT min(day), max(day) FROM daily_sessions").fetchone()
+        released = {row[0] for row in conn.execute("SELECT period FROM released_periods")}
         due, waiting = [], []
         if first is not None:
             for period in periods_between(first, last):
@@ -285,8 +302,8 @@ def publish(
                 (due if is_closed(period, today, settings.grace_days) else waiting).append(period)
         if not due:
             return PublishResult(None, (), 0, settings, tuple(waiting))
-        release = db.execute("SELECT coalesce(max(release), 0) + 1 FROM releases").fetchone()[0]
-        db.execute(
+        release = conn.execute("SELECT coalesce(max(release), 0) + 1 FROM releases").fetchone()[0]
+        conn.execute(
             "INSERT INTO releases (release, released_on, threshold, max_noise, grace_days) "
             "VALUES (?, ?, ?, ?, ?)",
             [release, today.isoformat(), settings.threshold, MAX_NOISE, settings.grace_days],
@@ -294,7 +311,7 @@ def publish(
         table = settings.table
         cells = 0
         for period in due:
-            db.execute(
+            conn.execute(
                 "INSERT INTO released_periods (period, release) VALUES (?, ?)", [period, release]
             )
             rows = [
@@ -302,15 +319,27 @@ def publish(
                     c.period, c.scoring_version, c.grouping, c.group_value, c.area, c.measure,
                     table.perturb(c.count, c.key_sum), c.key_sum % KEY_RANGE,
                 )
-                for c in catalogue_cells(db, period)
+                for c in catalogue_cells(conn, period)
             ]  # fmt: skip
-            db.conn.executemany(
+            conn.executemany(
                 "INSERT INTO released_cells (period, scoring_version, grouping, group_value, "
                 "area, measure, value, cell_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             cells += len(rows)
     return PublishResult(release, tuple(due), cells, settings, tuple(waiting))
+
+
+@contextmanager
+def _writing(db: sqlite_utils.Database | CentralWriter) -> Iterator[Any]:
+    """One write transaction on either engine; yields what answers `execute` and
+    `executemany` with `?` placeholders (SQLite's connection, or the CentralWriter)."""
+    if isinstance(db, sqlite_utils.Database):
+        with write_transaction(db.conn):
+            yield db.conn
+    else:
+        with db.transaction() as writer:
+            yield writer
 
 
 # --- reading what was released -------------------------------------------------------
@@ -355,7 +384,8 @@ def read_cells(
     kinds = ", ".join("?" * len(groupings))
     rows = db.execute(
         "SELECT period, scoring_version, grouping, group_value, area, measure, value, cell_key "
-        f"FROM released_cells WHERE period IN ({marks}) AND grouping IN ({kinds})",
+        f"FROM released_cells WHERE period IN ({marks}) AND grouping IN ({kinds}) "
+        "ORDER BY 1, 2, 3, 4, 5, 6",
         [*periods, *groupings],
     )
     return [ReleasedCell(*row) for row in rows]

@@ -45,7 +45,7 @@ from skillcheck.releases import (
     read_cells,
     released_periods,
 )
-from skillcheck.store import count_implausible, open_database
+from skillcheck.store import count_implausible
 
 
 class OptionError(InputError, ValueError):
@@ -529,9 +529,12 @@ def _sort_key(values: tuple[str, ...]) -> tuple:
 # --- writers -------------------------------------------------------------------
 
 
-def export_database(database: Path, **options) -> ExportTable:
-    """`build_export` on a database file, opened and closed here (CLI and staff screen)."""
-    db = open_database(database, read_only=True)
+def export_database(database: Path | str, **options) -> ExportTable:
+    """`build_export` on a database file or a central database's URL (its release
+    tables, as the facilitator role), opened and closed here (CLI and staff screen)."""
+    from skillcheck.central import open_for_reading
+
+    db = open_for_reading(database)
     try:
         return build_export(db, **options)
     finally:

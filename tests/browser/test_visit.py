@@ -58,6 +58,27 @@ def answer_first_option(page, number_pattern: str, number: int) -> None:
     raise AssertionError(f"question {number} did not take the tap:\n{screen(page)}")
 
 
+def next_step_by_touch(page, t, number_pattern: str, number: int) -> None:
+    """One step of the visit by touch: on an area's tick-list, tick its first activity
+    and tap Go on; on a question (the internet question first), tap answer 1."""
+    page.wait_for_timeout(300)  # a person's pace; the screen is drawn by then
+    if "[ ] 1" not in screen(page):
+        answer_first_option(page, number_pattern, number)
+        return
+    tap(page, "[ ] 1")
+    wait_for_text(page, re.escape("[X] 1"))
+    # Go on shows once something is chosen.
+    go_on = t.gettext("Go on (Enter)")
+    wait_for_text(page, re.escape(go_on))
+    tap(page, go_on)
+    for _ in range(200):
+        match = re.search(number_pattern, screen(page))
+        if not match or int(match.group(1)) != number:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the tick-list {number} did not go on:\n{screen(page)}")
+
+
 def test_a_whole_visit_by_touch_stays_on_the_kiosk(page, kiosk, translators):
     nl = translators["nl"]
     requests = record_requests(page)
@@ -76,7 +97,7 @@ def test_a_whole_visit_by_touch_stays_on_the_kiosk(page, kiosk, translators):
             break
         if answered == 1:
             shot(page, "question")
-        answer_first_option(page, pattern, int(match.group(1)))
+        next_step_by_touch(page, nl, pattern, int(match.group(1)))
         answered += 1
         text = wait_for_text(page, f"{pattern}|{finish}")
     assert answered >= 5
@@ -223,9 +244,9 @@ def test_a_closed_tab_is_recorded_as_abandoned(browser, tmp_path, translators):
         wait_for_text(page, re.escape(en.gettext("Start (Enter)")))
         tap(page, en.gettext("Start (Enter)"))
         pattern = question_pattern(en)
-        for number in (1, 2, 3):
+        for number in (1, 2, 3):  # the internet question and two tick-lists
             wait_for_text(page, pattern)
-            answer_first_option(page, pattern, number)
+            next_step_by_touch(page, en, pattern, number)
         context.close()
 
         def abandoned():

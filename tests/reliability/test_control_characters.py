@@ -82,10 +82,13 @@ def test_a_translation_with_escapes_is_refused_by_check_and_stripped_for_the_kio
 ):
     po = locales_copy / "nl" / "LC_MESSAGES" / "skillcheck.po"
     text = po.read_text(encoding="utf-8")
-    old = 'msgstr "Informatie vinden en beoordelen"'
-    text = text.replace(old, f'msgstr "Informatie{TITLE}{QUERY} vinden en beoordelen"', 1)
+    old = 'msgstr "Informatie vinden, beoordelen en bewaren"'
+    text = text.replace(old, f'msgstr "Informatie{TITLE}{QUERY} vinden, beoordelen en bewaren"', 1)
     po.write_text(text, encoding="utf-8")
-    line = text.splitlines().index(f'msgstr "Informatie{TITLE}{QUERY} vinden en beoordelen"') + 1
+    line = (
+        text.splitlines().index(f'msgstr "Informatie{TITLE}{QUERY} vinden, beoordelen en bewaren"')
+        + 1
+    )
     result = CliRunner().invoke(cli, ["check", "--locales", str(locales_copy)])
     assert result.exit_code == 1
     assert f"{po}:{line}: " in result.output and "U+001B" in result.output
@@ -160,7 +163,7 @@ def test_a_catalogue_cached_before_the_sanitiser_is_not_used(locales_copy, tmp_p
     monkeypatch.setenv("SKILLCHECK_CACHE_DIR", str(tmp_path / "cache"))
     po = locales_copy / "nl" / "LC_MESSAGES" / "skillcheck.po"
     text = po.read_text(encoding="utf-8").replace(
-        'msgstr "Informatie vinden en beoordelen"', f'msgstr "Informatie{TITLE} vinden"', 1
+        'msgstr "Informatie vinden, beoordelen en bewaren"', f'msgstr "Informatie{TITLE} vinden"', 1
     )
     po.write_text(text, encoding="utf-8")
     # What the version before compiled and cached: the escape kept.
@@ -170,7 +173,9 @@ def test_a_catalogue_cached_before_the_sanitiser_is_not_used(locales_copy, tmp_p
     from babel.messages.mofile import write_mo
 
     old = Catalog(locale=None, charset="utf-8")
-    old.add("Finding and judging information", f"Informatie{TITLE} vinden", context="area-1")
+    old.add(
+        "Finding, judging and keeping information", f"Informatie{TITLE} vinden", context="area-1"
+    )
     buffer = io.BytesIO()
     write_mo(buffer, old)
     monkeypatch.setattr(i18n, "_CACHE_FORMAT", 2)
@@ -180,5 +185,5 @@ def test_a_catalogue_cached_before_the_sanitiser_is_not_used(locales_copy, tmp_p
     stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_bytes(buffer.getvalue())
     t = i18n.load_translator("nl", po)
-    shown = t.pgettext("area-1", "Finding and judging information")
+    shown = t.pgettext("area-1", "Finding, judging and keeping information")
     assert shown == "Informatie]0;owned vinden"

@@ -18,10 +18,9 @@ from skillcheck.pin import PinGuard, lock_file_for
 from skillcheck.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from another_user import copy_for_another_user  # noqa: E402
 from old_schemas import old_database  # noqa: E402
 from sample_records import make as record  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def one_line_exit_2(result, *words: str) -> None:
@@ -69,12 +68,15 @@ def test_set_pin_with_an_unreadable_config_folder_is_one_line():
     try:
         folder.chmod(0o755)
         (folder / "locked").mkdir(mode=0o000)
+        # nobody cannot enter a checkout in a private folder: it runs Debian's python3
+        # on a copy of the source and the packages, as the cage smoke test does.
+        site_packages = copy_for_another_user(folder)
         done = subprocess.run(
             ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-             sys.executable, "-m", "skillcheck", "set-pin", "--config",
+             "/usr/bin/python3", "-m", "skillcheck", "set-pin", "--config",
              str(folder / "locked" / "site.toml")],
             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, cwd="/",
-            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": f"{folder / 'src'}:{site_packages}"},
         )  # fmt: skip
     finally:
         (folder / "locked").chmod(0o700)

@@ -246,10 +246,10 @@ def export(
         filters = filters_of(since, until, site)
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
-        _refuse_central(database, "export")
+        sources = _files(database)
         if output is not None:
             # Before anything is read: an export onto the database destroys it.
-            check_output_path(output, kind=fmt, sources=(database,))
+            check_output_path(output, kind=fmt, sources=sources)
         table = export_database(
             database,
             by=by,
@@ -264,7 +264,7 @@ def export(
         else:
             buffer = io.BytesIO()
             write_export(table, buffer, fmt, excel, t)
-            write_output(output, buffer.getvalue(), kind=fmt, sources=(database,))
+            write_output(output, buffer.getvalue(), kind=fmt, sources=sources)
             click.echo(f"{len(table.rows)} rows written to {output}", err=True)
 
 
@@ -292,13 +292,14 @@ def publish(
     """Release the figures of every closed period, once (export and report read them)."""
     import datetime as dt
 
+    from skillcheck.central import open_for_publishing
     from skillcheck.releases import publish as release
-    from skillcheck.store import open_database
 
     with FacilitatorErrors():
         path = database_path(db_path, config_path)
-        _refuse_central(path, "publish")
-        db = open_database(path, create=False)
+        # An SQLite file, or a central database's URL as its owner role (any other
+        # login is refused in one line before anything is written).
+        db = open_for_publishing(path)
         try:
             result = release(db, dt.date.today(), min_count=min_count, grace_days=grace_days)
         finally:
@@ -342,27 +343,27 @@ def report(
     output: Path,
 ) -> None:
     """A one-page PDF for funders from released figures: headline, trend, levels per area."""
+    from skillcheck.central import open_for_reading
     from skillcheck.funder_report import REPORT_STEPS, render_pdf, report_figures
     from skillcheck.output import check_output_path, write_output
     from skillcheck.releases import parse_period
     from skillcheck.reports import report_translator
-    from skillcheck.store import open_database
 
     with FacilitatorErrors():
         chosen = parse_period(period) if period else None
         t = report_translator(language_of(language, config_path))
         database = database_path(db_path, config_path)
-        _refuse_central(database, "report")
-        check_output_path(output, kind="pdf", sources=(database,))
+        sources = _files(database)
+        check_output_path(output, kind="pdf", sources=sources)
         with Progress(REPORT_STEPS + 1, "Building the report") as advance:
-            db = open_database(database, read_only=True)
+            db = open_for_reading(database)  # a file, or a central database's URL
             try:
                 figures = report_figures(db, chosen, site, min_count)
             finally:
                 db.close()
             advance()
             data = render_pdf(figures, t, step=advance)
-        write_output(output, data, kind="pdf", sources=(database,))
+        write_output(output, data, kind="pdf", sources=sources)
         click.echo(f"Report written to {output}", err=True)
 
 
@@ -664,15 +665,9 @@ def purge(
         )
 
 
-def _refuse_central(database: Path | str, command: str) -> None:
-    """Published figures live in an SQLite file's release log only, for now: a central
-    database's URL is refused with one line (docs/network.md) rather than half-served."""
-    if isinstance(database, str):
-        fail(
-            f"{command} on a central database (postgresql://) is not supported yet: "
-            "publish, export and report read an SQLite file's released figures "
-            "(docs/network.md); nothing was written"
-        )
+def _files(database: Path | str) -> tuple[Path, ...]:
+    """The database files an output must never overwrite (none for a central URL)."""
+    return (database,) if isinstance(database, Path) else ()
 
 
 def _purge_central(url: str, first_kept: str | None, implausible: bool, dry_run: bool) -> None:
