@@ -154,3 +154,33 @@ def test_each_visit_asks_one_variant_per_slot_chosen_by_the_injected_random(bank
         assert run(bank, best, one_of, random.Random(seed)).answers == session.answers
     for variants in rotating_slots(bank):  # across visits every variant is asked
         assert seen[variants[0].rotation] == {v.id for v in variants}
+
+
+def test_at_most_never_grows_when_back_changes_nothing(bank: Bank) -> None:
+    """Issue 23: "Question 6 of at most 20" became "of at most 23" after going back.
+    Seeded walks that step back now and then and give the same answer again: the
+    "at most" of the progress line never grows."""
+    for seed in range(200):
+        rng = random.Random(seed)
+        session = Session(bank, rng=random.Random(seed))
+        seen = session.progress.at_most
+        while not session.finished:
+            if session.can_go_back and rng.random() < 0.3:
+                session = session.back()
+                assert session.progress.at_most <= seen, seed
+                step = session.current
+                if step.kind == ACTIVITIES:
+                    session = session.tick(session.previous_ticks() or frozenset())
+                else:
+                    session = session.answer(session.previous_answer())
+            else:
+                step = session.current
+                if step.kind == FILTER:
+                    session = session.answer("yes")
+                elif step.kind == ACTIVITIES:
+                    acts = bank.survey.area(step.area).activities
+                    session = session.tick(frozenset(a.id for a in acts if rng.random() < 0.4))
+                else:
+                    session = session.answer(rng.choice([a.code for a in step.item.answers]))
+            assert session.progress.at_most <= seen, seed
+            seen = session.progress.at_most
