@@ -89,7 +89,13 @@ async def stop_dialog(pilot, language):
 
 async def idle_warning(pilot, language):
     await second_question(pilot, language)
-    pilot.app.show_idle_warning()
+    app = pilot.app
+    app.show_idle_warning()
+    await pilot.pause()
+    # The countdown ticks each second: on a busy machine one may pass before the
+    # picture is taken. Set it back to where it starts, so the picture is the same.
+    app.screen.seconds_left = app.warning_seconds + 1
+    app.screen.tick()
     await pilot.pause()
 
 

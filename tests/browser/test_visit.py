@@ -112,7 +112,7 @@ def test_a_whole_visit_by_touch_stays_on_the_kiosk(page, kiosk, translators):
     assert page.evaluate("window.skillcheck.terminal().cols") < cols
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # The result is paged by touch to its end (the tui branch's More ↓ button).
-    more = nl.gettext("More ↓")
+    more = nl.gettext("More ↓ (PgDn)")
     # The result is longer than the screen: More ↓ shows once it is laid out (the
     # QR codes and cards come after the first frame).
     wait_for_text(page, re.escape(more))

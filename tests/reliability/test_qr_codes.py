@@ -6,6 +6,7 @@ crashed the kiosk on every result screen (segno's DataOverflowError)."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -48,8 +49,13 @@ def test_a_short_url_passes(tmp_path):
     assert result.exit_code == 0, result.output
 
 
-def test_the_results_own_qr_code_is_checked_at_its_longest(tmp_path, locales_copy):
-    """A translation that makes the result's summary too long is named for its language."""
+def test_no_translation_can_lengthen_the_results_own_qr_code(tmp_path, locales_copy):
+    """The result's code (issue 24's take-home summary) is letters and digits, the same
+    in every language: a 300-character translation of an area's line leaves it, and
+    `check`, unchanged; its longest (every area at the longest level letters, dated)
+    is checked and fits."""
+    from skillcheck.scoring import LEVEL_LETTERS, summary_text
+
     po = locales_copy / "fr" / "LC_MESSAGES" / "skillcheck.po"
     text = po.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -61,8 +67,11 @@ def test_the_results_own_qr_code_is_checked_at_its_longest(tmp_path, locales_cop
     result = CliRunner().invoke(
         cli, ["check", "--config", str(config), "--locales", str(locales_copy)]
     )
-    assert result.exit_code == 1
-    assert "the result's QR code in fr at its longest" in result.output
+    assert result.exit_code == 0, result.output
+    longest = max(LEVEL_LETTERS.values(), key=len)
+    level = next(lv for lv, letters in LEVEL_LETTERS.items() if letters == longest)
+    summary = summary_text(dict.fromkeys(range(1, 6), level), date(2026, 12, 17))
+    assert "x" not in summary and qr_problem(summary) is None
 
 
 def test_the_kiosk_draws_no_qr_code_rather_than_crash():
