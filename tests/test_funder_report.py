@@ -132,3 +132,32 @@ def test_the_headline_is_the_dsi_share_with_its_n_beside_belgium(tmp_path):
     assert "Belgium: 59%" in flat and "(2023)" in flat
     assert "isoc_sk_dskl_i21" in flat and "I_DSK2_BAB" in flat
     assert "not a sample of Belgians aged 16-74" in flat
+
+
+@pytest.mark.parametrize("language", sorted(EXPECTED))
+def test_nothing_on_the_page_is_drawn_over_anything_else(figures, language):
+    """Seen in the German PDF: the headline wraps to three lines and the trend chart's
+    title was written over the visits line. Every text block of the page, each chart
+    (with its ticks, labels and title) and the legend: no two boxes overlap."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = draw_report(figures, report_translator(language))
+    FigureCanvasAgg(figure)
+    renderer = figure.canvas.get_renderer()
+    figure.draw(renderer)
+    trend, share_axis, levels = figure.axes
+    boxes = [(text.get_text()[:30], text.get_window_extent(renderer)) for text in figure.texts]
+    # The trend and its share axis are one chart (twins share their place).
+    chart = trend.get_tightbbox(renderer).union(
+        [trend.get_tightbbox(renderer), share_axis.get_tightbbox(renderer)]
+    )
+    boxes.append(("trend chart", chart))
+    # The level chart without its legend (drawn below it), then the legend on its own.
+    legend = levels.get_legend()
+    legend.set_visible(False)
+    boxes.append(("level chart", levels.get_tightbbox(renderer)))
+    legend.set_visible(True)
+    boxes.append(("legend", legend.get_window_extent(renderer)))
+    for i, (name, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1 :]:
+            assert not box.overlaps(other_box), (language, name, other)

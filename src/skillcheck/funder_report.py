@@ -152,6 +152,11 @@ def _number_ticks(t: Translator):
     return FuncFormatter(lambda value, _: t.format_number(round(float(value), 6)))
 
 
+# Where the trend chart's top is, and the room its title takes above it (page fractions).
+TREND_TOP = 0.74
+CHART_TITLE = 0.035
+
+
 def _paragraph(fig_text, y: float, text: str, size: float = 11, width: int = 80) -> float:
     wrapped = textwrap.fill(text, width)
     fig_text(0.07, y, wrapped, fontsize=size, va="top")
@@ -228,17 +233,22 @@ def draw_report(
         abandoned=t.format_number(row.value(columns, "abandoned") or 0),
     )
     fig_text(0.07, y, visits, fontsize=10.5, va="top")
+    y -= 0.022
     if len({r.key[1] for r in visits_table.rows}) > 1:
         fig_text(
-            0.07, y - 0.02,
+            0.07, y,
             t.gettext(EARLIER_RULE).format(version=figures.scoring_version),
             fontsize=9, va="top", color="#555555",
         )  # fmt: skip
+        y -= 0.02
+    # A longer headline (German wraps it to three lines) moves the charts and notes
+    # down rather than writing the trend's title over the visits line.
+    shift = max(0.0, TREND_TOP + CHART_TITLE - y)
     step()
 
     # Trend: the released months of the period's year, visits as bars, the headline share
     # as a line on its own axis where the month is large enough to show it.
-    trend = figure.add_axes((0.1, 0.58, 0.78, 0.16))
+    trend = figure.add_axes((0.1, TREND_TOP - 0.16 - shift, 0.78, 0.16))
     months = [
         r for r in figures.months.rows if not r.is_total and r.key[1] == figures.scoring_version
     ]
@@ -262,7 +272,7 @@ def draw_report(
     step()
 
     # Levels per area: one stacked horizontal bar per area, in percent.
-    levels = figure.add_axes((0.3, 0.39, 0.6, 0.15))
+    levels = figure.add_axes((0.3, 0.39 - shift, 0.6, 0.15))
     area_columns = figures.areas.count_columns
     names = [t.gettext(AREA_SHORT_NAMES[a]) for a in AREAS]
     left = [0.0] * len(AREAS)
@@ -292,7 +302,7 @@ def draw_report(
     levels.set_title(t.gettext(LEVELS_TITLE), fontsize=11, loc="left")
     levels.legend(loc="lower center", bbox_to_anchor=(0.4, -0.5), ncol=3, fontsize=8, frameon=False)
     step()
-    _notes(fig_text, visits_table, t, 0.28)
+    _notes(fig_text, visits_table, t, 0.28 - shift)
     return figure
 
 
