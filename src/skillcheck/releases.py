@@ -214,6 +214,21 @@ class Cell:
     key_sum: int
 
 
+def _daily_sums(db, table: str, columns: str, first: str, last: str) -> Iterator[tuple]:
+    """One daily count table summed over the days first..last by scoring version,
+    place and `columns` (two): (version, place, column 1, column 2, sessions, key sum),
+    the place being the four groupings a cell can be published under."""
+    rows = db.execute(
+        f"SELECT scoring_version, site, region, language, {columns}, sum(sessions), "
+        f"sum(key_sum) FROM {table} WHERE day BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6",
+        [first, last],
+    )
+    for version, site, region, language, one, two, sessions, key_sum in rows:
+        place = (("network", NETWORK), ("site", site), ("region", region), ("language", language))
+        # int(): PostgreSQL sums BIGINT key sums as NUMERIC (a Decimal in Python).
+        yield version, place, one, two, int(sessions), int(key_sum)
+
+
 def catalogue_cells(db: sqlite_utils.Database, period: str) -> list[Cell]:
     """Every cell of the catalogue for one period, with true counts and key sums,
     summed from the daily count tables (a key sum of a union is the sum of key sums)."""
@@ -226,27 +241,16 @@ def catalogue_cells(db: sqlite_utils.Database, period: str) -> list[Cell]:
             cell[0] += sessions
             cell[1] += key_sum
 
-    visit_rows = db.execute(
-        "SELECT scoring_version, site, region, language, status, category, sum(sessions), "
-        "sum(key_sum) FROM daily_sessions WHERE day BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6",
-        [first, last],
-    )
-    # int(): PostgreSQL sums BIGINT key sums as NUMERIC (a Decimal in Python).
-    for version, site, region, language, status, category, sessions, key_sum in visit_rows:
-        sessions, key_sum = int(sessions), int(key_sum)
-        place = (("network", NETWORK), ("site", site), ("region", region), ("language", language))
+    for version, place, status, category, sessions, key_sum in _daily_sums(
+        db, "daily_sessions", "status, category", first, last
+    ):
         add(version, place, VISITS, "sessions", sessions, key_sum)
         add(version, place, VISITS, status, sessions, key_sum)
         if status == "completed" and category:
             add(version, place, VISITS, category, sessions, key_sum)
-    level_rows = db.execute(
-        "SELECT scoring_version, site, region, language, area, level, sum(sessions), "
-        "sum(key_sum) FROM daily_levels WHERE day BETWEEN ? AND ? GROUP BY 1, 2, 3, 4, 5, 6",
-        [first, last],
-    )
-    for version, site, region, language, area, level, sessions, key_sum in level_rows:
-        sessions, key_sum = int(sessions), int(key_sum)
-        place = (("network", NETWORK), ("site", site), ("region", region), ("language", language))
+    for version, place, area, level, sessions, key_sum in _daily_sums(
+        db, "daily_levels", "area, level", first, last
+    ):
         add(version, place, area, "completed", sessions, key_sum)
         add(version, place, area, level, sessions, key_sum)
     return [
