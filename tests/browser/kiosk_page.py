@@ -61,7 +61,9 @@ def wait_for_text(page: Page, pattern: str, timeout: float = 15.0) -> str:
 def wait_for_state(page: Page, state: str, timeout: float = 20.0) -> None:
     """Wait for the page's own state: starting, running, waiting or busy."""
     page.wait_for_function(
-        "(state) => document.body.dataset.state === state", arg=state, timeout=timeout * 1000
+        "(state) => document.body !== null && document.body.dataset.state === state",
+        arg=state,
+        timeout=timeout * 1000,
     )
 
 
