@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test quick bench i18n check lint clean wheelhouse
+.PHONY: run test quick soak bench i18n check lint clean wheelhouse
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP)
 quick: $(STAMP)
 	@$(BIN)/python tests/postgres_cluster.py --check
 	$(BIN)/pytest -n $(WORKERS) --maxschedchunk=1 -m "not slow"
+
+# The same suite with the long counts of its attacks, fuzz and fault loops (tests/soak.py:
+# 1,000 fuzz events, 60 visits in one process, 50 kill -9 runs, 200 bracketing trials,
+# the wheelhouse really installed): before a release, or after touching what they guard.
+soak: $(STAMP)
+	@$(BIN)/python tests/postgres_cluster.py --check
+	SKILLCHECK_SOAK=1 $(BIN)/pytest -n $(WORKERS) --maxschedchunk=1
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'

@@ -25,8 +25,8 @@ TESTS = Path(__file__).parent
 # them all. They start first, so with pytest-xdist the long ones run beside the many
 # short ones instead of after them (the run ends when the last long one does).
 SLOW_GROUPS = (
-    "test_tui_fuzz.py",  # 1,000 random keys, clicks and resizes through the kiosk
-    "test_tui_memory.py",  # 60 visits in one process, live widgets counted
+    "test_tui_fuzz.py",  # 500 random keys, clicks and resizes through the kiosk
+    "test_tui_memory.py",  # 30 visits in one process, live widgets counted
     "test_deploy.py",  # a wheelhouse installed into a fresh venv, the unit under cage
     "browser",  # Debian's Chromium against a real `skillcheck serve`
     "reliability",  # kill -9, full and read-only disks, several processes
@@ -49,7 +49,7 @@ SLOW_GROUPS = (
     "test_tui_screens.py::test_every_screen_fits[de-120x40]",
     # the attackers on a year of a generated network's released figures (issue 21)
     "test_published_figures.py",
-    "test_releases.py::test_two_exports_bracketing_one_visit",  # 200 trials
+    "test_releases.py::test_two_exports_bracketing_one_visit",  # 60 trials
     "test_item_statistics.py",  # a generated database of many visits, two planted faults
 )
 

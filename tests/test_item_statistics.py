@@ -11,6 +11,7 @@ nothing else.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import random
 import statistics
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from run_folder import built_once
 from skillcheck.bank import DONT_KNOW, Bank, Item
 from skillcheck.cli import cli
 from skillcheck.item_statistics import (
@@ -93,7 +95,17 @@ def answer_code(item: Item, mastered: bool, rng: random.Random) -> str:
 
 @pytest.fixture(scope="module")
 def generated(bank: Bank, tmp_path_factory) -> tuple[Path, list[tuple[str, dict[str, str]]]]:
-    path = tmp_path_factory.mktemp("items") / "sessions.db"
+    """The generated database (built once per run, read by every worker) and its
+    visits as (language, answers)."""
+    folder = built_once(tmp_path_factory, "item-statistics", lambda into: generate(bank, into))
+    visits = json.loads((folder / "visits.json").read_text())
+    return folder / "sessions.db", [(language, answers) for language, answers in visits]
+
+
+def generate(bank: Bank, folder: Path) -> None:
+    """sessions.db: the simulated visits saved as the kiosk saves them; visits.json:
+    each visit's language and answers."""
+    path = folder / "sessions.db"
     db = open_database(path)
     db.execute("PRAGMA synchronous = OFF")  # a test database: speed over durability
     visits = simulate(bank)
@@ -135,7 +147,8 @@ def generated(bank: Bank, tmp_path_factory) -> tuple[Path, list[tuple[str, dict[
         ),
     )
     db.close()
-    return path, [(language, answers) for language, answers, _ in visits]
+    visits_file = folder / "visits.json"
+    visits_file.write_text(json.dumps([[language, answers] for language, answers, _ in visits]))
 
 
 def test_both_planted_items_are_flagged_and_nothing_else(bank: Bank, generated) -> None:

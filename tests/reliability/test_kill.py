@@ -1,13 +1,16 @@
 """kill -9 of a saving kiosk process at random moments (issue 9): the database stays
 intact, every acknowledged session is kept, none is half stored, and the spool is
-written exactly once. 50 runs here; benchmarks/reliability.py runs 300."""
+written exactly once. 20 runs here, 50 under `make soak`; benchmarks/reliability.py
+runs 300."""
 
 from __future__ import annotations
 
 import pytest
 from harness import kill_run
 
-RUNS = 50
+import soak
+
+RUNS = soak.runs(20, 50)
 
 
 @pytest.mark.parametrize("seed", range(RUNS))
