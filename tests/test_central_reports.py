@@ -374,3 +374,41 @@ def test_two_publishes_at_once_release_each_period_once(both_to_change) -> None:
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
         assert conn.execute("SELECT count(*) FROM released_periods").fetchone()[0] == 4
+
+
+def test_a_clock_ahead_never_publishes_the_servers_live_month(both_to_change) -> None:
+    """The owner's laptop (or a terminal) with its clock a year ahead: `publish` closes
+    periods by the earlier of its date and the server's, so the server's live month,
+    quarter and year stay unpublished; the closed months of 2026 are released, dated by
+    the server. `items` reads closed months by the same rule."""
+    import datetime as dt
+
+    from sample_records import make
+    from skillcheck.releases import closed_until, publish
+    from test_central import insert_session
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    with psycopg.connect(url) as conn:
+        (server_today,) = conn.execute("SELECT current_date").fetchone()
+        insert_session(conn, make(id="f" * 32, day=server_today.isoformat(), site="Gent"))
+    ahead = server_today + dt.timedelta(days=400)
+    live = {server_today.isoformat()[:7], f"{server_today.year}", _quarter(server_today)}
+    writer = central.CentralWriter(owner)
+    try:
+        result = publish(writer, ahead)
+    finally:
+        writer.close()
+    assert not live & set(result.periods), result.periods
+    assert live <= set(result.waiting)
+    with psycopg.connect(url) as conn:
+        released = {row[0] for row in conn.execute("SELECT period FROM released_periods")}
+        (released_on,) = conn.execute("SELECT released_on FROM releases").fetchone()
+    assert "2026-01" in released and not live & released
+    assert released_on == server_today.isoformat()
+    with central.reading(owner) as reader:
+        assert closed_until(reader, ahead) < server_today.isoformat()[:7]
+
+
+def _quarter(day) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
