@@ -285,12 +285,62 @@ def test_merge_twice_adds_nothing_and_purge_does_the_same_on_both(both_to_change
         assert conn.execute("SELECT min(day) FROM daily_levels").fetchone()[0] == "2026-02-14"
 
 
-def test_purge_on_a_central_database_takes_before_only(both) -> None:
-    _, url = both
-    for extra in (["--implausible"], ["--before", "2026-02-14", "--dry-run"]):
-        result = invoke("purge", "--db", url, *extra, "--yes")
-        assert result.exit_code == 2
-        assert "takes --before only" in result.output
+def test_purge_implausible_and_dry_run_say_and_do_the_same_on_both(both_to_change) -> None:
+    """`purge --implausible` and `--dry-run` on the central database: the same plan,
+    the same removal and the same figures afterwards as on the SQLite file (one
+    implementation, copies.py, for both engines)."""
+    from sample_records import make
+
+    path, url = both_to_change
+    wrong = [
+        make(id=f"{0xBAD0 + i:032x}", day=("1970-01-01", "2026-03-20")[i % 2], clock="implausible")
+        for i in range(6)
+    ]
+    db = open_database(path)
+    save_sessions(db, wrong)
+    db.close()
+    assert "6 of 606 sessions added" in invoke("merge", "--into", url, str(path)).output
+
+    def both_say(*args: str) -> str:
+        local = invoke("purge", "--db", str(path), *args)
+        remote = invoke("purge", "--db", url, *args)
+        assert local.exit_code == remote.exit_code == 0, remote.output
+        assert local.output.replace(str(path), url) == remote.output
+        return remote.output
+
+    for dry in (["--implausible"], ["--before", "2026-01-04", "--implausible"]):
+        said = both_say(*dry, "--dry-run")
+        assert said.splitlines()[-1] == "Nothing was deleted (--dry-run)."
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 606
+    said = both_say("--before", "2026-01-04", "--implausible", "--dry-run")
+    assert said.startswith(
+        "46 sessions of 3 days before 2026-01-04 or with an implausible date will be "
+    ), said
+    said = both_say("--implausible", "--yes")
+    assert said.splitlines()[-1].startswith("6 sessions with an implausible date removed ")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 600
+    assert "nothing to delete" in both_say("--implausible", "--dry-run")
+    local, remote = (invoke("stats", "--db", db_) for db_ in (str(path), url))
+    anchor = "\nSessions "
+    assert (
+        local.output[local.output.index(anchor) :] == remote.output[remote.output.index(anchor) :]
+    )
+
+
+def test_only_the_owners_login_purges_a_central_database(both_to_change) -> None:
+    """A facilitator's or analyst's login is refused in one line before any plan or
+    question; nothing is deleted."""
+    _, url = both_to_change
+    for role, name in (("facilitator", "carla"), ("analyst", "ann")):
+        for extra in (["--dry-run"], ["--yes"]):
+            result = invoke("purge", "--db", login(url, role, f"{name}{extra[0][2]}"),
+                            "--before", "2026-03-01", *extra)  # fmt: skip
+            assert result.exit_code == 2, result.output
+            lines = result.output.strip().splitlines()
+            assert len(lines) == 1 and "may not purge in" in lines[0], result.output
+            assert "nothing was written" in lines[0]
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 600
 

@@ -478,7 +478,7 @@ def open_for_reading(source: Path | str):
     return open_database(Path(source), read_only=True)
 
 
-# --- publishing: the owner writes the release log --------------------------------------
+# --- the owner's writes: publish (the release log) and purge ----------------------------
 
 # What `skillcheck publish` does to each table: read the daily counts, keep the
 # network's settings, append to the release log. The owner role has all of it; the
@@ -488,25 +488,37 @@ PUBLISH_PRIVILEGES = (
     *((table, privilege) for table in schema.RELEASE_TABLES for privilege in ("SELECT", "INSERT")),
     ("network_settings", "UPDATE"),
 )
+# What `skillcheck purge` does: read the sessions' days and clocks, delete sessions
+# with their levels and answers (the owner role only).
+PURGE_PRIVILEGES = (
+    ("sessions", "SELECT"),
+    *((table, "DELETE") for table in ("answers", "area_results", "sessions")),
+)
+# Each owner's command: the rights it needs, and what the refusal says is the owner's.
+OWNER_COMMANDS = {
+    "publish": (PUBLISH_PRIVILEGES, "the release log is written by"),
+    "purge": (PURGE_PRIVILEGES, "sessions are deleted by"),
+}
 
 
 class CentralWriter:
-    """The owner's connection for `skillcheck publish`, queried like SQLite.
+    """The owner's connection for `skillcheck publish` and `purge`, queried like SQLite.
 
-    `execute` and `executemany` take SQLite's `?` placeholders, so releases.py computes
-    a release with the same SQL and the same Python on both engines. `transaction()`
-    locks the release log against a second publish and reads one snapshot (REPEATABLE
-    READ), so a release's months, quarters and years agree while terminals push.
+    `execute` and `executemany` take SQLite's `?` placeholders, so releases.py and
+    copies.py run the same SQL and the same Python on both engines. `transaction()`
+    reads one snapshot (REPEATABLE READ); publish has it lock the release log against a
+    second publish first, so a release's months, quarters and years agree while
+    terminals push.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, command: str = "publish") -> None:
         psycopg = psycopg_module()
         self.url = url
         self.conn = connect(url)
         self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         try:
             check_version(self.conn)
-            check_may_publish(self.conn)
+            check_may(self.conn, command)
         except BaseException:
             self.conn.close()
             raise
@@ -521,12 +533,13 @@ class CentralWriter:
             cursor.executemany(_placeholders(sql), rows)
 
     @contextmanager
-    def transaction(self) -> Iterator[CentralWriter]:
-        """One transaction: committed at the end, rolled back on any error."""
+    def transaction(self, locking: Sequence[str] = ()) -> Iterator[CentralWriter]:
+        """One transaction: committed at the end, rolled back on any error; the tables
+        in `locking` locked (EXCLUSIVE: others read them, nobody else writes) first."""
         with self.conn.transaction():
-            # Before any query, so the snapshot is taken after the lock: readers
-            # (export, report) go on; a second publish waits for this one.
-            self.conn.execute(f"LOCK TABLE {', '.join(schema.RELEASE_TABLES)} IN EXCLUSIVE MODE")
+            if locking:
+                # Before any query, so the snapshot is taken after the lock.
+                self.conn.execute(f"LOCK TABLE {', '.join(locking)} IN EXCLUSIVE MODE")
             yield self
 
     def close(self) -> None:
@@ -538,21 +551,24 @@ def _placeholders(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-def check_may_publish(conn: psycopg.Connection) -> None:
-    """Refuse, before anything is written, a login without the owner's rights on the
-    release log (a terminal's, a facilitator's, an analyst's): one line, naming the
-    first right it lacks and the role that has them."""
-    asked = ", ".join(["has_table_privilege(%s, %s)"] * len(PUBLISH_PRIVILEGES))
-    params = [value for pair in PUBLISH_PRIVILEGES for value in pair]
+def check_may(conn: psycopg.Connection, command: str) -> None:
+    """Refuse, before anything is written, a login without the owner's rights that
+    `command` (publish, purge) needs (a terminal's, a facilitator's, an analyst's): one
+    line, naming the first right it lacks and the role that has them."""
+    privileges, whose = OWNER_COMMANDS[command]
+    asked = ", ".join(["has_table_privilege(%s, %s)"] * len(privileges))
+    params = [value for pair in privileges for value in pair]
     with conn.transaction():
         login, *held = conn.execute(f"SELECT session_user, {asked}", params).fetchone()
-    missing = [pair for pair, has in zip(PUBLISH_PRIVILEGES, held, strict=True) if not has]
+    missing = [pair for pair, has in zip(privileges, held, strict=True) if not has]
     if missing:
         table, privilege = missing[0]
         owner = roles_for(conn.info.dbname).owner
+        preposition = "to" if command == "publish" else "in"
         raise CentralError(
-            f"login {login} may not publish to {conn.info.dbname} (no {privilege} on {table}): "
-            f"the release log is written by the owner role {owner} only; nothing was written"
+            f"login {login} may not {command} {preposition} {conn.info.dbname} "
+            f"(no {privilege} on {table}): {whose} the owner role {owner} only; "
+            "nothing was written"
         )
 
 
@@ -568,20 +584,7 @@ def open_for_publishing(source: Path | str):
     return open_database(Path(source), create=False)
 
 
-# --- the owner's care: purge and merge --into -------------------------------------------
-
-
-def purge_central(url: str, before: str) -> tuple[int, int, int]:
-    """Delete every session of a day before `before`, children first, in one transaction
-    (the triggers keep the daily tables right); returns (sessions, area results, answers).
-    Needs the owner role."""
-    old = "SELECT id FROM sessions WHERE day < %s"
-    with connect(url) as conn:
-        check_version(conn)
-        answers = conn.execute(f"DELETE FROM answers WHERE session_id IN ({old})", [before])
-        levels = conn.execute(f"DELETE FROM area_results WHERE session_id IN ({old})", [before])
-        sessions = conn.execute("DELETE FROM sessions WHERE day < %s", [before])
-        return sessions.rowcount, levels.rowcount, answers.rowcount
+# --- the owner's care: merge --into (purge is copies.purge_sessions, on both engines) ---
 
 
 def merge_into_central(

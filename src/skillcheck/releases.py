@@ -49,6 +49,7 @@ from skillcheck.disclosure import (
     PerturbationTable,
 )
 from skillcheck.errors import InputError
+from skillcheck.schema import RELEASE_TABLES
 from skillcheck.store import write_transaction
 
 if TYPE_CHECKING:
@@ -345,7 +346,9 @@ def _writing(db: sqlite_utils.Database | CentralWriter) -> Iterator[Any]:
         with write_transaction(db.conn):
             yield db.conn
     else:
-        with db.transaction() as writer:
+        # The release log locked first: a second publish waits for this one; readers
+        # (export, report) go on.
+        with db.transaction(locking=RELEASE_TABLES) as writer:
             yield writer
 
 

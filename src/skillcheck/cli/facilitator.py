@@ -630,10 +630,9 @@ def purge(
         if first_kept is not None and first_kept > today:
             # A typo (2030 for 2023) would delete today's sessions and every other.
             fail(f"--before {first_kept} is after today ({today}); nothing was deleted")
+        # An SQLite file, or a central database's URL as its owner role (any other
+        # login is refused in one line before anything is deleted).
         path = database_path(db_path, config_path)
-        if isinstance(path, str):
-            _purge_central(path, first_kept, implausible, dry_run)
-            return
         which = " or ".join(
             [f"before {first_kept}"] * (first_kept is not None)
             + ["with an implausible date"] * implausible
@@ -668,23 +667,6 @@ def purge(
 def _files(database: Path | str) -> tuple[Path, ...]:
     """The database files an output must never overwrite (none for a central URL)."""
     return (database,) if isinstance(database, Path) else ()
-
-
-def _purge_central(url: str, first_kept: str | None, implausible: bool, dry_run: bool) -> None:
-    """`purge --before` on a central database: deleted at once, in one transaction (the
-    owner role; there is no plan, --implausible or --dry-run there yet)."""
-    from skillcheck.central import purge_central
-
-    if implausible or dry_run or first_kept is None:
-        fail(
-            "purge on a central database (postgresql://) takes --before only "
-            "(--implausible and --dry-run are not supported there yet); nothing was deleted"
-        )
-    sessions, levels, answers = purge_central(url, first_kept)
-    click.echo(
-        f"{sessions:,} sessions before {first_kept} removed "
-        f"({levels:,} area results, {answers:,} answers)"
-    )
 
 
 def _purge_days(days: tuple[tuple[str, int], ...]) -> list[str]:
