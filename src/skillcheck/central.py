@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +57,9 @@ ENCRYPTED_SSL_MODES = ("require", "verify-ca", "verify-full")
 INSTALL_HINT = "the central database needs psycopg: pip install 'skillcheck[central]'"
 # Where the central database says which schema version it has (readers check it).
 VERSION_TABLE = "skillcheck_version"
+# The first version a central database was made with (`central init`): no central
+# database of an older version exists, so upgrades start here.
+FIRST_CENTRAL_VERSION = 7
 
 
 class CentralError(InputError):
@@ -345,7 +348,10 @@ def init_central(url: str) -> Roles:
         dbname = conn.info.dbname
         roles = roles_for(dbname)
         if conn.execute("SELECT to_regclass('public.sessions')").fetchone()[0] is not None:
-            raise CentralError(f"{dbname}: already has a sessions table; nothing was changed")
+            raise CentralError(
+                f"{dbname}: already has a sessions table; nothing was changed "
+                "(`skillcheck central upgrade` brings an older one to this version)"
+            )
         for role in roles.all():
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
             if not exists:
@@ -355,6 +361,92 @@ def init_central(url: str) -> Roles:
         for statement in _central_only_ddl(roles):
             conn.execute(statement)
     return roles
+
+
+# --- `skillcheck central upgrade`: one step per schema version ---------------------------
+
+# CENTRAL_STEPS[v] brings a central database of schema version v to v + 1, from the
+# same definitions as schema.py (central_column translates a column of it), run by
+# upgrade_central in one transaction with the version's row. A step is added with the
+# SQLite one in migrations.py whenever SCHEMA_VERSION goes up, for example for a
+# column added at the end of `sessions` in version 8:
+#
+#     CENTRAL_STEPS[7] = adding_columns("sessions", "clock_note")
+#
+# Version 7 is the first central schema (FIRST_CENTRAL_VERSION): no step yet.
+Step = Callable[["psycopg.Connection", Roles], None]
+CENTRAL_STEPS: dict[int, Step] = {}
+
+
+def central_column(table: str, column: str) -> str:
+    """A column's definition in the central database, translated from schema.py's
+    CREATE TABLE (so a step adds exactly what `central init` creates)."""
+    for statement in postgres_tables_ddl():
+        found = _CREATE_TABLE.search(statement)
+        if found and found.group(1) == table:
+            line = re.search(rf"^\s+({column}\s+[^\n]*?),?$", statement, re.MULTILINE)
+            if line:
+                return line.group(1)
+    raise ValueError(f"schema.py has no column {table}.{column}")
+
+
+def adding_columns(table: str, *columns: str) -> Step:
+    """A step that adds columns schema.py has at the end of `table` (give them a
+    DEFAULT there when they are NOT NULL: the old rows get it)."""
+
+    def step(conn: psycopg.Connection, roles: Roles) -> None:
+        for column in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {central_column(table, column)}")
+
+    return step
+
+
+def stored_version(conn: psycopg.Connection) -> int:
+    """The schema version a central database says it has (CentralError when it is not
+    skillcheck's, or this login may not read it)."""
+    psycopg = psycopg_module()
+    try:
+        with conn.transaction():
+            row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    except psycopg.errors.UndefinedTable:
+        raise CentralError(
+            f"{conn.info.dbname}: not a skillcheck central database "
+            "(run `skillcheck central init` on an empty database first)"
+        ) from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise CentralError(f"{conn.info.dbname}: {error.diag.message_primary}") from None
+    return row[0]
+
+
+def upgrade_central(url: str) -> tuple[int, int]:
+    """Bring a central database to this skillcheck's schema version by CENTRAL_STEPS, all
+    in one transaction (the version table locked first: a second upgrade waits, and a
+    step that fails leaves the database as it was). Run as the owner role or the
+    server's superuser. Returns (the old version, the new one); refuses in one line a
+    newer database, or an older one no step leads up from."""
+    current = schema.SCHEMA_VERSION
+    with connect(url) as conn:
+        dbname = conn.info.dbname
+        stored_version(conn)  # refuses, in one line, a database that is not skillcheck's
+        conn.execute(f"LOCK TABLE {VERSION_TABLE} IN ACCESS EXCLUSIVE MODE")
+        version = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()[0]
+        if version > current:
+            raise CentralError(
+                f"{dbname}: central schema version {version} is newer than this "
+                f"skillcheck's {current}: upgrade skillcheck instead; nothing was changed"
+            )
+        missing = [v for v in range(version, current) if v not in CENTRAL_STEPS]
+        if missing:
+            raise CentralError(
+                f"{dbname}: no upgrade step from central schema version {missing[0]} to "
+                f"{missing[0] + 1} (central databases begin at version "
+                f"{FIRST_CENTRAL_VERSION}); nothing was changed"
+            )
+        roles = roles_for(dbname)
+        for step_from in range(version, current):
+            CENTRAL_STEPS[step_from](conn, roles)
+            conn.execute(f"UPDATE {VERSION_TABLE} SET version = %s", [step_from + 1])
+    return version, current
 
 
 @dataclass(frozen=True)
@@ -437,23 +529,18 @@ class CentralReader:
 
 
 def check_version(conn: psycopg.Connection) -> None:
-    """Refuse a database that is not skillcheck's, or of another schema version."""
-    psycopg = psycopg_module()
-    try:
-        with conn.transaction():
-            row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
-    except psycopg.errors.UndefinedTable:
+    """Refuse a database that is not skillcheck's, or of another schema version (one
+    line saying which side to upgrade)."""
+    version, current = stored_version(conn), schema.SCHEMA_VERSION
+    if version < current:
         raise CentralError(
-            f"{conn.info.dbname}: not a skillcheck central database "
-            "(run `skillcheck central init` on an empty database first)"
-        ) from None
-    except psycopg.errors.InsufficientPrivilege as error:
-        raise CentralError(f"{conn.info.dbname}: {error.diag.message_primary}") from None
-    version = row[0]
-    if version != schema.SCHEMA_VERSION:
+            f"{conn.info.dbname}: central schema version {version}, this skillcheck has "
+            f"{current}: the owner runs `skillcheck central upgrade URL` first"
+        )
+    if version > current:
         raise CentralError(
-            f"{conn.info.dbname}: central schema version {version}, this skillcheck "
-            f"has {schema.SCHEMA_VERSION}"
+            f"{conn.info.dbname}: central schema version {version}, this skillcheck has "
+            f"{current}: upgrade skillcheck on this computer"
         )
 
 
