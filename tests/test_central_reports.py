@@ -462,3 +462,46 @@ def test_a_clock_ahead_never_publishes_the_servers_live_month(both_to_change) ->
 
 def _quarter(day) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def test_purge_before_a_day_after_the_servers_today_is_refused(both_to_change) -> None:
+    """This computer's clock more than a day ahead of the server's (here by time zones:
+    the test process at UTC+14, the server's sessions at UTC-12): `purge --before`
+    this computer's today is after the server's today, so it is refused in one line,
+    and the server's session of its own today stays."""
+    import os
+    import time
+
+    from sample_records import make
+    from test_central import insert_session
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            f"ALTER DATABASE {url.split('/')[3].split('?')[0]} SET timezone = 'Etc/GMT+12'"
+        )
+    with psycopg.connect(url) as conn:
+        (server_today,) = conn.execute("SELECT current_date").fetchone()
+        insert_session(conn, make(id="f" * 32, day=server_today.isoformat(), site="Gent"))
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Etc/GMT-14"
+    time.tzset()
+    try:
+        import datetime as dt
+
+        local_today = dt.date.today()
+        assert local_today > server_today
+        result = invoke("purge", "--db", owner, "--before", local_today.isoformat(), "--yes")
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"skillcheck: --before {local_today} is after today ({server_today}); nothing was deleted"
+    )
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 601

@@ -626,13 +626,21 @@ def purge(
         if before is None and not implausible:
             raise click.UsageError("give --before YYYY-MM-DD, --implausible, or both")
         first_kept = day(before, "--before") if before is not None else None
-        today = dt.date.today().isoformat()
-        if first_kept is not None and first_kept > today:
-            # A typo (2030 for 2023) would delete today's sessions and every other.
-            fail(f"--before {first_kept} is after today ({today}); nothing was deleted")
         # An SQLite file, or a central database's URL as its owner role (any other
         # login is refused in one line before anything is deleted).
         path = database_path(db_path, config_path)
+        today = dt.date.today()
+        if first_kept is not None and isinstance(path, str):
+            # The earlier of this computer's date and the server's: a laptop whose
+            # clock runs ahead cannot delete the server's live sessions.
+            from skillcheck.central import reading
+            from skillcheck.releases import network_today
+
+            with reading(path) as reader:
+                today = network_today(reader, today)
+        if first_kept is not None and first_kept > today.isoformat():
+            # A typo (2030 for 2023) would delete today's sessions and every other.
+            fail(f"--before {first_kept} is after today ({today}); nothing was deleted")
         which = " or ".join(
             [f"before {first_kept}"] * (first_kept is not None)
             + ["with an implausible date"] * implausible
