@@ -8,6 +8,8 @@ and PDF reports (SOURCE_DATE_EPOCH set). Only the owner role's login publishes t
 
 from __future__ import annotations
 
+import datetime as dt
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -464,41 +466,73 @@ def _quarter(day) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def test_purge_before_a_day_after_the_servers_today_is_refused(both_to_change) -> None:
-    """This computer's clock more than a day ahead of the server's (here by time zones:
-    the test process at UTC+14, the server's sessions at UTC-12): `purge --before`
-    this computer's today is after the server's today, so it is refused in one line,
-    and the server's session of its own today stays."""
+@contextmanager
+def clock_ahead_of_the_server(url: str):
+    """This computer's date a day or two after the server's, whatever the hour: the
+    server's sessions at UTC-12 (the database's time zone), this process at UTC+14.
+    Yields (this computer's today, the server's today)."""
+    import datetime as dt
     import os
     import time
 
-    from sample_records import make
-    from test_central import insert_session
-
-    _, url = both_to_change
-    owner = login(url, "owner", "olivia")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             f"ALTER DATABASE {url.split('/')[3].split('?')[0]} SET timezone = 'Etc/GMT+12'"
         )
     with psycopg.connect(url) as conn:
         (server_today,) = conn.execute("SELECT current_date").fetchone()
-        insert_session(conn, make(id="f" * 32, day=server_today.isoformat(), site="Gent"))
     old = os.environ.get("TZ")
     os.environ["TZ"] = "Etc/GMT-14"
     time.tzset()
     try:
-        import datetime as dt
-
-        local_today = dt.date.today()
-        assert local_today > server_today
-        result = invoke("purge", "--db", owner, "--before", local_today.isoformat(), "--yes")
+        assert dt.date.today() > server_today
+        yield dt.date.today(), server_today
     finally:
         if old is None:
             del os.environ["TZ"]
         else:
             os.environ["TZ"] = old
         time.tzset()
+
+
+def test_publish_from_a_computer_whose_clock_is_ahead_releases_nothing_live(
+    both_to_change,
+) -> None:
+    """The command as the owner types it: last month closes by this computer's date
+    (grace days chosen so) but not yet by the server's, so it is not published."""
+    from sample_records import make
+    from test_central import insert_session
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    with clock_ahead_of_the_server(url) as (_, server_today):
+        last_month_end = server_today.replace(day=1) - dt.timedelta(days=1)
+        with psycopg.connect(url) as conn:
+            insert_session(conn, make(id="f" * 32, day=last_month_end.isoformat(), site="Gent"))
+        grace = (server_today - last_month_end).days  # closes the day after the server's today
+        result = invoke("publish", "--db", owner, "--grace-days", str(grace))
+    assert result.exit_code == 0, result.output
+    last_month = last_month_end.isoformat()[:7]
+    waiting = result.output.strip().splitlines()[-1].removeprefix("Not closed yet: ")
+    assert last_month in waiting.split(", "), result.output
+    with psycopg.connect(url) as conn:
+        released = {row[0] for row in conn.execute("SELECT period FROM released_periods")}
+    assert "2026-03" in released and last_month not in released
+
+
+def test_purge_before_a_day_after_the_servers_today_is_refused(both_to_change) -> None:
+    """This computer's clock a day or more ahead of the server's: `purge --before` this
+    computer's today is after the server's today, so it is refused in one line, and
+    the server's session of its own today stays."""
+    from sample_records import make
+    from test_central import insert_session
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    with clock_ahead_of_the_server(url) as (local_today, server_today):
+        with psycopg.connect(url) as conn:
+            insert_session(conn, make(id="f" * 32, day=server_today.isoformat(), site="Gent"))
+        result = invoke("purge", "--db", owner, "--before", local_today.isoformat(), "--yes")
     assert result.exit_code == 2, result.output
     assert result.output.strip() == (
         f"skillcheck: --before {local_today} is after today ({server_today}); nothing was deleted"
