@@ -187,7 +187,7 @@ END;"""
 
 def _version_6() -> str:
     """Version 6: today's schema without version 7's `clock` (issue 19), release
-    tables (issue 21) and outbox (issue 22)."""
+    tables (issue 21), outbox and implausible-clock index (issue 22)."""
     from skillcheck import schema
 
     ddl = schema.SCHEMA
@@ -197,6 +197,8 @@ def _version_6() -> str:
     start = ddl.index("-- Schema 7 (issue 22, the network)")
     end = ddl.index("\n", ddl.index(") WITHOUT ROWID;", ddl.index("CREATE TABLE outbox")))
     ddl = ddl[:start] + ddl[end + 1 :]
+    start = ddl.index("\n\n-- Version 7 (issue 22): `stats`")  # the implausible-clock index
+    ddl = ddl[:start] + ddl[ddl.index("\n", ddl.index("CREATE INDEX sessions_implausible")) :]
     for version_7 in (
         "\n    -- version 7 (issue 19): ok | implausible (the kiosk's clock, judged once)"
         "\n    clock           TEXT    NOT NULL DEFAULT 'ok' "

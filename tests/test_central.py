@@ -249,3 +249,129 @@ def test_without_psycopg_a_central_config_says_what_to_install(tmp_path: Path) -
     assert result.returncode == 2
     assert "pip install 'skillcheck[central]'" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _invoke(*args: str):
+    from click.testing import CliRunner
+
+    from skillcheck.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _set_version(url: str, version: int) -> None:
+    with psycopg.connect(url) as conn:
+        conn.execute(f"UPDATE {central.VERSION_TABLE} SET version = %s", [version])
+
+
+def test_a_central_database_of_another_version_is_refused_in_one_line(central_db: str) -> None:
+    """An older central database: readers say the owner must run `central upgrade`,
+    which says in one line that no step leads from a version before central databases
+    existed; a newer one: upgrade skillcheck. Nothing is changed."""
+    central.init_central(central_db)
+    for version, reader_says, upgrade_says in (
+        (6, "the owner runs `skillcheck central upgrade URL` first",
+         "no upgrade step from central schema version 6 to 7 (central databases begin at "
+         "version 7); nothing was changed"),
+        (8, "upgrade skillcheck on this computer",
+         "central schema version 8 is newer than this skillcheck's 7: upgrade skillcheck "
+         "instead; nothing was changed"),
+    ):  # fmt: skip
+        _set_version(central_db, version)
+        for command in (["stats", "--db", central_db], ["central", "upgrade", central_db]):
+            result = _invoke(*command)
+            assert result.exit_code == 2, result.output
+            lines = result.output.strip().splitlines()
+            assert len(lines) == 1, result.output
+            said = reader_says if command[0] == "stats" else upgrade_says
+            assert lines[0].endswith(said), lines[0]
+        with psycopg.connect(central_db) as conn:
+            assert conn.execute(f"SELECT version FROM {central.VERSION_TABLE}").fetchall() == [
+                (version,)
+            ]
+    _set_version(central_db, schema.SCHEMA_VERSION)
+    result = _invoke("central", "upgrade", central_db)
+    assert result.exit_code == 0, result.output
+    assert result.output == "Central database already at schema version 7; nothing changed.\n"
+
+
+def _central_columns(url: str) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT table_name, column_name, ordinal_position, data_type, collation_name, "
+            "is_nullable, column_default FROM information_schema.columns "
+            "WHERE table_schema = 'public' ORDER BY 1, 3"
+        ).fetchall()
+
+
+def test_central_upgrade_brings_a_version_7_database_to_what_init_makes_at_8(
+    monkeypatch, postgres_cluster, central_db: str
+) -> None:
+    """A future version 8 that adds a column at the end of `sessions` in schema.py, with
+    its step `adding_columns`: `central upgrade` on a version 7 database holding
+    sessions gives the columns a fresh `central init` at 8 makes, the old sessions get
+    the default, and a second run changes nothing. A step that fails leaves version 7."""
+    import uuid
+
+    central.init_central(central_db)
+    with psycopg.connect(central_db) as conn:
+        for i in range(3):
+            insert_session(conn, make(id=f"{i:032x}", day="2026-03-02"))
+    ddl = schema.TABLES_DDL.replace(
+        "CHECK (clock IN ('ok', 'implausible'))",
+        "CHECK (clock IN ('ok', 'implausible')),\n    clock_note      TEXT NOT NULL DEFAULT ''",
+    )
+    assert ddl != schema.TABLES_DDL
+    monkeypatch.setattr(schema, "TABLES_DDL", ddl)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 8)
+
+    def failing(conn, roles) -> None:
+        central.adding_columns("sessions", "clock_note")(conn, roles)
+        conn.execute("SELECT 1 / 0")
+
+    monkeypatch.setattr(central, "CENTRAL_STEPS", {7: failing})
+    before = _central_columns(central_db)
+    result = _invoke("central", "upgrade", central_db)
+    assert result.exit_code == 1 and "division by zero" in result.output
+    assert _central_columns(central_db) == before
+    with psycopg.connect(central_db) as conn:
+        assert conn.execute(f"SELECT version FROM {central.VERSION_TABLE}").fetchone() == (7,)
+
+    monkeypatch.setattr(
+        central, "CENTRAL_STEPS", {7: central.adding_columns("sessions", "clock_note")}
+    )
+    result = _invoke("central", "upgrade", central_db)
+    assert result.exit_code == 0, result.output
+    assert result.output == "Central database upgraded from schema version 7 to 8.\n"
+    fresh = "t_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {fresh}")
+    central.init_central(postgres_cluster.url(fresh))
+    assert _central_columns(central_db) == _central_columns(postgres_cluster.url(fresh))
+    with psycopg.connect(central_db) as conn:
+        assert conn.execute("SELECT clock_note FROM sessions").fetchall() == [("",)] * 3
+    central.CentralReader(central_db).close()  # readers take it as this version's
+    again = _invoke("central", "upgrade", central_db)
+    assert again.output == "Central database already at schema version 8; nothing changed.\n"
+
+
+def test_the_implausible_clock_count_reads_an_index_on_both_engines(
+    central_db: str, tmp_path: Path
+) -> None:
+    """`stats` counts the sessions of an implausible kiosk clock (store.count_implausible)
+    from a partial index on both engines, not by reading every session (5.7 s at 10 M
+    sessions on PostgreSQL: docs/performance.md)."""
+    from skillcheck.store import open_database
+
+    query = "SELECT count(*) FROM sessions WHERE clock = 'implausible'"
+    db = open_database(tmp_path / "kiosk.db")
+    try:
+        plan = " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {query}"))
+    finally:
+        db.close()
+    assert "sessions_implausible" in plan, plan
+    central.init_central(central_db)
+    with psycopg.connect(central_db) as conn:
+        conn.execute("SET enable_seqscan = off")  # a test's table is small enough for either
+        plan = " ".join(row[0] for row in conn.execute(f"EXPLAIN {query}"))
+    assert "sessions_implausible" in plan, plan

@@ -8,6 +8,8 @@ and PDF reports (SOURCE_DATE_EPOCH set). Only the owner role's login publishes t
 
 from __future__ import annotations
 
+import datetime as dt
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -285,12 +287,62 @@ def test_merge_twice_adds_nothing_and_purge_does_the_same_on_both(both_to_change
         assert conn.execute("SELECT min(day) FROM daily_levels").fetchone()[0] == "2026-02-14"
 
 
-def test_purge_on_a_central_database_takes_before_only(both) -> None:
-    _, url = both
-    for extra in (["--implausible"], ["--before", "2026-02-14", "--dry-run"]):
-        result = invoke("purge", "--db", url, *extra, "--yes")
-        assert result.exit_code == 2
-        assert "takes --before only" in result.output
+def test_purge_implausible_and_dry_run_say_and_do_the_same_on_both(both_to_change) -> None:
+    """`purge --implausible` and `--dry-run` on the central database: the same plan,
+    the same removal and the same figures afterwards as on the SQLite file (one
+    implementation, copies.py, for both engines)."""
+    from sample_records import make
+
+    path, url = both_to_change
+    wrong = [
+        make(id=f"{0xBAD0 + i:032x}", day=("1970-01-01", "2026-03-20")[i % 2], clock="implausible")
+        for i in range(6)
+    ]
+    db = open_database(path)
+    save_sessions(db, wrong)
+    db.close()
+    assert "6 of 606 sessions added" in invoke("merge", "--into", url, str(path)).output
+
+    def both_say(*args: str) -> str:
+        local = invoke("purge", "--db", str(path), *args)
+        remote = invoke("purge", "--db", url, *args)
+        assert local.exit_code == remote.exit_code == 0, remote.output
+        assert local.output.replace(str(path), url) == remote.output
+        return remote.output
+
+    for dry in (["--implausible"], ["--before", "2026-01-04", "--implausible"]):
+        said = both_say(*dry, "--dry-run")
+        assert said.splitlines()[-1] == "Nothing was deleted (--dry-run)."
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 606
+    said = both_say("--before", "2026-01-04", "--implausible", "--dry-run")
+    assert said.startswith(
+        "46 sessions of 3 days before 2026-01-04 or with an implausible date will be "
+    ), said
+    said = both_say("--implausible", "--yes")
+    assert said.splitlines()[-1].startswith("6 sessions with an implausible date removed ")
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 600
+    assert "nothing to delete" in both_say("--implausible", "--dry-run")
+    local, remote = (invoke("stats", "--db", db_) for db_ in (str(path), url))
+    anchor = "\nSessions "
+    assert (
+        local.output[local.output.index(anchor) :] == remote.output[remote.output.index(anchor) :]
+    )
+
+
+def test_only_the_owners_login_purges_a_central_database(both_to_change) -> None:
+    """A facilitator's or analyst's login is refused in one line before any plan or
+    question; nothing is deleted."""
+    _, url = both_to_change
+    for role, name in (("facilitator", "carla"), ("analyst", "ann")):
+        for extra in (["--dry-run"], ["--yes"]):
+            result = invoke("purge", "--db", login(url, role, f"{name}{extra[0][2]}"),
+                            "--before", "2026-03-01", *extra)  # fmt: skip
+            assert result.exit_code == 2, result.output
+            lines = result.output.strip().splitlines()
+            assert len(lines) == 1 and "may not purge in" in lines[0], result.output
+            assert "nothing was written" in lines[0]
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 600
 
@@ -374,3 +426,116 @@ def test_two_publishes_at_once_release_each_period_once(both_to_change) -> None:
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
         assert conn.execute("SELECT count(*) FROM released_periods").fetchone()[0] == 4
+
+
+def test_a_clock_ahead_never_publishes_the_servers_live_month(both_to_change) -> None:
+    """The owner's laptop (or a terminal) with its clock a year ahead: `publish` closes
+    periods by the earlier of its date and the server's, so the server's live month,
+    quarter and year stay unpublished; the closed months of 2026 are released, dated by
+    the server. `items` reads closed months by the same rule."""
+    import datetime as dt
+
+    from sample_records import make
+    from skillcheck.releases import closed_until, publish
+    from test_central import insert_session
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    with psycopg.connect(url) as conn:
+        (server_today,) = conn.execute("SELECT current_date").fetchone()
+        insert_session(conn, make(id="f" * 32, day=server_today.isoformat(), site="Gent"))
+    ahead = server_today + dt.timedelta(days=400)
+    live = {server_today.isoformat()[:7], f"{server_today.year}", _quarter(server_today)}
+    writer = central.CentralWriter(owner)
+    try:
+        result = publish(writer, ahead)
+    finally:
+        writer.close()
+    assert not live & set(result.periods), result.periods
+    assert live <= set(result.waiting)
+    with psycopg.connect(url) as conn:
+        released = {row[0] for row in conn.execute("SELECT period FROM released_periods")}
+        (released_on,) = conn.execute("SELECT released_on FROM releases").fetchone()
+    assert "2026-01" in released and not live & released
+    assert released_on == server_today.isoformat()
+    with central.reading(owner) as reader:
+        assert closed_until(reader, ahead) < server_today.isoformat()[:7]
+
+
+def _quarter(day) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+@contextmanager
+def clock_ahead_of_the_server(url: str):
+    """This computer's date a day or two after the server's, whatever the hour: the
+    server's sessions at UTC-12 (the database's time zone), this process at UTC+14.
+    Yields (this computer's today, the server's today)."""
+    import datetime as dt
+    import os
+    import time
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            f"ALTER DATABASE {url.split('/')[3].split('?')[0]} SET timezone = 'Etc/GMT+12'"
+        )
+    with psycopg.connect(url) as conn:
+        (server_today,) = conn.execute("SELECT current_date").fetchone()
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Etc/GMT-14"
+    time.tzset()
+    try:
+        assert dt.date.today() > server_today
+        yield dt.date.today(), server_today
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def test_publish_from_a_computer_whose_clock_is_ahead_releases_nothing_live(
+    both_to_change,
+) -> None:
+    """The command as the owner types it: last month closes by this computer's date
+    (grace days chosen so) but not yet by the server's, so it is not published."""
+    from sample_records import make
+    from test_central import insert_session
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    with clock_ahead_of_the_server(url) as (_, server_today):
+        last_month_end = server_today.replace(day=1) - dt.timedelta(days=1)
+        with psycopg.connect(url) as conn:
+            insert_session(conn, make(id="f" * 32, day=last_month_end.isoformat(), site="Gent"))
+        grace = (server_today - last_month_end).days  # closes the day after the server's today
+        result = invoke("publish", "--db", owner, "--grace-days", str(grace))
+    assert result.exit_code == 0, result.output
+    last_month = last_month_end.isoformat()[:7]
+    waiting = result.output.strip().splitlines()[-1].removeprefix("Not closed yet: ")
+    assert last_month in waiting.split(", "), result.output
+    with psycopg.connect(url) as conn:
+        released = {row[0] for row in conn.execute("SELECT period FROM released_periods")}
+    assert "2026-03" in released and last_month not in released
+
+
+def test_purge_before_a_day_after_the_servers_today_is_refused(both_to_change) -> None:
+    """This computer's clock a day or more ahead of the server's: `purge --before` this
+    computer's today is after the server's today, so it is refused in one line, and
+    the server's session of its own today stays."""
+    from sample_records import make
+    from test_central import insert_session
+
+    _, url = both_to_change
+    owner = login(url, "owner", "olivia")
+    with clock_ahead_of_the_server(url) as (local_today, server_today):
+        with psycopg.connect(url) as conn:
+            insert_session(conn, make(id="f" * 32, day=server_today.isoformat(), site="Gent"))
+        result = invoke("purge", "--db", owner, "--before", local_today.isoformat(), "--yes")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"skillcheck: --before {local_today} is after today ({server_today}); nothing was deleted"
+    )
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 601

@@ -45,6 +45,24 @@ def test_no_published_value_below_the_threshold_and_zero_stays_zero(threshold):
 
 
 @pytest.mark.parametrize("threshold", THRESHOLDS)
+@pytest.mark.parametrize("max_noise", (1, 2, MAX_NOISE, 6))
+def test_possible_counts_are_exactly_the_counts_whose_support_holds_the_value(threshold, max_noise):
+    """possible_counts is worked out, not searched (a network's yearly cell is in the
+    millions): for every value, the smallest and largest count whose support holds it,
+    found here by trying every count."""
+    table = PerturbationTable(threshold, max_noise)
+    holding: dict[int, list[int]] = {}
+    for count in range(0, 400):
+        for value in table.support(count):
+            holding.setdefault(value, []).append(count)
+    for value in sorted(holding):
+        if value > 400 - 2 * max_noise - 2:
+            break  # counts above 400 could publish it too
+        assert table.possible_counts(value) == (min(holding[value]), max(holding[value])), value
+    assert table.possible_counts(4_000_000) == (4_000_000 - max_noise, 4_000_000 + max_noise)
+
+
+@pytest.mark.parametrize("threshold", THRESHOLDS)
 def test_the_table_is_unbiased_with_the_documented_variance(threshold):
     table = PerturbationTable(threshold)
     samples = 4000

@@ -68,3 +68,30 @@ def test_the_staff_screen_says_how_many_wait_and_since_when(tmp_path) -> None:
     assert "Waiting to be sent to the network: 3 (the oldest of 14 March 2025)" in text
     assert "Last problem with the network: connection failed" in text
     assert read_outbox_status(path).waiting == 3
+
+
+def test_a_networked_terminals_staff_screen_says_where_the_figures_are(tmp_path) -> None:
+    """Issue 22: a terminal's login may not read the central database, and the network
+    publishes there only, so its own file has no release: the staff screen offers no
+    (empty) export, and says its counts are this terminal's and where the network's
+    published figures are."""
+    saved(tmp_path, 3)
+    down = "postgresql://t1@127.0.0.1:1/skillcheck?connect_timeout=2"
+
+    async def scenario(central):
+        app = make_app(tmp_path, central=central, languages=("en", "nl"), default_language="en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await staff_text(app, pilot)
+            screen = app.screen
+            buttons = [b.id for b in screen.query("#actions Button")]
+            source = [str(s.content) for s in screen.query("#figures-source")]
+            return buttons, source, app.focused.id
+
+    buttons, source, focused = run(scenario(down))
+    assert buttons == ["close", "leave"] and focused == "close"
+    assert source == [
+        "Counts of this terminal only. The network's published figures are on its central "
+        "database: your coordinator exports them (skillcheck export)."
+    ]
+    buttons, source, focused = run(scenario(None))  # a terminal on its own: as before
+    assert buttons == ["export", "close", "leave"] and focused == "export" and source == []

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +57,9 @@ ENCRYPTED_SSL_MODES = ("require", "verify-ca", "verify-full")
 INSTALL_HINT = "the central database needs psycopg: pip install 'skillcheck[central]'"
 # Where the central database says which schema version it has (readers check it).
 VERSION_TABLE = "skillcheck_version"
+# The first version a central database was made with (`central init`): no central
+# database of an older version exists, so upgrades start here.
+FIRST_CENTRAL_VERSION = 7
 
 
 class CentralError(InputError):
@@ -345,7 +348,10 @@ def init_central(url: str) -> Roles:
         dbname = conn.info.dbname
         roles = roles_for(dbname)
         if conn.execute("SELECT to_regclass('public.sessions')").fetchone()[0] is not None:
-            raise CentralError(f"{dbname}: already has a sessions table; nothing was changed")
+            raise CentralError(
+                f"{dbname}: already has a sessions table; nothing was changed "
+                "(`skillcheck central upgrade` brings an older one to this version)"
+            )
         for role in roles.all():
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
             if not exists:
@@ -355,6 +361,92 @@ def init_central(url: str) -> Roles:
         for statement in _central_only_ddl(roles):
             conn.execute(statement)
     return roles
+
+
+# --- `skillcheck central upgrade`: one step per schema version ---------------------------
+
+# CENTRAL_STEPS[v] brings a central database of schema version v to v + 1, from the
+# same definitions as schema.py (central_column translates a column of it), run by
+# upgrade_central in one transaction with the version's row. A step is added with the
+# SQLite one in migrations.py whenever SCHEMA_VERSION goes up, for example for a
+# column added at the end of `sessions` in version 8:
+#
+#     CENTRAL_STEPS[7] = adding_columns("sessions", "clock_note")
+#
+# Version 7 is the first central schema (FIRST_CENTRAL_VERSION): no step yet.
+Step = Callable[["psycopg.Connection", Roles], None]
+CENTRAL_STEPS: dict[int, Step] = {}
+
+
+def central_column(table: str, column: str) -> str:
+    """A column's definition in the central database, translated from schema.py's
+    CREATE TABLE (so a step adds exactly what `central init` creates)."""
+    for statement in postgres_tables_ddl():
+        found = _CREATE_TABLE.search(statement)
+        if found and found.group(1) == table:
+            line = re.search(rf"^\s+({column}\s+[^\n]*?),?$", statement, re.MULTILINE)
+            if line:
+                return line.group(1)
+    raise ValueError(f"schema.py has no column {table}.{column}")
+
+
+def adding_columns(table: str, *columns: str) -> Step:
+    """A step that adds columns schema.py has at the end of `table` (give them a
+    DEFAULT there when they are NOT NULL: the old rows get it)."""
+
+    def step(conn: psycopg.Connection, roles: Roles) -> None:
+        for column in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {central_column(table, column)}")
+
+    return step
+
+
+def stored_version(conn: psycopg.Connection) -> int:
+    """The schema version a central database says it has (CentralError when it is not
+    skillcheck's, or this login may not read it)."""
+    psycopg = psycopg_module()
+    try:
+        with conn.transaction():
+            row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    except psycopg.errors.UndefinedTable:
+        raise CentralError(
+            f"{conn.info.dbname}: not a skillcheck central database "
+            "(run `skillcheck central init` on an empty database first)"
+        ) from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise CentralError(f"{conn.info.dbname}: {error.diag.message_primary}") from None
+    return row[0]
+
+
+def upgrade_central(url: str) -> tuple[int, int]:
+    """Bring a central database to this skillcheck's schema version by CENTRAL_STEPS, all
+    in one transaction (the version table locked first: a second upgrade waits, and a
+    step that fails leaves the database as it was). Run as the owner role or the
+    server's superuser. Returns (the old version, the new one); refuses in one line a
+    newer database, or an older one no step leads up from."""
+    current = schema.SCHEMA_VERSION
+    with connect(url) as conn:
+        dbname = conn.info.dbname
+        stored_version(conn)  # refuses, in one line, a database that is not skillcheck's
+        conn.execute(f"LOCK TABLE {VERSION_TABLE} IN ACCESS EXCLUSIVE MODE")
+        version = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()[0]
+        if version > current:
+            raise CentralError(
+                f"{dbname}: central schema version {version} is newer than this "
+                f"skillcheck's {current}: upgrade skillcheck instead; nothing was changed"
+            )
+        missing = [v for v in range(version, current) if v not in CENTRAL_STEPS]
+        if missing:
+            raise CentralError(
+                f"{dbname}: no upgrade step from central schema version {missing[0]} to "
+                f"{missing[0] + 1} (central databases begin at version "
+                f"{FIRST_CENTRAL_VERSION}); nothing was changed"
+            )
+        roles = roles_for(dbname)
+        for step_from in range(version, current):
+            CENTRAL_STEPS[step_from](conn, roles)
+            conn.execute(f"UPDATE {VERSION_TABLE} SET version = %s", [step_from + 1])
+    return version, current
 
 
 @dataclass(frozen=True)
@@ -437,23 +529,18 @@ class CentralReader:
 
 
 def check_version(conn: psycopg.Connection) -> None:
-    """Refuse a database that is not skillcheck's, or of another schema version."""
-    psycopg = psycopg_module()
-    try:
-        with conn.transaction():
-            row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
-    except psycopg.errors.UndefinedTable:
+    """Refuse a database that is not skillcheck's, or of another schema version (one
+    line saying which side to upgrade)."""
+    version, current = stored_version(conn), schema.SCHEMA_VERSION
+    if version < current:
         raise CentralError(
-            f"{conn.info.dbname}: not a skillcheck central database "
-            "(run `skillcheck central init` on an empty database first)"
-        ) from None
-    except psycopg.errors.InsufficientPrivilege as error:
-        raise CentralError(f"{conn.info.dbname}: {error.diag.message_primary}") from None
-    version = row[0]
-    if version != schema.SCHEMA_VERSION:
+            f"{conn.info.dbname}: central schema version {version}, this skillcheck has "
+            f"{current}: the owner runs `skillcheck central upgrade URL` first"
+        )
+    if version > current:
         raise CentralError(
-            f"{conn.info.dbname}: central schema version {version}, this skillcheck "
-            f"has {schema.SCHEMA_VERSION}"
+            f"{conn.info.dbname}: central schema version {version}, this skillcheck has "
+            f"{current}: upgrade skillcheck on this computer"
         )
 
 
@@ -478,7 +565,7 @@ def open_for_reading(source: Path | str):
     return open_database(Path(source), read_only=True)
 
 
-# --- publishing: the owner writes the release log --------------------------------------
+# --- the owner's writes: publish (the release log) and purge ----------------------------
 
 # What `skillcheck publish` does to each table: read the daily counts, keep the
 # network's settings, append to the release log. The owner role has all of it; the
@@ -488,25 +575,37 @@ PUBLISH_PRIVILEGES = (
     *((table, privilege) for table in schema.RELEASE_TABLES for privilege in ("SELECT", "INSERT")),
     ("network_settings", "UPDATE"),
 )
+# What `skillcheck purge` does: read the sessions' days and clocks, delete sessions
+# with their levels and answers (the owner role only).
+PURGE_PRIVILEGES = (
+    ("sessions", "SELECT"),
+    *((table, "DELETE") for table in ("answers", "area_results", "sessions")),
+)
+# Each owner's command: the rights it needs, and what the refusal says is the owner's.
+OWNER_COMMANDS = {
+    "publish": (PUBLISH_PRIVILEGES, "the release log is written by"),
+    "purge": (PURGE_PRIVILEGES, "sessions are deleted by"),
+}
 
 
 class CentralWriter:
-    """The owner's connection for `skillcheck publish`, queried like SQLite.
+    """The owner's connection for `skillcheck publish` and `purge`, queried like SQLite.
 
-    `execute` and `executemany` take SQLite's `?` placeholders, so releases.py computes
-    a release with the same SQL and the same Python on both engines. `transaction()`
-    locks the release log against a second publish and reads one snapshot (REPEATABLE
-    READ), so a release's months, quarters and years agree while terminals push.
+    `execute` and `executemany` take SQLite's `?` placeholders, so releases.py and
+    copies.py run the same SQL and the same Python on both engines. `transaction()`
+    reads one snapshot (REPEATABLE READ); publish has it lock the release log against a
+    second publish first, so a release's months, quarters and years agree while
+    terminals push.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, command: str = "publish") -> None:
         psycopg = psycopg_module()
         self.url = url
         self.conn = connect(url)
         self.conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         try:
             check_version(self.conn)
-            check_may_publish(self.conn)
+            check_may(self.conn, command)
         except BaseException:
             self.conn.close()
             raise
@@ -521,12 +620,13 @@ class CentralWriter:
             cursor.executemany(_placeholders(sql), rows)
 
     @contextmanager
-    def transaction(self) -> Iterator[CentralWriter]:
-        """One transaction: committed at the end, rolled back on any error."""
+    def transaction(self, locking: Sequence[str] = ()) -> Iterator[CentralWriter]:
+        """One transaction: committed at the end, rolled back on any error; the tables
+        in `locking` locked (EXCLUSIVE: others read them, nobody else writes) first."""
         with self.conn.transaction():
-            # Before any query, so the snapshot is taken after the lock: readers
-            # (export, report) go on; a second publish waits for this one.
-            self.conn.execute(f"LOCK TABLE {', '.join(schema.RELEASE_TABLES)} IN EXCLUSIVE MODE")
+            if locking:
+                # Before any query, so the snapshot is taken after the lock.
+                self.conn.execute(f"LOCK TABLE {', '.join(locking)} IN EXCLUSIVE MODE")
             yield self
 
     def close(self) -> None:
@@ -538,21 +638,24 @@ def _placeholders(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-def check_may_publish(conn: psycopg.Connection) -> None:
-    """Refuse, before anything is written, a login without the owner's rights on the
-    release log (a terminal's, a facilitator's, an analyst's): one line, naming the
-    first right it lacks and the role that has them."""
-    asked = ", ".join(["has_table_privilege(%s, %s)"] * len(PUBLISH_PRIVILEGES))
-    params = [value for pair in PUBLISH_PRIVILEGES for value in pair]
+def check_may(conn: psycopg.Connection, command: str) -> None:
+    """Refuse, before anything is written, a login without the owner's rights that
+    `command` (publish, purge) needs (a terminal's, a facilitator's, an analyst's): one
+    line, naming the first right it lacks and the role that has them."""
+    privileges, whose = OWNER_COMMANDS[command]
+    asked = ", ".join(["has_table_privilege(%s, %s)"] * len(privileges))
+    params = [value for pair in privileges for value in pair]
     with conn.transaction():
         login, *held = conn.execute(f"SELECT session_user, {asked}", params).fetchone()
-    missing = [pair for pair, has in zip(PUBLISH_PRIVILEGES, held, strict=True) if not has]
+    missing = [pair for pair, has in zip(privileges, held, strict=True) if not has]
     if missing:
         table, privilege = missing[0]
         owner = roles_for(conn.info.dbname).owner
+        preposition = "to" if command == "publish" else "in"
         raise CentralError(
-            f"login {login} may not publish to {conn.info.dbname} (no {privilege} on {table}): "
-            f"the release log is written by the owner role {owner} only; nothing was written"
+            f"login {login} may not {command} {preposition} {conn.info.dbname} "
+            f"(no {privilege} on {table}): {whose} the owner role {owner} only; "
+            "nothing was written"
         )
 
 
@@ -568,20 +671,7 @@ def open_for_publishing(source: Path | str):
     return open_database(Path(source), create=False)
 
 
-# --- the owner's care: purge and merge --into -------------------------------------------
-
-
-def purge_central(url: str, before: str) -> tuple[int, int, int]:
-    """Delete every session of a day before `before`, children first, in one transaction
-    (the triggers keep the daily tables right); returns (sessions, area results, answers).
-    Needs the owner role."""
-    old = "SELECT id FROM sessions WHERE day < %s"
-    with connect(url) as conn:
-        check_version(conn)
-        answers = conn.execute(f"DELETE FROM answers WHERE session_id IN ({old})", [before])
-        levels = conn.execute(f"DELETE FROM area_results WHERE session_id IN ({old})", [before])
-        sessions = conn.execute("DELETE FROM sessions WHERE day < %s", [before])
-        return sessions.rowcount, levels.rowcount, answers.rowcount
+# --- the owner's care: merge --into (purge is copies.purge_sessions, on both engines) ---
 
 
 def merge_into_central(

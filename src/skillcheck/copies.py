@@ -224,52 +224,88 @@ class PurgePlan:
         return sum(count for _day, count in self.days)
 
 
-def purge_plan(database: Path, before: str | None, *, implausible: bool = False) -> PurgePlan:
+# The sessions a purge takes, in SQL both engines read alike (with _purged_params):
+# a day before `before` (none when it is ''), or any day with an implausible clock.
+_PURGED = "(day < ? OR (? = 1 AND clock = 'implausible'))"
+
+
+def _purged_params(before: str | None, implausible: bool) -> list[object]:
+    return [before or "", int(implausible)]
+
+
+def purge_plan(database: Path | str, before: str | None, *, implausible: bool = False) -> PurgePlan:
     """The sessions `purge_sessions` would delete, per day, read only (what the
     facilitator confirms): those of a day before `before`, and with `implausible`
-    those made while the kiosk's clock was implausible."""
-    db = open_database(database, read_only=True)
+    those made while the kiosk's clock was implausible. `database` is an SQLite file
+    or the central database's URL (the owner's login, refused in one line for any
+    other before a question is asked)."""
+    from skillcheck.central import CentralWriter, is_central
+
+    db = (
+        CentralWriter(str(database), "purge")
+        if is_central(database)
+        else open_database(Path(database), read_only=True)
+    )
     try:
-        rows = db.conn.execute(
-            "SELECT day, count(*) FROM sessions WHERE day < coalesce(?, '')"
-            " OR (? AND clock = 'implausible') GROUP BY day ORDER BY day",
-            [before, implausible],
+        rows = db.execute(
+            f"SELECT day, count(*) FROM sessions WHERE {_PURGED} GROUP BY day ORDER BY day",
+            _purged_params(before, implausible),
         ).fetchall()
     finally:
-        db.close()
+        db.close()  # the central one rolls its read-only work back
     return PurgePlan(before, tuple((str(day), int(count)) for day, count in rows))
 
 
-def purge_sessions(database: Path, before: str | None, *, implausible: bool = False) -> PurgeResult:
+def purge_sessions(
+    database: Path | str, before: str | None, *, implausible: bool = False
+) -> PurgeResult:
     """Delete every session of a day before `before` (YYYY-MM-DD), and with
     `implausible` every session made while the kiosk's clock was implausible (whatever
     its day: a 2099 session is never "old"), in one transaction.
 
     Answers and levels go first, then the sessions (the order the foreign keys and
     the daily tables' triggers need), so the daily tables stay equal to the rest.
-    Deleted pages are overwritten (secure_delete) and the WAL is truncated after.
+    `database` is an SQLite file (deleted pages overwritten by secure_delete, the WAL
+    truncated after) or the central database's URL (the owner's login, refused in one
+    line for any other; the same statements, in one REPEATABLE READ transaction).
     """
-    db = open_database(database, create=False)
+    from skillcheck.central import CentralWriter, is_central
+
+    if is_central(database):
+        writer = CentralWriter(str(database), "purge")
+        try:
+            with writer.transaction():
+                counts = _delete_purged(writer, before, implausible)
+        finally:
+            writer.close()
+        return PurgeResult(before, *counts)
+    db = open_database(Path(database), create=False)
     conn = db.conn
     try:
         conn.execute("PRAGMA secure_delete = ON")
-        which = "(day < ? OR (? AND clock = 'implausible'))"
-        params = [before or "", int(implausible)]
-        old = f"SELECT id FROM sessions WHERE {which}"
         with write_transaction(conn):
-            # Schema 7: a purged session no longer waits to be sent either.
-            conn.execute(f"DELETE FROM outbox WHERE session_id IN ({old})", params)
-            answers = conn.execute(
-                f"DELETE FROM answers WHERE session_id IN ({old})", params
-            ).rowcount
-            levels = conn.execute(
-                f"DELETE FROM area_results WHERE session_id IN ({old})", params
-            ).rowcount
-            sessions = conn.execute(f"DELETE FROM sessions WHERE {which}", params).rowcount
+            # Schema 7: a purged session no longer waits to be sent either (the
+            # outbox is a terminal's own table; the central database has none).
+            conn.execute(
+                f"DELETE FROM outbox WHERE session_id IN (SELECT id FROM sessions WHERE {_PURGED})",
+                _purged_params(before, implausible),
+            )
+            counts = _delete_purged(conn, before, implausible)
         try:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.OperationalError:
             pass  # a reader holds the WAL: the next checkpoint overwrites it
     finally:
         db.close()
-    return PurgeResult(before, sessions, levels, answers)
+    return PurgeResult(before, *counts)
+
+
+def _delete_purged(conn, before: str | None, implausible: bool) -> tuple[int, int, int]:
+    """Delete the purged sessions, children first, on either engine (a connection or a
+    CentralWriter, SQLite's placeholders); (sessions, area results, answers)."""
+    params = _purged_params(before, implausible)
+    old = f"SELECT id FROM sessions WHERE {_PURGED}"
+    answers = conn.execute(f"DELETE FROM answers WHERE session_id IN ({old})", params).rowcount
+    levels = conn.execute(f"DELETE FROM area_results WHERE session_id IN ({old})", params).rowcount
+    sessions = conn.execute(f"DELETE FROM sessions WHERE {_PURGED}", params).rowcount
+    return sessions, levels, answers

@@ -49,6 +49,7 @@ from skillcheck.disclosure import (
     PerturbationTable,
 )
 from skillcheck.errors import InputError
+from skillcheck.schema import RELEASE_TABLES
 from skillcheck.store import write_transaction
 
 if TYPE_CHECKING:
@@ -288,6 +289,9 @@ def publish(
     afterwards. Returns what was released (nothing is an answer, not an error).
     """
     with _writing(db) as conn:
+        # Read in the transaction (after the central lock): a clock run ahead on the
+        # owner's laptop cannot close the server's live month (issue 22).
+        today = network_today(db, today)
         settings = settled_settings(network_settings(conn), min_count, grace_days)
         # settled_settings refused a lower value, in this same transaction: the new
         # value is the highest (SQLite's max(a, b) is GREATEST on PostgreSQL).
@@ -342,7 +346,9 @@ def _writing(db: sqlite_utils.Database | CentralWriter) -> Iterator[Any]:
         with write_transaction(db.conn):
             yield db.conn
     else:
-        with db.transaction() as writer:
+        # The release log locked first: a second publish waits for this one; readers
+        # (export, report) go on.
+        with db.transaction(locking=RELEASE_TABLES) as writer:
             yield writer
 
 
@@ -401,8 +407,22 @@ def last_released_period(db: sqlite_utils.Database, kind: str = "month") -> str 
     return max(periods) if periods else None
 
 
+def network_today(db: Any, today: dt.date) -> dt.date:
+    """The day that decides which periods have closed: `today` (the caller's clock) on
+    an SQLite file; on the central database the earlier of it and the server's
+    `current_date`, so a terminal or laptop whose clock runs ahead can never publish
+    (or let `items` read) a period that is still live on the server. A server clock
+    ahead of a right local one changes nothing either: the earlier date wins."""
+    if isinstance(db, sqlite_utils.Database):
+        return today
+    (server,) = db.execute("SELECT current_date").fetchone()
+    return min(today, server)
+
+
 def closed_until(db: sqlite_utils.Database, today: dt.date) -> str:
-    """The last day of the last closed month (for `items`, which reads true answers)."""
+    """The last day of the last closed month (for `items`, which reads true answers);
+    on the central database by network_today."""
+    today = network_today(db, today)
     grace = network_settings(db).grace_days
     month = dt.date(today.year, today.month, 1)
     while not is_closed(month.isoformat()[:7], today, grace):

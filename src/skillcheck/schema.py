@@ -118,6 +118,11 @@ CREATE TABLE daily_levels (
 
 -- For `purge --before` and the staff screen's counts by day.
 CREATE INDEX sessions_by_day ON sessions (day);
+
+-- Version 7 (issue 22): `stats` and the staff screen count the few sessions of an
+-- implausible kiosk clock without reading every session (10 M sessions on a central
+-- database: 5.7 s without it). Partial, so it holds those few only.
+CREATE INDEX sessions_implausible ON sessions (clock) WHERE clock = 'implausible';
 -- Version 7 (issue 21): publication. One row per setting: 'threshold' (no published
 -- count lies between 1 and threshold - 1) and 'grace_days' (a period closes this many
 -- days after its last day). Set at the first publish; only ever raised.

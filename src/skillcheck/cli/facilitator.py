@@ -626,14 +626,21 @@ def purge(
         if before is None and not implausible:
             raise click.UsageError("give --before YYYY-MM-DD, --implausible, or both")
         first_kept = day(before, "--before") if before is not None else None
-        today = dt.date.today().isoformat()
-        if first_kept is not None and first_kept > today:
+        # An SQLite file, or a central database's URL as its owner role (any other
+        # login is refused in one line before anything is deleted).
+        path = database_path(db_path, config_path)
+        today = dt.date.today()
+        if first_kept is not None and isinstance(path, str):
+            # The earlier of this computer's date and the server's: a laptop whose
+            # clock runs ahead cannot delete the server's live sessions.
+            from skillcheck.central import reading
+            from skillcheck.releases import network_today
+
+            with reading(path) as reader:
+                today = network_today(reader, today)
+        if first_kept is not None and first_kept > today.isoformat():
             # A typo (2030 for 2023) would delete today's sessions and every other.
             fail(f"--before {first_kept} is after today ({today}); nothing was deleted")
-        path = database_path(db_path, config_path)
-        if isinstance(path, str):
-            _purge_central(path, first_kept, implausible, dry_run)
-            return
         which = " or ".join(
             [f"before {first_kept}"] * (first_kept is not None)
             + ["with an implausible date"] * implausible
@@ -668,23 +675,6 @@ def purge(
 def _files(database: Path | str) -> tuple[Path, ...]:
     """The database files an output must never overwrite (none for a central URL)."""
     return (database,) if isinstance(database, Path) else ()
-
-
-def _purge_central(url: str, first_kept: str | None, implausible: bool, dry_run: bool) -> None:
-    """`purge --before` on a central database: deleted at once, in one transaction (the
-    owner role; there is no plan, --implausible or --dry-run there yet)."""
-    from skillcheck.central import purge_central
-
-    if implausible or dry_run or first_kept is None:
-        fail(
-            "purge on a central database (postgresql://) takes --before only "
-            "(--implausible and --dry-run are not supported there yet); nothing was deleted"
-        )
-    sessions, levels, answers = purge_central(url, first_kept)
-    click.echo(
-        f"{sessions:,} sessions before {first_kept} removed "
-        f"({levels:,} area results, {answers:,} answers)"
-    )
 
 
 def _purge_days(days: tuple[tuple[str, int], ...]) -> list[str]:

@@ -32,6 +32,20 @@ def init(url: str) -> None:
         )
 
 
+@central.command("upgrade")
+@click.argument("url")
+def upgrade(url: str) -> None:
+    """Bring the central database to this skillcheck's schema version (as its owner)."""
+    from skillcheck.central import upgrade_central
+
+    with FacilitatorErrors():
+        old, new = upgrade_central(url)
+        if old == new:
+            click.echo(f"Central database already at schema version {new}; nothing changed.")
+        else:
+            click.echo(f"Central database upgraded from schema version {old} to {new}.")
+
+
 @central.command("add-terminal")
 @click.argument("url")
 @click.option("--site", required=True, help="The terminal's `site`, as in its site config.")

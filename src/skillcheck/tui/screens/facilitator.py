@@ -88,29 +88,48 @@ class FacilitatorScreen(KioskScreen):
             classes="text",
         )
         yield Static(Content(t.gettext("Counting …")), id="counts", classes="text")
-        yield Static(
-            Content(
-                t.gettext("Exports (for Excel, protected figures) go to: {folder}").format(
-                    folder=str(export_folder(config))
-                )
-            ),
-            classes="text",
-        )
+        if config.central:
+            # Issue 22: a networked terminal's figures are published on the central
+            # database, which its login may not read; its own file has no release (the
+            # network publishes from one database), so an export here would be empty.
+            yield Static(
+                Content(
+                    t.gettext(
+                        "Counts of this terminal only. The network's published figures "
+                        "are on its central database: your coordinator exports them "
+                        "(skillcheck export)."
+                    )
+                ),
+                id="figures-source",
+                classes="text",
+            )
+        else:
+            yield Static(
+                Content(
+                    t.gettext("Exports (for Excel, protected figures) go to: {folder}").format(
+                        folder=str(export_folder(config))
+                    )
+                ),
+                classes="text",
+            )
         yield Static(id="export-message", classes="text")
 
     def compose_actions(self) -> ComposeResult:
         t = self.t
-        yield Button(Content(t.gettext("Export")), id="export", compact=True)
+        if not self.kiosk.config.central:
+            yield Button(Content(t.gettext("Export")), id="export", compact=True)
         yield Button(Content(t.gettext("Back to the kiosk (Esc)")), id="close", compact=True)
         yield Button(Content(t.gettext("Leave the kiosk")), id="leave", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#export", Button).focus()
+        first = "#close" if self.kiosk.config.central else "#export"
+        self.query_one(first, Button).focus()
         self.load_counts()
 
     def key_hints(self) -> list[str]:
         t = self.t
-        return [t.gettext("Enter: export"), t.gettext("Esc: back to the kiosk")]
+        back = t.gettext("Esc: back to the kiosk")
+        return [back] if self.kiosk.config.central else [t.gettext("Enter: export"), back]
 
     @work(thread=True, exclusive=True, group="counts")
     def load_counts(self) -> None:
