@@ -138,6 +138,24 @@ class Terminal:
                 return None
         return None
 
+    def last_frame_end(self, quiet: float) -> float | None:
+        """Read until the program has been silent for `quiet` seconds; the
+        `time.perf_counter()` at which the last frame read in that time ended (None
+        if nothing more came). A screen that paints in several frames is fully
+        painted only at its last one; the silence itself is not counted."""
+        last_end = None
+        heard = time.perf_counter()
+        while time.perf_counter() - heard < quiet:
+            read = self._read(0.005)
+            if read is None:
+                break
+            if read:
+                heard = time.perf_counter()
+                if not self.in_frame:
+                    last_end = heard
+            self._sample_rss()
+        return last_end
+
     def drain(self) -> None:
         """Read whatever is pending without waiting for anything (so the next key's
         clock does not include parsing frames of the one before)."""

@@ -184,3 +184,21 @@ def test_at_most_never_grows_when_back_changes_nothing(bank: Bank) -> None:
                     session = session.answer(rng.choice([a.code for a in step.item.answers]))
             assert session.progress.at_most <= seen, seed
             seen = session.progress.at_most
+
+
+def test_the_longest_visit_is_the_longest_over_every_form_of_the_bank(bank: Bank) -> None:
+    """`longest_visit` takes each area's longest combination of its own slots (the
+    intro shows it on every visit; trying every form took 1.1 s, issue 25): the same
+    number as trying every form of the bank, which this test does."""
+    import itertools
+
+    from skillcheck.session import longest_visit, most_follow_ups
+
+    most = 0
+    for combination in itertools.product(*bank.slots().values()):
+        chosen = {i.id for i in combination}
+        form = [i for i in bank.items if not i.rotation or i.id in chosen]
+        most = max(most, sum(most_follow_ups(form, area) for area in AREAS))
+    assert longest_visit(bank) == 1 + len(bank.survey.areas) + most
+    # Every slot lies in one area, which the per-area count relies on.
+    assert all(len({i.area for i in variants}) == 1 for variants in bank.slots().values())
