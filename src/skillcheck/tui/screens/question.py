@@ -176,8 +176,12 @@ class QuestionScreen(VisitorScreen):
             return
         self.layout_name = chosen
         compact_actions = self.LAYOUTS[chosen][-1]
-        for name in self.LAYOUTS:
-            self.set_class(name == chosen, name)
+        # One style pass for the whole screen, not one per class changed (Textual
+        # restyles the screen and all its widgets on each; issue 25).
+        if any(self.has_class(name) != (name == chosen) for name in self.LAYOUTS):
+            for name in self.LAYOUTS:
+                self.set_class(name == chosen, name, update=False)
+            self.update_node_styles()
         self.compact_actions = compact_actions
         self.fit_action_buttons()
 
