@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -93,10 +94,17 @@ def visit(page, kiosk, serve_pid: int) -> tuple[int, float]:
     welcome_ms = page.wait_for_function(_WELCOME_PAINTED, polling="raf", timeout=60_000)
     welcome_ms = float(welcome_ms.json_value())
     wait_for_state(page, "running")
-    wait_for_text(page, "English")
+    welcome = wait_for_text(page, "English")
+    # The key for English: the site's languages are numbered in its order.
+    english = re.search(r"(\d)\s+English", welcome).group(1)
     peak = kiosk_rss(serve_pid)
     page.focus(".xterm-helper-textarea")
-    for key, shown in (("3", None), ("Enter", r"Question 1 of"), ("1", None), ("1", None)):
+    for key, shown in (
+        (english, r"Before you start"),
+        ("Enter", r"Question 1 of"),
+        ("1", None),
+        ("1", None),
+    ):
         page.keyboard.press(key)
         if shown:  # on a busy machine 400 ms may not reach the first question
             wait_for_text(page, shown, timeout=60)
