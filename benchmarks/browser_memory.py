@@ -8,9 +8,13 @@ starts and answers three questions by key, then closes its tab. Measured:
 - from /proc, the peak RSS of each visit's kiosk process (the child `serve` starts
   for the tab) and `serve`'s own RSS after every visit (it must not grow with visits).
 
+With `--one-tab`: that many whole visits in one open tab (to the result, Finish,
+Back to the start), so one kiosk process serves them all, as on a kiosk left open
+all day; its RSS after each visit.
+
 Issue 25's goals: the welcome within 0.3 s, at most 50 MB (47.7 MiB) per kiosk
 process after 100 visits. Run: `.venv/bin/python benchmarks/browser_memory.py
-[VISITS]` (default 100; part of `make bench`).
+[--one-tab] [VISITS]` (default 100; `make bench` runs both, a tab per visit and one tab).
 """
 
 from __future__ import annotations
@@ -118,6 +122,67 @@ def visit(page, kiosk, serve_pid: int) -> tuple[int, float]:
     return peak, welcome_ms
 
 
+def whole_visit(page, english: str) -> None:
+    """One whole visit by keys in an open tab, from the welcome back to the welcome:
+    English, Enter, yes to the internet question, in each area the first activity
+    ticked and Enter, every question answered with 1, then Finish and Back to the
+    start on the thank-you screen."""
+    page.keyboard.press(english)
+    wait_for_text(page, r"Before you start", timeout=60)
+    page.keyboard.press("Enter")
+    text = wait_for_text(page, r"Question 1 of", timeout=60)
+    while "Your result" not in text:
+        number = int(re.search(r"Question (\d+) of", text).group(1))
+        if ": tick" in text:
+            page.keyboard.press("1")
+            wait_for_text(page, r"\[X\] 1 ", timeout=60)
+            page.keyboard.press("Enter")
+        else:
+            page.keyboard.press("1")
+        text = wait_for_text(page, rf"Question {number + 1} of|Your result", timeout=60)
+    page.keyboard.press("Enter")
+    wait_for_text(page, r"Thank you!", timeout=60)
+    page.keyboard.press("Enter")
+    wait_for_text(page, r"\d\s+English", timeout=60)
+
+
+def measure_one_tab(visits: int) -> dict:
+    """`visits` whole visits in one tab, so one kiosk process serves them all (a
+    kiosk left open all day): that process's RSS after each visit."""
+    with tempfile.TemporaryDirectory() as folder:
+        kiosk = make_kiosk(Path(folder) / "kiosk")
+        kiosk.start()
+        try:
+            serve_pid = kiosk.process.pid
+            after = []
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+                page.goto(kiosk.url)
+                wait_for_state(page, "running")
+                welcome = wait_for_text(page, r"\d\s+English")
+                english = re.search(r"(\d)\s+English", welcome).group(1)
+                page.focus(".xterm-helper-textarea")
+                for _ in range(visits):
+                    whole_visit(page, english)
+                    page.wait_for_timeout(300)
+                    after.append(kiosk_rss(serve_pid))
+                browser.close()
+        finally:
+            kiosk.stop()
+    mib = 1024
+    return {
+        "visits_in_one_tab": visits,
+        "kiosk_process_mib_after_visit": {
+            str(n): round(after[n - 1] / mib, 1)
+            for n in sorted({1, 2, 5, 10, 20, 50, 100, visits})
+            if n <= visits
+        },
+        "goal_mib_after_100": round(50e6 / 2**20, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def measure(visits: int) -> dict:
     """`visits` visits one after another on one `serve`; the figures."""
     with tempfile.TemporaryDirectory() as folder:
@@ -175,9 +240,14 @@ def measure(visits: int) -> dict:
 def main(argv: list[str] | None = None) -> None:
     """Measure (`argv`: the number of visits, 100 when none) and print the figures."""
     args = sys.argv[1:] if argv is None else argv
-    visits = int(args[0]) if args else 100
+    one_tab = "--one-tab" in args
+    numbers = [a for a in args if a != "--one-tab"]
+    visits = int(numbers[0]) if numbers else 100
     print(f"load average at the start: {[round(x, 2) for x in os.getloadavg()]}", flush=True)
-    print(json.dumps(measure(visits), indent=2))
+    if one_tab or argv == []:  # `make bench` runs both
+        print(json.dumps(measure_one_tab(visits), indent=2), flush=True)
+    if not one_tab:
+        print(json.dumps(measure(visits), indent=2))
 
 
 if __name__ == "__main__":
