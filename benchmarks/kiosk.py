@@ -1,6 +1,8 @@
-"""Kiosk benchmarks (docs/performance.md, "Kiosk"): start-up to the painted welcome
-screen beside a bare Textual app, peak memory of a visit, key press to the next
-question painted. Run: `.venv/bin/python benchmarks/kiosk.py` (or `make bench`)."""
+"""Kiosk benchmarks inside the process (docs/performance.md, "Kiosk"): start-up to the
+painted welcome screen beside a bare Textual app, peak memory of five visits in one
+process, key press to the next step painted. A diagnostic beside outside_in.py, which
+is how issue 25's goals are judged (from outside, as a person waits). Run:
+`.venv/bin/python benchmarks/kiosk.py` (or `make bench`)."""
 
 from __future__ import annotations
 
@@ -145,7 +147,7 @@ def main() -> None:
         b, k = statistics.median(bare), statistics.median(kiosk)
         print(f"start-up to painted screen, median of {RUNS}:")
         print(f"  bare Textual app (5 buttons): {b * 1000:.0f} ms")
-        print(f"  skillcheck welcome screen:    {k * 1000:.0f} ms  ({k / b:.2f}x, goal <= 1.3x)")
+        print(f"  skillcheck welcome screen:    {k * 1000:.0f} ms  ({k / b:.2f}x)")
 
         out = subprocess.run(
             [sys.executable, "-c", VISIT, db, "5"],
@@ -156,15 +158,13 @@ def main() -> None:
         ).stdout
         data = json.loads(out.strip().splitlines()[-1])
         keys = data["keys"]
-        print(f"key press to next question painted ({len(keys)} presses, 5 visits):")
-        print(
-            f"  median {ms(keys, 0.5):.1f} ms, p95 {ms(keys, 0.95):.1f} ms  (goal median <= 20 ms)"
-        )
+        print(f"key press to next step painted ({len(keys)} presses, 5 visits):")
+        print(f"  median {ms(keys, 0.5):.1f} ms, p95 {ms(keys, 0.95):.1f} ms  (in-process)")
         print(
             f"last answer to result painted: median {ms(data['result'], 0.5):.0f} ms; "
             f"language switch (rebuild): median {ms(data['switch'], 0.5):.0f} ms"
         )
-        print(f"peak memory (RSS) over 5 visits: {data['peak_mib']:.1f} MiB  (goal <= 60 MiB)")
+        print(f"peak memory (RSS) over 5 visits: {data['peak_mib']:.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import soak
 from kiosk_driver import make_app, run
@@ -42,21 +43,22 @@ def python_prints(code: str) -> str:
     return done.stdout.strip()
 
 
-def test_the_kiosk_opens_its_store_without_numpy():
+def test_the_kiosk_opens_its_store_without_sqlite_utils_or_numpy(tmp_path):
     """sqlite-utils imports numpy whenever it is installed (matplotlib brings it):
-    ≈ 20 MiB the kiosk never uses. The kiosk's store import leaves it out, and numpy
-    can still be imported afterwards (the reports need it)."""
+    ≈ 20 MiB the kiosk never uses, and sqlite-utils itself ≈ 5 MiB more. The Store
+    opens, saves and counts through the sqlite3 connection itself; the facilitator
+    commands still get sqlite-utils' Database from the same opener."""
     script = (
-        "import sys\n"
-        "from skillcheck.tui.app import import_store\n"
-        "import_store()\n"
-        "import sqlite_utils.db\n"
+        "import datetime, sys\n"
+        "from skillcheck.store import Store, open_database\n"
+        f"store = Store(r'{tmp_path / 'k.db'}')\n"
+        "store.counts(datetime.date.today())\n"
+        "assert 'sqlite_utils' not in sys.modules, 'sqlite-utils was loaded'\n"
         "assert 'numpy' not in sys.modules, 'numpy was loaded'\n"
-        "assert sqlite_utils.db.np is None\n"
-        "import numpy\n"
-        "print('ok')\n"
+        f"db = open_database(r'{tmp_path / 'k.db'}', read_only=True)\n"
+        "print(type(db).__module__)\n"
     )
-    assert python_prints(script) == "ok"
+    assert python_prints(script) == "sqlite_utils.db"
 
 
 def test_collection_resumes_once_the_command_is_known(tmp_path):
@@ -139,3 +141,34 @@ def test_the_welcome_is_painted_before_the_content_modules_are_imported(tmp_path
             "after": ["skillcheck.bank", "skillcheck.initiatives", "tomllib"],
         }
     )
+
+
+def test_a_whole_visit_saves_without_sqlite_utils_babel_or_matplotlib(tmp_path):
+    """The kiosk's memory (issue 25: a whole visit within 40 MiB): its Store saves and
+    counts through the sqlite3 connection itself, so sqlite-utils (≈ 5 MiB with
+    dateutil, pluggy and email) is never imported; nor are Babel (the catalogues
+    are read from their compiled cache) and matplotlib (reports only). Failed before:
+    the Store opened the database through sqlite-utils."""
+    tests = Path(__file__).resolve().parent
+    database = tmp_path / "sessions.db"  # make_app's
+    code = (
+        "import asyncio, sqlite3, sys\n"
+        f"sys.path.insert(0, {str(tests)!r})\n"
+        "from pathlib import Path\n"
+        "from kiosk_driver import answer_all, make_app, start_visit\n"
+        f"app = make_app(Path({str(tmp_path)!r}))\n"
+        "async def main():\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await start_visit(pilot, 'en')\n"
+        "        await answer_all(pilot)\n"
+        "        await pilot.pause()\n"
+        "        await app.workers.wait_for_complete()\n"
+        "        assert type(app.screen).__name__ == 'ResultScreen', app.screen\n"
+        "asyncio.run(main())\n"
+        f"saved = sqlite3.connect({str(database)!r}).execute(\n"
+        "    \"SELECT count(*) FROM sessions WHERE status = 'completed'\").fetchone()[0]\n"
+        "heavy = sorted(m for m in ('sqlite_utils', 'babel', 'matplotlib', 'numpy')\n"
+        "               if m in sys.modules)\n"
+        "print(saved, heavy)\n"
+    )
+    assert python_prints(code) == "1 []"

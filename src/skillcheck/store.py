@@ -26,8 +26,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from skillcheck import migrations, schema
 from skillcheck.errors import InputError
@@ -35,6 +34,9 @@ from skillcheck.paths import create_private_file, make_private_folder
 from skillcheck.records import SessionRecord, anonymous_form, check_record
 from skillcheck.schema import SCHEMA_VERSION
 from skillcheck.spool import Spool, SpoolStatus
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = [
     "NewerSchemaError",
@@ -172,7 +174,8 @@ def open_database(
     busy_timeout: float = 5.0,
     region: str | None = None,
     require_current: bool = True,
-) -> sqlite_utils.Database:
+    plain: bool = False,
+) -> sqlite_utils.Database | sqlite3.Connection:
     """Open a skillcheck database (the one opener for the kiosk and every command).
 
     Read-write (the kiosk, `merge --into`): WAL, synchronous=FULL, foreign_keys=ON and
@@ -185,13 +188,18 @@ def open_database(
     (read-only media, chattr +i), so the file is never changed. An older schema is
     refused with OlderSchemaError unless `require_current=False`.
 
+    `plain=True` returns the sqlite3 connection itself, without sqlite-utils'
+    `Database` around it: the kiosk's Store only saves and counts, and sqlite-utils
+    with what it imports (dateutil, pluggy, email) is ≈ 5 MiB of the kiosk's memory
+    (issue 25).
+
     Raises StoreError for a file that is missing, empty, not SQLite, another
     program's database or a newer schema, before anything is written to it;
     sqlite3/OS errors (locked, read-only, disk full) propagate for the caller.
     """
     path = Path(path)
     if read_only:
-        return _open_read_only(path, busy_timeout, require_current)
+        return _wrapped(_open_read_only(path, busy_timeout, require_current), plain)
     new = not path.exists() and create
     if not new:
         _check_file(path)
@@ -213,7 +221,21 @@ def open_database(
             _upgrade(conn, path, version, region)
 
     # mode=rw never creates a file: a database deleted after the check stays deleted.
-    return sqlite_utils.Database(_connect(path, "rwc" if new else "rw", set_up))
+    return _wrapped(_connect(path, "rwc" if new else "rw", set_up), plain)
+
+
+def _wrapped(conn: sqlite3.Connection, plain: bool) -> sqlite_utils.Database | sqlite3.Connection:
+    """`conn` itself when `plain`, else in sqlite-utils' Database (imported only then)."""
+    if plain:
+        return conn
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn)
+
+
+def _connection(db: sqlite_utils.Database | sqlite3.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection of `db` (a sqlite-utils Database holds it as `.conn`)."""
+    return db if isinstance(db, sqlite3.Connection) else db.conn
 
 
 def _connect(
@@ -252,7 +274,7 @@ def _wal_is_empty(path: Path) -> bool:
         return True
 
 
-def _open_read_only(path: Path, busy_timeout: float, require_current: bool):
+def _open_read_only(path: Path, busy_timeout: float, require_current: bool) -> sqlite3.Connection:
     _check_file(path)
     immutable = not writable_location(path)
 
@@ -270,14 +292,14 @@ def _open_read_only(path: Path, busy_timeout: float, require_current: bool):
             )
 
     try:
-        return sqlite_utils.Database(_connect(path, "ro", set_up, immutable=immutable))
+        return _connect(path, "ro", set_up, immutable=immutable)
     except sqlite3.OperationalError:
         # A WAL database on a full disk: SQLite cannot create the -shm file a
         # reader needs. With no WAL content the file alone is the whole database
         # and nobody can write it meanwhile, so it is read as immutable.
         if immutable or not _wal_is_empty(path):
             raise
-    return sqlite_utils.Database(_connect(path, "ro", set_up, immutable=True))
+    return _connect(path, "ro", set_up, immutable=True)
 
 
 @contextlib.contextmanager
@@ -288,7 +310,7 @@ def write_transaction(conn: sqlite3.Connection | sqlite_utils.Database) -> Itera
     transaction whose first statement only reads would fail at once with "database
     is locked" when it later needs to write.
     """
-    conn = conn.conn if isinstance(conn, sqlite_utils.Database) else conn
+    conn = _connection(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
@@ -425,7 +447,7 @@ def save_sessions(
     """
     for record in records:
         check_record(record)
-    conn = db.conn if isinstance(db, sqlite_utils.Database) else db
+    conn = _connection(db)
     saved = 0
     with write_transaction(conn):
         for record in records:
@@ -526,7 +548,7 @@ class Store:
             finally:
                 db.close()
 
-    def _open(self, at_start: bool = False) -> sqlite_utils.Database:
+    def _open(self, at_start: bool = False) -> sqlite3.Connection:
         if at_start and self._may_create:
             make_private_folder(self.path.parent)
         # Later, a missing folder means an unmounted share: spool, never re-create it.
@@ -539,7 +561,11 @@ class Store:
                 "restored (it is not re-created empty)"
             )
         db = open_database(
-            self.path, create=create, busy_timeout=self.busy_timeout, region=self.region
+            self.path,
+            create=create,
+            busy_timeout=self.busy_timeout,
+            region=self.region,
+            plain=True,
         )
         self._may_create = False
         identity = _identity(self.path)
@@ -598,7 +624,9 @@ class Store:
         plausible = [r for r in waiting if r.clock == "ok"]
         stored_today = stored_month = stored_implausible = 0
         try:
-            db = open_database(self.path, read_only=True, busy_timeout=self.busy_timeout)
+            db = open_database(
+                self.path, read_only=True, busy_timeout=self.busy_timeout, plain=True
+            )
             try:
                 stored_month, stored_today = db.execute(
                     "SELECT coalesce(sum(sessions), 0), coalesce(sum(sessions * (day = ?)), 0) "

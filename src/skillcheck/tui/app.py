@@ -14,7 +14,6 @@ import gc
 import logging
 import random
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -79,26 +78,6 @@ PRESENCE = (
     events.MouseScrollUp,
     events.Paste,
 )
-
-
-def import_store():
-    """`skillcheck.store.Store`, imported without numpy.
-
-    sqlite-utils imports numpy whenever it is installed (matplotlib brings it, for
-    `skillcheck report`), only to store numpy values, which the kiosk never has:
-    ≈ 20 MiB and ≈ 100-200 ms of CPU taken from the screen right after the welcome
-    is painted (issue 8). A `None` in `sys.modules` makes that one import fail, as
-    Python documents; numpy stays importable afterwards.
-    """
-    blocked = "numpy" not in sys.modules
-    if blocked:
-        sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        from skillcheck.store import Store
-    finally:
-        if blocked and sys.modules.get("numpy", 0) is None:
-            del sys.modules["numpy"]
-    return Store
 
 
 class SkillcheckApp(CrashAdapter, inherit_bindings=False):
@@ -631,7 +610,11 @@ class SkillcheckApp(CrashAdapter, inherit_bindings=False):
         """The Store, opened on first use (in a worker thread)."""
         with self._store_lock:
             if self._store is None:
-                Store = import_store()
+                # Imported in the worker, after the first paint. The Store saves through
+                # the sqlite3 connection itself: sqlite-utils (and numpy, which it
+                # imports when installed) never loads in the kiosk (issue 25).
+                from skillcheck.store import Store
+
                 self._store = Store(
                     self.database,
                     spool_folders=self.config.spool_folders or None,

@@ -176,8 +176,16 @@ class QuestionScreen(VisitorScreen):
             return
         self.layout_name = chosen
         compact_actions = self.LAYOUTS[chosen][-1]
-        for name in self.LAYOUTS:
-            self.set_class(name == chosen, name)
+        if any(self.has_class(name) != (name == chosen) for name in self.LAYOUTS):
+            for name in self.LAYOUTS:
+                self.set_class(name == chosen, name, update=False)
+            # Restyled: only the widgets these classes style (DEFAULT_CSS above), once.
+            # A class set on the screen restyles it and every widget on it (top bar,
+            # key bar), twice per change: the heaviest part of an answer that changes
+            # the layout (issue 25).
+            actions = self.query("#actions Button").results(Button)
+            for widget in (self.question_text, *self.answer_buttons, *actions):
+                widget.update_node_styles()
         self.compact_actions = compact_actions
         self.fit_action_buttons()
 

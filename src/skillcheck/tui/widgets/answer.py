@@ -39,8 +39,10 @@ class AnswerButton(Button):
     """
 
     def __init__(self, number: int) -> None:
-        super().__init__("", id=f"answer-{number}", classes="answer", compact=True)
-        self.set_class(number % 2 == 0, "-even")
+        # Classes given here, not set afterwards: `set_class` on a widget not yet
+        # mounted already matched the whole stylesheet against it (issue 25).
+        classes = "answer -even" if number % 2 == 0 else "answer"
+        super().__init__("", id=f"answer-{number}", classes=classes, compact=True)
         self.number = number
         self.code: str | None = None
 
