@@ -25,10 +25,11 @@ test: $(STAMP)
 	@$(BIN)/python tests/postgres_cluster.py --check
 	$(BIN)/pytest -n $(WORKERS) --maxschedchunk=1
 
-# The core, CLI and Pilot tests without the slow groups (-m slow): while you work.
+# The core and command-line tests, while you work: no slow group (-m slow) and no
+# Pilot test (-m pilot: the kiosk's screens, 173 tests and most of the suite's CPU).
 quick: $(STAMP)
 	@$(BIN)/python tests/postgres_cluster.py --check
-	$(BIN)/pytest -n $(WORKERS) --maxschedchunk=1 -m "not slow"
+	$(BIN)/pytest -n $(WORKERS) --maxschedchunk=1 -m "not slow and not pilot"
 
 # The same suite with the long counts of its attacks, fuzz and fault loops (tests/soak.py:
 # 1,000 fuzz events, 60 visits in one process, 50 kill -9 runs, 200 bracketing trials,

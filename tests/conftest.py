@@ -76,6 +76,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         rank = slow_group(item)
         if rank is not None:
             item.add_marker(pytest.mark.slow)
+        if pilot_test(item):
+            item.add_marker(pytest.mark.pilot)
         ranks[item.nodeid] = len(SLOW_GROUPS) if rank is None else rank
     # Then the Pilot tests (tests/test_tui_*.py), which mostly wait (Textual's pilot
     # sleeps until the app is idle after each key), before the core tests, which
