@@ -323,6 +323,16 @@ def test_every_tick_list_line_whole_and_a_touch_target(tmp_path, language, size)
                     for button_id in ("#back", "#stop"):
                         button = screen.query_one(button_id, Button)
                         assert button.region.height == 3, f"{where}: {button_id}"
+                # Back, Stop and the page buttons: each label on one line, none
+                # broken over two ("Zurück / (Backspace)" at 60x20, issue 24).
+                body.scroll_home(animate=False, immediate=True)
+                await pilot.pause()
+                for button in screen.query("#actions Button").results(Button):
+                    if not button.display or not button.label.plain:
+                        continue
+                    lines = [x.strip() for x in rendered_text(button).splitlines() if x.strip()]
+                    assert lines == [button.label.plain], f"{where}: {button.id} {lines}"
+                    assert tappable(button), f"{where}: {button.id}"
                 await answer_step(pilot)
             assert lists == 5
             await app.workers.wait_for_complete()
@@ -358,5 +368,64 @@ def test_a_real_visit_at_60x20_never_pages_a_question(tmp_path, language):
                 await answer_step(pilot, ticker=one_tick)
             assert checked
             await app.workers.wait_for_complete()
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("language", FOUR)
+def test_go_on_is_in_view_before_anything_is_ticked(tmp_path, language, size):
+    """A tick-list's Go on is there before the first tick (issue 24: it was hidden
+    until then, and a beginner by touch never found the way on): in its place, its
+    words on one line saying to tick a line first, greyed yet 7:1 in both themes; a
+    tap on it does nothing; after a tick it says Go on, and a tap goes on."""
+    from kiosk_driver import rendered_text, to_internet_question
+    from skillcheck.session import ACTIVITIES
+    from test_tui_screens import contrast, lowest_text_contrast
+
+    async def scenario():
+        app = make_app(tmp_path, languages=FOUR, site=SITE)
+        async with app.run_test(size=size) as pilot:
+            await to_internet_question(pilot, language)
+            await pilot.press("1")  # yes: the first tick-list
+            await pilot.pause()
+            assert app.session.next_screen == ACTIVITIES
+            step = app.session.current
+            screen = app.screen
+            go_on = screen.query_one("#go-on", Button)
+            go_on.scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            waiting = app.t.gettext("Go on (Enter): first tick a line")
+            for theme in ("normal", "high"):
+                where = f"{language} {size} {theme}"
+                assert go_on.disabled and go_on.visible and tappable(go_on), where
+                lines = [x.strip() for x in rendered_text(go_on).splitlines() if x.strip()]
+                assert lines == [waiting], (where, lines)
+                painted = [
+                    segment.style
+                    for strip in go_on.render_lines(go_on.region.reset_offset)
+                    for segment in strip
+                    if segment.style and any(ch.isalnum() for ch in segment.text)
+                ]
+                assert painted, where
+                for style in painted:
+                    fg, bg = tuple(style.color.triplet), tuple(style.bgcolor.triplet)
+                    assert contrast(fg, bg) >= 7, (where, fg, bg)
+                assert lowest_text_contrast(app) >= 7, where
+                await pilot.press("c")
+                await pilot.pause()
+            await pilot.click("#go-on")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.session.current == step and app.screen is screen
+            await pilot.press("1")
+            await pilot.pause()
+            assert not go_on.disabled
+            assert rendered_text(go_on).strip() == app.t.gettext("Go on (Enter)")
+            go_on.scroll_visible(animate=False, immediate=True)
+            await pilot.pause()
+            await pilot.click("#go-on")
+            await pilot.pause()
+            assert app.session.current != step
 
     run(scenario())

@@ -67,7 +67,8 @@ def next_step_by_touch(page, t, number_pattern: str, number: int) -> None:
         return
     tap(page, "[ ] 1")
     wait_for_text(page, re.escape("[X] 1"))
-    # Go on shows once something is chosen.
+    # Go on says so once something is chosen (before, "Go on (Enter): first tick a
+    # line", greyed).
     go_on = t.gettext("Go on (Enter)")
     wait_for_text(page, re.escape(go_on))
     tap(page, go_on)
@@ -146,6 +147,43 @@ def test_a_whole_visit_by_touch_stays_on_the_kiosk(page, kiosk, translators):
         assert (parts.hostname, parts.port) == ("127.0.0.1", kiosk.port), url
     assert any(urlsplit(url).path.startswith("/ws/voices/") for url in requests)
     assert not any("fonts.googleapis" in url for url in requests)
+
+
+def test_go_on_is_seen_before_the_first_tick(page, kiosk, translators):
+    """On a tick-list Go on is there before anything is ticked, saying to tick a line
+    first (issue 24: it appeared only after a tick, and a beginner by touch never
+    found the way on); a tap on it then does nothing; after a tick it goes on."""
+    en = translators["en"]
+    open_kiosk(page, kiosk)
+    tap(page, "English")
+    wait_for_text(page, re.escape(en.gettext("Start (Enter)")))
+    tap(page, en.gettext("Start (Enter)"))
+    pattern = question_pattern(en)
+    wait_for_text(page, pattern)
+    answer_first_option(page, pattern, 1)  # the internet: yes
+    wait_for_text(page, re.escape("[ ] 1"))
+    waiting = en.gettext("Go on (Enter): first tick a line")
+    more = en.gettext("More ↓ (PgDn)")
+    for _ in range(10):  # the list may be longer than the screen: paged by touch
+        if waiting in screen(page) or more not in screen(page):
+            break
+        tap(page, more)
+        page.wait_for_timeout(300)
+    wait_for_text(page, re.escape(waiting))
+    shot(page, "tick-list-waiting")
+    tap(page, waiting)
+    page.wait_for_timeout(600)
+    assert waiting in screen(page) and "[X]" not in screen(page)
+    tap(page, "[ ]", last=True)  # the last line: None of these
+    text = wait_for_text(page, re.escape("[X]"))
+    go_on = en.gettext("Go on (Enter)")
+    assert waiting not in text and go_on in text
+    tap(page, go_on)
+    for _ in range(100):
+        if go_on not in screen(page):
+            break
+        page.wait_for_timeout(50)
+    assert go_on not in screen(page), screen(page)
 
 
 def test_each_language_reaches_its_first_question(page, kiosk, translators):

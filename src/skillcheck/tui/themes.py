@@ -17,7 +17,9 @@ DEFAULT_THEME = Theme(
     error="#A4161A",
     success="#1E6B35",
     dark=False,
-    variables={"footer-key-foreground": "#1D4E89"},
+    # A button waiting for a choice (Go on before a tick, issue 24): greyed, yet
+    # 7.6:1 on the background; the button's words say why too.
+    variables={"footer-key-foreground": "#1D4E89", "waiting-foreground": "#505050"},
 )
 
 # White and yellow on black: 21:1 and 19.6:1. Nothing relies on colour alone.
@@ -36,6 +38,7 @@ HIGH_CONTRAST_THEME = Theme(
     success="#FFFFFF",
     dark=True,
     text_alpha=1.0,
+    variables={"waiting-foreground": "#A0A0A0"},  # 8.0:1 on black
 )
 
 THEMES = {"default": DEFAULT_THEME, "high-contrast": HIGH_CONTRAST_THEME}

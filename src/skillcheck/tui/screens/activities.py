@@ -18,14 +18,12 @@ from skillcheck.speech import Speech, ticklist_speech, ticklist_texts
 from skillcheck.tui.messages import ActivitiesTicked, BackRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.answer import relabel
+from skillcheck.tui.widgets.bars import roomy
 from skillcheck.tui.widgets.hanging import hanging
 from skillcheck.tui.widgets.paging import PagedBody
 from skillcheck.tui.widgets.progress import ProgressLine
 
 TICKED_MARK, UNTICKED_MARK = "[X]", "[ ]"
-# From this size up the lines, Go on, Back and Stop are three rows tall (touch
-# targets, issue 24); below it (60x20) one row each, or the list would be pages long.
-ROOMY = (80, 24)
 
 
 class TickButton(Button):
@@ -129,22 +127,52 @@ class ActivitiesScreen(VisitorScreen):
             yield TickButton(number, code, text)
         # At the end of the list, as a form's button: the actions row below keeps
         # Back and Stop only, so it fits at 60 columns with the page buttons.
-        yield Button(Content(self.t.gettext("Go on (Enter)")), id="go-on", variant="primary")
+        waiting = self.chosen() is None
+        yield Button(
+            Content(self.go_on_label(waiting)), id="go-on", variant="primary", disabled=waiting
+        )
+
+    def go_on_label(self, waiting: bool) -> str:
+        """Go on's words: while nothing is chosen, what to do first."""
+        t = self.t
+        if not waiting:
+            return t.gettext("Go on (Enter)")
+        # Translators: Go on, greyed, before anything is ticked ("None of these" is a
+        # line too). One line at 60 columns: at most 50 characters.
+        return t.gettext("Go on (Enter): first tick a line")
 
     def compose_actions(self) -> ComposeResult:
-        t = self.t
         session = self.kiosk.session
-        back = t.gettext("Back (Backspace)") if session and session.can_go_back else ""
+        labels = self.action_labels()
+        back = labels["back"][0] if session and session.can_go_back else ""
         yield Button(Content(back), id="back", compact=True, disabled=not back)
-        yield Button(Content(t.gettext("Stop (Esc)")), id="stop", compact=True)
+        yield Button(Content(labels["stop"][0]), id="stop", compact=True)
+
+    def action_labels(self) -> dict[str, tuple[str, str]]:
+        """Back and Stop name their keys; at 60 columns beside both page buttons
+        ("Zurück (Backspace)" wrapped, issue 24) they give the keys to the key bar."""
+        t = self.t
+        return {
+            "back": (
+                t.gettext("Back (Backspace)"),
+                # Translators: "Back (Backspace)" without its key, on a narrow screen.
+                t.gettext("Back"),
+            ),
+            "stop": (
+                t.gettext("Stop (Esc)"),
+                # Translators: "Stop (Esc)" without its key, on a narrow screen.
+                t.gettext("Stop"),
+            ),
+        }
 
     def on_resize(self, event: events.Resize) -> None:
         super().on_resize(event)
-        width, height = event.size
-        roomy = width >= ROOMY[0] and height >= ROOMY[1]
-        self.set_class(roomy, "-roomy")
+        # From `ROOMY` up the lines, Go on, Back and Stop are three rows tall (touch
+        # targets, issue 24); below it one row each, or the list would be pages long.
+        tall = roomy(*event.size)
+        self.set_class(tall, "-roomy")
         for button in self.query("#actions Button").results(Button):
-            button.compact = not roomy
+            button.compact = not tall
         # Wrapped again once the body has its new width.
         self.call_after_refresh(self.show_ticks)
 
@@ -186,7 +214,11 @@ class ActivitiesScreen(VisitorScreen):
             page = body.styles.padding.width + body.styles.scrollbar_size_vertical
             button.room = max(0, body.region.width - page - edges)
             button.show_ticked(chosen)
-        self.query_one("#go-on", Button).disabled = not (self.ticked or self.none_chosen)
+        go_on = self.query_one("#go-on", Button)
+        waiting = self.chosen() is None
+        if go_on.disabled != waiting:
+            go_on.disabled = waiting
+            relabel(go_on, self.go_on_label(waiting))
 
     def chosen(self) -> frozenset[str] | None:
         """The choice on screen: the activities ticked (empty: none), None if none yet."""

@@ -195,17 +195,28 @@ class KioskScreen(KioskParts, Screen[None]):
         }
 
     def on_resize(self, event: events.Resize) -> None:
+        self.query_one(TopBar).fit_screen(*event.size)
         self.fit_actions(event.size.width)
+
+    def action_labels(self) -> dict[str, tuple[str, str]]:
+        """The actions row's own buttons (by id) that have a shorter label for a
+        narrow row: (label, short label). None by default."""
+        return {}
 
     def fit_actions(self, width: int) -> None:
         """Every label in the actions row whole, on one line: where they do not all fit
         (German at 80 columns once both page buttons are shown: "Zurück zu den
         Sprachen (Esc)" wrapped, the row grew and the buttons jumped), the page
-        buttons show their arrows only."""
+        buttons show their arrows only; where that is not enough either (a tick-list
+        at 60 columns, both page buttons shown), the screen's buttons show their
+        short labels (`action_labels`)."""
         pages = list(self.query(".page").results(Button))
         if not pages or not width:
             return
-        words, arrows = self.page_labels(), PAGE_ARROWS
+        own = self.action_labels()
+        words = self.page_labels() | {i: long for i, (long, _) in own.items()}
+        arrows = PAGE_ARROWS | {i: long for i, (long, _) in own.items()}
+        shortest = PAGE_ARROWS | {i: short for i, (_, short) in own.items()}
         row = self.query_one("#actions")
         room = width - row.styles.gutter.width
 
@@ -217,7 +228,8 @@ class KioskScreen(KioskParts, Screen[None]):
                 if button.has_class("page") and not button.has_class("-shown"):
                     continue
                 styles = button.styles
-                label = cell_len(page_labels.get(button.id or "", str(button.label)))
+                shown = str(button.label)  # blank: Back on the first step
+                label = cell_len(page_labels.get(button.id or "", shown) if shown else "")
                 # Textual's `line-pad` adds a cell each side of the label.
                 drawn = label + styles.gutter.width + 2 * styles.line_pad
                 least = int(styles.min_width.value) if styles.min_width else 0
@@ -229,9 +241,11 @@ class KioskScreen(KioskParts, Screen[None]):
                     longest = max(longest, drawn, least)
             return total + shared * longest
 
-        labels = words if needed(words) <= room else arrows
-        for button in pages:
-            label = labels[button.id or ""]
+        labels = next((labels for labels in (words, arrows) if needed(labels) <= room), shortest)
+        for button in row.query_children(Button):
+            label = labels.get(button.id or "")
+            if label is None or not str(button.label):  # blank: Back on the first step
+                continue
             if str(button.label) != label:
                 button.label = Content(label)
                 button.refresh(layout=True)  # `width: auto`; a label is not a layout reactive

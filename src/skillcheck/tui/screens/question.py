@@ -19,6 +19,7 @@ from skillcheck.speech import Speech, question_speech, step_texts
 from skillcheck.tui.messages import Answered, BackRequested, StopRequested
 from skillcheck.tui.screens.base import VisitorScreen
 from skillcheck.tui.widgets.answer import AnswerButton, relabel
+from skillcheck.tui.widgets.bars import TopBar, roomy
 from skillcheck.tui.widgets.paging import PagedBody
 from skillcheck.tui.widgets.progress import ProgressLine
 from skillcheck.tui.widgets.steady_text import SteadyText
@@ -32,6 +33,11 @@ class QuestionScreen(VisitorScreen):
 
     # Five layouts, the roomiest that shows the question and every answer at once
     # (`fit_answers`); the row counts in `LAYOUTS` are those of the CSS below.
+    # From 80x24 up (`ROOMY`) the top bar's buttons are three rows tall and the area
+    # is said there, beside them (`-area-in-bar`), not in a row of its own: the two
+    # rows the bar grew by come back from the area's row and the blank line above the
+    # question, so a can-do question still gets the roomy layout and a knowledge
+    # check's five answers stay three rows tall (issue 24).
     #   -roomy:   answers and Back / Stop three rows tall (touch targets), a blank
     #             line around the question (a can-do question at 80x24);
     #   -tall:    answers three rows tall, Back / Stop one row (five answers at 80x24);
@@ -50,6 +56,12 @@ class QuestionScreen(VisitorScreen):
     }
     QuestionScreen.-roomy #question {
         margin: 1 0 1 0;
+    }
+    QuestionScreen.-area-in-bar #area {
+        display: none;
+    }
+    QuestionScreen.-area-in-bar.-roomy #question {
+        margin: 0 0 1 0;
     }
     QuestionScreen.-tall #question, QuestionScreen.-spaced #question {
         margin: 0 0 1 0;
@@ -133,6 +145,7 @@ class QuestionScreen(VisitorScreen):
         self.answer_buttons = list(self.query(AnswerButton))
         self.back_button = self.query_one("#back", Button)
         self.body = self.query_one(PagedBody)
+        self.top_bar = self.query_one(TopBar)
         self.layout_name: str | None = None
         self.compact_actions = False
 
@@ -149,13 +162,18 @@ class QuestionScreen(VisitorScreen):
             for widget in self.children
             if widget is not body and widget.id != "actions" and widget.display
         )
-        head = self.area_text.outer_size.height + self.progress_line.outer_size.height
+        area_in_bar = self.has_class("-area-in-bar")
+        head = self.progress_line.outer_size.height
+        if not area_in_bar:
+            head += self.area_text.outer_size.height
         question = self.question_text
         steady = question.reserved or question.outer_size.height
         # Each label is wrapped already (`hanging`): a line of text is a row.
         lines = [label.count("\n") + 1 for label in labels]
         chosen, hold = "-compact", True
         for name, (blank, least, gap, actions, _) in self.LAYOUTS.items():
+            if area_in_bar and name == "-roomy":
+                blank -= 1  # the bar's edge stands for the line above the question
             needed = head + steady + blank + sum(max(least, n) + gap for n in lines)
             # Below 80 columns a layout is not taken to its last row: a page button
             # shown for a moment (a first measure, before the answers were wrapped)
@@ -213,6 +231,8 @@ class QuestionScreen(VisitorScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         super().on_resize(event)
+        self.set_class(roomy(*event.size), "-area-in-bar")
+        self.area_name = None  # said again, in the bar or below it
         # Wrapped and measured again once the body has its new width.
         self.layout_name = None
         self.call_after_refresh(self.show_again)
@@ -256,6 +276,8 @@ class QuestionScreen(VisitorScreen):
             if area_name != self.area_name:
                 self.area_name = area_name
                 self.area_text.show(area_name)
+                in_bar = self.has_class("-area-in-bar")
+                self.top_bar.show_where(area_name if in_bar else self.where())
             self.progress_line.show(texts.progress, progress.number - 1, progress.at_most)
             self.question_text.show(texts.question)
             answers = texts.answers

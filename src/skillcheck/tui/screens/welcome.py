@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 from skillcheck.speech import Speech, welcome_speech, welcome_texts
 from skillcheck.tui.messages import LanguagePicked
 from skillcheck.tui.screens.base import PAGE_ARROWS, VisitorScreen
+from skillcheck.tui.widgets.bars import roomy
 
 # A column narrower than this wraps the invitation a word per line. Four columns of
 # it fit 80 cells: four invitations side by side, all in view at 80x24 (in two rows
@@ -38,6 +39,15 @@ class WelcomeScreen(VisitorScreen):
     DEFAULT_CSS = """
     WelcomeScreen #languages {
         margin: 1 0 0 0;
+    }
+    /* From 80x24 up the top bar is three rows (touch targets): the invitations start
+       right under it and take a cell more each side, so that four of them, German's
+       the longest, stay whole above the buttons at 80x24 (columns 18 wide, not 17). */
+    WelcomeScreen.-roomy #languages {
+        margin: 0;
+    }
+    WelcomeScreen.-roomy PagedBody, WelcomeScreen.-roomy #actions {
+        padding: 0 1;
     }
     WelcomeScreen #languages, WelcomeScreen #language-buttons {
         height: auto;
@@ -95,6 +105,8 @@ class WelcomeScreen(VisitorScreen):
         return columns_for(len(self.kiosk.translators), width - 4)
 
     def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        self.set_class(roomy(*event.size), "-roomy")
         columns = self.columns(event.size.width)
         for grid in self.query(Grid):
             if grid.styles.grid_size_columns != columns:

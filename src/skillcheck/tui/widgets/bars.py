@@ -13,13 +13,25 @@ from textual.widgets import Button, Static
 
 from skillcheck.tui.themes import THEMES
 
+# From this screen size up every button a visitor uses is three rows tall, a touch
+# target (WCAG 2.2, 2.5.8: 24x24 CSS px at least; a row is 21 px at 16 px text);
+# below it (60x20) one row each, or the text and the answers would not fit (issue 24).
+ROOMY = (80, 24)
+
+
+def roomy(width: int, height: int) -> bool:
+    """Whether a screen this size gets three-row buttons (`ROOMY`)."""
+    return width >= ROOMY[0] and height >= ROOMY[1]
+
 
 class TopBar(Horizontal):
-    """Where you are, and small buttons that work on every screen (language, contrast).
+    """Where you are, and buttons that work on every screen (read aloud, language,
+    contrast): one row on a small screen (60x20), three rows tall from `ROOMY` up
+    (touch targets, issue 24), where you are beside them either way.
 
     The buttons do what a key does (`action=`), so they never take the focus. A new
-    small button (read aloud, say) goes between `#where` and the language button,
-    with `classes="top-button"`.
+    button goes between `#where` and the language button, with `classes="top-button"`,
+    and its labels in `labels`.
 
     The contrast words are updated by the screen (`show_contrast`) when the App
     announces a theme change: the bar never watches the App (a watcher on the App
@@ -39,19 +51,34 @@ class TopBar(Horizontal):
         padding: 0 1;
         text-style: bold;
     }
+    /* One row: no padding beside the label (Textual's line-pad keeps a cell each
+       side), so the three buttons and where you are fit 60 columns in one row. */
     TopBar .top-button {
         height: 1;
         min-width: 0;
         width: auto;
-        padding: 0 1;
+        padding: 0;
         margin: 0 0 0 1;
     }
     TopBar #top-buttons {
         width: auto;
         height: 1;
     }
-    /* Too narrow for one line (60 columns, German): where you are on its own line,
-       wrapped between words, and the buttons on the next, never cut. */
+    /* From 80x24 up (`ROOMY`): the buttons three rows tall, where you are beside
+       them in the middle row (or wrapped over the three). */
+    TopBar.-tall .top-button {
+        height: 3;
+        padding: 0 1;
+    }
+    TopBar.-tall #top-buttons {
+        height: 3;
+    }
+    TopBar.-tall #where {
+        min-height: 3;
+        content-align-vertical: middle;
+    }
+    /* Narrower than the buttons' shortest labels and a few letters (below 60
+       columns): where you are on its own line, wrapped, the buttons on the next. */
     TopBar.-stacked {
         layout: vertical;
     }
@@ -64,31 +91,52 @@ class TopBar(Horizontal):
     }
     """
 
+    # The fewest cells where you are keeps beside the buttons; with less, the bar
+    # stacks (`fit`).
+    LEAST_WHERE = 8
+    # The buttons whose short label comes first where room is short: the languages'
+    # codes read the same in every language; "C: Contrast" says less than "C: High
+    # contrast" (what C does now), so it gives way second.
+    GIVING_WAY = ("language-button", "contrast-button")
+
     def __init__(self, where: str, *, language: bool = True) -> None:
         super().__init__()
         self.where = where
         self.show_language = language
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(self.where), id="where")
+        # Tall or not, and the labels that fit, from the start: set later, they
+        # would cost a second layout before the first frame.
+        width, height = self.app.size
+        self.set_class(roomy(width, height), "-tall")
+        labels, shown, stacked = self.fit(width)
+        self.set_class(stacked, "-stacked")
+        yield Static(Content(shown), id="where")
         with Horizontal(id="top-buttons"):
-            yield from self.buttons()
+            for button_id, action in self.button_actions().items():
+                yield self.top_button(labels[button_id], button_id, action)
 
-    def buttons(self) -> Iterable[Button]:
+    def button_actions(self) -> dict[str, str]:
+        """The buttons this bar shows, left to right, and the action of each."""
         app = self.app
-        buttons = []
+        actions = {}
         if app.reads_aloud:
-            # Key and a play sign only: it must fit beside the language and contrast
-            # buttons in every language at 60 columns; the key bar says "R: read aloud"
-            # when it has room (KeyBar drops that hint first).
-            buttons.append(self.top_button("R ▶", "read-aloud-button", "app.read_aloud"))
-        buttons.append(self.top_button(self.contrast_label(), "contrast-button", "app.contrast"))
+            actions["read-aloud-button"] = "app.read_aloud"
         if self.show_language and len(app.translators) > 1:
-            # The label that fits the screen now (fit_line keeps it fitting).
-            others = sum(self.drawn_width(button) for button in buttons)
-            label = self.language_label(app.size.width, others, 5)
-            buttons.insert(-1, self.top_button(label, "language-button", "screen.language"))
-        return buttons
+            actions["language-button"] = "screen.language"
+        actions["contrast-button"] = "app.contrast"
+        return actions
+
+    def labels(self, button_id: str) -> tuple[str, ...]:
+        """A button's labels, longest first; the bar takes the longest that leave
+        where you are whole beside them (`fit`)."""
+        if button_id == "read-aloud-button":
+            # Key and a play sign only; the key bar says "R: read aloud" when it
+            # has room (KeyBar drops that hint first).
+            return ("R ▶",)
+        if button_id == "language-button":
+            return self.language_labels()
+        return self.contrast_labels()
 
     def language_labels(self) -> tuple[str, str]:
         """The language button's label: "Language" in every offered language, so a
@@ -103,84 +151,108 @@ class TopBar(Horizontal):
         form = app.t.gettext("{key}: {words}")
         return form.format(key="L", words=words), form.format(key="L", words=codes)
 
-    @staticmethod
-    def top_button(label: str | Content, button_id: str, action: str) -> Button:
-        """A one-line button doing what its key does; clicks work, Tab skips it."""
-        content = Content(label) if isinstance(label, str) else label
-        button = Button(content, id=button_id, action=action, classes="top-button", compact=True)
+    def contrast_labels(self) -> tuple[str, str]:
+        """What C does now: switch to high contrast, or back to normal; and its short
+        form, the one word "Contrast", for a narrow screen (60 columns)."""
+        app = self.app
+        t = app.t
+        form = t.gettext("{key}: {words}")
+        high = app.theme == THEMES["high-contrast"].name
+        if self.show_language:
+            words = t.gettext("Normal contrast") if high else t.gettext("High contrast")
+        else:
+            # Before a language is chosen (welcome), one short word in every offered
+            # language ("Contrast · Contraste").
+            words = " · ".join(
+                dict.fromkeys(o.gettext("Contrast") for o in app.translators.values())
+            )
+        return form.format(key="C", words=words), form.format(key="C", words=t.gettext("Contrast"))
+
+    def top_button(self, label: str, button_id: str, action: str) -> Button:
+        """A button doing what its key does, one row tall or three (`fit_screen`);
+        clicks work, Tab skips it."""
+        compact = not self.has_class("-tall")
+        button = Button(
+            Content(label), id=button_id, action=action, classes="top-button", compact=compact
+        )
         button.can_focus = False
         return button
 
+    def fit_screen(self, width: int, height: int) -> None:
+        """The screen has a new size: buttons three rows tall from `ROOMY` up."""
+        tall = roomy(width, height)
+        if tall != self.has_class("-tall"):
+            self.set_class(tall, "-tall")
+            for button in self.query(".top-button").results(Button):
+                button.compact = not tall
+            self.fit_line(width)
+
+    def show_where(self, where: str) -> None:
+        """Say where the person is now (the question screen puts the area here from
+        `ROOMY` up, a row its own heading would take below)."""
+        if where != self.where:
+            self.where = where
+            self.fit_line(self.size.width or self.app.size.width)
+
     def show_contrast(self) -> None:
         """The theme changed: say what C does now."""
-        button = self.query_one("#contrast-button", Button)
-        button.label = self.contrast_label()
-        # Button.label is not a layout reactive: measure the button again, else a
-        # longer label ("C: Normaler Kontrast") is cut to the old one's width.
-        button.refresh(layout=True)
-        self.fit_line(self.size.width)
+        self.fit_line(self.size.width or self.app.size.width)
 
     def on_resize(self, event) -> None:
         self.fit_line(event.size.width)
 
+    def button_width(self, label: str) -> int:
+        """The cells a top button takes with this label: Textual's line-pad (a cell
+        each side), the padding (none in one row, a cell each side when tall) and the
+        margin before it (see DEFAULT_CSS)."""
+        return cell_len(label) + 2 + (2 if self.has_class("-tall") else 0) + 1
+
+    def fit(self, width: int) -> tuple[dict[str, str], str, bool]:
+        """The labels, the words of where you are and whether the bar stacks, for a
+        bar `width` cells wide: the longest labels that leave where you are whole
+        beside the buttons, in the bar's rows (one, or three when tall); else the
+        shortest labels and where you are cut at a word ("Bibliotheek Gent…");
+        where even a few letters have no room (below 60 columns), stacked."""
+        rows = 3 if self.has_class("-tall") else 1
+        choices = {button_id: self.labels(button_id) for button_id in self.button_actions()}
+        longest = max((cell_len(word) for word in self.where.split()), default=0)
+        beside = 0
+        for level in range(len(self.GIVING_WAY) + 1):
+            short = self.GIVING_WAY[:level]
+            labels = {i: forms[-1] if i in short else forms[0] for i, forms in choices.items()}
+            beside = width - sum(self.button_width(label) for label in labels.values()) - 2
+            if beside >= max(longest, self.LEAST_WHERE) and len(wrap(self.where, beside)) <= rows:
+                return labels, self.where, False
+        if beside < self.LEAST_WHERE:
+            return labels, self.where, True
+        return labels, self.cut(beside, rows), False
+
+    def cut(self, width: int, rows: int) -> str:
+        """Where you are, as many of its words as fit `rows` lines `width` wide,
+        then "…"."""
+        words = self.where.split()
+        for count in range(len(words) - 1, 0, -1):
+            text = " ".join(words[:count]) + "…"
+            if max(cell_len(w) for w in words[:count]) <= width and len(wrap(text, width)) <= rows:
+                return text
+        return "…"
+
     def fit_line(self, width: int) -> None:
-        """Where you are on one line beside the buttons, the language button's words
-        giving way to the languages' codes if that makes it fit; else wrapped between
-        words, or on its own line above the buttons when that takes fewer rows or a
-        word would not fit beside."""
+        """Give the buttons and where you are what `fit` finds for this width."""
         if not width:
             return
-        others = 0
-        language: Button | None = None
+        labels, shown, stacked = self.fit(width)
         for button in self.query(".top-button").results(Button):
-            if button.id == "language-button":
-                language = button
-            else:
-                others += self.drawn_width(button)
-        if language is not None:
-            padding = self.drawn_width(language) - cell_len(str(language.label))
-            label = self.language_label(width, others, padding)
-            if str(language.label) != label:
-                language.label = Content(label)
-                language.refresh(layout=True)  # not a layout reactive (see show_contrast)
-            others += padding + cell_len(label)
-        beside = width - others - 2  # #where: min-width 10, padding 0 1
-        longest = max((cell_len(word) for word in self.where.split()), default=0)
-        fits = beside >= max(longest, 8)
-        beside_rows = len(wrap(self.where, beside)) if fits else width
-        stacked_rows = len(wrap(self.where, width - 2)) + 1
-        self.set_class(stacked_rows < beside_rows, "-stacked")
-
-    def language_label(self, width: int, others: int, padding: int) -> str:
-        """The language button's words if where you are still fits on one line beside
-        all the buttons (`others` wide, this one adding `padding` to its label), else
-        the languages' codes."""
-        words, codes = self.language_labels()
-        one_line = max(cell_len(self.where), 8) + 2  # as fit_line: padding 0 1, min-width 10
-        return words if width - others - padding - cell_len(words) >= one_line else codes
-
-    @staticmethod
-    def drawn_width(button: Button) -> int:
-        """A top button's width with its margin, as laid out; before the first
-        layout, its label and the five cells around it (padding, margin)."""
-        if button.outer_size.width:
-            return button.outer_size.width + button.styles.margin.left
-        return cell_len(str(button.label)) + 5
-
-    def contrast_label(self) -> Content:
-        """What C does now: switch to high contrast, or back to normal."""
-        app = self.app
-        high = app.theme == THEMES["high-contrast"].name
-        if self.show_language:
-            t = app.t
-            words = t.gettext("Normal contrast") if high else t.gettext("High contrast")
-        else:
-            # Before a language is chosen (welcome), one short word in every offered
-            # language ("Contrast · Contraste"): the long form would not fit one line.
-            words = " · ".join(
-                dict.fromkeys(o.gettext("Contrast") for o in app.translators.values())
-            )
-        return Content(app.t.gettext("{key}: {words}").format(key="C", words=words))
+            label = labels.get(button.id or "")
+            if label is not None and button.label.plain != label:
+                button.label = Content(label)
+                # Button.label is not a layout reactive: measure the button again,
+                # else a longer label ("C: Normaler Kontrast") is cut to the old width.
+                button.refresh(layout=True)
+        where = self.query_one("#where", Static)
+        if str(where.content) != shown:
+            where.update(Content(shown))
+        self.set_class(stacked, "-stacked")
 
 
 class KeyBar(Static):
