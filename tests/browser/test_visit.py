@@ -70,6 +70,12 @@ def next_step_by_touch(page, t, number_pattern: str, number: int) -> None:
     # Go on says so once something is chosen (before, "Go on (Enter): first tick a
     # line", greyed).
     go_on = t.gettext("Go on (Enter)")
+    more = t.gettext("More ↓ (PgDn)")
+    for _ in range(10):  # a long list pages, as a visitor pages it: Go on is below it
+        if go_on in screen(page) or more not in screen(page):
+            break
+        tap(page, more)
+        page.wait_for_timeout(300)
     wait_for_text(page, re.escape(go_on))
     tap(page, go_on)
     for _ in range(200):

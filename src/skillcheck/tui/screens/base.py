@@ -195,7 +195,9 @@ class KioskScreen(KioskParts, Screen[None]):
         }
 
     def on_resize(self, event: events.Resize) -> None:
-        self.query_one(TopBar).fit_screen(*event.size)
+        # No bar on the first start screen once emptied (a resize still reaches it).
+        for bar in self.query(TopBar).results(TopBar):
+            bar.fit_screen(*event.size)
         self.fit_actions(event.size.width)
 
     def action_labels(self) -> dict[str, tuple[str, str]]:
