@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,6 +59,36 @@ def answer_first_option(page, number_pattern: str, number: int) -> None:
     raise AssertionError(f"question {number} did not take the tap:\n{screen(page)}")
 
 
+def wait_until_still(page, timeout: float = 15.0) -> None:
+    """Wait until the screen stays the same for 0.4 s (a finger aims at what it sees;
+    on a busy machine the kiosk may still be moving the rows)."""
+    deadline = time.monotonic() + timeout
+    shown = screen(page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(400)
+        now = screen(page)
+        if now == shown:
+            return
+        shown = now
+    raise AssertionError(f"the screen kept changing for {timeout} s:\n{shown}")
+
+
+def page_down_to(page, text: str, more: str) -> None:
+    """Tap `more` (the page-down button) until `text` is on screen or the list ends,
+    each tap only once the screen has changed from the one before: a second tap
+    sent before the page moved lands on whatever the page put under the finger."""
+    for _ in range(10):
+        shown = screen(page)
+        if text in shown or more not in shown:
+            return
+        tap(page, more)
+        for _ in range(100):
+            if screen(page) != shown:
+                break
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(300)  # the rows are drawn one by one: let them settle
+
+
 def next_step_by_touch(page, t, number_pattern: str, number: int) -> None:
     """One step of the visit by touch: on an area's tick-list, tick its first activity
     and tap Go on; on a question (the internet question first), tap answer 1."""
@@ -70,12 +101,7 @@ def next_step_by_touch(page, t, number_pattern: str, number: int) -> None:
     # Go on says so once something is chosen (before, "Go on (Enter): first tick a
     # line", greyed).
     go_on = t.gettext("Go on (Enter)")
-    more = t.gettext("More ↓ (PgDn)")
-    for _ in range(10):  # a long list pages, as a visitor pages it: Go on is below it
-        if go_on in screen(page) or more not in screen(page):
-            break
-        tap(page, more)
-        page.wait_for_timeout(300)
+    page_down_to(page, go_on, t.gettext("More ↓ (PgDn)"))  # Go on is below a long list
     wait_for_text(page, re.escape(go_on))
     tap(page, go_on)
     for _ in range(200):
@@ -169,13 +195,9 @@ def test_go_on_is_seen_before_the_first_tick(page, kiosk, translators):
     answer_first_option(page, pattern, 1)  # the internet: yes
     wait_for_text(page, re.escape("[ ] 1"))
     waiting = en.gettext("Go on (Enter): first tick a line")
-    more = en.gettext("More ↓ (PgDn)")
-    for _ in range(10):  # the list may be longer than the screen: paged by touch
-        if waiting in screen(page) or more not in screen(page):
-            break
-        tap(page, more)
-        page.wait_for_timeout(300)
+    page_down_to(page, waiting, en.gettext("More ↓ (PgDn)"))  # a long list, by touch
     wait_for_text(page, re.escape(waiting))
+    wait_until_still(page)  # the list settles into its layout after its first frame
     shot(page, "tick-list-waiting")
     tap(page, waiting)
     page.wait_for_timeout(600)
