@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from facilitator import command_cost  # noqa: E402  (after the path)
+
 
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -128,27 +130,6 @@ def kiosk_phase(url: str, args, folder: Path, port_url) -> None:
         f"kiosk saves while its Pusher sends a backlog of {args.backlog:,}: {line(pushing)} "
         f"({still:,} still waiting at the end)"
     )
-
-
-def command_cost(args: list[str]) -> tuple[float, float, float]:
-    """A skillcheck command run as its own process, as a facilitator runs it: its wall
-    time and CPU time (user + system) in seconds, and its peak RSS in MiB (from wait4,
-    that process alone). On a loaded machine the CPU time is the figure to compare."""
-    import os
-    import subprocess
-
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "skillcheck", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"skillcheck {' '.join(args)} failed: {child.stderr.read().decode()}")
-    child.stderr.close()
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def bulk_load(url: str, source: Path) -> None:

@@ -146,24 +146,24 @@ def test_the_same_sessions_publish_the_same_figures_from_sqlite_and_postgresql(
         db.close()
     assert len(remote_cells) > 1000
 
-    for number, options in enumerate(EXPORTS):
+    def from_both(command: str, options: list[str], stem: str, suffix: str) -> list[bytes]:
+        """What `command` writes from the SQLite file and from the central database."""
         written = []
-        for name, db_ in (("sqlite", str(path)), ("postgresql", carla)):
-            out = tmp_path / f"{number}-{name}.{options[1]}"
-            result = invoke("export", "--db", db_, *options, "-o", str(out))
+        for engine, db_ in (("sqlite", str(path)), ("postgresql", carla)):
+            out = tmp_path / f"{stem}-{engine}.{suffix}"
+            result = invoke(command, "--db", db_, *options, "-o", str(out))
             assert result.exit_code == 0, result.output
             written.append(out.read_bytes())
+        return written
+
+    for number, options in enumerate(EXPORTS):
+        written = from_both("export", options, str(number), options[1])
         assert written[0] == written[1], options
         assert written[0].count(b"\n") > 4, options  # rows, not only a header and notes
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     for number, options in enumerate(REPORTS):
-        written = []
-        for name, db_ in (("sqlite", str(path)), ("postgresql", carla)):
-            out = tmp_path / f"report-{number}-{name}.pdf"
-            result = invoke("report", "--db", db_, *options, "-o", str(out))
-            assert result.exit_code == 0, result.output
-            written.append(out.read_bytes())
+        written = from_both("report", options, f"report-{number}", "pdf")
         assert written[0] == written[1], options
         assert written[0].startswith(b"%PDF")
 
